@@ -1,0 +1,125 @@
+// A Railway environment, adopted by name when it exists (every project has
+// `production`) and created otherwise. Only a created environment is deleted.
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { isAlreadyExists, railwayOperation } from "./client";
+import { CheckFailure, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { configureFromStack, railwayClient } from "./settings";
+
+export interface EnvironmentArgs {
+  /** The project the environment belongs to; changing it replaces the environment. */
+  projectId: pulumi.Input<string>;
+  /** The environment's name (`production`, `staging`); changing it replaces the environment. */
+  name: pulumi.Input<string>;
+  /** When created, copy services, variables and settings from this environment. */
+  sourceEnvironmentId?: pulumi.Input<string>;
+}
+
+export interface EnvironmentInputs {
+  projectId: string;
+  name: string;
+  sourceEnvironmentId?: string;
+}
+
+export interface EnvironmentOutputs extends EnvironmentInputs {
+  environmentId: string;
+  /** True when Trestle created the environment (and so deletes it on destroy). */
+  created: boolean;
+}
+
+interface EnvironmentNode {
+  id: string;
+  name: string;
+  projectId: string;
+}
+
+const ENVIRONMENT_CREATE = railwayOperation(`
+mutation environmentCreate($input: EnvironmentCreateInput!) {
+  environmentCreate(input: $input) { id name projectId }
+}`);
+
+const ENVIRONMENTS_LIST = railwayOperation(`
+query environments($projectId: String!) {
+  environments(projectId: $projectId, first: 500) { edges { node { id name projectId } } }
+}`);
+
+const ENVIRONMENT_READ = railwayOperation(`
+query environment($id: String!) {
+  environment(id: $id) { id name projectId deletedAt }
+}`);
+
+const ENVIRONMENT_DELETE = railwayOperation(`
+mutation environmentDelete($id: String!) {
+  environmentDelete(id: $id)
+}`);
+
+async function findByName(projectId: string, name: string): Promise<EnvironmentNode | undefined> {
+  const data = await railwayClient().request<{ environments: { edges: { node: EnvironmentNode }[] } }>(ENVIRONMENTS_LIST, { projectId });
+  return data.environments.edges.map((e) => e.node).find((env) => env.name === name);
+}
+
+export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, EnvironmentOutputs> = {
+  configure: configureFromStack,
+
+  async check(_olds, news) {
+    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "name"]);
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffOf<EnvironmentOutputs>(olds, news, { replace: ["projectId", "name"], update: [] });
+  },
+
+  async create(inputs) {
+    const existing = await findByName(inputs.projectId, inputs.name);
+    if (existing) return { id: existing.id, outs: { ...inputs, environmentId: existing.id, created: false } };
+    const adopt = async () => {
+      const found = await findByName(inputs.projectId, inputs.name);
+      return found ? { environmentCreate: found } : undefined;
+    };
+    let node: EnvironmentNode;
+    try {
+      ({ environmentCreate: node } = await railwayClient().request<{ environmentCreate: EnvironmentNode }>(
+        ENVIRONMENT_CREATE,
+        { input: { projectId: inputs.projectId, name: inputs.name, sourceEnvironmentId: inputs.sourceEnvironmentId } },
+        { adopt },
+      ));
+    } catch (error) {
+      // Created concurrently (or by a lost earlier attempt): names are unique per project.
+      const adopted = isAlreadyExists(error) ? await adopt() : undefined;
+      if (!adopted) throw error;
+      node = adopted.environmentCreate;
+    }
+    return { id: node.id, outs: { ...inputs, environmentId: node.id, created: true } };
+  },
+
+  async read(id, props) {
+    const found = await unlessGone(() =>
+      railwayClient().request<{ environment: EnvironmentNode & { deletedAt?: string | null } }>(ENVIRONMENT_READ, { id }),
+    );
+    if (!found || found.environment.deletedAt) return {};
+    return { id, props: { ...(props as EnvironmentOutputs), name: found.environment.name, environmentId: id } };
+  },
+
+  async delete(id, props) {
+    if (!props.created) return; // adopted environments (like `production`) belong to the project
+    await deleteIfPresent(() => railwayClient().request(ENVIRONMENT_DELETE, { id }));
+  },
+};
+
+/**
+ * A Railway environment in a project.
+ *
+ * ```ts
+ * const env = new Environment("staging", { projectId: project.projectId, name: "staging" });
+ * ```
+ */
+export class Environment extends pulumi.dynamic.Resource {
+  declare readonly environmentId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly created: pulumi.Output<boolean>;
+
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(environmentProvider, name, { environmentId: undefined, created: undefined, ...args }, opts, "railway", "Environment");
+  }
+}

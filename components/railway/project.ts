@@ -1,0 +1,157 @@
+// A Railway project: created by Trestle, or an existing one adopted by id.
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { railwayOperation } from "./client";
+import { CheckFailure, compact, deleteIfPresent, diffOf, unlessGone } from "./common";
+import { configureFromStack, railwayClient } from "./settings";
+
+export interface ProjectArgs {
+  /** The project's name in Railway. */
+  name: pulumi.Input<string>;
+  /** Free text shown in the dashboard. */
+  description?: pulumi.Input<string>;
+  /** Workspace to create the project in; changing it replaces the project. */
+  workspaceId?: pulumi.Input<string>;
+  /**
+   * Adopt this existing project instead of creating one. An adopted project is
+   * never deleted by Trestle; changing it replaces the resource.
+   */
+  existingProjectId?: pulumi.Input<string>;
+}
+
+export interface ProjectInputs {
+  name: string;
+  description?: string;
+  workspaceId?: string;
+  existingProjectId?: string;
+}
+
+export interface ProjectOutputs extends ProjectInputs {
+  projectId: string;
+  /** True when Trestle created the project (and so deletes it on destroy). */
+  created: boolean;
+}
+
+interface ProjectNode {
+  id: string;
+  name: string;
+  description?: string | null;
+  workspaceId?: string | null;
+  deletedAt?: string | null;
+}
+
+const PROJECT_CREATE = railwayOperation(`
+mutation projectCreate($input: ProjectCreateInput!) {
+  projectCreate(input: $input) { id name description workspaceId }
+}`);
+
+const PROJECT_READ = railwayOperation(`
+query project($id: String!) {
+  project(id: $id) { id name description workspaceId deletedAt }
+}`);
+
+const PROJECTS_LIST = railwayOperation(`
+query projects($workspaceId: String) {
+  projects(workspaceId: $workspaceId, first: 500) { edges { node { id name description workspaceId deletedAt } } }
+}`);
+
+const PROJECT_UPDATE = railwayOperation(`
+mutation projectUpdate($id: String!, $input: ProjectUpdateInput!) {
+  projectUpdate(id: $id, input: $input) { id name description }
+}`);
+
+const PROJECT_DELETE = railwayOperation(`
+mutation projectDelete($id: String!) {
+  projectDelete(id: $id)
+}`);
+
+async function listByName(name: string, workspaceId: string | undefined): Promise<ProjectNode[]> {
+  const data = await railwayClient().request<{ projects: { edges: { node: ProjectNode }[] } }>(PROJECTS_LIST, { workspaceId });
+  return data.projects.edges.map((e) => e.node).filter((p) => p.name === name && !p.deletedAt);
+}
+
+function outputsOf(inputs: ProjectInputs, node: ProjectNode, created: boolean): ProjectOutputs {
+  return compact({ ...inputs, projectId: node.id, created, name: node.name, description: node.description ?? undefined });
+}
+
+export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> = {
+  configure: configureFromStack,
+
+  async check(_olds, news) {
+    const failures: CheckFailure[] = [];
+    if (typeof news.name !== "string" || !news.name.trim()) {
+      failures.push({ property: "name", reason: "`name` is required: the Railway project's name" });
+    } else if (news.name.length > 100) {
+      failures.push({ property: "name", reason: "Railway project names are at most 100 characters" });
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffOf<ProjectOutputs>(olds, news, {
+      replace: ["existingProjectId", "workspaceId"],
+      update: ["name", "description"],
+    });
+  },
+
+  async create(inputs) {
+    const client = railwayClient();
+    if (inputs.existingProjectId) {
+      const { project } = await client.request<{ project: ProjectNode }>(PROJECT_READ, { id: inputs.existingProjectId });
+      const outs = outputsOf(inputs, project, false);
+      return { id: project.id, outs };
+    }
+    // Project names are not unique in Railway, so a lost create is recognised by
+    // a project of this name that did not exist before the first attempt.
+    const before = new Set((await listByName(inputs.name, inputs.workspaceId)).map((p) => p.id));
+    const { projectCreate } = await client.request<{ projectCreate: ProjectNode }>(
+      PROJECT_CREATE,
+      { input: compact({ name: inputs.name, description: inputs.description, workspaceId: inputs.workspaceId }) },
+      {
+        adopt: async () => {
+          const fresh = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => !before.has(p.id));
+          return fresh.length === 1 ? { projectCreate: fresh[0] } : undefined;
+        },
+      },
+    );
+    return { id: projectCreate.id, outs: outputsOf(inputs, projectCreate, true) };
+  },
+
+  async read(id, props) {
+    const found = await unlessGone(() => railwayClient().request<{ project: ProjectNode }>(PROJECT_READ, { id }));
+    if (!found || found.project.deletedAt) return {};
+    const outs = outputsOf(props as ProjectOutputs, found.project, (props as ProjectOutputs).created);
+    return { id, props: outs };
+  },
+
+  async update(id, olds, news) {
+    const input = compact({
+      name: news.name !== olds.name ? news.name : undefined,
+      description: news.description !== olds.description ? (news.description ?? "") : undefined,
+    });
+    const { projectUpdate } = await railwayClient().request<{ projectUpdate: ProjectNode }>(PROJECT_UPDATE, { id, input });
+    return { outs: outputsOf(news, projectUpdate, olds.created) };
+  },
+
+  async delete(id, props) {
+    if (!props.created) return; // adopted projects belong to someone else
+    await deleteIfPresent(() => railwayClient().request(PROJECT_DELETE, { id }));
+  },
+};
+
+/**
+ * A Railway project.
+ *
+ * ```ts
+ * const project = new Project("travel", { name: "travel-backend" });
+ * ```
+ */
+export class Project extends pulumi.dynamic.Resource {
+  declare readonly projectId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly created: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
+    super(projectProvider, name, { projectId: undefined, created: undefined, ...args }, opts, "railway", "Project");
+  }
+}

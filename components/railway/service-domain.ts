@@ -1,0 +1,147 @@
+// A Railway-provided `*.up.railway.app` domain for a service in one environment.
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { railwayOperation } from "./client";
+import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { configureFromStack, railwayClient } from "./settings";
+
+export interface ServiceDomainArgs {
+  /** Changing it replaces the domain. */
+  projectId: pulumi.Input<string>;
+  /** Changing it replaces the domain. */
+  environmentId: pulumi.Input<string>;
+  /** Changing it replaces the domain. */
+  serviceId: pulumi.Input<string>;
+  /** The port the service listens on. @default Railway's detected `PORT` */
+  targetPort?: pulumi.Input<number>;
+}
+
+export interface ServiceDomainInputs {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  targetPort?: number;
+}
+
+export interface ServiceDomainOutputs extends ServiceDomainInputs {
+  /** The host name, e.g. `api-production-1a2b.up.railway.app`. */
+  domain: string;
+  /** `https://<domain>`. */
+  url: string;
+}
+
+interface ServiceDomainNode {
+  id: string;
+  domain: string;
+  targetPort?: number | null;
+}
+
+const SERVICE_DOMAIN_CREATE = railwayOperation(`
+mutation serviceDomainCreate($input: ServiceDomainCreateInput!) {
+  serviceDomainCreate(input: $input) { id domain targetPort }
+}`);
+
+const SERVICE_DOMAINS = railwayOperation(`
+query serviceDomains($projectId: String!, $environmentId: String!, $serviceId: String!) {
+  domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
+    serviceDomains { id domain targetPort }
+  }
+}`);
+
+const SERVICE_DOMAIN_UPDATE = railwayOperation(`
+mutation serviceDomainUpdate($input: ServiceDomainUpdateInput!) {
+  serviceDomainUpdate(input: $input)
+}`);
+
+const SERVICE_DOMAIN_DELETE = railwayOperation(`
+mutation serviceDomainDelete($id: String!) {
+  serviceDomainDelete(id: $id)
+}`);
+
+async function list(inputs: ServiceDomainInputs): Promise<ServiceDomainNode[]> {
+  const data = await railwayClient().request<{ domains: { serviceDomains: ServiceDomainNode[] } }>(SERVICE_DOMAINS, {
+    projectId: inputs.projectId,
+    environmentId: inputs.environmentId,
+    serviceId: inputs.serviceId,
+  });
+  return data.domains.serviceDomains;
+}
+
+function outputsOf(inputs: ServiceDomainInputs, node: ServiceDomainNode): ServiceDomainOutputs {
+  return compact({ ...inputs, domain: node.domain, url: `https://${node.domain}` });
+}
+
+export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs, ServiceDomainOutputs> = {
+  configure: configureFromStack,
+
+  async check(_olds, news) {
+    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
+    if (news.targetPort !== undefined && (!Number.isInteger(news.targetPort) || news.targetPort < 1 || news.targetPort > 65535)) {
+      failures.push({ property: "targetPort", reason: `\`${news.targetPort}\` is not a TCP port (1-65535)` });
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffOf<ServiceDomainInputs>(olds, news, { replace: ["projectId", "environmentId", "serviceId"], update: ["targetPort"] });
+  },
+
+  async create(inputs) {
+    // Service domains have no name, so a lost create is recognised as a domain
+    // that was not there before the first attempt.
+    const before = new Set((await list(inputs)).map((d) => d.id));
+    const { serviceDomainCreate } = await railwayClient().request<{ serviceDomainCreate: ServiceDomainNode }>(
+      SERVICE_DOMAIN_CREATE,
+      { input: compact({ environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort }) },
+      {
+        adopt: async () => {
+          const fresh = (await list(inputs)).filter((d) => !before.has(d.id));
+          return fresh.length === 1 ? { serviceDomainCreate: fresh[0] } : undefined;
+        },
+      },
+    );
+    return { id: serviceDomainCreate.id, outs: outputsOf(inputs, serviceDomainCreate) };
+  },
+
+  async read(id, props) {
+    const olds = props as ServiceDomainOutputs;
+    const domains = await unlessGone(() => list(olds));
+    const node = domains?.find((d) => d.id === id);
+    if (!node) return {};
+    return { id, props: outputsOf({ ...olds, targetPort: olds.targetPort === undefined ? undefined : (node.targetPort ?? undefined) }, node) };
+  },
+
+  async update(id, olds, news) {
+    await railwayClient().request(SERVICE_DOMAIN_UPDATE, {
+      input: compact({
+        serviceDomainId: id,
+        domain: olds.domain,
+        environmentId: news.environmentId,
+        serviceId: news.serviceId,
+        targetPort: news.targetPort,
+      }),
+    });
+    return { outs: { ...outputsOf(news, { id, domain: olds.domain }) } };
+  },
+
+  async delete(id) {
+    await deleteIfPresent(() => railwayClient().request(SERVICE_DOMAIN_DELETE, { id }));
+  },
+};
+
+/**
+ * A public `*.up.railway.app` domain for a service.
+ *
+ * ```ts
+ * const domain = new ServiceDomain("api-domain", { projectId, environmentId, serviceId: api.serviceId, targetPort: 8000 });
+ * export const apiUrl = domain.url;
+ * ```
+ */
+export class ServiceDomain extends pulumi.dynamic.Resource {
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
+    super(serviceDomainProvider, name, { domain: undefined, url: undefined, ...args }, opts, "railway", "ServiceDomain");
+  }
+}

@@ -1,0 +1,157 @@
+// The variables one service has in one environment, plain and secret.
+//
+// Written with `skipDeploys: true`: the Deployment resource owns deploys, so a
+// change to ten variables is one deploy, not ten. Railway references such as
+// `${{Postgres.DATABASE_URL}}` are stored verbatim and read back unrendered.
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { railwayOperation } from "./client";
+import { CheckFailure, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
+import { configureFromStack, railwayClient } from "./settings";
+
+export interface VariablesArgs {
+  /** Changing it replaces the collection. */
+  projectId: pulumi.Input<string>;
+  /** Changing it replaces the collection. */
+  environmentId: pulumi.Input<string>;
+  /** Changing it replaces the collection. */
+  serviceId: pulumi.Input<string>;
+  /** Plain values, shown in previews. */
+  variables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Secret values: stored encrypted in state and never shown. */
+  secretVariables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export interface VariablesInputs {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  variables?: Record<string, string>;
+  secretVariables?: Record<string, string>;
+}
+
+export type VariablesOutputs = VariablesInputs;
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const VARIABLES_UPSERT = railwayOperation(`
+mutation variableCollectionUpsert($input: VariableCollectionUpsertInput!) {
+  variableCollectionUpsert(input: $input)
+}`);
+
+const VARIABLES_READ = railwayOperation(`
+query variables($projectId: String!, $environmentId: String!, $serviceId: String!) {
+  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
+}`);
+
+const VARIABLE_DELETE = railwayOperation(`
+mutation variableDelete($input: VariableDeleteInput!) {
+  variableDelete(input: $input)
+}`);
+
+function allOf(inputs: VariablesInputs): Record<string, string> {
+  return { ...(inputs.variables ?? {}), ...(inputs.secretVariables ?? {}) };
+}
+
+function scope(inputs: VariablesInputs) {
+  return { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId };
+}
+
+async function upsert(inputs: VariablesInputs, values: Record<string, string>): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(inputs), variables: values, replace: false, skipDeploys: true } });
+}
+
+async function remove(inputs: VariablesInputs, names: string[]): Promise<void> {
+  // Railway has no bulk delete.
+  for (const name of names) {
+    await deleteIfPresent(() => railwayClient().request(VARIABLE_DELETE, { input: { ...scope(inputs), name } }));
+  }
+}
+
+export function checkVariables(news: VariablesInputs): CheckFailure[] {
+  const failures = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
+  for (const group of ["variables", "secretVariables"] as const) {
+    for (const [name, value] of Object.entries(news[group] ?? {})) {
+      if (!VARIABLE_NAME.test(name)) {
+        failures.push({ property: `${group}.${name}`, reason: "variable names are letters, digits and `_`, not starting with a digit" });
+      }
+      if (typeof value !== "string") {
+        failures.push({ property: `${group}.${name}`, reason: "variable values are strings" });
+      }
+    }
+  }
+  for (const name of Object.keys(news.variables ?? {})) {
+    if (news.secretVariables && name in news.secretVariables) {
+      failures.push({ property: `variables.${name}`, reason: "declared both plain and secret; keep it in `secretVariables` only" });
+    }
+  }
+  return failures;
+}
+
+export const variablesProvider: dynamic.ResourceProvider<VariablesInputs, VariablesOutputs> = {
+  configure: configureFromStack,
+
+  async check(_olds, news) {
+    return { inputs: news, failures: checkVariables(news) };
+  },
+
+  async diff(_id, olds, news) {
+    return diffOf<VariablesInputs>(olds, news, {
+      replace: ["projectId", "environmentId", "serviceId"],
+      update: ["variables", "secretVariables"],
+    });
+  },
+
+  async create(inputs) {
+    await upsert(inputs, allOf(inputs));
+    return { id: `${inputs.serviceId}:${inputs.environmentId}`, outs: inputs };
+  },
+
+  async read(id, props) {
+    const olds = props as VariablesOutputs;
+    const found = await unlessGone(() => railwayClient().request<{ variables: Record<string, string> }>(VARIABLES_READ, scope(olds)));
+    if (!found) return {};
+    // Only the keys this resource owns are compared; others belong to someone else.
+    const pick = (group: Record<string, string> | undefined) =>
+      group && Object.fromEntries(Object.keys(group).filter((k) => k in found.variables).map((k) => [k, found.variables[k]]));
+    return { id, props: { ...olds, variables: pick(olds.variables), secretVariables: pick(olds.secretVariables) } };
+  },
+
+  async update(_id, olds, news) {
+    const before = allOf(olds);
+    const after = allOf(news);
+    const changed = Object.fromEntries(Object.entries(after).filter(([k, v]) => !sameValue(before[k], v)));
+    await upsert(news, changed);
+    await remove(news, Object.keys(before).filter((k) => !(k in after)));
+    return { outs: news };
+  },
+
+  async delete(_id, props) {
+    await remove(props, Object.keys(allOf(props)));
+  },
+};
+
+/**
+ * The variables of one Railway service in one environment.
+ *
+ * ```ts
+ * new Variables("api-vars", {
+ *   projectId, environmentId, serviceId: api.serviceId,
+ *   variables: { DATABASE_URL: "${{Postgres.DATABASE_URL}}" },
+ *   secretVariables: { SERPAPI_KEY: config.requireSecret("serpapiKey") },
+ * });
+ * ```
+ */
+export class Variables extends pulumi.dynamic.Resource {
+  declare readonly variables: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly secretVariables: pulumi.Output<Record<string, string> | undefined>;
+
+  constructor(name: string, args: VariablesArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = {
+      ...args,
+      secretVariables: args.secretVariables === undefined ? undefined : pulumi.secret(args.secretVariables),
+    };
+    super(variablesProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] }, "railway", "Variables");
+  }
+}

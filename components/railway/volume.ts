@@ -1,0 +1,186 @@
+// A persistent volume mounted into a service in one environment.
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { railwayOperation } from "./client";
+import { CheckFailure, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { configureFromStack, railwayClient } from "./settings";
+
+export interface VolumeArgs {
+  /** Changing it replaces the volume (and loses its data). */
+  projectId: pulumi.Input<string>;
+  /** Changing it replaces the volume (and loses its data). */
+  environmentId: pulumi.Input<string>;
+  /** The service the volume is mounted into; changing it replaces the volume (and loses its data). */
+  serviceId: pulumi.Input<string>;
+  /** Absolute path inside the container, e.g. `/var/lib/postgresql/data`. */
+  mountPath: pulumi.Input<string>;
+  /** The volume's name in the dashboard. */
+  name?: pulumi.Input<string>;
+}
+
+export interface VolumeInputs {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  mountPath: string;
+  name?: string;
+}
+
+export interface VolumeOutputs extends VolumeInputs {
+  volumeId: string;
+  volumeInstanceId: string;
+  sizeMB: number;
+}
+
+interface VolumeNode {
+  id: string;
+  name: string;
+}
+
+interface VolumeInstanceNode {
+  id: string;
+  volumeId: string;
+  serviceId?: string | null;
+  mountPath: string;
+  sizeMB: number;
+  state?: string | null;
+  volume: VolumeNode;
+}
+
+const VOLUME_CREATE = railwayOperation(`
+mutation volumeCreate($input: VolumeCreateInput!) {
+  volumeCreate(input: $input) { id name }
+}`);
+
+const VOLUME_UPDATE = railwayOperation(`
+mutation volumeUpdate($volumeId: String!, $input: VolumeUpdateInput!) {
+  volumeUpdate(volumeId: $volumeId, input: $input) { id name }
+}`);
+
+const VOLUME_INSTANCE_UPDATE = railwayOperation(`
+mutation volumeInstanceUpdate($volumeId: String!, $environmentId: String!, $input: VolumeInstanceUpdateInput!) {
+  volumeInstanceUpdate(volumeId: $volumeId, environmentId: $environmentId, input: $input)
+}`);
+
+const ENVIRONMENT_VOLUMES = railwayOperation(`
+query environmentVolumeInstances($environmentId: String!) {
+  environment(id: $environmentId) {
+    volumeInstances(first: 500) {
+      edges { node { id volumeId serviceId mountPath sizeMB state volume { id name } } }
+    }
+  }
+}`);
+
+const VOLUME_DELETE = railwayOperation(`
+mutation volumeDelete($volumeId: String!) {
+  volumeDelete(volumeId: $volumeId)
+}`);
+
+async function instances(environmentId: string): Promise<VolumeInstanceNode[]> {
+  const data = await railwayClient().request<{ environment: { volumeInstances: { edges: { node: VolumeInstanceNode }[] } } }>(
+    ENVIRONMENT_VOLUMES,
+    { environmentId },
+  );
+  return data.environment.volumeInstances.edges.map((e) => e.node).filter((v) => v.state !== "DELETED" && v.state !== "DELETING");
+}
+
+function outputsOf(inputs: VolumeInputs, instance: VolumeInstanceNode): VolumeOutputs {
+  return {
+    ...inputs,
+    volumeId: instance.volumeId,
+    volumeInstanceId: instance.id,
+    sizeMB: instance.sizeMB,
+    mountPath: instance.mountPath,
+    ...(inputs.name !== undefined ? { name: instance.volume.name } : {}),
+  };
+}
+
+export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutputs> = {
+  configure: configureFromStack,
+
+  async check(_olds, news) {
+    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId", "mountPath"]);
+    if (typeof news.mountPath === "string" && !news.mountPath.startsWith("/")) {
+      failures.push({ property: "mountPath", reason: `\`${news.mountPath}\` must be an absolute path such as \`/data\`` });
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffOf<VolumeInputs>(olds, news, { replace: ["projectId", "environmentId", "serviceId"], update: ["mountPath", "name"] });
+  },
+
+  async create(inputs) {
+    const client = railwayClient();
+    // A service holds one volume, so one already attached is this resource's lost create.
+    const attached = async () => (await instances(inputs.environmentId)).find((v) => v.serviceId === inputs.serviceId);
+    let instance = await attached();
+    if (!instance) {
+      // Railway throttles volume creates ("creating volumes too quickly"): the client retries those.
+      await client.request(
+        VOLUME_CREATE,
+        { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath } },
+        { adopt: async () => ((await attached()) ? { volumeCreate: true } : undefined) },
+      );
+      instance = await attached();
+      if (!instance) throw new Error(`Railway volumeCreate returned, but no volume is attached to service ${inputs.serviceId}`);
+    }
+    if (inputs.name !== undefined && instance.volume.name !== inputs.name) {
+      await client.request(VOLUME_UPDATE, { volumeId: instance.volumeId, input: { name: inputs.name } });
+      instance = { ...instance, volume: { ...instance.volume, name: inputs.name } };
+    }
+    if (instance.mountPath !== inputs.mountPath) {
+      await client.request(VOLUME_INSTANCE_UPDATE, {
+        volumeId: instance.volumeId,
+        environmentId: inputs.environmentId,
+        input: { mountPath: inputs.mountPath, serviceId: inputs.serviceId },
+      });
+      instance = { ...instance, mountPath: inputs.mountPath };
+    }
+    return { id: instance.volumeId, outs: outputsOf(inputs, instance) };
+  },
+
+  async read(id, props) {
+    const olds = props as VolumeOutputs;
+    const instance = (await unlessGone(() => instances(olds.environmentId)))?.find((v) => v.volumeId === id);
+    if (!instance) return {};
+    return { id, props: outputsOf(olds, instance) };
+  },
+
+  async update(id, olds, news) {
+    const client = railwayClient();
+    if (news.name !== olds.name && news.name !== undefined) {
+      await client.request(VOLUME_UPDATE, { volumeId: id, input: { name: news.name } });
+    }
+    if (news.mountPath !== olds.mountPath) {
+      // `serviceId` must be re-sent: an update without it detaches the volume.
+      await client.request(VOLUME_INSTANCE_UPDATE, {
+        volumeId: id,
+        environmentId: news.environmentId,
+        input: { mountPath: news.mountPath, serviceId: news.serviceId },
+      });
+    }
+    return { outs: { ...olds, ...news } };
+  },
+
+  async delete(id) {
+    await deleteIfPresent(() => railwayClient().request(VOLUME_DELETE, { volumeId: id }));
+  },
+};
+
+/**
+ * A volume mounted into a service. Protect it (`protect: true`) where its data matters.
+ *
+ * ```ts
+ * new Volume("db-data", { projectId, environmentId, serviceId: db.serviceId, mountPath: "/var/lib/postgresql/data" }, { protect: true });
+ * ```
+ */
+export class Volume extends pulumi.dynamic.Resource {
+  declare readonly volumeId: pulumi.Output<string>;
+  declare readonly mountPath: pulumi.Output<string>;
+  declare readonly sizeMB: pulumi.Output<number>;
+
+  constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
+    super(volumeProvider, name, { volumeId: undefined, volumeInstanceId: undefined, sizeMB: undefined, ...args }, opts, "railway", "Volume");
+  }
+}
