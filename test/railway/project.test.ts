@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectProvider } from "../../components/railway/project";
+import { RailwayEmulator } from "./emulator";
+import { CheckFailedError, create, destroy, refresh, startEmulator, up } from "./harness";
+
+let emulator: RailwayEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(() => emulator.stop());
+
+const named = (name: string) => [...emulator.state.projects.values()].filter((p) => p.name === name);
+
+describe("Project", () => {
+  it("creates, renames, refreshes and deletes a project", async () => {
+    const state = await create(projectProvider, { name: "travel", description: "seed 000" });
+    expect(state.outs).toMatchObject({ projectId: state.id, name: "travel", created: true });
+    expect(emulator.state.projects.get(state.id)).toMatchObject({ name: "travel", description: "seed 000" });
+    expect([...emulator.state.environments.values()].filter((e) => e.projectId === state.id).map((e) => e.name)).toEqual(["production"]);
+
+    const same = await up(projectProvider, state, { name: "travel", description: "seed 000" });
+    expect(same.action).toBe("same");
+
+    const before = emulator.requests.length;
+    const renamed = await up(projectProvider, state, { name: "travel-backend", description: "seed 000" });
+    expect(renamed.action).toBe("update");
+    expect(emulator.operationsSince(before)).toEqual(["projectUpdate"]);
+    expect(emulator.requests.at(-1)!.variables).toEqual({ id: state.id, input: { name: "travel-backend" } });
+    expect(emulator.state.projects.get(state.id)!.name).toBe("travel-backend");
+
+    expect(await refresh(projectProvider, renamed)).toMatchObject({ id: state.id, outs: { name: "travel-backend" } });
+    await destroy(projectProvider, renamed);
+    expect(emulator.state.projects.has(state.id)).toBe(false);
+  });
+
+  it("adopts an existing project by id and never deletes it", async () => {
+    const existing = await create(projectProvider, { name: "theirs" });
+    const adopted = await create(projectProvider, { name: "ignored", existingProjectId: existing.id });
+    expect(adopted).toMatchObject({ id: existing.id, outs: { created: false, name: "theirs" } });
+    await destroy(projectProvider, adopted);
+    expect(emulator.state.projects.has(existing.id)).toBe(true);
+  });
+
+  it("leaves no duplicate when the create response is lost", async () => {
+    emulator.inject({ operation: "projectCreate", kind: "lostResponse" });
+    const state = await create(projectProvider, { name: "lost-create" });
+    expect(named("lost-create").map((p) => p.id)).toEqual([state.id]);
+  });
+
+  it("leaves no duplicate when the connection drops after the create", async () => {
+    emulator.inject({ operation: "projectCreate", kind: "dropConnection" });
+    const state = await create(projectProvider, { name: "dropped-create" });
+    expect(named("dropped-create").map((p) => p.id)).toEqual([state.id]);
+  });
+
+  it("does not adopt a same-named project that existed before", async () => {
+    const older = await create(projectProvider, { name: "twin" });
+    const mine = await create(projectProvider, { name: "twin" });
+    expect(mine.id).not.toBe(older.id);
+    expect(named("twin")).toHaveLength(2);
+  });
+
+  it("reports a project deleted in the dashboard as gone, and deleting it again succeeds", async () => {
+    const state = await create(projectProvider, { name: "doomed" });
+    emulator.deleteOutOfBand("project", state.id);
+    expect(await refresh(projectProvider, state)).toBeUndefined();
+    await expect(destroy(projectProvider, state)).resolves.toBeUndefined();
+  });
+
+  it("replaces when the workspace or adopted id changes", async () => {
+    const diff = await projectProvider.diff!("p", { name: "a", workspaceId: "w1", projectId: "p", created: true }, { name: "a", workspaceId: "w2" });
+    expect(diff).toMatchObject({ changes: true, replaces: ["workspaceId"] });
+  });
+
+  it("refuses a missing name", async () => {
+    await expect(create(projectProvider, { name: " " })).rejects.toThrow(CheckFailedError);
+    await expect(create(projectProvider, { name: "" })).rejects.toThrow("name: `name` is required");
+  });
+});
