@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customDomainProvider } from "../../components/railway/custom-domain";
+import { serviceDomainProvider } from "../../components/railway/service-domain";
+import { serviceProvider } from "../../components/railway/service";
+import { tcpProxyProvider } from "../../components/railway/tcp-proxy";
+import { RailwayEmulator } from "./emulator";
+import { create, destroy, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
+
+let emulator: RailwayEmulator;
+let projectId: string;
+let environmentId: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  ({ projectId, environmentId } = await projectWithEnvironment("domains"));
+});
+afterAll(() => emulator.stop());
+
+async function service(): Promise<string> {
+  const name = `web-${Math.random().toString(16).slice(2, 8)}`;
+  return (await create(serviceProvider, { projectId, environmentId, name, image: "nginx" })).id;
+}
+
+const domainsOf = (serviceId: string) => [...emulator.state.domains.values()].filter((d) => d.serviceId === serviceId);
+
+describe("ServiceDomain", () => {
+  it("creates a *.up.railway.app domain, changes its port in place and deletes it", async () => {
+    const serviceId = await service();
+    const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId, targetPort: 8000 });
+    expect(state.outs.domain).toMatch(/\.up\.railway\.app$/);
+    expect(state.outs.url).toBe(`https://${state.outs.domain}`);
+    expect(domainsOf(serviceId)).toMatchObject([{ id: state.id, targetPort: 8000 }]);
+
+    const moved = await up(serviceDomainProvider, state, { projectId, environmentId, serviceId, targetPort: 8080 });
+    expect(moved).toMatchObject({ action: "update", id: state.id, outs: { domain: state.outs.domain } });
+    expect(domainsOf(serviceId)).toMatchObject([{ id: state.id, targetPort: 8080, domain: state.outs.domain }]);
+
+    await destroy(serviceDomainProvider, moved);
+    expect(domainsOf(serviceId)).toEqual([]);
+  });
+
+  it("leaves no duplicate when the create response is lost", async () => {
+    const serviceId = await service();
+    emulator.inject({ operation: "serviceDomainCreate", kind: "lostResponse" });
+    const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId });
+    expect(domainsOf(serviceId).map((d) => d.id)).toEqual([state.id]);
+  });
+
+  it("is gone after an out-of-band delete", async () => {
+    const serviceId = await service();
+    const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId });
+    emulator.deleteOutOfBand("domain", state.id);
+    expect(await refresh(serviceDomainProvider, state)).toBeUndefined();
+    await expect(destroy(serviceDomainProvider, state)).resolves.toBeUndefined();
+  });
+});
+
+describe("CustomDomain", () => {
+  it("outputs the CNAME to create and the TXT record that verifies ownership", async () => {
+    const serviceId = await service();
+    const state = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "api.travel.example.com", targetPort: 8000 });
+    const record = emulator.state.domains.get(state.id)!;
+    expect(state.outs.dnsRecords).toEqual([
+      { type: "CNAME", name: "api.travel.example.com", hostLabel: "api", zone: "travel.example.com", value: record.target },
+    ]);
+    expect(state.outs.verificationRecord).toEqual({
+      type: "TXT",
+      name: "_railway-verify.api.travel.example.com",
+      hostLabel: "_railway-verify.api",
+      zone: "travel.example.com",
+      value: `railway-verify=${record.verifyToken}`,
+    });
+    expect(state.outs.verified).toBe(false);
+
+    const next = await up(customDomainProvider, state, { projectId, environmentId, serviceId, domain: "api.travel.example.com", targetPort: 9000 });
+    expect(next.action).toBe("update");
+    expect(record.targetPort).toBe(9000);
+    const replaced = await up(customDomainProvider, next, { projectId, environmentId, serviceId, domain: "www.travel.example.com" });
+    expect(replaced.action).toBe("replace");
+    expect(domainsOf(serviceId).map((d) => d.domain)).toEqual(["www.travel.example.com"]);
+  });
+
+  it("adopts its own domain after a lost create and when Railway says it is in use", async () => {
+    const serviceId = await service();
+    emulator.inject({ operation: "customDomainCreate", kind: "lostResponse" });
+    const first = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "lost.example.com" });
+    const again = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "lost.example.com" });
+    expect(again.id).toBe(first.id);
+    expect(domainsOf(serviceId)).toHaveLength(1);
+  });
+
+  it("refuses a host name with a scheme", async () => {
+    await expect(create(customDomainProvider, { projectId, environmentId, serviceId: "s", domain: "https://api.example.com" })).rejects.toThrow(
+      "domain: `https://api.example.com` is not a lower-case host name",
+    );
+  });
+
+  it("is gone after an out-of-band delete", async () => {
+    const serviceId = await service();
+    const state = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "gone.example.com" });
+    emulator.deleteOutOfBand("domain", state.id);
+    expect(await refresh(customDomainProvider, state)).toBeUndefined();
+    await expect(destroy(customDomainProvider, state)).resolves.toBeUndefined();
+  });
+});
+
+describe("TcpProxy", () => {
+  it("creates a proxy with its public host and port, and replaces it on a new port", async () => {
+    const serviceId = await service();
+    const state = await create(tcpProxyProvider, { environmentId, serviceId, applicationPort: 5432 });
+    expect(state.outs.domain).toMatch(/^[a-z]+\.proxy\.rlwy\.net$/); // trailing dot stripped
+    expect(state.outs.proxyPort).toBe(emulator.state.tcpProxies.get(state.id)!.proxyPort);
+    const replaced = await up(tcpProxyProvider, state, { environmentId, serviceId, applicationPort: 6379 });
+    expect(replaced.action).toBe("replace");
+    expect([...emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.applicationPort)).toEqual([6379]);
+    await destroy(tcpProxyProvider, replaced);
+    expect([...emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId)).toEqual([]);
+  });
+
+  it("leaves no duplicate when the connection drops after the create", async () => {
+    const serviceId = await service();
+    emulator.inject({ operation: "tcpProxyCreate", kind: "dropConnection" });
+    const state = await create(tcpProxyProvider, { environmentId, serviceId, applicationPort: 5432 });
+    expect([...emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.id)).toEqual([state.id]);
+  });
+
+  it("is gone after an out-of-band delete", async () => {
+    const serviceId = await service();
+    const state = await create(tcpProxyProvider, { environmentId, serviceId, applicationPort: 5432 });
+    emulator.deleteOutOfBand("tcpProxy", state.id);
+    expect(await refresh(tcpProxyProvider, state)).toBeUndefined();
+    await expect(destroy(tcpProxyProvider, state)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ServiceInputs, checkService, instanceInput, privateDomainOf, serviceProvider } from "../../components/railway/service";
+import { environmentProvider } from "../../components/railway/environment";
+import { RailwayEmulator } from "./emulator";
+import { create, destroy, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
+
+let emulator: RailwayEmulator;
+let projectId: string;
+let environmentId: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  ({ projectId, environmentId } = await projectWithEnvironment("services"));
+});
+afterAll(() => emulator.stop());
+
+function api(overrides: Partial<ServiceInputs> = {}): ServiceInputs {
+  return {
+    projectId,
+    environmentId,
+    name: `api-${Math.random().toString(16).slice(2, 8)}`,
+    image: "ghcr.io/acme/api:1.4.2",
+    startCommand: "uvicorn app.main:app --host 0.0.0.0 --port $PORT",
+    preDeployCommand: ["alembic upgrade head"],
+    healthcheckPath: "/health",
+    healthcheckTimeout: 120,
+    restartPolicyType: "ON_FAILURE",
+    restartPolicyMaxRetries: 5,
+    replicas: 3,
+    ...overrides,
+  };
+}
+
+const servicesNamed = (name: string) => [...emulator.state.services.values()].filter((s) => s.projectId === projectId && s.name === name);
+
+describe("Service", () => {
+  it("creates the service without a source, then writes every setting for its environment, without deploying", async () => {
+    const inputs = api();
+    const before = emulator.requests.length;
+    const state = await create(serviceProvider, inputs);
+    expect(emulator.operationsSince(before)).toEqual(["serviceCreate", "serviceInstanceUpdate"]);
+    const [createReq, updateReq] = emulator.requests.slice(before);
+    expect(createReq.variables).toEqual({ input: { projectId, environmentId, name: inputs.name } });
+    expect(updateReq.variables).toEqual({
+      serviceId: state.id,
+      environmentId,
+      input: {
+        source: { image: "ghcr.io/acme/api:1.4.2" },
+        startCommand: inputs.startCommand,
+        preDeployCommand: ["alembic upgrade head"],
+        healthcheckPath: "/health",
+        healthcheckTimeout: 120,
+        restartPolicyType: "ON_FAILURE",
+        restartPolicyMaxRetries: 5,
+        numReplicas: 3,
+      },
+    });
+    expect(emulator.instance(state.id, environmentId)!.settings).toMatchObject({
+      source: { image: "ghcr.io/acme/api:1.4.2" },
+      healthcheckPath: "/health",
+      numReplicas: 3,
+      restartPolicyMaxRetries: 5,
+    });
+    expect(emulator.deploymentsOf(state.id)).toEqual([]);
+    expect(state.outs).toMatchObject({ serviceId: state.id, privateDomain: `${inputs.name}.railway.internal` });
+  });
+
+  it("sends only what changed, and always re-sends replicas (Railway resets omitted ones to 1)", async () => {
+    const inputs = api();
+    const state = await create(serviceProvider, inputs);
+    expect((await up(serviceProvider, state, inputs)).action).toBe("same");
+
+    const before = emulator.requests.length;
+    const next = await up(serviceProvider, state, { ...inputs, startCommand: "gunicorn app.main:app" });
+    expect(next.action).toBe("update");
+    expect(emulator.operationsSince(before)).toEqual(["serviceInstanceUpdate"]);
+    expect(emulator.requests.at(-1)!.variables).toEqual({
+      serviceId: state.id,
+      environmentId,
+      input: { startCommand: "gunicorn app.main:app", numReplicas: 3 },
+    });
+    expect(emulator.instance(state.id, environmentId)!.settings.numReplicas).toBe(3);
+  });
+
+  it("clears a setting removed from config", async () => {
+    const inputs = api();
+    const state = await create(serviceProvider, inputs);
+    const { healthcheckTimeout: _removed, ...rest } = inputs;
+    await up(serviceProvider, state, rest);
+    expect(emulator.requests.at(-1)!.variables).toMatchObject({ input: { healthcheckTimeout: null, numReplicas: 3 } });
+  });
+
+  it("spreads replicas over regions with multiRegionConfig", async () => {
+    const state = await create(serviceProvider, api({ replicas: undefined, regions: { "us-west2": 2, "europe-west4": 1 } }));
+    const instance = emulator.instance(state.id, environmentId)!;
+    expect(instance.multiRegionConfig).toEqual({ "us-west2": { numReplicas: 2 }, "europe-west4": { numReplicas: 1 } });
+    expect(instance.settings.numReplicas).toBe(3);
+  });
+
+  it("renames with serviceUpdate, not a replacement", async () => {
+    const inputs = api();
+    const state = await create(serviceProvider, inputs);
+    const before = emulator.requests.length;
+    const renamed = await up(serviceProvider, state, { ...inputs, name: `${inputs.name}-v2` });
+    expect(renamed).toMatchObject({ action: "update", id: state.id, outs: { privateDomain: `${inputs.name}-v2.railway.internal` } });
+    expect(emulator.operationsSince(before)).toEqual(["serviceUpdate"]);
+  });
+
+  it("replaces when the project or environment changes", async () => {
+    const inputs = api();
+    const state = await create(serviceProvider, inputs);
+    const staging = await create(environmentProvider, { projectId, name: "staging-replace" });
+    expect(await serviceProvider.diff!(state.id, state.outs, { ...inputs, environmentId: staging.id })).toMatchObject({
+      changes: true,
+      replaces: ["environmentId"],
+    });
+  });
+
+  it("deploys a repo from a branch and root directory through the environment's deployment trigger", async () => {
+    const inputs = api({ image: undefined, repo: "acme/travel", branch: "main", rootDirectory: "backend", dockerfilePath: "Dockerfile" });
+    const state = await create(serviceProvider, inputs);
+    expect(emulator.instance(state.id, environmentId)!.settings).toMatchObject({ source: { repo: "acme/travel" }, rootDirectory: "backend", dockerfilePath: "Dockerfile" });
+    const triggers = [...emulator.state.triggers.values()].filter((t) => t.serviceId === state.id);
+    expect(triggers).toMatchObject([{ environmentId, repository: "acme/travel", branch: "main", provider: "github", rootDirectory: "backend" }]);
+
+    const before = emulator.requests.length;
+    const next = await up(serviceProvider, state, { ...inputs, branch: "release" });
+    expect(emulator.operationsSince(before)).toEqual(["deploymentTriggers", "deploymentTriggerUpdate"]);
+    expect(emulator.state.triggers.get(triggers[0].id)!.branch).toBe("release");
+
+    await up(serviceProvider, next, { ...inputs, repo: undefined, branch: undefined, rootDirectory: undefined, image: "nginx:1.27" });
+    expect([...emulator.state.triggers.values()].filter((t) => t.serviceId === state.id)).toEqual([]);
+    expect(emulator.instance(state.id, environmentId)!.settings.source).toEqual({ image: "nginx:1.27" });
+  });
+
+  it("keeps registry credentials out of everything but the instance update", async () => {
+    const password = "registry-password-never-shown";
+    const state = await create(serviceProvider, api({ registryCredentials: { username: "bot", password } }));
+    expect(emulator.instance(state.id, environmentId)!.registryCredentials).toEqual({ username: "bot", password });
+    const carrying = emulator.requests.filter((r) => JSON.stringify(r.variables).includes(password)).map((r) => r.operation);
+    expect(carrying).toEqual(["serviceInstanceUpdate"]);
+  });
+
+  it("leaves no duplicate when the create response is lost", async () => {
+    const inputs = api();
+    emulator.inject({ operation: "serviceCreate", kind: "lostResponse" });
+    const state = await create(serviceProvider, inputs);
+    expect(servicesNamed(inputs.name).map((s) => s.id)).toEqual([state.id]);
+  });
+
+  it("adopts a service a failed earlier run created (Railway says it already exists)", async () => {
+    const inputs = api();
+    const first = await create(serviceProvider, inputs);
+    const second = await create(serviceProvider, { ...inputs, startCommand: "./start.sh" });
+    expect(second.id).toBe(first.id);
+    expect(servicesNamed(inputs.name)).toHaveLength(1);
+    expect(emulator.instance(first.id, environmentId)!.settings.startCommand).toBe("./start.sh");
+  });
+
+  it("reads dashboard drift in managed settings without adopting Railway's defaults", async () => {
+    const inputs = api();
+    const state = await create(serviceProvider, inputs);
+    const refreshed = (await refresh(serviceProvider, state))!;
+    expect(refreshed.outs.builder).toBeUndefined();
+    expect((await up(serviceProvider, refreshed, inputs)).action).toBe("same");
+
+    emulator.instance(state.id, environmentId)!.settings.healthcheckPath = "/";
+    emulator.instance(state.id, environmentId)!.settings.numReplicas = 1;
+    const drifted = (await refresh(serviceProvider, state))!;
+    expect(drifted.outs).toMatchObject({ healthcheckPath: "/", replicas: 1 });
+    const before = emulator.requests.length;
+    await up(serviceProvider, drifted, inputs);
+    expect(emulator.requests.slice(before).map((r) => r.variables)).toEqual([
+      { serviceId: state.id, environmentId, input: { healthcheckPath: "/health", numReplicas: 3 } },
+    ]);
+  });
+
+  it("reports a service deleted in the dashboard as gone, and deleting it again succeeds", async () => {
+    const state = await create(serviceProvider, api());
+    emulator.deleteOutOfBand("service", state.id);
+    expect(await refresh(serviceProvider, state)).toBeUndefined();
+    await expect(destroy(serviceProvider, state)).resolves.toBeUndefined();
+  });
+
+  it("deletes the service when no other environment runs it", async () => {
+    const state = await create(serviceProvider, api());
+    await destroy(serviceProvider, state);
+    expect(emulator.state.services.has(state.id)).toBe(false);
+  });
+
+  it("keeps a service another environment still runs, removing only this environment's deployment", async () => {
+    const inputs = api();
+    const prod = await create(serviceProvider, inputs);
+    const stagingEnv = await create(environmentProvider, { projectId, name: `staging-${inputs.name}` });
+    const staging = await create(serviceProvider, { ...inputs, environmentId: stagingEnv.id });
+    expect(staging.id).toBe(prod.id);
+    await emulator["root"]().serviceInstanceDeployV2({ serviceId: prod.id, environmentId }); // prod is live
+    const stagingDeploy = await emulator["root"]().serviceInstanceDeployV2({ serviceId: prod.id, environmentId: stagingEnv.id });
+
+    await destroy(serviceProvider, staging);
+    expect(emulator.state.services.has(prod.id)).toBe(true);
+    expect(emulator.state.deployments.get(stagingDeploy as string)!.status).toBe("REMOVED");
+  });
+});
+
+describe("Service check", () => {
+  const base = (): ServiceInputs => ({ projectId: "p", environmentId: "e", name: "api", image: "nginx" });
+  const reasons = (inputs: ServiceInputs) => checkService(inputs).map((f) => `${f.property}: ${f.reason}`);
+
+  it("accepts a minimal image service", () => {
+    expect(reasons(base())).toEqual([]);
+  });
+
+  it.each<[string, Partial<ServiceInputs>, string]>([
+    ["both sources", { repo: "acme/api" }, "image: give either `image` or `repo`, not both"],
+    ["no source", { image: undefined }, "image: give a source: `image` (a Docker image) or `repo` (a GitHub repository)"],
+    ["a branch without a repo", { branch: "main" }, "branch: `branch` applies only to a `repo` source"],
+    ["negative replicas", { replicas: -1 }, "replicas: `-1` is not a whole number of replicas of at least 1"],
+    ["fractional replicas", { replicas: 1.5 }, "replicas: `1.5` is not a whole number of replicas of at least 1"],
+    ["replicas and regions", { replicas: 2, regions: { "us-west2": 2 } }, "replicas: give either `replicas` or `regions` (replicas per region), not both"],
+    ["a zero region", { regions: { "us-west2": 0 } }, "regions.us-west2: `0` is not a whole number of replicas of at least 1"],
+    ["a six-field cron", { cronSchedule: "0 0 * * * *" }, "cronSchedule: `0 0 * * * *` has 6 fields; Railway cron schedules have 5 (minute hour day-of-month month day-of-week)"],
+    ["an out-of-range cron", { cronSchedule: "61 * * * *" }, "cronSchedule: `61 * * * *` field 1 (`61`) is outside 0-59"],
+    ["a replicated cron", { cronSchedule: "*/5 * * * *", replicas: 2 }, "cronSchedule: a cron service runs exactly 1 replica"],
+    ["a relative health path", { healthcheckPath: "health" }, "healthcheckPath: `health` must start with `/`"],
+    ["retries without ON_FAILURE", { restartPolicyType: "ALWAYS", restartPolicyMaxRetries: 3 }, "restartPolicyMaxRetries: retries apply only with `restartPolicyType: ON_FAILURE`"],
+    ["credentials without a password", { registryCredentials: { username: "u", password: "" } }, "registryCredentials: give both `username` and `password`"],
+    ["no name", { name: "" }, "name: `name` is required and must be a non-empty string"],
+  ])("refuses %s", (_title, change, reason) => {
+    expect(reasons({ ...base(), ...change })).toContain(reason);
+  });
+
+  it("accepts cron lists, ranges and steps", () => {
+    expect(reasons({ ...base(), cronSchedule: "0,30 9-17/2 1 */3 1-5" })).toEqual([]);
+  });
+});
+
+describe("Service helpers", () => {
+  it("derives Railway's private host from the name", () => {
+    expect(privateDomainOf("Celery Worker")).toBe("celery-worker.railway.internal");
+  });
+
+  it("builds the update input for changed keys only, with replicas", () => {
+    const news: ServiceInputs = { projectId: "p", environmentId: "e", name: "n", repo: "a/b", healthcheckPath: "/h", replicas: 2 };
+    expect(instanceInput(news, ["repo"])).toEqual({ source: { repo: "a/b" }, numReplicas: 2 });
+  });
+});
