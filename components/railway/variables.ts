@@ -128,7 +128,17 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs, Variab
   },
 
   async delete(_id, props) {
-    await remove(props, Object.keys(allOf(props)));
+    const owned = Object.keys(allOf(props));
+    const found = await unlessGone(() => railwayClient().request<{ variables: Record<string, string> }>(VARIABLES_READ, scope(props)));
+    if (!found) return; // the service is gone, and its variables with it
+    const present = Object.keys(found.variables);
+    if (present.length > 1 && present.every((name) => owned.includes(name))) {
+      // Every variable is ours: one replace with nothing clears them all, where
+      // per-key deletes would cost one mutation each (Railway has no bulk delete).
+      await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(props), variables: {}, replace: true, skipDeploys: true } });
+      return;
+    }
+    await remove(props, owned.filter((name) => present.includes(name)));
   },
 };
 

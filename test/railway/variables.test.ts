@@ -79,12 +79,25 @@ describe("Variables", () => {
     expect(emulator.variablesOf(environmentId, serviceId)).toMatchObject({ SERPAPI_KEY: "serp-secret-1", ENVIRONMENT: "production" });
   });
 
+  it("clears a service whose variables are all its own with one replace, without deploying", async () => {
+    const serviceId = await service();
+    const state = await create(variablesProvider, vars(serviceId));
+    const before = emulator.requests.length;
+    await destroy(variablesProvider, state);
+    expect(emulator.operationsSince(before)).toEqual(["variables", "variableCollectionUpsert"]);
+    expect(emulator.requests.at(-1)!.variables).toEqual({ input: { projectId, environmentId, serviceId, variables: {}, replace: true, skipDeploys: true } });
+    expect(emulator.variablesOf(environmentId, serviceId)).toEqual({});
+    expect(emulator.deploymentsOf(serviceId)).toEqual([]);
+  });
+
   it("deletes only the keys it owns", async () => {
     const serviceId = await service();
     emulator.state.variables.set(`${environmentId}:${serviceId}`, new Map([["SET_BY_HAND", "1"]]));
     const state = await create(variablesProvider, vars(serviceId));
+    const before = emulator.requests.length;
     await destroy(variablesProvider, state);
     expect(emulator.variablesOf(environmentId, serviceId)).toEqual({ SET_BY_HAND: "1" });
+    expect(emulator.counts(before).byOperation).toEqual({ variables: 1, variableDelete: 5 });
   });
 
   it("is gone when its service was deleted, and deleting it then succeeds", async () => {
