@@ -100,7 +100,11 @@ export class RailwayApiError extends Error {
     retryAfterMs?: number;
   }) {
     const tag = args.code ?? (args.status ? `HTTP ${args.status}` : "ERROR");
-    super(`Railway ${args.operation} failed (${tag}): ${args.message}`);
+    const message = `Railway ${args.operation} failed (${tag}): ${args.message}`;
+    super(message);
+    // Set again: Pulumi's closure serializer rewrites `super(...)` into
+    // `Error.call(this, ...)`, which leaves `message` unset on the instance.
+    this.message = message;
     this.name = "RailwayApiError";
     this.operation = args.operation;
     this.code = args.code;
@@ -136,12 +140,13 @@ export function isRateLimited(error: unknown): boolean {
 /** The missing-token error: a configuration problem, not an API failure. */
 export class RailwayTokenMissingError extends Error {
   constructor() {
-    super(
+    const message =
       "No Railway token. Set one with `pulumi config set --secret railwayToken <token>` " +
-        "(an account or workspace token; add `pulumi config set railwayTokenKind project` for a project token), " +
-        "or export `RAILWAY_API_TOKEN` (account/workspace) or `RAILWAY_TOKEN` (project). " +
-        "Create tokens at https://railway.com/account/tokens.",
-    );
+      "(an account or workspace token; add `pulumi config set railwayTokenKind project` for a project token), " +
+      "or export `RAILWAY_API_TOKEN` (account/workspace) or `RAILWAY_TOKEN` (project). " +
+      "Create tokens at https://railway.com/account/tokens.";
+    super(message);
+    this.message = message; // see RailwayApiError
     this.name = "RailwayTokenMissingError";
   }
 }
@@ -235,6 +240,17 @@ export class RailwayClient {
   }
 
   private async send<T>(op: RailwayOperation, variables: Record<string, unknown>): Promise<T> {
+    try {
+      return await this.sendOnce<T>(op, variables);
+    } catch (error) {
+      // Railway's messages sometimes repeat an input; a variable value or a
+      // password must not reach a log through them.
+      if (error instanceof RailwayApiError) redactInputs(error, variables, this.credentials.token);
+      throw error;
+    }
+  }
+
+  private async sendOnce<T>(op: RailwayOperation, variables: Record<string, unknown>): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.endpoint, {
@@ -298,6 +314,23 @@ export class RailwayClient {
     }
     return body.data as T;
   }
+}
+
+const REDACTED = "[redacted]";
+
+/** Replaces every input string of 6+ characters (and the token) in the error's message. */
+function redactInputs(error: RailwayApiError, variables: unknown, token: string): void {
+  const values = new Set<string>([token]);
+  const collect = (value: unknown): void => {
+    if (typeof value === "string" && value.length >= 6) values.add(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === "object") Object.values(value).forEach(collect);
+  };
+  collect(variables);
+  let message = error.message;
+  // Longest first, so a value containing another is replaced whole.
+  for (const value of [...values].sort((a, b) => b.length - a.length)) message = message.split(value).join(REDACTED);
+  if (message !== error.message) Object.defineProperty(error, "message", { value: message });
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

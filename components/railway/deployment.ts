@@ -83,7 +83,9 @@ export class DeploymentFailedError extends Error {
     readonly logExcerpt: string[],
   ) {
     const logs = logExcerpt.length ? `\nLast log lines:\n${logExcerpt.map((l) => `  ${l}`).join("\n")}` : "";
-    super(`Railway deployment ${deploymentId} ended ${status}.${logs}`);
+    const message = `Railway deployment ${deploymentId} ended ${status}.${logs}`;
+    super(message);
+    this.message = message; // see RailwayApiError
     this.name = "DeploymentFailedError";
   }
 }

@@ -123,6 +123,18 @@ describe("errors", () => {
     expect(isNotFound(error)).toBe(false);
   });
 
+  it("never repeats an input value or the token in an error message", async () => {
+    emulator.inject({
+      operation: "createProject",
+      kind: "graphqlError",
+      code: "BAD_USER_INPUT",
+      message: `Invalid description sk_live_51HxSecretValue for token ${emulator.token}`,
+    });
+    const error = await failure(client().request(PROJECT_CREATE, { input: { name: "p", description: "sk_live_51HxSecretValue" } }));
+    expect(error.message).toBe("Railway createProject failed (BAD_USER_INPUT): Invalid description [redacted] for token [redacted]");
+    expect(error.code).toBe("BAD_USER_INPUT");
+  });
+
   it("does not retry other GraphQL errors", async () => {
     const before = emulator.requests.length;
     emulator.inject({ operation: "listProjects", kind: "graphqlError", code: "FORBIDDEN", message: "Not allowed" });

@@ -71,4 +71,13 @@ describe("serialized Railway providers", () => {
     expect(emulator.requests.map((r) => r.operation)).toEqual(["projects", "projectCreate", "project", "projectDelete", "project"]);
     expect(emulator.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
   });
+
+  it("keeps its error messages when run from serialized text", async () => {
+    const failed = await run(process.execPath, [path.join(__dirname, "fixtures/run-serialized-provider.js"), path.join(outDir, "Project.js"), "bad-token"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, TRESTLE_TEST_TOKEN: "wrong-token-123456", TRESTLE_RAILWAY_ENDPOINT: emulator.url },
+    }).catch((error: { stderr: string; code: number }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr.trim()).toBe("Railway projects failed (UNAUTHENTICATED): Not Authorized");
+  });
 });
