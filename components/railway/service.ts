@@ -94,28 +94,7 @@ export interface ServiceOutputs extends ServiceInputs {
   deploymentTriggerId?: string;
 }
 
-/** Instance settings sent through `serviceInstanceUpdate`, with how each is written. */
-const INSTANCE_KEYS = [
-  "image",
-  "repo",
-  "rootDirectory",
-  "dockerfilePath",
-  "builder",
-  "buildCommand",
-  "startCommand",
-  "preDeployCommand",
-  "healthcheckPath",
-  "healthcheckTimeout",
-  "restartPolicyType",
-  "restartPolicyMaxRetries",
-  "replicas",
-  "regions",
-  "cronSchedule",
-  "sleepApplication",
-  "registryCredentials",
-  "watchPatterns",
-] as const satisfies readonly (keyof ServiceInputs)[];
-
+/** Instance settings written as themselves (null clears them). */
 const SIMPLE_KEYS = [
   "rootDirectory",
   "dockerfilePath",
@@ -132,6 +111,9 @@ const SIMPLE_KEYS = [
   "registryCredentials",
   "watchPatterns",
 ] as const satisfies readonly (keyof ServiceInputs)[];
+
+/** Every setting sent through `serviceInstanceUpdate`: the source and replicas are mapped, the rest written as is. */
+const INSTANCE_KEYS = ["image", "repo", "replicas", "regions", ...SIMPLE_KEYS] as const;
 
 const REPLACE_KEYS = ["projectId", "environmentId"] as const;
 

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DeploymentFailedError, DeploymentInputs, deploymentProvider } from "../../components/railway/deployment";
-import { serviceProvider } from "../../components/railway/service";
-import { RailwayEmulator } from "./emulator";
-import { create, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
+import { create, refresh, up, useRailwayProject } from "./harness";
 
-let emulator: RailwayEmulator;
+const ctx = useRailwayProject("deployments");
 let projectId: string;
 let environmentId: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  ({ projectId, environmentId } = await projectWithEnvironment("deployments"));
+beforeAll(() => {
+  ({ projectId, environmentId } = ctx);
 });
-afterAll(() => emulator.stop());
 
-async function service(): Promise<string> {
-  const name = `api-${Math.random().toString(16).slice(2, 8)}`;
-  return (await create(serviceProvider, { projectId, environmentId, name, image: "ghcr.io/acme/api:1" })).id;
-}
+const service = () => ctx.service("api", "ghcr.io/acme/api:1");
 
 const deploy = (serviceId: string, triggers: unknown = { settings: "v1" }): DeploymentInputs => ({
   projectId,
@@ -31,11 +23,11 @@ const deploy = (serviceId: string, triggers: unknown = { settings: "v1" }): Depl
 describe("Deployment", () => {
   it("deploys once and waits for SUCCESS", async () => {
     const serviceId = await service();
-    const before = emulator.requests.length;
+    const before = ctx.emulator.requests.length;
     const state = await create(deploymentProvider, deploy(serviceId));
-    expect(emulator.operationsSince(before)).toEqual(["serviceInstanceDeployV2", "deploymentStatus", "deploymentStatus", "deploymentStatus"]);
+    expect(ctx.emulator.operationsSince(before)).toEqual(["serviceInstanceDeployV2", "deploymentStatus", "deploymentStatus", "deploymentStatus"]);
     expect(state.outs).toMatchObject({ deploymentId: state.id, status: "SUCCESS" });
-    expect(emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["SUCCESS"]);
+    expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["SUCCESS"]);
   });
 
   it("deploys again only when its triggers change", async () => {
@@ -45,22 +37,22 @@ describe("Deployment", () => {
     const next = await up(deploymentProvider, state, deploy(serviceId, { settings: "v2" }));
     expect(next.action).toBe("update");
     expect(next.outs.deploymentId).not.toBe(state.outs.deploymentId);
-    expect(emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["REMOVED", "SUCCESS"]);
+    expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["REMOVED", "SUCCESS"]);
   });
 
   it("accepts a sleeping service as deployed", async () => {
     const serviceId = await service();
-    emulator.deploySteps = ["BUILDING", "SLEEPING"];
+    ctx.emulator.deploySteps = ["BUILDING", "SLEEPING"];
     try {
       expect((await create(deploymentProvider, deploy(serviceId))).outs.status).toBe("SLEEPING");
     } finally {
-      emulator.deploySteps = ["BUILDING", "DEPLOYING", "SUCCESS"];
+      ctx.emulator.deploySteps = ["BUILDING", "DEPLOYING", "SUCCESS"];
     }
   });
 
   it("fails a FAILED build with its status and the end of the build log", async () => {
     const serviceId = await service();
-    emulator.failNextDeploy(serviceId, "FAILED", ["Step 4/9: RUN pip install -r requirements.txt", "ERROR: No matching distribution found for fastapi==0.999"]);
+    ctx.emulator.failNextDeploy(serviceId, "FAILED", ["Step 4/9: RUN pip install -r requirements.txt", "ERROR: No matching distribution found for fastapi==0.999"]);
     const error = await create(deploymentProvider, deploy(serviceId)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeploymentFailedError);
     expect((error as DeploymentFailedError).status).toBe("FAILED");
@@ -70,26 +62,26 @@ describe("Deployment", () => {
 
   it("fails a CRASHED deploy with the end of the runtime log", async () => {
     const serviceId = await service();
-    emulator.failNextDeploy(serviceId, "CRASHED", ["Traceback (most recent call last):", "KeyError: 'DATABASE_URL'"]);
+    ctx.emulator.failNextDeploy(serviceId, "CRASHED", ["Traceback (most recent call last):", "KeyError: 'DATABASE_URL'"]);
     await expect(create(deploymentProvider, deploy(serviceId))).rejects.toThrow(/ended CRASHED\.[\s\S]*KeyError: 'DATABASE_URL'/);
   });
 
   it("times out a deploy that never finishes", async () => {
     const serviceId = await service();
-    emulator.deploySteps = ["BUILDING"];
+    ctx.emulator.deploySteps = ["BUILDING"];
     try {
       await expect(create(deploymentProvider, { ...deploy(serviceId), timeoutSeconds: 0.05 })).rejects.toThrow(
         /is still BUILDING after 0\.05 s; raise `timeoutSeconds`/,
       );
     } finally {
-      emulator.deploySteps = ["BUILDING", "DEPLOYING", "SUCCESS"];
+      ctx.emulator.deploySteps = ["BUILDING", "DEPLOYING", "SUCCESS"];
     }
   });
 
   it("redeploys on the next up when refresh finds the service crashed", async () => {
     const serviceId = await service();
     const state = await create(deploymentProvider, deploy(serviceId));
-    emulator.deploymentsOf(serviceId).at(-1)!.status = "CRASHED";
+    ctx.emulator.deploymentsOf(serviceId).at(-1)!.status = "CRASHED";
     const refreshed = (await refresh(deploymentProvider, state))!;
     expect(refreshed.outs.status).toBe("CRASHED");
     const next = await up(deploymentProvider, refreshed, deploy(serviceId));
@@ -99,7 +91,7 @@ describe("Deployment", () => {
   it("is gone when its service was deleted", async () => {
     const serviceId = await service();
     const state = await create(deploymentProvider, deploy(serviceId));
-    emulator.deleteOutOfBand("service", serviceId);
+    ctx.emulator.deleteOutOfBand("service", serviceId);
     expect(await refresh(deploymentProvider, state)).toBeUndefined();
   });
 });

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { customDomainProvider } from "../../components/railway/custom-domain";
 import { serviceDomainProvider } from "../../components/railway/service-domain";
-import { serviceProvider } from "../../components/railway/service";
 import { tcpProxyProvider } from "../../components/railway/tcp-proxy";
-import { RailwayEmulator } from "./emulator";
-import { create, destroy, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
+import { create, destroy, refresh, up, useRailwayProject } from "./harness";
 
-let emulator: RailwayEmulator;
+const ctx = useRailwayProject("domains");
 let projectId: string;
 let environmentId: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  ({ projectId, environmentId } = await projectWithEnvironment("domains"));
+beforeAll(() => {
+  ({ projectId, environmentId } = ctx);
 });
-afterAll(() => emulator.stop());
 
-async function service(): Promise<string> {
-  const name = `web-${Math.random().toString(16).slice(2, 8)}`;
-  return (await create(serviceProvider, { projectId, environmentId, name, image: "nginx" })).id;
-}
+const service = () => ctx.service("web", "nginx");
 
-const domainsOf = (serviceId: string) => [...emulator.state.domains.values()].filter((d) => d.serviceId === serviceId);
+const domainsOf = (serviceId: string) => [...ctx.emulator.state.domains.values()].filter((d) => d.serviceId === serviceId);
 
 describe("ServiceDomain", () => {
   it("creates a *.up.railway.app domain, changes its port in place and deletes it", async () => {
@@ -41,7 +33,7 @@ describe("ServiceDomain", () => {
 
   it("leaves no duplicate when the create response is lost", async () => {
     const serviceId = await service();
-    emulator.inject({ operation: "serviceDomainCreate", kind: "lostResponse" });
+    ctx.emulator.inject({ operation: "serviceDomainCreate", kind: "lostResponse" });
     const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId });
     expect(domainsOf(serviceId).map((d) => d.id)).toEqual([state.id]);
   });
@@ -49,7 +41,7 @@ describe("ServiceDomain", () => {
   it("is gone after an out-of-band delete", async () => {
     const serviceId = await service();
     const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId });
-    emulator.deleteOutOfBand("domain", state.id);
+    ctx.emulator.deleteOutOfBand("domain", state.id);
     expect(await refresh(serviceDomainProvider, state)).toBeUndefined();
     await expect(destroy(serviceDomainProvider, state)).resolves.toBeUndefined();
   });
@@ -59,7 +51,7 @@ describe("CustomDomain", () => {
   it("outputs the CNAME to create and the TXT record that verifies ownership", async () => {
     const serviceId = await service();
     const state = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "api.travel.example.com", targetPort: 8000 });
-    const record = emulator.state.domains.get(state.id)!;
+    const record = ctx.emulator.state.domains.get(state.id)!;
     expect(state.outs.dnsRecords).toEqual([
       { type: "CNAME", name: "api.travel.example.com", hostLabel: "api", zone: "travel.example.com", value: record.target },
     ]);
@@ -82,7 +74,7 @@ describe("CustomDomain", () => {
 
   it("adopts its own domain after a lost create and when Railway says it is in use", async () => {
     const serviceId = await service();
-    emulator.inject({ operation: "customDomainCreate", kind: "lostResponse" });
+    ctx.emulator.inject({ operation: "customDomainCreate", kind: "lostResponse" });
     const first = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "lost.example.com" });
     const again = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "lost.example.com" });
     expect(again.id).toBe(first.id);
@@ -98,7 +90,7 @@ describe("CustomDomain", () => {
   it("is gone after an out-of-band delete", async () => {
     const serviceId = await service();
     const state = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "gone.example.com" });
-    emulator.deleteOutOfBand("domain", state.id);
+    ctx.emulator.deleteOutOfBand("domain", state.id);
     expect(await refresh(customDomainProvider, state)).toBeUndefined();
     await expect(destroy(customDomainProvider, state)).resolves.toBeUndefined();
   });
@@ -109,25 +101,25 @@ describe("TcpProxy", () => {
     const serviceId = await service();
     const state = await create(tcpProxyProvider, { environmentId, serviceId, applicationPort: 5432 });
     expect(state.outs.domain).toMatch(/^[a-z]+\.proxy\.rlwy\.net$/); // trailing dot stripped
-    expect(state.outs.proxyPort).toBe(emulator.state.tcpProxies.get(state.id)!.proxyPort);
+    expect(state.outs.proxyPort).toBe(ctx.emulator.state.tcpProxies.get(state.id)!.proxyPort);
     const replaced = await up(tcpProxyProvider, state, { environmentId, serviceId, applicationPort: 6379 });
     expect(replaced.action).toBe("replace");
-    expect([...emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.applicationPort)).toEqual([6379]);
+    expect([...ctx.emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.applicationPort)).toEqual([6379]);
     await destroy(tcpProxyProvider, replaced);
-    expect([...emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId)).toEqual([]);
+    expect([...ctx.emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId)).toEqual([]);
   });
 
   it("leaves no duplicate when the connection drops after the create", async () => {
     const serviceId = await service();
-    emulator.inject({ operation: "tcpProxyCreate", kind: "dropConnection" });
+    ctx.emulator.inject({ operation: "tcpProxyCreate", kind: "dropConnection" });
     const state = await create(tcpProxyProvider, { environmentId, serviceId, applicationPort: 5432 });
-    expect([...emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.id)).toEqual([state.id]);
+    expect([...ctx.emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.id)).toEqual([state.id]);
   });
 
   it("is gone after an out-of-band delete", async () => {
     const serviceId = await service();
     const state = await create(tcpProxyProvider, { environmentId, serviceId, applicationPort: 5432 });
-    emulator.deleteOutOfBand("tcpProxy", state.id);
+    ctx.emulator.deleteOutOfBand("tcpProxy", state.id);
     expect(await refresh(tcpProxyProvider, state)).toBeUndefined();
     await expect(destroy(tcpProxyProvider, state)).resolves.toBeUndefined();
   });

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { VariablesInputs, checkVariables, variablesProvider } from "../../components/railway/variables";
-import { serviceProvider } from "../../components/railway/service";
-import { RailwayEmulator } from "./emulator";
-import { create, destroy, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
+import { create, destroy, refresh, up, useRailwayProject } from "./harness";
 
-let emulator: RailwayEmulator;
+const ctx = useRailwayProject("variables");
 let projectId: string;
 let environmentId: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  ({ projectId, environmentId } = await projectWithEnvironment("variables"));
+beforeAll(() => {
+  ({ projectId, environmentId } = ctx);
 });
-afterAll(() => emulator.stop());
 
-async function service(): Promise<string> {
-  const name = `svc-${Math.random().toString(16).slice(2, 8)}`;
-  return (await create(serviceProvider, { projectId, environmentId, name, image: "nginx" })).id;
-}
+const service = () => ctx.service("svc", "nginx");
 
 function vars(serviceId: string, overrides: Partial<VariablesInputs> = {}): VariablesInputs {
   return {
@@ -33,18 +25,18 @@ function vars(serviceId: string, overrides: Partial<VariablesInputs> = {}): Vari
 describe("Variables", () => {
   it("writes plain, secret and reference values in one upsert that skips deploys", async () => {
     const serviceId = await service();
-    const before = emulator.requests.length;
+    const before = ctx.emulator.requests.length;
     await create(variablesProvider, vars(serviceId));
-    expect(emulator.operationsSince(before)).toEqual(["variableCollectionUpsert"]);
-    expect(emulator.requests.at(-1)!.variables).toMatchObject({ input: { skipDeploys: true, replace: false } });
-    expect(emulator.variablesOf(environmentId, serviceId)).toEqual({
+    expect(ctx.emulator.operationsSince(before)).toEqual(["variableCollectionUpsert"]);
+    expect(ctx.emulator.requests.at(-1)!.variables).toMatchObject({ input: { skipDeploys: true, replace: false } });
+    expect(ctx.emulator.variablesOf(environmentId, serviceId)).toEqual({
       ENVIRONMENT: "production",
       DATABASE_URL: "${{Postgres.DATABASE_URL}}",
       REDIS_URL: "${{Redis.REDIS_URL}}",
       SERPAPI_KEY: "serp-secret-1",
       AMADEUS_CLIENT_SECRET: "amadeus-secret-2",
     });
-    expect(emulator.deploymentsOf(serviceId)).toEqual([]);
+    expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
   });
 
   it("upserts only changed keys, deletes removed ones, and does nothing when nothing changed", async () => {
@@ -52,58 +44,58 @@ describe("Variables", () => {
     const state = await create(variablesProvider, vars(serviceId));
     expect((await up(variablesProvider, state, vars(serviceId))).action).toBe("same");
 
-    const before = emulator.requests.length;
+    const before = ctx.emulator.requests.length;
     const next = vars(serviceId, {
       variables: { ENVIRONMENT: "staging", DATABASE_URL: "${{Postgres.DATABASE_URL}}" },
       secretVariables: { SERPAPI_KEY: "serp-secret-1", AMADEUS_CLIENT_SECRET: "amadeus-rotated" },
     });
     await up(variablesProvider, state, next);
-    expect(emulator.operationsSince(before)).toEqual(["variableCollectionUpsert", "variableDelete"]);
-    const [upsert, del] = emulator.requests.slice(before);
+    expect(ctx.emulator.operationsSince(before)).toEqual(["variableCollectionUpsert", "variableDelete"]);
+    const [upsert, del] = ctx.emulator.requests.slice(before);
     expect(upsert.variables).toMatchObject({ input: { variables: { ENVIRONMENT: "staging", AMADEUS_CLIENT_SECRET: "amadeus-rotated" } } });
     expect(Object.keys((upsert.variables.input as { variables: object }).variables)).toHaveLength(2);
     expect(del.variables).toEqual({ input: { projectId, environmentId, serviceId, name: "REDIS_URL" } });
-    expect(emulator.variablesOf(environmentId, serviceId)).not.toHaveProperty("REDIS_URL");
-    expect(emulator.deploymentsOf(serviceId)).toEqual([]);
+    expect(ctx.emulator.variablesOf(environmentId, serviceId)).not.toHaveProperty("REDIS_URL");
+    expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
   });
 
   it("sees a value changed in the dashboard and sets it back", async () => {
     const serviceId = await service();
     const state = await create(variablesProvider, vars(serviceId));
-    emulator.state.variables.get(`${environmentId}:${serviceId}`)!.set("SERPAPI_KEY", "pasted-by-hand");
-    emulator.state.variables.get(`${environmentId}:${serviceId}`)!.delete("ENVIRONMENT");
+    ctx.emulator.state.variables.get(`${environmentId}:${serviceId}`)!.set("SERPAPI_KEY", "pasted-by-hand");
+    ctx.emulator.state.variables.get(`${environmentId}:${serviceId}`)!.delete("ENVIRONMENT");
     const drifted = (await refresh(variablesProvider, state))!;
     expect(drifted.outs.secretVariables!.SERPAPI_KEY).toBe("pasted-by-hand");
     expect(drifted.outs.variables).not.toHaveProperty("ENVIRONMENT");
     await up(variablesProvider, drifted, vars(serviceId));
-    expect(emulator.variablesOf(environmentId, serviceId)).toMatchObject({ SERPAPI_KEY: "serp-secret-1", ENVIRONMENT: "production" });
+    expect(ctx.emulator.variablesOf(environmentId, serviceId)).toMatchObject({ SERPAPI_KEY: "serp-secret-1", ENVIRONMENT: "production" });
   });
 
   it("clears a service whose variables are all its own with one replace, without deploying", async () => {
     const serviceId = await service();
     const state = await create(variablesProvider, vars(serviceId));
-    const before = emulator.requests.length;
+    const before = ctx.emulator.requests.length;
     await destroy(variablesProvider, state);
-    expect(emulator.operationsSince(before)).toEqual(["variables", "variableCollectionUpsert"]);
-    expect(emulator.requests.at(-1)!.variables).toEqual({ input: { projectId, environmentId, serviceId, variables: {}, replace: true, skipDeploys: true } });
-    expect(emulator.variablesOf(environmentId, serviceId)).toEqual({});
-    expect(emulator.deploymentsOf(serviceId)).toEqual([]);
+    expect(ctx.emulator.operationsSince(before)).toEqual(["variables", "variableCollectionUpsert"]);
+    expect(ctx.emulator.requests.at(-1)!.variables).toEqual({ input: { projectId, environmentId, serviceId, variables: {}, replace: true, skipDeploys: true } });
+    expect(ctx.emulator.variablesOf(environmentId, serviceId)).toEqual({});
+    expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
   });
 
   it("deletes only the keys it owns", async () => {
     const serviceId = await service();
-    emulator.state.variables.set(`${environmentId}:${serviceId}`, new Map([["SET_BY_HAND", "1"]]));
+    ctx.emulator.state.variables.set(`${environmentId}:${serviceId}`, new Map([["SET_BY_HAND", "1"]]));
     const state = await create(variablesProvider, vars(serviceId));
-    const before = emulator.requests.length;
+    const before = ctx.emulator.requests.length;
     await destroy(variablesProvider, state);
-    expect(emulator.variablesOf(environmentId, serviceId)).toEqual({ SET_BY_HAND: "1" });
-    expect(emulator.counts(before).byOperation).toEqual({ variables: 1, variableDelete: 5 });
+    expect(ctx.emulator.variablesOf(environmentId, serviceId)).toEqual({ SET_BY_HAND: "1" });
+    expect(ctx.emulator.counts(before).byOperation).toEqual({ variables: 1, variableDelete: 5 });
   });
 
   it("is gone when its service was deleted, and deleting it then succeeds", async () => {
     const serviceId = await service();
     const state = await create(variablesProvider, vars(serviceId));
-    emulator.deleteOutOfBand("service", serviceId);
+    ctx.emulator.deleteOutOfBand("service", serviceId);
     expect(await refresh(variablesProvider, state)).toBeUndefined();
     await expect(destroy(variablesProvider, state)).resolves.toBeUndefined();
   });

@@ -1,34 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceProvider } from "../../components/railway/service";
+import { beforeAll, describe, expect, it } from "vitest";
 import { volumeProvider } from "../../components/railway/volume";
-import { RailwayEmulator } from "./emulator";
-import { create, destroy, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
+import { create, destroy, refresh, up, useRailwayProject } from "./harness";
 
-let emulator: RailwayEmulator;
+const ctx = useRailwayProject("volumes");
 let projectId: string;
 let environmentId: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  ({ projectId, environmentId } = await projectWithEnvironment("volumes"));
+beforeAll(() => {
+  ({ projectId, environmentId } = ctx);
 });
-afterAll(() => emulator.stop());
 
-async function service(): Promise<string> {
-  const name = `db-${Math.random().toString(16).slice(2, 8)}`;
-  return (await create(serviceProvider, { projectId, environmentId, name, image: "postgres:16" })).id;
-}
+const service = () => ctx.service("db", "postgres:16");
 
-const instancesOf = (serviceId: string) => [...emulator.state.volumeInstances.values()].filter((v) => v.serviceId === serviceId);
+const instancesOf = (serviceId: string) => [...ctx.emulator.state.volumeInstances.values()].filter((v) => v.serviceId === serviceId);
 
 describe("Volume", () => {
   it("creates a named volume in this environment only, mounted into the service", async () => {
     const serviceId = await service();
     const state = await create(volumeProvider, { projectId, environmentId, serviceId, mountPath: "/var/lib/postgresql/data", name: "pgdata" });
     expect(instancesOf(serviceId)).toMatchObject([{ volumeId: state.id, environmentId, mountPath: "/var/lib/postgresql/data" }]);
-    expect(emulator.state.volumes.get(state.id)!.name).toBe("pgdata");
+    expect(ctx.emulator.state.volumes.get(state.id)!.name).toBe("pgdata");
     expect(state.outs).toMatchObject({ volumeId: state.id, sizeMB: 5000 });
-    const createReq = emulator.requests.find((r) => r.operation === "volumeCreate" && JSON.stringify(r.variables).includes(serviceId))!;
+    const createReq = ctx.emulator.requests.find((r) => r.operation === "volumeCreate" && JSON.stringify(r.variables).includes(serviceId))!;
     expect(createReq.variables).toEqual({ input: { projectId, environmentId, serviceId, mountPath: "/var/lib/postgresql/data" } });
   });
 
@@ -42,14 +34,14 @@ describe("Volume", () => {
 
   it("retries Railway's volume-create throttle", async () => {
     const serviceId = await service();
-    emulator.inject({ operation: "volumeCreate", kind: "throttle" });
+    ctx.emulator.inject({ operation: "volumeCreate", kind: "throttle" });
     const state = await create(volumeProvider, { projectId, environmentId, serviceId, mountPath: "/data" });
     expect(instancesOf(serviceId).map((v) => v.volumeId)).toEqual([state.id]);
   });
 
   it("leaves no duplicate when the create response is lost", async () => {
     const serviceId = await service();
-    emulator.inject({ operation: "volumeCreate", kind: "lostResponse" });
+    ctx.emulator.inject({ operation: "volumeCreate", kind: "lostResponse" });
     const state = await create(volumeProvider, { projectId, environmentId, serviceId, mountPath: "/data" });
     expect(instancesOf(serviceId).map((v) => v.volumeId)).toEqual([state.id]);
   });
@@ -58,10 +50,10 @@ describe("Volume", () => {
     const serviceId = await service();
     const state = await create(volumeProvider, { projectId, environmentId, serviceId, mountPath: "/data" });
     await destroy(volumeProvider, state);
-    expect(emulator.state.volumes.has(state.id)).toBe(false);
+    expect(ctx.emulator.state.volumes.has(state.id)).toBe(false);
 
     const other = await create(volumeProvider, { projectId, environmentId, serviceId, mountPath: "/data" });
-    emulator.deleteOutOfBand("volume", other.id);
+    ctx.emulator.deleteOutOfBand("volume", other.id);
     expect(await refresh(volumeProvider, other)).toBeUndefined();
     await expect(destroy(volumeProvider, other)).resolves.toBeUndefined();
   });
