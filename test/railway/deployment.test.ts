@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DeploymentFailedError, DeploymentInputs, deploymentProvider } from "../../components/railway/deployment";
-import { create, refresh, up, useRailwayProject } from "./harness";
+import { create, refresh, up } from "./harness";
+import { useRailwayProject } from "./use-project";
 
 const ctx = useRailwayProject("deployments");
 let projectId: string;

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { customDomainProvider } from "../../components/railway/custom-domain";
 import { serviceDomainProvider } from "../../components/railway/service-domain";
 import { tcpProxyProvider } from "../../components/railway/tcp-proxy";
-import { create, destroy, refresh, up, useRailwayProject } from "./harness";
+import { create, destroy, refresh, up } from "./harness";
+import { useRailwayProject } from "./use-project";
 
 const ctx = useRailwayProject("domains");
 let projectId: string;

@@ -1,7 +1,6 @@
 // Drives Railway providers the way the Pulumi engine does (check, diff, then
 // create/update/replace/delete) against a fresh emulator.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { afterAll, beforeAll } from "vitest";
 import { configureRailway, resetRailwaySettings } from "../../components/railway/settings";
 import { EmulatorOptions, RailwayEmulator } from "./emulator";
 
@@ -74,28 +73,4 @@ export async function projectWithEnvironment(name = "trestle-test") {
   const project = await create(projectProvider, { name });
   const env = await create(environmentProvider, { projectId: project.id, name: "production" });
   return { projectId: project.id, environmentId: env.id, project, env };
-}
-
-export interface RailwayTestContext {
-  emulator: RailwayEmulator;
-  projectId: string;
-  environmentId: string;
-  /** A new image service in the context's environment; returns its id. */
-  service(prefix?: string, image?: string): Promise<string>;
-}
-
-/** Starts an emulator with a project and its production environment for one test file. */
-export function useRailwayProject(name: string): RailwayTestContext {
-  const context = {} as RailwayTestContext;
-  beforeAll(async () => {
-    context.emulator = await startEmulator();
-    ({ projectId: context.projectId, environmentId: context.environmentId } = await projectWithEnvironment(name));
-    context.service = async (prefix = "svc", image = "nginx") => {
-      const { serviceProvider } = await import("../../components/railway/service");
-      const serviceName = `${prefix}-${Math.random().toString(16).slice(2, 8)}`;
-      return (await create(serviceProvider, { projectId: context.projectId, environmentId: context.environmentId, name: serviceName, image })).id;
-    };
-  });
-  afterAll(() => context.emulator.stop());
-  return context;
 }

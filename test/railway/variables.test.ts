@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { VariablesInputs, checkVariables, variablesProvider } from "../../components/railway/variables";
-import { create, destroy, refresh, up, useRailwayProject } from "./harness";
+import { create, destroy, refresh, up } from "./harness";
+import { useRailwayProject } from "./use-project";
 
 const ctx = useRailwayProject("variables");
 let projectId: string;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { volumeProvider } from "../../components/railway/volume";
-import { create, destroy, refresh, up, useRailwayProject } from "./harness";
+import { create, destroy, refresh, up } from "./harness";
+import { useRailwayProject } from "./use-project";
 
 const ctx = useRailwayProject("volumes");
 let projectId: string;
