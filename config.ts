@@ -1,0 +1,525 @@
+// The stack configuration: the whole architecture of one environment, read from
+// `Pulumi.<stack>.yaml` under the `trestle:` namespace and validated with zod
+// before any resource is declared. Every problem is reported at once, each
+// with its config path and the fix.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { cronProblem } from "./components/railway/common";
+
+export const NAMESPACE = "trestle";
+
+/** The top-level keys (`trestle:<key>`) this schema reads. */
+export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "frontend", "vercel"] as const;
+/** Keys read elsewhere (the Railway providers' `configure`). */
+const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind"];
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const MEMORY = /^\d+(b|kb|mb|gb)$/i;
+const PG_SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
+const PG_SETTING_VALUE = /^[A-Za-z0-9_.:/+-]+$/;
+
+export const EVICTION_POLICIES = [
+  "noeviction",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+] as const;
+export const UPSTASH_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2"] as const;
+
+/**
+ * Cross-field checks run even when a field is already invalid, so one run lists
+ * every problem (zod skips refinements after other issues by default). They
+ * therefore read fields defensively.
+ */
+const ALWAYS = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
+const secretKey = z
+  .string()
+  .regex(CONFIG_KEY, { error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `pulumi config set --secret`" });
+const envName = z.string().regex(ENV_NAME, { error: "variable names are letters, digits and `_`, not starting with a digit" });
+const hostname = z.string().regex(HOSTNAME, { error: "give a lower-case host name such as `api.example.com` (no scheme, path or port)" });
+const positiveInt = (what: string) => z.number({ error: `give ${what} as a whole number` }).int({ error: `give ${what} as a whole number` });
+
+const sourceSchema = z
+  .strictObject({
+    /** A GitHub repository `owner/name` Railway builds. */
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional(),
+    branch: z.string().min(1).optional(),
+    rootDirectory: z.string().min(1).optional(),
+    dockerfilePath: z.string().min(1).optional(),
+    /** A prebuilt image. */
+    image: z.string().min(1).optional(),
+    /** A local build context Trestle builds with Docker and pushes, deploying it by digest. */
+    build: z
+      .strictObject({
+        context: z.string().min(1),
+        dockerfile: z.string().min(1).optional(),
+        /** Repository to push to, e.g. `ghcr.io/acme/api` (tagged with the stack and a content hash). */
+        imageName: z.string().min(1),
+        registry: z.strictObject({
+          server: z.string().min(1),
+          username: z.string().min(1),
+          /** The stack secret holding the registry password or token. */
+          passwordSecret: secretKey,
+        }),
+        args: z.record(z.string(), z.string()).optional(),
+        platform: z.string().default("linux/amd64"),
+      })
+      .optional(),
+    /** For `image` sources from a private registry: the stack secret with the registry password. */
+    registry: z.strictObject({ username: z.string().min(1), passwordSecret: secretKey }).optional(),
+  })
+  .superRefine((source, ctx) => {
+    const given = (["repo", "image", "build"] as const).filter((k) => source[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: given.length
+          ? `give exactly one of \`repo\`, \`image\` or \`build\`, not ${given.map((k) => `\`${k}\``).join(" and ")}`
+          : "give a source: `repo` (GitHub `owner/name`), `image` (a Docker image) or `build` (a local context)",
+      });
+    }
+    for (const key of ["branch", "rootDirectory", "dockerfilePath"] as const) {
+      if (source[key] !== undefined && !source.repo) ctx.addIssue({ code: "custom", path: [key], message: `\`${key}\` applies only to a \`repo\` source` });
+    }
+    if (source.registry && !source.image) ctx.addIssue({ code: "custom", path: ["registry"], message: "`registry` applies only to an `image` source (a `build` has its own)" });
+  }, ALWAYS);
+
+const corsSchema = z.strictObject({
+  /** The variable the API reads its allowed origins from. */
+  variable: envName.default("ALLOWED_ORIGINS"),
+  /** Origins beyond the frontend's own domains, e.g. an admin site. */
+  origins: z.array(z.string()).default([]),
+  /** `comma` (`a,b`) or `json` (`["a","b"]`), as the API parses it. */
+  format: z.enum(["comma", "json"]).default("comma"),
+});
+
+const serviceFields = {
+  source: sourceSchema,
+  start: z.string().min(1).optional(),
+  buildCommand: z.string().min(1).optional(),
+  builder: z.enum(["RAILPACK", "NIXPACKS", "HEROKU", "PAKETO"]).optional(),
+  /** Runs before each deploy inside the private network: migrations. */
+  preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** The port the service listens on; public domains route to it. */
+  port: positiveInt("the port").min(1).max(65535).optional(),
+  healthcheck: z
+    .strictObject({
+      path: z.string().startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" }),
+      timeoutSeconds: positiveInt("the timeout in seconds").min(1).max(3600).optional(),
+    })
+    .optional(),
+  restart: z
+    .strictObject({
+      policy: z.enum(["ON_FAILURE", "ALWAYS", "NEVER"]).default("ON_FAILURE"),
+      maxRetries: positiveInt("the retries").min(0).optional(),
+    })
+    .optional(),
+  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).optional(),
+  regions: z.record(z.string(), positiveInt("replicas").min(1, { error: "replicas must be at least 1" })).optional(),
+  cron: z.string().optional(),
+  sleep: z.boolean().optional(),
+  /** A public `*.up.railway.app` domain. */
+  public: z.boolean().default(false),
+  /** Custom domains (the DNS records to create are stack outputs). */
+  domains: z.array(hostname).default([]),
+  /** Private connections: `postgres` gets `DATABASE_URL`, `redis` gets `REDIS_URL`. */
+  connects: z.array(z.enum(["postgres", "redis"], { error: "`connects` names `postgres` or `redis`" })).default([]),
+  /** Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`). */
+  celery: z
+    .strictObject({ broker: positiveInt("the database").min(0).max(15).default(0), results: positiveInt("the database").min(0).max(15).default(1) })
+    .optional(),
+  variables: z.record(envName, z.string()).default({}),
+  /** Variable name → stack secret key, e.g. `SERPAPI_KEY: serpapiKey`. */
+  secrets: z.record(envName, secretKey).default({}),
+  /** Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`. */
+  generated: z.record(envName, z.strictObject({ length: positiveInt("the length").min(16).max(256).default(32) })).default({}),
+  /** Marks this service as the CORS-protected API. */
+  cors: corsSchema.optional(),
+  /** Seconds to wait for a deploy to become healthy. */
+  deployTimeoutSeconds: positiveInt("seconds").min(30).optional(),
+};
+
+const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) => {
+  if (service.cron !== undefined) {
+    const problem = cronProblem(service.cron);
+    if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: `\`${service.cron}\` ${problem}` });
+    if ((service.replicas ?? 1) !== 1 || service.regions) ctx.addIssue({ code: "custom", path: ["cron"], message: "a cron service runs exactly 1 replica; remove `replicas`/`regions`" });
+    if (service.public) ctx.addIssue({ code: "custom", path: ["public"], message: "a cron service has no public domain" });
+  }
+  if (service.replicas !== undefined && service.regions !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["replicas"], message: "give either `replicas` or `regions` (replicas per region), not both" });
+  }
+  if (service.restart?.maxRetries !== undefined && service.restart.policy !== "ON_FAILURE") {
+    ctx.addIssue({ code: "custom", path: ["restart", "maxRetries"], message: "retries apply only with `policy: ON_FAILURE`" });
+  }
+  if (service.celery && !service.connects?.includes("redis")) {
+    ctx.addIssue({ code: "custom", path: ["celery"], message: "Celery URLs need Redis: add `redis` to `connects`" });
+  }
+  if (service.celery && service.celery.broker === service.celery.results) {
+    ctx.addIssue({ code: "custom", path: ["celery"], message: "give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)" });
+  }
+  if ((service.public || service.domains?.length) && !service.port) {
+    ctx.addIssue({ code: "custom", path: ["port"], message: "a service with a public or custom domain needs `port`, the port it listens on" });
+  }
+  const names = [service.variables, service.secrets, service.generated].flatMap((group) => Object.keys(group ?? {}));
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+    ctx.addIssue({ code: "custom", path: ["variables", name], message: `\`${name}\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one` });
+  }
+}, ALWAYS);
+
+const postgresSchema = z.strictObject({
+  /** The Railway service name; other services reference `${{<name>.DATABASE_URL}}`. */
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Postgres"),
+  /** Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first). */
+  version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16),
+  database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway"),
+  user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("postgres"),
+  /** Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`. */
+  settings: z
+    .record(
+      z.string().regex(PG_SETTING_NAME, { error: "PostgreSQL setting names are lower-case words joined by `_`, e.g. `shared_buffers`" }),
+      z.union([z.string().regex(PG_SETTING_VALUE, { error: "give a value without spaces or quotes, e.g. `256MB`" }), z.number()]),
+    )
+    .default({}),
+  /** A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked. */
+  public: z.boolean().default(false),
+});
+
+const redisSchema = z
+  .strictObject({
+    /** `railway` (a Redis service on the private network) or `upstash` (serverless, TLS). */
+    provider: z.enum(["railway", "upstash"]).default("railway"),
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Redis"),
+    /** What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`. */
+    use: z.enum(["cache", "queue", "both"], { error: "say what Redis is for: `cache`, `queue` or `both`" }),
+    version: z.enum(["7.2", "7.4", "8.0"]).default("7.4"),
+    maxmemory: z.string().regex(MEMORY, { error: "give a size such as `512mb`" }).optional(),
+    evictionPolicy: z.enum(EVICTION_POLICIES).optional(),
+    persistence: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** `save` rules, each "<seconds> <changes>". */
+        save: z.array(z.string().regex(/^\d+ \d+$/, { error: "give each rule as `<seconds> <changes>`, e.g. `900 1`" })).default(["900 1", "300 10", "60 10000"]),
+        appendonly: z.boolean().default(false),
+      })
+      .default({ enabled: false, save: [], appendonly: false }),
+    public: z.boolean().default(false),
+    upstash: z
+      .strictObject({
+        primaryRegion: z.enum(UPSTASH_REGIONS),
+        readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]),
+        /** Monthly budget in USD; the database is throttled at it. */
+        budget: positiveInt("the budget").min(1).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((redis, ctx) => {
+    if (redis.provider === "upstash" && !redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`" });
+    if (redis.provider === "railway" && redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
+    if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public)) {
+      ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence` and `public`" });
+    }
+    const policy = redis.evictionPolicy;
+    if (policy && policy !== "noeviction" && redis.use !== "cache") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["evictionPolicy"],
+        message: `\`${policy}\` can evict queued jobs from a Redis used as \`${redis.use}\`; use \`noeviction\`, or a separate cache Redis`,
+      });
+    }
+  }, ALWAYS);
+
+const frontendSchema = z
+  .strictObject({
+    /** `vercel`, or `railway` for a Next.js server run as a Railway service. */
+    platform: z.enum(["vercel", "railway"]),
+    /** The Vercel project name, or the Railway service name. */
+    name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web"),
+    /** Vercel framework preset; omit for a static site. */
+    framework: z.enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"]).optional(),
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional(),
+    branch: z.string().min(1).default("main"),
+    rootDirectory: z.string().min(1).optional(),
+    /** Custom domains; the first is the production domain. */
+    domains: z.array(hostname).default([]),
+    /** The service whose public URL the frontend calls (default: the service with `cors`). */
+    api: z.string().optional(),
+    apiUrlVariable: envName.default("NEXT_PUBLIC_API_URL"),
+    /** `null` for a frontend without WebSockets. */
+    wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL"),
+    variables: z.record(envName, z.string()).default({}),
+    /** Variable name → stack secret key; stored as Vercel sensitive variables (server-side only). */
+    secrets: z.record(envName, secretKey).default({}),
+    securityHeaders: z.boolean().default(true),
+    /** With `platform: railway`: the service that runs the frontend. */
+    service: z.strictObject(serviceFields).partial({ source: true }).optional(),
+  })
+  .superRefine((frontend, ctx) => {
+    if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
+    if (frontend.platform === "vercel" && frontend.service) ctx.addIssue({ code: "custom", path: ["service"], message: "`service` applies only with `platform: railway`" });
+    if (frontend.platform === "railway" && !frontend.service?.source) {
+      ctx.addIssue({ code: "custom", path: ["service", "source"], message: "a Railway frontend needs `service.source`: `repo`, `image` or `build`" });
+    }
+    if (frontend.platform === "railway" && !frontend.service?.port) {
+      ctx.addIssue({ code: "custom", path: ["service", "port"], message: "a Railway frontend needs `service.port`, the port its server listens on (3000 for Next.js)" });
+    }
+    for (const name of Object.keys(frontend.secrets ?? {})) {
+      if (/^(NEXT_PUBLIC_|VITE_|PUBLIC_|REACT_APP_)/.test(name)) {
+        ctx.addIssue({ code: "custom", path: ["secrets", name], message: `\`${name}\` would be built into the browser bundle; a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+      }
+    }
+  }, ALWAYS);
+
+const railwaySchema = z.strictObject({
+  /** Create a project with this name… */
+  project: z.string().min(1).max(100).optional(),
+  /** …or adopt an existing project by id (never deleted by Trestle). */
+  projectId: z.string().min(1).optional(),
+  workspaceId: z.string().min(1).optional(),
+  /** The Railway environment this stack owns. */
+  environment: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" }).default("production"),
+});
+
+const stackSchema = z
+  .strictObject({
+    railway: railwaySchema,
+    /** A production environment: protected data, https-only CORS. @default environment is `production` */
+    production: z.boolean().optional(),
+    /** Protect databases and volumes from `pulumi destroy`. @default production */
+    protect: z.boolean().optional(),
+    services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema),
+    postgres: postgresSchema.optional(),
+    redis: redisSchema.optional(),
+    frontend: frontendSchema.optional(),
+    vercel: z.strictObject({ team: z.string().min(1).optional() }).default({}),
+  })
+  .superRefine((stack, ctx) => {
+    const railway = stack.railway ?? {};
+    const services = stack.services && typeof stack.services === "object" ? stack.services : {};
+    if (stack.railway && !railway.project === !railway.projectId) {
+      ctx.addIssue({ code: "custom", path: ["railway"], message: "give `project` (a name, to create one) or `projectId` (to adopt one), not both or neither" });
+    }
+    if (stack.services && Object.keys(services).length === 0) ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
+    for (const [name, service] of Object.entries(services)) {
+      for (const target of service?.connects ?? []) {
+        if ((target === "postgres" || target === "redis") && !stack[target]) {
+          ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\`` });
+        }
+      }
+      if (service?.celery && stack.redis?.provider === "upstash") {
+        ctx.addIssue({ code: "custom", path: ["services", name, "celery"], message: "Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself" });
+      }
+      if (stack.frontend && name === stack.frontend.name && stack.frontend.platform === "railway") {
+        ctx.addIssue({ code: "custom", path: ["frontend", "name"], message: `\`${name}\` is also a service name; Railway service names are unique` });
+      }
+    }
+    const corsServices = Object.entries(services).filter(([, s]) => s?.cors).map(([n]) => n);
+    if (corsServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the CORS-protected API; \`cors\` is set on ${corsServices.join(", ")}` });
+    if (stack.frontend) {
+      const api = stack.frontend.api ?? corsServices[0];
+      if (!api) {
+        ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: "name the service the frontend calls (`api`), or mark one service with `cors`" });
+      } else if (!services[api]) {
+        ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: `\`${api}\` is not a service in \`services\`` });
+      } else if (!services[api].public && !services[api].domains?.length) {
+        ctx.addIssue({ code: "custom", path: ["services", api, "public"], message: "the frontend calls this service from the browser: set `public: true` or give it `domains`" });
+      }
+    }
+    const names = [stack.postgres?.name, stack.redis?.provider === "railway" ? stack.redis.name : undefined].filter(Boolean);
+    for (const name of names) {
+      if (Object.keys(services).some((s) => s.toLowerCase() === name!.toLowerCase())) {
+        ctx.addIssue({ code: "custom", path: ["services", name!.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
+      }
+    }
+  }, ALWAYS);
+
+export type StackConfigInput = z.input<typeof stackSchema>;
+type Parsed = z.output<typeof stackSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type PostgresConfig = z.output<typeof postgresSchema>;
+export type RedisConfig = z.output<typeof redisSchema>;
+export type FrontendConfig = z.output<typeof frontendSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+
+/** The validated stack, with defaults resolved. */
+export interface StackConfig extends Parsed {
+  production: boolean;
+  protect: boolean;
+  /** The service the frontend calls, if there is a frontend. */
+  apiService?: string;
+  /** Every stack secret key the program reads (all verified to be stored encrypted). */
+  secretKeys: string[];
+}
+
+/** Invalid configuration: every problem at once, each `path: problem and fix`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    const message = `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+    super(message);
+    this.message = message;
+    this.name = "ConfigError";
+  }
+}
+
+export interface RawStackConfig {
+  /** Every config value of the stack, keyed `namespace:key`, as the CLI passes them (objects as JSON text). */
+  values: Record<string, string>;
+  /** The keys stored encrypted (`secure:`). */
+  secretKeys: Set<string>;
+  stack: string;
+}
+
+function decode(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]++;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+function suggestion(key: string, known: readonly string[]): string {
+  const best = [...known].sort((x, y) => levenshtein(key, x) - levenshtein(key, y))[0];
+  return best && levenshtein(key, best) <= 3 ? `; did you mean \`${best}\`?` : `; the keys are ${known.map((k) => `\`${k}\``).join(", ")}`;
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+/** Validates a stack's raw config. Throws `ConfigError` listing every problem. */
+export function parseStackConfig(raw: RawStackConfig): StackConfig {
+  const problems: string[] = [];
+  const ours: Record<string, unknown> = {};
+  const referenced = new Set<string>();
+
+  for (const [fullKey, value] of Object.entries(raw.values)) {
+    const [namespace, key] = fullKey.includes(":") ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)] : [NAMESPACE, fullKey];
+    if (namespace !== NAMESPACE) continue; // provider config (vercel:, upstash:, …)
+    ours[key] = (TOP_LEVEL_KEYS as readonly string[]).includes(key) ? decode(value) : value;
+  }
+
+  const structured = Object.fromEntries(Object.entries(ours).filter(([k]) => (TOP_LEVEL_KEYS as readonly string[]).includes(k)));
+  const result = stackSchema.safeParse(structured);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        const known = knownKeysAt(issue.path);
+        for (const key of issue.keys) problems.push(`${issuePath([...issue.path, key])}: unknown key${suggestion(key, known)}`);
+      } else if (issue.code === "invalid_type" && issue.input === undefined) {
+        problems.push(`${issuePath(issue.path)}: required; ${requiredHint(issue.path)}`);
+      } else {
+        problems.push(`${issuePath(issue.path) || "(stack)"}: ${issue.message}`);
+      }
+    }
+  }
+
+  const parsed = result.success ? result.data : undefined;
+  // Checked on the raw input, so secrets are verified even when other fields are broken.
+  for (const [path, key] of rawSecretReferences(structured)) {
+    referenced.add(key);
+    const full = `${NAMESPACE}:${key}`;
+    if (!(full in raw.values)) {
+      problems.push(`${path}: the stack secret \`${key}\` is not set; run \`pulumi config set --secret ${key} <value> --stack ${raw.stack}\``);
+    } else if (!raw.secretKeys.has(full)) {
+      problems.push(`${path}: the stack secret \`${key}\` is stored in plain text; run \`pulumi config set --secret ${key} <value> --stack ${raw.stack}\` to encrypt it`);
+    }
+  }
+
+  const allowed = new Set<string>([...TOP_LEVEL_KEYS, ...PROVIDER_KEYS, ...referenced]);
+  for (const key of Object.keys(ours)) {
+    if (!allowed.has(key)) {
+      const looksSecret = raw.secretKeys.has(`${NAMESPACE}:${key}`);
+      problems.push(
+        looksSecret
+          ? `${key}: the stack secret \`${key}\` is not used by any service or frontend; reference it in a \`secrets\` map or remove it`
+          : `${key}: unknown key \`${NAMESPACE}:${key}\`${suggestion(key, TOP_LEVEL_KEYS)}`,
+      );
+    }
+  }
+
+  if (problems.length || !parsed) throw new ConfigError(problems);
+  const production = parsed.production ?? parsed.railway.environment === "production";
+  const apiService = parsed.frontend ? (parsed.frontend.api ?? Object.entries(parsed.services).find(([, s]) => s.cors)?.[0]) : undefined;
+  return { ...parsed, production, protect: parsed.protect ?? production, apiService, secretKeys: [...referenced].sort() };
+}
+
+/** Every `[config path, stack secret key]` the input names: `secrets` maps and `passwordSecret` fields. */
+function rawSecretReferences(input: Record<string, unknown>): [string, string][] {
+  const found: [string, string][] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (!value || typeof value !== "object") return;
+    for (const [k, v] of Object.entries(value)) {
+      const here = [...path, k];
+      if ((path.at(-1) === "secrets" || k === "passwordSecret") && typeof v === "string" && CONFIG_KEY.test(v)) found.push([here.join("."), v]);
+      else walk(v, here);
+    }
+  };
+  walk(input, []);
+  return found;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  const p = path.map(String);
+  const shapes: Record<string, readonly string[]> = {
+    "": TOP_LEVEL_KEYS,
+    railway: Object.keys(railwaySchema.shape),
+    postgres: Object.keys(postgresSchema.shape),
+    redis: Object.keys(redisSchema.shape),
+    "redis.persistence": ["enabled", "save", "appendonly"],
+    "redis.upstash": ["primaryRegion", "readRegions", "budget"],
+    frontend: Object.keys(frontendSchema.shape),
+    vercel: ["team"],
+  };
+  if (p[0] === "services" && p.length === 2) return Object.keys(serviceFields);
+  if (p[0] === "services" && p[2] === "source" && p.length === 3) return ["repo", "branch", "rootDirectory", "dockerfilePath", "image", "build", "registry"];
+  if (p[0] === "services" && p[2] === "healthcheck") return ["path", "timeoutSeconds"];
+  if (p[0] === "services" && p[2] === "restart") return ["policy", "maxRetries"];
+  if (p[0] === "services" && p[2] === "cors") return ["variable", "origins", "format"];
+  if (p[0] === "frontend" && p[1] === "service" && p.length === 2) return Object.keys(serviceFields);
+  return shapes[p.join(".")] ?? [];
+}
+
+function requiredHint(path: readonly PropertyKey[]): string {
+  const p = path.map(String).join(".");
+  if (p === "railway") return "add `trestle:railway` with `project` (or `projectId`) and `environment`";
+  if (p === "services") return "add `trestle:services` with at least one service";
+  if (p.endsWith(".source")) return "give `repo`, `image` or `build`";
+  if (p === "redis.use") return "say what Redis is for: `cache`, `queue` or `both`";
+  if (p === "frontend.platform") return "give `vercel` or `railway`";
+  return "see the configuration reference in README.md";
+}
+
+/** Reads and validates the running stack's config (under the CLI or the mock runtime). */
+export function loadStackConfig(): StackConfig {
+  const values = (pulumi.runtime.allConfig() ?? {}) as Record<string, string>;
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  const secretKeys = new Set(Object.keys(values).filter((key) => isSecret?.(key) ?? false));
+  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack() });
+}
+
+/** The value of a stack secret this config references, as a Pulumi secret. */
+export function stackSecret(key: string): pulumi.Output<string> {
+  return new pulumi.Config(NAMESPACE).requireSecret(key);
+}
