@@ -212,6 +212,13 @@ const redisSchema = z
         appendonly: z.boolean().default(false),
       })
       .default({ enabled: false, save: [], appendonly: false }),
+    /** More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`. */
+    settings: z
+      .record(
+        z.string().regex(/^[a-z][a-z-]*$/, { error: "Redis directive names are lower-case words joined by `-`, e.g. `tcp-keepalive`" }),
+        z.union([z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "give a single value without spaces or quotes" }), z.number()]),
+      )
+      .default({}),
     public: z.boolean().default(false),
     upstash: z
       .strictObject({
@@ -225,8 +232,13 @@ const redisSchema = z
   .superRefine((redis, ctx) => {
     if (redis.provider === "upstash" && !redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`" });
     if (redis.provider === "railway" && redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
-    if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public)) {
-      ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence` and `public`" });
+    if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)) {
+      ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`" });
+    }
+    for (const reserved of ["requirepass", "port", "dir", "maxmemory", "maxmemory-policy", "save", "appendonly"]) {
+      if (redis.settings && reserved in redis.settings) {
+        ctx.addIssue({ code: "custom", path: ["settings", reserved], message: `\`${reserved}\` is set by Trestle; use the \`redis\` keys (\`maxmemory\`, \`evictionPolicy\`, \`persistence\`) instead` });
+      }
     }
     const policy = redis.evictionPolicy;
     if (policy && policy !== "noeviction" && redis.use !== "cache") {

@@ -1,0 +1,130 @@
+// A frontend on Vercel: the project built from Git, its environment variables
+// (the API's public URLs; secrets as Vercel "sensitive" values), its domains,
+// and the security headers every page gets.
+import * as pulumi from "@pulumi/pulumi";
+import * as vercel from "@pulumiverse/vercel";
+
+export interface VercelFrontendArgs {
+  /** The Vercel project name (also its `<name>.vercel.app` host); changing it replaces the project. */
+  projectName: string;
+  /** Vercel framework preset, e.g. `nextjs`; omit for a static site. */
+  framework?: string;
+  /** GitHub repository `owner/name` (the Vercel GitHub app must be installed). */
+  repo: string;
+  /** The branch production deploys from. @default "main" */
+  branch?: string;
+  rootDirectory?: string;
+  /** Custom domains; the first is the production domain. @default [] */
+  domains?: string[];
+  /** The API's public URL (`https://…`). */
+  apiUrl: pulumi.Input<string>;
+  /** @default "NEXT_PUBLIC_API_URL" */
+  apiUrlVariable?: string;
+  /** The WebSocket URL variable, `wss://` on the API's host; `null` for none. @default "NEXT_PUBLIC_WS_URL" */
+  wsUrlVariable?: string | null;
+  /** Plain variables (visible in the dashboard). @default {} */
+  variables?: Record<string, pulumi.Input<string>>;
+  /** Secret variables, stored as Vercel sensitive values (server-side only). @default {} */
+  secrets?: Record<string, pulumi.Input<string>>;
+  /** `X-Content-Type-Options`, `X-Frame-Options`, `Strict-Transport-Security`. @default true */
+  securityHeaders?: boolean;
+  /** Vercel team id or slug. */
+  teamId?: string;
+}
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+};
+
+/** Where variables apply: production and preview deployments. */
+const TARGETS = ["production", "preview"];
+
+/** The WebSocket URL on the same host as an https URL. */
+export function websocketUrl(apiUrl: string): string {
+  return apiUrl.replace(/^https:\/\//, "wss://").replace(/^http:\/\//, "ws://");
+}
+
+/**
+ * A Vercel project for the frontend.
+ *
+ * ```ts
+ * const web = new VercelFrontend("web", { projectName: "travel-web", framework: "nextjs", repo: "acme/travel",
+ *   rootDirectory: "frontend", domains: ["travel.example.com"], apiUrl: api.publicUrl });
+ * // web.origins → ["https://travel.example.com", "https://travel-web.vercel.app"]
+ * ```
+ */
+export class VercelFrontend extends pulumi.ComponentResource {
+  readonly projectId: pulumi.Output<string>;
+  /** The production URL: the first custom domain, else `<project>.vercel.app`. */
+  readonly url: string;
+  /** Every `https://` origin the frontend is served from: the CORS entries its API needs. */
+  readonly origins: string[];
+
+  constructor(name: string, args: VercelFrontendArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("trestle:index:VercelFrontend", name, { projectName: args.projectName, domains: args.domains ?? [], securityHeaders: args.securityHeaders ?? true }, opts);
+
+    const domains = args.domains ?? [];
+    const team = args.teamId ? { teamId: args.teamId } : {};
+
+    const project = this.createProject(name, args, team);
+    this.createVariables(name, args, project, team);
+    domains.forEach((domain, i) => this.createDomain(`${name}-domain-${i}`, project, domain, team));
+    if (args.securityHeaders ?? true) this.createSecurityHeaders(name, project, team);
+
+    const vercelHost = `${args.projectName}.vercel.app`;
+    this.projectId = project.id;
+    this.origins = [...domains, vercelHost].map((host) => `https://${host}`);
+    this.url = this.origins[0];
+    this.registerOutputs({ projectId: this.projectId, url: this.url, origins: this.origins });
+  }
+
+  private createProject(name: string, args: VercelFrontendArgs, team: { teamId?: string }): vercel.Project {
+    return new vercel.Project(
+      name,
+      {
+        name: args.projectName,
+        framework: args.framework,
+        rootDirectory: args.rootDirectory,
+        gitRepository: { type: "github", repo: args.repo, productionBranch: args.branch ?? "main" },
+        ...team,
+      },
+      { parent: this },
+    );
+  }
+
+  private createVariables(name: string, args: VercelFrontendArgs, project: vercel.Project, team: { teamId?: string }): vercel.ProjectEnvironmentVariables {
+    const apiUrlVariable = args.apiUrlVariable ?? "NEXT_PUBLIC_API_URL";
+    const wsUrlVariable = args.wsUrlVariable === undefined ? "NEXT_PUBLIC_WS_URL" : args.wsUrlVariable;
+    const plain: Record<string, pulumi.Input<string>> = { [apiUrlVariable]: args.apiUrl, ...(args.variables ?? {}) };
+    if (wsUrlVariable) plain[wsUrlVariable] = pulumi.output(args.apiUrl).apply(websocketUrl);
+    const entries = [
+      ...Object.entries(plain).map(([key, value]) => ({ key, value, sensitive: false, targets: TARGETS })),
+      // Sensitive: unreadable after creation (Vercel's April 2026 incident exposed the others).
+      ...Object.entries(args.secrets ?? {}).map(([key, value]) => ({ key, value: pulumi.secret(value), sensitive: true, targets: TARGETS })),
+    ];
+    return new vercel.ProjectEnvironmentVariables(`${name}-env`, { projectId: project.id, variables: entries, ...team }, { parent: this });
+  }
+
+  private createDomain(resourceName: string, project: vercel.Project, domain: string, team: { teamId?: string }): vercel.ProjectDomain {
+    return new vercel.ProjectDomain(resourceName, { projectId: project.id, domain, ...team }, { parent: this });
+  }
+
+  private createSecurityHeaders(name: string, project: vercel.Project, team: { teamId?: string }): vercel.ProjectRoute {
+    // A project-level rule: applies to every deployment without a vercel.json.
+    return new vercel.ProjectRoute(
+      `${name}-security-headers`,
+      {
+        projectId: project.id,
+        name: "security-headers",
+        description: "Trestle: security headers on every response",
+        srcSyntax: "path-to-regexp",
+        route: { src: "/(.*)", headers: SECURITY_HEADERS },
+        ...team,
+      },
+      { parent: this },
+    );
+  }
+}

@@ -1,0 +1,173 @@
+// The Trestle program: read the stack's config, declare its architecture, export
+// what a user needs. Invalid config stops here, before any resource exists.
+import * as pulumi from "@pulumi/pulumi";
+import * as railway from "./components/railway";
+import { FrontendConfig, ServiceConfig, StackConfig, loadStackConfig, stackSecret } from "./config";
+import { PostgresDb } from "./components/postgres-db";
+import { RailwayService, RailwayServiceArgs } from "./components/railway-service";
+import { RedisCache } from "./components/redis-cache";
+import { VercelFrontend, websocketUrl } from "./components/vercel-frontend";
+import { remoteName } from "./components/naming";
+
+const config: StackConfig = loadStackConfig();
+
+const project = new railway.Project("project", {
+  name: config.railway.project ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
+  existingProjectId: config.railway.projectId,
+  workspaceId: config.railway.workspaceId,
+});
+const environment = new railway.Environment("environment", { projectId: project.projectId, name: config.railway.environment });
+const scope = { projectId: project.projectId, environmentId: environment.environmentId };
+
+const postgres =
+  config.postgres &&
+  new PostgresDb("postgres", {
+    ...scope,
+    serviceName: config.postgres.name,
+    version: config.postgres.version,
+    database: config.postgres.database,
+    user: config.postgres.user,
+    settings: config.postgres.settings,
+    public: config.postgres.public,
+    protect: config.protect,
+  });
+
+const redis =
+  config.redis &&
+  new RedisCache("redis", {
+    ...scope,
+    provider: config.redis.provider,
+    use: config.redis.use,
+    serviceName: config.redis.name,
+    version: config.redis.version,
+    maxmemory: config.redis.maxmemory,
+    evictionPolicy: config.redis.evictionPolicy,
+    persistence: config.redis.persistence,
+    settings: config.redis.settings,
+    public: config.redis.public,
+    upstash: config.redis.upstash,
+    production: config.production,
+    protect: config.protect,
+  });
+
+// The API's CORS origins are the frontend's domains, and the frontend needs the
+// API's URL: the origins are filled in once the frontend is declared.
+const [frontendOrigins, setFrontendOrigins] = pulumi.deferredOutput<string[]>();
+
+/** Connection variables for what a service `connects` to. */
+function connections(service: Pick<ServiceConfig, "connects" | "celery">) {
+  const plain: Record<string, pulumi.Input<string>> = {};
+  const secret: Record<string, pulumi.Input<string>> = {};
+  if (service.connects.includes("postgres") && postgres) plain.DATABASE_URL = postgres.urlReference;
+  if (service.connects.includes("redis") && redis) {
+    // Railway: a reference to the private URL; Upstash: the secret rediss:// URL.
+    const put = (key: string, suffix: string) => {
+      if (redis.urlReference) plain[key] = `${redis.urlReference}${suffix}`;
+      else secret[key] = pulumi.interpolate`${redis.secretUrl!}${suffix}`;
+    };
+    put("REDIS_URL", "");
+    if (service.celery) {
+      put("CELERY_BROKER_URL", `/${service.celery.broker}`);
+      put("CELERY_RESULT_BACKEND", `/${service.celery.results}`);
+    }
+  }
+  return { plain, secret };
+}
+
+function secretsOf(secrets: Record<string, string>): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(Object.entries(secrets).map(([variable, key]) => [variable, stackSecret(key)]));
+}
+
+function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<string, pulumi.Input<string>> = {}): RailwayServiceArgs {
+  const { plain, secret } = connections(service);
+  const source = service.source;
+  return {
+    ...scope,
+    serviceName,
+    source: {
+      repo: source.repo,
+      branch: source.branch,
+      rootDirectory: source.rootDirectory,
+      dockerfilePath: source.dockerfilePath,
+      image: source.image,
+      registry: source.registry && { username: source.registry.username, password: stackSecret(source.registry.passwordSecret) },
+      build: source.build && {
+        context: source.build.context,
+        dockerfile: source.build.dockerfile,
+        imageName: source.build.imageName,
+        platform: source.build.platform,
+        args: source.build.args,
+        registry: { server: source.build.registry.server, username: source.build.registry.username, password: stackSecret(source.build.registry.passwordSecret) },
+      },
+    },
+    startCommand: service.start,
+    buildCommand: service.buildCommand,
+    builder: service.builder,
+    preDeployCommand: typeof service.preDeploy === "string" ? [service.preDeploy] : service.preDeploy,
+    port: service.port,
+    healthcheckPath: service.healthcheck?.path,
+    healthcheckTimeout: service.healthcheck?.timeoutSeconds,
+    restartPolicy: service.restart?.policy,
+    restartMaxRetries: service.restart?.maxRetries,
+    replicas: service.replicas,
+    regions: service.regions,
+    cronSchedule: service.cron,
+    sleep: service.sleep,
+    publicDomain: service.public,
+    customDomains: service.domains,
+    variables: { ...plain, ...service.variables, ...extra },
+    secretVariables: { ...secret, ...secretsOf(service.secrets) },
+    generated: service.generated,
+    cors: service.cors && {
+      variable: service.cors.variable,
+      format: service.cors.format,
+      origins: pulumi.all([frontendOrigins, service.cors.origins]).apply(([fromFrontend, extras]) => [...fromFrontend, ...extras]),
+    },
+    deployTimeoutSeconds: service.deployTimeoutSeconds,
+  };
+}
+
+const services: Record<string, RailwayService> = Object.fromEntries(
+  Object.entries(config.services).map(([name, service]) => [name, new RailwayService(name, serviceArgs(name, service))]),
+);
+
+function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
+  const apiUrl = api.publicUrl ?? api.origins.apply((o) => o[0]);
+  if (frontend.platform === "vercel") {
+    const web = new VercelFrontend("frontend", {
+      projectName: remoteName("vercel", frontend.name, { production: config.production }),
+      framework: frontend.framework,
+      repo: frontend.repo!,
+      branch: frontend.branch,
+      rootDirectory: frontend.rootDirectory,
+      domains: frontend.domains,
+      apiUrl,
+      apiUrlVariable: frontend.apiUrlVariable,
+      wsUrlVariable: frontend.wsUrlVariable,
+      variables: frontend.variables,
+      secrets: secretsOf(frontend.secrets),
+      securityHeaders: frontend.securityHeaders,
+      teamId: config.vercel.team,
+    });
+    return { url: web.url, origins: web.origins };
+  }
+  // A Next.js server on Railway: a service like the others, its API URL a variable.
+  const own = frontend.service!;
+  const service = { ...own, source: own.source!, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } } as ServiceConfig;
+  const urls: Record<string, pulumi.Input<string>> = { [frontend.apiUrlVariable]: apiUrl, ...frontend.variables };
+  if (frontend.wsUrlVariable) urls[frontend.wsUrlVariable] = pulumi.output(apiUrl).apply(websocketUrl);
+  const web = new RailwayService(frontend.name, serviceArgs(frontend.name, service, urls));
+  return { url: web.origins.apply((o) => o[0]), origins: web.origins };
+}
+
+const frontend = config.frontend && config.apiService ? declareFrontend(config.frontend, services[config.apiService]) : undefined;
+setFrontendOrigins(pulumi.output(frontend?.origins ?? []));
+
+export const railwayProjectId = project.projectId;
+export const railwayEnvironmentId = environment.environmentId;
+export const apiUrl = config.apiService ? services[config.apiService].publicUrl : undefined;
+export const frontendUrl = frontend?.url;
+export const serviceUrls = pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.origins])));
+/** DNS records to create for every custom domain on Railway. */
+export const dnsRecords = pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.dnsRecords])));
+export const redisUse = redis?.use;

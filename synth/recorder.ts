@@ -1,0 +1,199 @@
+// Runs a Pulumi program under the SDK's mock runtime and records every resource
+// it registers, the way the engine would see it: type, name, parent,
+// dependencies, options (protect, additionalSecretOutputs) and inputs (with
+// secrets still marked). Outputs only a provider knows (ids, domains, digests)
+// get realistic placeholders, listed as computed.
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Pulumi's wire marker for a secret value (sdk/nodejs/runtime/rpc.ts). */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  /** The parent's URN (the stack for top-level resources). */
+  parent: string;
+  /** URNs this resource depends on (explicit `dependsOn` and inputs' resources). */
+  dependencies: string[];
+  protect: boolean;
+  additionalSecretOutputs: string[];
+  /** Inputs as the engine receives them; secret values are `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
+  inputs: Record<string, unknown>;
+  /** Output names whose values are placeholders for what the provider computes. */
+  computed: string[];
+}
+
+export function isSecretValue(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+function hex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** A stable UUID-shaped placeholder id. */
+function uuid(seed: string): string {
+  const h = hex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function plain(value: unknown): unknown {
+  return isSecretValue(value) ? value.value : value;
+}
+
+/** Placeholder outputs per resource type: [outputs, which of them are secret]. */
+function placeholders(type: string, name: string, inputs: Record<string, unknown>, stack: string): { outputs: Record<string, unknown>; secret: string[] } {
+  const id = uuid(`${type}/${name}`);
+  switch (type) {
+    case "pulumi-nodejs:dynamic/railway:Project":
+      return { outputs: { projectId: plain(inputs.existingProjectId) ?? id, created: !inputs.existingProjectId }, secret: [] };
+    case "pulumi-nodejs:dynamic/railway:Environment":
+      return { outputs: { environmentId: id, created: plain(inputs.name) !== "production" }, secret: [] };
+    case "pulumi-nodejs:dynamic/railway:Service": {
+      const serviceName = String(plain(inputs.name));
+      return { outputs: { serviceId: id, privateDomain: `${serviceName.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.railway.internal` }, secret: [] };
+    }
+    case "pulumi-nodejs:dynamic/railway:ServiceDomain": {
+      const host = `${name.replace(/-domain$/, "")}-${stack}-${hex(name, 4)}.up.railway.app`;
+      return { outputs: { domain: host, url: `https://${host}` }, secret: [] };
+    }
+    case "pulumi-nodejs:dynamic/railway:CustomDomain": {
+      const domain = String(plain(inputs.domain));
+      const [label, ...zone] = domain.split(".");
+      return {
+        outputs: {
+          dnsRecords: [{ type: "CNAME", name: domain, hostLabel: label, zone: zone.join("."), value: `${hex(domain, 8)}.up.railway.app` }],
+          verificationRecord: { type: "TXT", name: `_railway-verify.${domain}`, hostLabel: `_railway-verify.${label}`, zone: zone.join("."), value: `railway-verify=${hex(domain, 32)}` },
+          verified: false,
+        },
+        secret: [],
+      };
+    }
+    case "pulumi-nodejs:dynamic/railway:TcpProxy":
+      return { outputs: { domain: `${["shuttle", "roundhouse", "caboose"][parseInt(hex(name, 2), 16) % 3]}.proxy.rlwy.net`, proxyPort: 10_000 + (parseInt(hex(name, 4), 16) % 50_000) }, secret: [] };
+    case "pulumi-nodejs:dynamic/railway:Volume":
+      return { outputs: { volumeId: id, volumeInstanceId: uuid(`${id}/instance`), sizeMB: 5000 }, secret: [] };
+    case "pulumi-nodejs:dynamic/railway:Deployment":
+      return { outputs: { deploymentId: id, status: "SUCCESS" }, secret: [] };
+    case "random:index/randomPassword:RandomPassword":
+      return { outputs: { result: `generated-${hex(name, 24)}`, bcryptHash: `$2a$10$${hex(name, 53)}` }, secret: ["result", "bcryptHash"] };
+    case "upstash:index/redisDatabase:RedisDatabase":
+      return {
+        outputs: {
+          databaseId: id,
+          endpoint: `${name}-${hex(name, 6)}.upstash.io`,
+          port: 6379,
+          password: `upstash-${hex(name, 24)}`,
+          restToken: `rest-${hex(name, 32)}`,
+          readOnlyRestToken: `ro-${hex(name, 32)}`,
+        },
+        secret: ["password", "restToken", "readOnlyRestToken"],
+      };
+    case "docker:index/image:Image": {
+      const imageName = String(plain(inputs.imageName)).replace(/:[^:/]+$/, "");
+      return { outputs: { repoDigest: `${imageName}@sha256:${hex(name, 64)}` }, secret: [] };
+    }
+    case "vercel:index/project:Project":
+      return { outputs: { id: `prj_${hex(name, 24)}` }, secret: [] };
+    case "command:local:Command":
+      return { outputs: { stdout: "", stderr: "" }, secret: [] };
+    default:
+      return { outputs: {}, secret: [] };
+  }
+}
+
+/**
+ * Installs the mock runtime for `project`/`stack` and records registrations.
+ * Call before importing the program.
+ */
+export class Recorder {
+  readonly resources: RecordedResource[] = [];
+  private readonly pendingOptions = new Map<string, { parent: string; dependencies: string[]; protect: boolean; additionalSecretOutputs: string[] }>();
+
+  constructor(
+    readonly project: string,
+    readonly stack: string,
+  ) {}
+
+  async install(): Promise<void> {
+    const stack = this.stack;
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          const key = `${args.type}::${args.name}`;
+          const options = this.pendingOptions.get(key) ?? { parent: "", dependencies: [], protect: false, additionalSecretOutputs: [] };
+          const { outputs, secret } = placeholders(args.type, args.name, args.inputs, stack);
+          const secretOutputs = new Set([...secret, ...options.additionalSecretOutputs]);
+          const state: Record<string, unknown> = { ...args.inputs, ...outputs };
+          // The engine marks additionalSecretOutputs secret; the mock monitor does not.
+          for (const field of secretOutputs) if (field in state && !isSecretValue(state[field])) state[field] = pulumi.secret(state[field]);
+          const monitor = pulumi.runtime.getMonitor() as unknown as { newUrn(parent: string, type: string, name: string): string };
+          this.resources.push({
+            urn: monitor.newUrn(options.parent, args.type, args.name),
+            type: args.type,
+            name: args.name,
+            custom: args.custom ?? true,
+            parent: options.parent,
+            dependencies: options.dependencies,
+            protect: options.protect,
+            additionalSecretOutputs: options.additionalSecretOutputs,
+            inputs: args.inputs,
+            computed: Object.keys(outputs),
+          });
+          return { id: args.custom === false ? "" : String(outputs.id ?? outputs.serviceId ?? `${args.name}-id`), state };
+        },
+        call: (args) => args.inputs,
+      },
+      this.project,
+      stack,
+      false,
+    );
+    // The mock runtime hands `newResource` only type, name and inputs; the
+    // registration request also carries parent, dependencies and options.
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+      this.pendingOptions.set(`${req.getType()}::${req.getName()}`, {
+        parent: req.getParent(),
+        dependencies: [...new Set(req.getDependenciesList())],
+        protect: req.getProtect?.() ?? false,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
+      });
+      return original(req, callback);
+    };
+  }
+
+  /** Resolves once registrations stop arriving (the program's outputs have settled). */
+  async settle(quietMs = 50, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let count = -1;
+    while (count !== this.resources.length) {
+      if (Date.now() > deadline) throw new Error(`the program was still registering resources after ${timeoutMs} ms`);
+      count = this.resources.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+  }
+
+  byType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  get(type: string, name: string): RecordedResource {
+    const found = this.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; registered: ${this.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+    return found;
+  }
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProtect?(): boolean;
+  getAdditionalsecretoutputsList?(): string[];
+}
