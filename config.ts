@@ -416,6 +416,10 @@ function suggestion(key: string, known: readonly string[]): string {
   return best && levenshtein(key, best) <= 3 ? `; did you mean \`${best}\`?` : `; the keys are ${known.map((k) => `\`${k}\``).join(", ")}`;
 }
 
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+}
+
 function issuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join(".");
 }
@@ -439,7 +443,7 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
       if (issue.code === "unrecognized_keys") {
         const known = knownKeysAt(issue.path);
         for (const key of issue.keys) problems.push(`${issuePath([...issue.path, key])}: unknown key${suggestion(key, known)}`);
-      } else if (issue.code === "invalid_type" && issue.input === undefined) {
+      } else if (issue.code !== "custom" && valueAt(structured, issue.path) === undefined) {
         problems.push(`${issuePath(issue.path)}: required; ${requiredHint(issue.path)}`);
       } else {
         problems.push(`${issuePath(issue.path) || "(stack)"}: ${issue.message}`);

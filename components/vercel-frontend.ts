@@ -95,17 +95,24 @@ export class VercelFrontend extends pulumi.ComponentResource {
     );
   }
 
-  private createVariables(name: string, args: VercelFrontendArgs, project: vercel.Project, team: { teamId?: string }): vercel.ProjectEnvironmentVariables {
+  private createVariables(name: string, args: VercelFrontendArgs, project: vercel.Project, team: { teamId?: string }): void {
     const apiUrlVariable = args.apiUrlVariable ?? "NEXT_PUBLIC_API_URL";
     const wsUrlVariable = args.wsUrlVariable === undefined ? "NEXT_PUBLIC_WS_URL" : args.wsUrlVariable;
     const plain: Record<string, pulumi.Input<string>> = { [apiUrlVariable]: args.apiUrl, ...(args.variables ?? {}) };
     if (wsUrlVariable) plain[wsUrlVariable] = pulumi.output(args.apiUrl).apply(websocketUrl);
-    const entries = [
-      ...Object.entries(plain).map(([key, value]) => ({ key, value, sensitive: false, targets: TARGETS })),
-      // Sensitive: unreadable after creation (Vercel's April 2026 incident exposed the others).
-      ...Object.entries(args.secrets ?? {}).map(([key, value]) => ({ key, value: pulumi.secret(value), sensitive: true, targets: TARGETS })),
-    ];
-    return new vercel.ProjectEnvironmentVariables(`${name}-env`, { projectId: project.id, variables: entries, ...team }, { parent: this });
+    const entries = Object.entries(plain).map(([key, value]) => ({ key, value, sensitive: false, targets: TARGETS }));
+    new vercel.ProjectEnvironmentVariables(`${name}-env`, { projectId: project.id, variables: entries, ...team }, { parent: this });
+    // One resource per secret: a secret inside the list above would make the
+    // whole list secret and hide the public URLs from every preview. Sensitive
+    // values are unreadable after creation (Vercel's April 2026 incident
+    // exposed the others).
+    for (const [key, value] of Object.entries(args.secrets ?? {})) {
+      new vercel.ProjectEnvironmentVariable(
+        `${name}-secret-${key.toLowerCase().replace(/_/g, "-")}`,
+        { projectId: project.id, key, value: pulumi.secret(value), sensitive: true, targets: TARGETS, ...team },
+        { parent: this },
+      );
+    }
   }
 
   private createDomain(resourceName: string, project: vercel.Project, domain: string, team: { teamId?: string }): vercel.ProjectDomain {

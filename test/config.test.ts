@@ -1,0 +1,160 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, RawStackConfig, StackConfigInput, parseStackConfig } from "../config";
+import { ROOT, readStackFile } from "./stack-harness";
+
+/** A valid stack: the reference system, small. */
+function base(): StackConfigInput {
+  return {
+    railway: { project: "travel-backend", environment: "staging" },
+    services: {
+      api: {
+        source: { repo: "acme/travel", rootDirectory: "backend" },
+        port: 8000,
+        public: true,
+        healthcheck: { path: "/health" },
+        connects: ["postgres", "redis"],
+        cors: { variable: "ALLOWED_ORIGINS" },
+        secrets: { SERPAPI_KEY: "serpapiKey" },
+      },
+      worker: { source: { repo: "acme/travel", rootDirectory: "backend" }, connects: ["redis"], celery: { broker: 0, results: 1 } },
+    },
+    postgres: { version: 16 },
+    redis: { use: "both" },
+    frontend: { platform: "vercel", name: "travel-web", repo: "acme/travel", rootDirectory: "frontend" },
+  };
+}
+
+function raw(config: Record<string, unknown>, secrets: Record<string, string | { plain: string }> = { serpapiKey: "s3cr3t" }): RawStackConfig {
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [key, value] of Object.entries(config)) values[`trestle:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(secrets)) {
+    values[`trestle:${key}`] = typeof value === "string" ? value : value.plain;
+    if (typeof value === "string") secretKeys.add(`trestle:${key}`);
+  }
+  return { values, secretKeys, stack: "staging" };
+}
+
+function problems(config: Record<string, unknown>, secrets?: Record<string, string | { plain: string }>): string[] {
+  try {
+    parseStackConfig(raw(config, secrets));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  return [];
+}
+
+/** `base()` with one change applied to a deep copy. */
+function change(edit: (c: any) => void): Record<string, unknown> {
+  const config = structuredClone(base()) as any;
+  edit(config);
+  return config;
+}
+
+describe("stack config", () => {
+  it("accepts the reference system and resolves defaults", () => {
+    const config = parseStackConfig(raw(base() as Record<string, unknown>));
+    expect(config.production).toBe(false);
+    expect(config.protect).toBe(false);
+    expect(config.apiService).toBe("api");
+    expect(config.secretKeys).toEqual(["serpapiKey"]);
+    expect(config.services.api.cors).toEqual({ variable: "ALLOWED_ORIGINS", origins: [], format: "comma" });
+    expect(config.services.worker.celery).toEqual({ broker: 0, results: 1 });
+    expect(config.redis).toMatchObject({ provider: "railway", name: "Redis", version: "7.4", persistence: { enabled: false } });
+    expect(config.postgres).toMatchObject({ name: "Postgres", database: "railway", user: "postgres", public: false, settings: {} });
+    expect(config.frontend).toMatchObject({ apiUrlVariable: "NEXT_PUBLIC_API_URL", wsUrlVariable: "NEXT_PUBLIC_WS_URL", securityHeaders: true, branch: "main" });
+  });
+
+  it("treats the production environment as production and protects it", () => {
+    const config = parseStackConfig(raw(change((c) => (c.railway.environment = "production"))));
+    expect(config).toMatchObject({ production: true, protect: true });
+  });
+
+  it.each(["staging", "prod"])("accepts Pulumi.%s.yaml as committed", (stack) => {
+    const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+    const config = parseStackConfig({ values: file.values, secretKeys: new Set(file.secretKeys), stack });
+    expect(Object.keys(config.services)).toEqual(["api", "worker", "beat"]);
+    expect(config.secretKeys).toEqual(["amadeusClientId", "amadeusClientSecret", "cloudinaryApiKey", "cloudinaryApiSecret", "edgeConfig", "serpapiKey"]);
+    expect(config.production).toBe(stack === "prod");
+  });
+
+  it.each<[string, (c: any) => void, string]>([
+    ["a service without a source", (c) => delete c.services.worker.source, "services.worker.source: required; give `repo`, `image` or `build`"],
+    ["an empty source", (c) => (c.services.worker.source = {}), "services.worker.source: give a source: `repo` (GitHub `owner/name`), `image` (a Docker image) or `build` (a local context)"],
+    ["both repo and image", (c) => (c.services.api.source.image = "nginx"), "services.api.source: give exactly one of `repo`, `image` or `build`, not `repo` and `image`"],
+    ["a branch without a repo", (c) => (c.services.worker.source = { image: "x", branch: "main" }), "services.worker.source.branch: `branch` applies only to a `repo` source"],
+    ["a repo that is not owner/name", (c) => (c.services.api.source.repo = "https://github.com/acme/travel"), "services.api.source.repo: give the repository as `owner/name`"],
+    ["an unknown connects target", (c) => (c.services.api.connects = ["postgres", "mongo"]), "services.api.connects.1: `connects` names `postgres` or `redis`"],
+    ["connects to an undeclared database", (c) => delete c.postgres, "services.api.connects: `postgres` is not declared in this stack: add `trestle:postgres` or remove it from `connects`"],
+    ["a bad cron", (c) => (c.services.worker.cron = "every 5 minutes"), "services.worker.cron: `every 5 minutes` has 3 fields; Railway cron schedules have 5 (minute hour day-of-month month day-of-week)"],
+    ["an out-of-range cron", (c) => (c.services.worker.cron = "0 25 * * *"), "services.worker.cron: `0 25 * * *` field 2 (`25`) is outside 0-23"],
+    ["negative replicas", (c) => (c.services.api.replicas = -2), "services.api.replicas: replicas must be at least 1"],
+    ["fractional replicas", (c) => (c.services.api.replicas = 1.5), "services.api.replicas: give replicas as a whole number"],
+    ["replicas and regions", (c) => Object.assign(c.services.api, { replicas: 2, regions: { "us-west2": 2 } }), "services.api.replicas: give either `replicas` or `regions` (replicas per region), not both"],
+    ["a typo in a service key", (c) => (c.services.api.healthchek = { path: "/health" }), "services.api.healthchek: unknown key; did you mean `healthcheck`?"],
+    ["a typo in a top-level key", (c) => (c.servics = c.services), "servics: unknown key `trestle:servics`; did you mean `services`?"],
+    ["a relative health path", (c) => (c.services.api.healthcheck.path = "health"), "services.api.healthcheck.path: health-check paths start with `/`, e.g. `/health`"],
+    ["a public service without a port", (c) => delete c.services.api.port, "services.api.port: a service with a public or custom domain needs `port`, the port it listens on"],
+    ["a custom domain with a scheme", (c) => (c.services.api.domains = ["https://api.example.com"]), "services.api.domains.0: give a lower-case host name such as `api.example.com` (no scheme, path or port)"],
+    ["retries without ON_FAILURE", (c) => (c.services.api.restart = { policy: "ALWAYS", maxRetries: 3 }), "services.api.restart.maxRetries: retries apply only with `policy: ON_FAILURE`"],
+    ["celery without redis", (c) => (c.services.worker.connects = []), "services.worker.celery: Celery URLs need Redis: add `redis` to `connects`"],
+    ["celery on one database", (c) => (c.services.worker.celery = { broker: 1, results: 1 }), "services.worker.celery: give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)"],
+    ["celery on Upstash", (c) => (c.redis = { provider: "upstash", use: "queue", upstash: { primaryRegion: "us-east-1" } }), "services.worker.celery: Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself"],
+    ["an evicting broker (seed 004's allkeys-lru)", (c) => (c.redis = { use: "queue", evictionPolicy: "allkeys-lru" }), "redis.evictionPolicy: `allkeys-lru` can evict queued jobs from a Redis used as `queue`; use `noeviction`, or a separate cache Redis"],
+    ["Redis without a use", (c) => (c.redis = {}), "redis.use: required; say what Redis is for: `cache`, `queue` or `both`"],
+    ["Upstash without a region", (c) => (c.redis = { provider: "upstash", use: "cache" }), "redis.upstash: Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`"],
+    ["a Redis setting Trestle owns", (c) => (c.redis.settings = { requirepass: "x" }), "redis.settings.requirepass: `requirepass` is set by Trestle; use the `redis` keys (`maxmemory`, `evictionPolicy`, `persistence`) instead"],
+    ["a Postgres setting with spaces", (c) => (c.postgres.settings = { shared_buffers: "256 MB" }), "postgres.settings.shared_buffers: give a value without spaces or quotes, e.g. `256MB`"],
+    ["an unsupported Postgres version", (c) => (c.postgres.version = 12), "postgres.version: give a PostgreSQL major version: 15, 16, 17 or 18"],
+    ["both project and projectId", (c) => (c.railway.projectId = "abc"), "railway: give `project` (a name, to create one) or `projectId` (to adopt one), not both or neither"],
+    ["no railway block", (c) => delete c.railway, "railway: required; add `trestle:railway` with `project` (or `projectId`) and `environment`"],
+    ["two CORS APIs", (c) => Object.assign(c.services.worker, { cors: {} }), "services: only one service is the CORS-protected API; `cors` is set on api, worker"],
+    ["a frontend calling a private API", (c) => (c.services.api.public = false), "services.api.public: the frontend calls this service from the browser: set `public: true` or give it `domains`"],
+    ["a frontend API that does not exist", (c) => (c.frontend.api = "backend"), "frontend.api: `backend` is not a service in `services`"],
+    ["a secret the browser would see", (c) => (c.frontend.secrets = { NEXT_PUBLIC_OPENAI_KEY: "openaiKey" }), "frontend.secrets.NEXT_PUBLIC_OPENAI_KEY: `NEXT_PUBLIC_OPENAI_KEY` would be built into the browser bundle; a secret must not be public. Rename it without the public prefix, or move the call server-side"],
+    ["a Vercel frontend without a repo", (c) => delete c.frontend.repo, "frontend.repo: a Vercel frontend needs `repo` (`owner/name`) to build from"],
+    ["a variable declared twice", (c) => (c.services.api.variables = { SERPAPI_KEY: "x" }), "services.api.variables.SERPAPI_KEY: `SERPAPI_KEY` is declared more than once across `variables`, `secrets` and `generated`; keep one"],
+    ["a service named like the database", (c) => (c.services.postgres = { source: { image: "x" } }), "services.postgres: `Postgres` is the database's service name; rename the service"],
+  ])("refuses %s", (_title, edit, message) => {
+    expect(problems(change(edit))).toContain(message);
+  });
+
+  it("refuses a secret held in plain text, with the command to encrypt it", () => {
+    expect(problems(base() as Record<string, unknown>, { serpapiKey: { plain: "sk-live-123" } })).toEqual([
+      "services.api.secrets.SERPAPI_KEY: the stack secret `serpapiKey` is stored in plain text; run `pulumi config set --secret serpapiKey <value> --stack staging` to encrypt it",
+    ]);
+  });
+
+  it("refuses a secret that is not set", () => {
+    expect(problems(base() as Record<string, unknown>, {})).toEqual([
+      "services.api.secrets.SERPAPI_KEY: the stack secret `serpapiKey` is not set; run `pulumi config set --secret serpapiKey <value> --stack staging`",
+    ]);
+  });
+
+  it("refuses a stack secret nothing uses", () => {
+    expect(problems(base() as Record<string, unknown>, { serpapiKey: "s", oldKey: "o" })).toEqual([
+      "oldKey: the stack secret `oldKey` is not used by any service or frontend; reference it in a `secrets` map or remove it",
+    ]);
+  });
+
+  it("lists every problem at once, each once", () => {
+    const found = problems(
+      change((c) => {
+        c.services.api.replicas = 0;
+        c.services.worker.cron = "* * *";
+        c.redis.evictionPolicy = "allkeys-lru";
+      }),
+      { serpapiKey: { plain: "x" } },
+    );
+    expect(found).toHaveLength(4);
+    expect(found.map((p) => p.split(":")[0])).toEqual(["services.api.replicas", "services.worker.cron", "redis.evictionPolicy", "services.api.secrets.SERPAPI_KEY"]);
+  });
+
+  it("ignores other namespaces (provider config)", () => {
+    const input = raw(base() as Record<string, unknown>);
+    input.values["vercel:team"] = "acme";
+    expect(() => parseStackConfig(input)).not.toThrow();
+  });
+});

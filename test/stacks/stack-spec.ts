@@ -1,0 +1,124 @@
+// What both committed stacks must produce under the mock runtime, given as one
+// spec run by staging.test.ts and prod.test.ts (each program run needs its own
+// test file: the SDK's runtime state is per process).
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Recorder, isSecretValue } from "../../synth/recorder";
+import { leaks, showSecrets } from "../mock-helpers";
+import { ROOT, StackFileConfig, readStackFile, runProgram } from "../stack-harness";
+
+const DYN = "pulumi-nodejs:dynamic/railway";
+
+export interface StackExpectations {
+  production: boolean;
+  replicas: { api: number; worker: number; beat: number };
+  /** Custom domains on the API (Railway) and the frontend (Vercel). */
+  apiDomains: string[];
+  frontendDomains: string[];
+  vercelProject: string;
+  postgresStart: string | undefined;
+}
+
+export function stackSpec(stack: string, expected: StackExpectations): void {
+  let recorder: Recorder;
+  let outputs: Record<string, unknown>;
+  let file: StackFileConfig;
+
+  beforeAll(async () => {
+    file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+    ({ recorder, outputs } = await runProgram(stack, file));
+  }, 60_000);
+
+  const vars = (name: string) => recorder.get(`${DYN}:Variables`, `${name}-vars`).inputs;
+
+  describe(`the ${stack} stack`, () => {
+    it("declares exactly the reference system of seed 000", () => {
+      const names = recorder.resources.map((r) => `${r.type}::${r.name}`).sort();
+      const expectedNames = [
+        "trestle:index:PostgresDb::postgres",
+        "trestle:index:RedisCache::redis",
+        "trestle:index:RailwayService::api",
+        "trestle:index:RailwayService::worker",
+        "trestle:index:RailwayService::beat",
+        "trestle:index:VercelFrontend::frontend",
+        `${DYN}:Project::project`,
+        `${DYN}:Environment::environment`,
+        ...["postgres", "redis", "api", "worker", "beat"].flatMap((s) => [`${DYN}:Service::${s}`, `${DYN}:Variables::${s}-vars`, `${DYN}:Deployment::${s}-deploy`]),
+        `${DYN}:Volume::postgres-data`,
+        `${DYN}:Volume::redis-data`,
+        `${DYN}:ServiceDomain::api-domain`,
+        ...expected.apiDomains.map((_, i) => `${DYN}:CustomDomain::api-domain-${i}`),
+        "random:index/randomPassword:RandomPassword::postgres-password",
+        "random:index/randomPassword:RandomPassword::redis-password",
+        "random:index/randomPassword:RandomPassword::api-secret-key",
+        "command:local:Command::api-health",
+        "vercel:index/project:Project::frontend",
+        "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables::frontend-env",
+        "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable::frontend-secret-edge-config",
+        "vercel:index/projectRoute:ProjectRoute::frontend-security-headers",
+        ...expected.frontendDomains.map((_, i) => `vercel:index/projectDomain:ProjectDomain::frontend-domain-${i}`),
+      ].sort();
+      expect(names).toEqual(expectedNames);
+    });
+
+    it("keeps the databases private and protects them only in production", () => {
+      expect(recorder.byType(`${DYN}:TcpProxy`)).toEqual([]);
+      for (const name of ["postgres-data", "redis-data"]) expect(recorder.get(`${DYN}:Volume`, name).protect).toBe(expected.production);
+      for (const name of ["postgres", "redis"]) expect(recorder.get(`${DYN}:Service`, name).protect).toBe(expected.production);
+      expect(recorder.get(`${DYN}:Service`, "postgres").inputs.startCommand).toBe(expected.postgresStart);
+    });
+
+    it("runs the API, worker and beat from the repo with their replicas", () => {
+      for (const [name, replicas] of Object.entries(expected.replicas)) {
+        expect(recorder.get(`${DYN}:Service`, name).inputs).toMatchObject({ repo: "acme/travel-planner", rootDirectory: "backend", replicas, restartPolicyType: "ON_FAILURE" });
+      }
+      expect(recorder.get(`${DYN}:Service`, "api").inputs).toMatchObject({ healthcheckPath: "/health", preDeployCommand: ["alembic upgrade head"] });
+    });
+
+    it("connects services over the private network, Celery on separate Redis databases", () => {
+      expect(vars("api").variables).toMatchObject({
+        DATABASE_URL: "${{Postgres.DATABASE_URL}}",
+        REDIS_URL: "${{Redis.REDIS_URL}}",
+        CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0",
+        CELERY_RESULT_BACKEND: "${{Redis.REDIS_URL}}/1",
+        PORT: "8000",
+      });
+      expect(vars("worker").variables).toMatchObject({ DATABASE_URL: "${{Postgres.DATABASE_URL}}", CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0" });
+      expect(vars("beat").variables).not.toHaveProperty("DATABASE_URL");
+      expect(vars("beat").variables).toMatchObject({ CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0" });
+    });
+
+    it("allows exactly the frontend's origins in the API's CORS variable", () => {
+      const origins = [...expected.frontendDomains.map((d) => `https://${d}`), `https://${expected.vercelProject}.vercel.app`];
+      expect((vars("api").variables as Record<string, string>).ALLOWED_ORIGINS).toBe(origins.join(","));
+      expect(outputs.frontendUrl).toBe(origins[0]);
+    });
+
+    it("points the frontend at the API's public URL", () => {
+      const env = recorder.get("vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables", "frontend-env").inputs.variables as { key: string; value: string }[];
+      const byKey = Object.fromEntries(env.map((v) => [v.key, v.value]));
+      expect(byKey.NEXT_PUBLIC_API_URL).toBe(outputs.apiUrl);
+      expect(byKey.NEXT_PUBLIC_WS_URL).toBe(String(outputs.apiUrl).replace("https://", "wss://"));
+      expect(recorder.get("vercel:index/project:Project", "frontend").inputs).toMatchObject({ name: expected.vercelProject, framework: "nextjs" });
+    });
+
+    it("passes every stack secret as a secret and never in plain text", () => {
+      const placeholders = file.secretKeys.map((key) => file.values[key]);
+      expect(placeholders).toHaveLength(6);
+      expect(leaks(recorder, placeholders)).toEqual([]);
+      const apiSecrets = showSecrets(vars("api").secretVariables) as { secret: Record<string, string> };
+      expect(Object.keys(apiSecrets.secret).sort()).toEqual(["AMADEUS_CLIENT_ID", "AMADEUS_CLIENT_SECRET", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "SECRET_KEY", "SERPAPI_KEY"]);
+      expect(apiSecrets.secret.SERPAPI_KEY).toBe("[secret trestle:serpapiKey]");
+      const edge = recorder.get("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", "frontend-secret-edge-config").inputs;
+      expect(isSecretValue(edge.value)).toBe(true);
+      expect(edge.sensitive).toBe(true);
+    });
+
+    it("exports the URLs and ids a user needs, and no secret", () => {
+      expect(Object.keys(outputs).sort()).toEqual(["apiUrl", "dnsRecords", "frontendUrl", "railwayEnvironmentId", "railwayProjectId", "redisUse", "serviceUrls"]);
+      const text = JSON.stringify(outputs);
+      for (const key of file.secretKeys) expect(text).not.toContain(file.values[key]);
+      expect(text).not.toContain("generated-");
+    });
+  });
+}
