@@ -84,19 +84,12 @@ function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<
   return {
     ...scope,
     serviceName,
+    // Registry passwords are stack secret names in config; the component takes the secrets.
     source: {
-      repo: source.repo,
-      branch: source.branch,
-      rootDirectory: source.rootDirectory,
-      dockerfilePath: source.dockerfilePath,
-      image: source.image,
+      ...source,
       registry: source.registry && { username: source.registry.username, password: stackSecret(source.registry.passwordSecret) },
       build: source.build && {
-        context: source.build.context,
-        dockerfile: source.build.dockerfile,
-        imageName: source.build.imageName,
-        platform: source.build.platform,
-        args: source.build.args,
+        ...source.build,
         registry: { server: source.build.registry.server, username: source.build.registry.username, password: stackSecret(source.build.registry.passwordSecret) },
       },
     },

@@ -252,16 +252,10 @@ export class RailwayService extends pulumi.ComponentResource {
   ): railway.Deployment {
     // Plain settings go in as a digest; secret values go in as themselves and
     // stay encrypted in state, so rotating a secret also redeploys.
-    const { source } = args;
+    const { registry: _login, build, ...source } = args.source;
     const settings = {
-      source: {
-        repo: source.repo,
-        branch: source.branch,
-        rootDirectory: source.rootDirectory,
-        dockerfilePath: source.dockerfilePath,
-        image: source.image,
-        build: source.build && { context: source.build.context, dockerfile: source.build.dockerfile, imageName: source.build.imageName, args: source.build.args },
-      },
+      // Registry logins stay out: they hold passwords, and changing one needs no deploy.
+      source: { ...source, build: build && { ...build, registry: undefined } },
       startCommand: args.startCommand,
       buildCommand: args.buildCommand,
       builder: args.builder,

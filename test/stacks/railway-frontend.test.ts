@@ -45,7 +45,7 @@ describe("a frontend on Railway", () => {
     expect(web.PORT).toBe("3000");
     const api = recorder.get(`${DYN}:Variables`, "backend-vars").inputs.variables as Record<string, string>;
     const origins = JSON.parse(api.CORS_ORIGINS) as string[];
-    expect(origins).toEqual([expect.stringMatching(/^https:\/\/web-domain-prod-[0-9a-f]+\.up\.railway\.app$|^https:\/\/web-prod-[0-9a-f]+\.up\.railway\.app$/), "https://signals.example.com"]);
+    expect(origins).toEqual([expect.stringMatching(/^https:\/\/web-prod-[0-9a-f]+\.up\.railway\.app$/), "https://signals.example.com"]);
     expect(outputs.frontendUrl).toBe(origins[0]);
   });
 });
