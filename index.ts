@@ -30,6 +30,7 @@ const postgres =
     settings: config.postgres.settings,
     public: config.postgres.public,
     protect: config.protect,
+    production: config.production,
   });
 
 const redis =
@@ -117,6 +118,7 @@ function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<
       origins: pulumi.all([frontendOrigins, service.cors.origins]).apply(([fromFrontend, extras]) => [...fromFrontend, ...extras]),
     },
     deployTimeoutSeconds: service.deployTimeoutSeconds,
+    production: config.production,
   };
 }
 
@@ -141,6 +143,7 @@ function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: 
       secrets: secretsOf(frontend.secrets),
       securityHeaders: frontend.securityHeaders,
       teamId: config.vercel.team,
+      production: config.production,
     });
     return { url: web.url, origins: web.origins };
   }

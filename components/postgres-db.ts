@@ -25,6 +25,8 @@ export interface PostgresDbArgs {
   public?: boolean;
   /** Protect the volume (and the database service) from deletion. @default false */
   protect?: boolean;
+  /** A production stack (recorded for the policy pack). @default false */
+  production?: boolean;
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -65,7 +67,9 @@ export class PostgresDb extends pulumi.ComponentResource {
   readonly publicEndpoint?: pulumi.Output<string>;
 
   constructor(name: string, args: PostgresDbArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("trestle:index:PostgresDb", name, { version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false }, opts);
+    // Recorded as inputs and outputs for the policy pack.
+    const facts = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false };
+    super("trestle:index:PostgresDb", name, facts, opts);
 
     const serviceName = args.serviceName ?? "Postgres";
     const version = args.version ?? 16;
@@ -88,7 +92,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     this.urlReference = `\${{${serviceName}.DATABASE_URL}}`;
     this.password = password.result;
     this.publicEndpoint = proxy ? pulumi.interpolate`${proxy.domain}:${proxy.proxyPort}` : undefined;
-    this.registerOutputs({ serviceId: this.serviceId, urlReference: this.urlReference });
+    this.registerOutputs({ ...facts, serviceId: this.serviceId, urlReference: this.urlReference });
   }
 
   private createPassword(name: string): random.RandomPassword {

@@ -88,6 +88,17 @@ export interface RailwayServiceArgs {
   healthGate?: HealthGateOptions | false;
   /** Seconds a deploy may take. @default 1200 */
   deployTimeoutSeconds?: number;
+  /** A production stack (recorded for the policy pack). @default false */
+  production?: boolean;
+}
+
+/** What the policy pack needs to know, recorded as the component's inputs and outputs. */
+export interface RailwayServiceFacts {
+  serviceName: string;
+  production: boolean;
+  public: boolean;
+  cors?: { variable: string; format: "comma" | "json" };
+  cron: boolean;
 }
 
 /**
@@ -118,7 +129,14 @@ export class RailwayService extends pulumi.ComponentResource {
   readonly deploymentId: pulumi.Output<string>;
 
   constructor(name: string, args: RailwayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("trestle:index:RailwayService", name, { serviceName: args.serviceName, public: args.publicDomain ?? false, cors: args.cors ? { variable: args.cors.variable } : undefined }, opts);
+    const facts: RailwayServiceFacts = {
+      serviceName: args.serviceName,
+      production: args.production ?? false,
+      public: args.publicDomain ?? false,
+      cors: args.cors ? { variable: args.cors.variable, format: args.cors.format } : undefined,
+      cron: args.cronSchedule !== undefined,
+    };
+    super("trestle:index:RailwayService", name, facts, opts);
 
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
     const customDomains = args.customDomains ?? [];
@@ -143,7 +161,7 @@ export class RailwayService extends pulumi.ComponentResource {
     this.origins = pulumi.all([publicDomain?.url, ...customDomains.map((d) => `https://${d}`)]).apply((urls) => urls.filter((u): u is string => Boolean(u)));
     this.dnsRecords = pulumi.all(custom.map((c) => c.dnsRecords)).apply((records) => Object.fromEntries(customDomains.map((d, i) => [d, records[i]])));
     this.deploymentId = deployment.deploymentId;
-    this.registerOutputs({ serviceId: this.serviceId, publicUrl: this.publicUrl, origins: this.origins, deploymentId: this.deploymentId });
+    this.registerOutputs({ ...facts, serviceId: this.serviceId, publicUrl: this.publicUrl, origins: this.origins, deploymentId: this.deploymentId });
   }
 
   private createImage(name: string, build: NonNullable<ServiceSource["build"]>): docker.Image {

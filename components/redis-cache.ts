@@ -116,7 +116,17 @@ export class RedisCache extends pulumi.ComponentResource {
   constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     const provider = args.provider ?? "railway";
     const evictionPolicy = args.evictionPolicy ?? defaultEvictionPolicy(args.use);
-    super("trestle:index:RedisCache", name, { provider, use: args.use, evictionPolicy, persistence: args.persistence?.enabled ?? false }, opts);
+    // Recorded as inputs and outputs: the policy pack judges eviction by use.
+    const facts = {
+      provider,
+      use: args.use,
+      evictionPolicy,
+      persistence: args.persistence?.enabled ?? false,
+      serviceName: args.serviceName ?? "Redis",
+      public: args.public ?? false,
+      production: args.production,
+    };
+    super("trestle:index:RedisCache", name, facts, opts);
 
     this.provider = provider;
     this.use = args.use;
@@ -136,7 +146,7 @@ export class RedisCache extends pulumi.ComponentResource {
       this.urlReference = `\${{${serviceName}.REDIS_URL}}`;
       this.id = service.serviceId;
     }
-    this.registerOutputs({ id: this.id, urlReference: this.urlReference, secretUrl: this.secretUrl });
+    this.registerOutputs({ ...facts, id: this.id, urlReference: this.urlReference, secretUrl: this.secretUrl });
   }
 
   private createUpstash(name: string, base: string, args: RedisCacheArgs, evictionPolicy: EvictionPolicy): upstash.RedisDatabase {

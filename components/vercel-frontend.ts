@@ -30,6 +30,8 @@ export interface VercelFrontendArgs {
   securityHeaders?: boolean;
   /** Vercel team id or slug. */
   teamId?: string;
+  /** A production stack (recorded for the policy pack). @default false */
+  production?: boolean;
 }
 
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -64,9 +66,12 @@ export class VercelFrontend extends pulumi.ComponentResource {
   readonly origins: string[];
 
   constructor(name: string, args: VercelFrontendArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("trestle:index:VercelFrontend", name, { projectName: args.projectName, domains: args.domains ?? [], securityHeaders: args.securityHeaders ?? true }, opts);
-
     const domains = args.domains ?? [];
+    const origins = [...domains, `${args.projectName}.vercel.app`].map((host) => `https://${host}`);
+    // Recorded as inputs and outputs: the policy pack checks CORS against these origins.
+    const facts = { projectName: args.projectName, domains, origins, securityHeaders: args.securityHeaders ?? true, production: args.production ?? false };
+    super("trestle:index:VercelFrontend", name, facts, opts);
+
     const team = args.teamId ? { teamId: args.teamId } : {};
 
     const project = this.createProject(name, args, team);
@@ -74,11 +79,10 @@ export class VercelFrontend extends pulumi.ComponentResource {
     domains.forEach((domain, i) => this.createDomain(`${name}-domain-${i}`, project, domain, team));
     if (args.securityHeaders ?? true) this.createSecurityHeaders(name, project, team);
 
-    const vercelHost = `${args.projectName}.vercel.app`;
     this.projectId = project.id;
-    this.origins = [...domains, vercelHost].map((host) => `https://${host}`);
-    this.url = this.origins[0];
-    this.registerOutputs({ projectId: this.projectId, url: this.url, origins: this.origins });
+    this.origins = origins;
+    this.url = origins[0];
+    this.registerOutputs({ ...facts, projectId: this.projectId, url: this.url });
   }
 
   private createProject(name: string, args: VercelFrontendArgs, team: { teamId?: string }): vercel.Project {

@@ -23,6 +23,11 @@ export interface RecordedResource {
   additionalSecretOutputs: string[];
   /** Inputs as the engine receives them; secret values are `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
   inputs: Record<string, unknown>;
+  /**
+   * Outputs: for custom resources the inputs plus placeholders (secret ones
+   * marked); for components what they registered with `registerOutputs`.
+   */
+  outputs: Record<string, unknown>;
   /** Output names whose values are placeholders for what the provider computes. */
   computed: string[];
 }
@@ -129,8 +134,14 @@ export class Recorder {
           const { outputs, secret } = placeholders(args.type, args.name, args.inputs, stack);
           const secretOutputs = new Set([...secret, ...options.additionalSecretOutputs]);
           const state: Record<string, unknown> = { ...args.inputs, ...outputs };
+          const recordedOutputs: Record<string, unknown> = { ...state };
           // The engine marks additionalSecretOutputs secret; the mock monitor does not.
-          for (const field of secretOutputs) if (field in state && !isSecretValue(state[field])) state[field] = pulumi.secret(state[field]);
+          for (const field of secretOutputs) {
+            if (field in state && !isSecretValue(state[field])) {
+              recordedOutputs[field] = { [SECRET_SIG_KEY]: SECRET_SIG, value: state[field] };
+              state[field] = pulumi.secret(state[field]);
+            }
+          }
           const monitor = pulumi.runtime.getMonitor() as unknown as { newUrn(parent: string, type: string, name: string): string };
           this.resources.push({
             urn: monitor.newUrn(options.parent, args.type, args.name),
@@ -142,6 +153,7 @@ export class Recorder {
             protect: options.protect,
             additionalSecretOutputs: options.additionalSecretOutputs,
             inputs: args.inputs,
+            outputs: args.custom === false ? {} : recordedOutputs,
             computed: Object.keys(outputs),
           });
           return { id: args.custom === false ? "" : String(outputs.id ?? outputs.serviceId ?? `${args.name}-id`), state };
@@ -154,8 +166,18 @@ export class Recorder {
     );
     // The mock runtime hands `newResource` only type, name and inputs; the
     // registration request also carries parent, dependencies and options.
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+      registerResource: (req: RegisterRequest, cb: unknown) => unknown;
+      registerResourceOutputs: (req: { getUrn(): string; getOutputs(): unknown }, cb: unknown) => unknown;
+    };
     const original = monitor.registerResource.bind(monitor);
+    const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, callback) => {
+      const resource = this.resources.find((r) => r.urn === req.getUrn());
+      const struct = req.getOutputs() as { toJavaScript?: () => Record<string, unknown> } | undefined;
+      if (resource && struct?.toJavaScript) resource.outputs = struct.toJavaScript();
+      return originalOutputs(req, callback);
+    };
     monitor.registerResource = (req, callback) => {
       this.pendingOptions.set(`${req.getType()}::${req.getName()}`, {
         parent: req.getParent(),
