@@ -152,7 +152,7 @@ function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: 
   const service = { ...own, source: own.source!, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } } as ServiceConfig;
   const urls: Record<string, pulumi.Input<string>> = { [frontend.apiUrlVariable]: apiUrl, ...frontend.variables };
   if (frontend.wsUrlVariable) urls[frontend.wsUrlVariable] = pulumi.output(apiUrl).apply(websocketUrl);
-  const web = new RailwayService(frontend.name, serviceArgs(frontend.name, service, urls));
+  const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true });
   return { url: web.origins.apply((o) => o[0]), origins: web.origins };
 }
 

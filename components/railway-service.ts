@@ -90,6 +90,8 @@ export interface RailwayServiceArgs {
   deployTimeoutSeconds?: number;
   /** A production stack (recorded for the policy pack). @default false */
   production?: boolean;
+  /** This service is the frontend (a Next.js server); its origins are the ones the API allows. @default false */
+  frontend?: boolean;
 }
 
 /** What the policy pack needs to know, recorded as the component's inputs and outputs. */
@@ -99,6 +101,7 @@ export interface RailwayServiceFacts {
   public: boolean;
   cors?: { variable: string; format: "comma" | "json" };
   cron: boolean;
+  frontend: boolean;
 }
 
 /**
@@ -135,6 +138,7 @@ export class RailwayService extends pulumi.ComponentResource {
       public: args.publicDomain ?? false,
       cors: args.cors ? { variable: args.cors.variable, format: args.cors.format } : undefined,
       cron: args.cronSchedule !== undefined,
+      frontend: args.frontend ?? false,
     };
     super("trestle:index:RailwayService", name, facts, opts);
 

@@ -4,6 +4,8 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Recorder, isSecretValue } from "../../synth/recorder";
+import { evaluatePolicies } from "../../policies/evaluate";
+import { toEvaluated } from "../policies/fixtures";
 import { leaks, showSecrets } from "../mock-helpers";
 import { ROOT, StackFileConfig, readStackFile, runProgram } from "../stack-harness";
 
@@ -112,6 +114,10 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
       const edge = recorder.get("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", "frontend-secret-edge-config").inputs;
       expect(isSecretValue(edge.value)).toBe(true);
       expect(edge.sensitive).toBe(true);
+    });
+
+    it("passes the policy pack with no violation", () => {
+      expect(evaluatePolicies(toEvaluated(recorder.resources)).map((v) => `${v.enforcementLevel} ${v.policy}: ${v.message}`)).toEqual([]);
     });
 
     it("exports the URLs and ids a user needs, and no secret", () => {

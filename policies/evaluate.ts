@@ -1,0 +1,134 @@
+// Evaluates the pack's rules offline, the way the Pulumi engine runs a stack
+// policy: every resource with its outputs (secrets unwrapped, as policies see
+// them), parent and dependencies, the pack config applied (enforcement levels,
+// exemptions), and the same messages and levels. The offline synth and the
+// tests call it; `pulumi preview --policy-pack policies` runs the same rules.
+import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { MIN_REASON } from "./lib/rule";
+import { policies } from "./rules";
+
+export interface EvaluatedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string;
+  dependencies: string[];
+  protect: boolean;
+  additionalSecretOutputs: string[];
+  /** What the engine gives a stack policy: outputs (inputs plus what providers return). */
+  props: Record<string, unknown>;
+}
+
+export interface PolicyViolation {
+  policy: string;
+  enforcementLevel: Exclude<EnforcementLevel, "disabled">;
+  message: string;
+  urn?: string;
+  remediationSteps: string;
+}
+
+export type PackConfig = Record<string, EnforcementLevel | { enforcementLevel?: EnforcementLevel; [key: string]: unknown }>;
+
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Policies see secrets as plain values (pulumi/pulumi-policy deserialize.ts). */
+export function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (SECRET_SIG_KEY in record && "value" in record) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+/** Problems in a pack config, as the CLI's schema check would find them. */
+export function packConfigProblems(config: PackConfig): string[] {
+  const names = new Set(policies.map((p) => p.name));
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(config)) {
+    if (name !== "all" && !names.has(name)) {
+      problems.push(`${name}: no such policy in the pack`);
+      continue;
+    }
+    const level = typeof value === "string" ? value : value.enforcementLevel;
+    if (level !== undefined && !LEVELS.includes(level)) problems.push(`${name}.enforcementLevel: \`${level}\` is not one of ${LEVELS.join(", ")}`);
+    if (typeof value === "string") continue;
+    for (const key of Object.keys(value)) if (key !== "enforcementLevel" && key !== "exemptions") problems.push(`${name}.${key}: unknown key; a policy takes \`enforcementLevel\` and \`exemptions\``);
+    const exemptions = value.exemptions;
+    if (exemptions === undefined) continue;
+    if (!Array.isArray(exemptions)) {
+      problems.push(`${name}.exemptions: give a list of { resource, value?, reason }`);
+      continue;
+    }
+    exemptions.forEach((e: Record<string, unknown>, i: number) => {
+      const at = `${name}.exemptions[${i}]`;
+      if (typeof e?.resource !== "string" || !e.resource) problems.push(`${at}.resource: name what is exempted (a service, a database, a resource)`);
+      if (typeof e?.reason !== "string" || e.reason.trim().length < MIN_REASON) {
+        problems.push(`${at}.reason: an exemption needs a written reason of at least ${MIN_REASON} characters saying why it is acceptable`);
+      }
+      for (const key of Object.keys(e ?? {})) if (!["resource", "value", "reason"].includes(key)) problems.push(`${at}.${key}: unknown key`);
+    });
+  }
+  return problems;
+}
+
+export class PackConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    const message = `Invalid policy pack config:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+    super(message);
+    this.message = message;
+    this.name = "PackConfigError";
+  }
+}
+
+function toPolicyResources(resources: EvaluatedResource[]): PolicyResource[] {
+  const byUrn = new Map<string, PolicyResource>();
+  for (const r of resources) {
+    byUrn.set(r.urn, {
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      props: unwrapSecrets(r.props) as Record<string, unknown>,
+      opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: r.additionalSecretOutputs, parent: r.parent || undefined },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    } as PolicyResource);
+  }
+  for (const r of resources) {
+    const resource = byUrn.get(r.urn)!;
+    resource.parent = byUrn.get(r.parent);
+    resource.dependencies = r.dependencies.map((urn) => byUrn.get(urn)).filter((d): d is PolicyResource => d !== undefined);
+  }
+  return [...byUrn.values()];
+}
+
+/** Runs every rule over the resources; throws `PackConfigError` for an invalid config. */
+export function evaluatePolicies(resources: EvaluatedResource[], config: PackConfig = {}): PolicyViolation[] {
+  const problems = packConfigProblems(config);
+  if (problems.length) throw new PackConfigError(problems);
+  const policyResources = toPolicyResources(resources);
+  const all = config.all;
+  const violations: PolicyViolation[] = [];
+  for (const policy of policies as (StackValidationPolicy & { remediationSteps: string; enforcementLevel: EnforcementLevel })[]) {
+    const own = config[policy.name];
+    const ownConfig = typeof own === "object" ? own : {};
+    const level = (typeof own === "string" ? own : ownConfig.enforcementLevel) ?? (typeof all === "string" ? all : undefined) ?? policy.enforcementLevel;
+    if (level === "disabled") continue;
+    policy.validateStack(
+      {
+        resources: policyResources,
+        stackTags: new Map(),
+        getConfig: <T extends object>() => ({ exemptions: [], ...ownConfig }) as unknown as T,
+        notApplicable: () => {
+          throw new Error("not applicable");
+        },
+      },
+      (message, urn) => violations.push({ policy: policy.name, enforcementLevel: level === "remediate" ? "mandatory" : level, message, urn, remediationSteps: policy.remediationSteps }),
+    );
+  }
+  return violations;
+}
