@@ -200,6 +200,22 @@ export class Recorder {
     }
   }
 
+  /** Every value that travels as a secret (to prove none reaches a report). */
+  secretValues(): string[] {
+    const found: string[] = [];
+    const walk = (value: unknown, inSecret: boolean): void => {
+      if (isSecretValue(value)) return walk(value.value, true);
+      if (typeof value === "string" && inSecret) found.push(value);
+      else if (Array.isArray(value)) value.forEach((v) => walk(v, inSecret));
+      else if (value && typeof value === "object") Object.values(value).forEach((v) => walk(v, inSecret));
+    };
+    for (const r of this.resources) {
+      walk(r.inputs, false);
+      walk(r.outputs, false);
+    }
+    return [...new Set(found)];
+  }
+
   byType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);
   }

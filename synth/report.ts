@@ -1,0 +1,138 @@
+// The synth's readable report: a resource table, a Mermaid architecture diagram
+// (services, databases, frontend, who connects to whom), and the policy results.
+import type { SynthResource, SynthResult } from "./run";
+
+const SHORT_TYPE: [RegExp, string][] = [
+  [/^pulumi-nodejs:dynamic\/railway:/, "railway:"],
+  [/^trestle:index:/, "trestle:"],
+  [/^vercel:index\/[a-zA-Z]+:/, "vercel:"],
+  [/^upstash:index\/[a-zA-Z]+:/, "upstash:"],
+  [/^random:index\/[a-zA-Z]+:/, "random:"],
+  [/^docker:index\/[a-zA-Z]+:/, "docker:"],
+  [/^command:local:/, "command:"],
+];
+
+export function shortType(type: string): string {
+  for (const [pattern, prefix] of SHORT_TYPE) if (pattern.test(type)) return type.replace(pattern, prefix);
+  return type;
+}
+
+function nameOf(result: SynthResult, urn: string): string {
+  return result.resources.find((r) => r.urn === urn)?.name ?? "";
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** A node id Mermaid cannot mistake for a keyword (`end`, `graph`). */
+function mermaidId(name: string): string {
+  return `n_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
+interface Node {
+  id: string;
+  label: string;
+  shape: "service" | "database" | "frontend" | "external";
+}
+
+/** The architecture: who talks to whom, read from the components and their variables. */
+export function architecture(result: SynthResult): { nodes: Node[]; edges: [string, string, string][] } {
+  const nodes: Node[] = [{ id: "n_users", label: "Users", shape: "external" }];
+  const edges: [string, string, string][] = [];
+  const components = result.resources.filter((r) => r.type.startsWith("trestle:index:"));
+  const byServiceName = new Map<string, string>();
+  const variablesOf = (component: SynthResource) =>
+    result.resources.find((r) => r.type === "pulumi-nodejs:dynamic/railway:Variables" && r.parent === component.urn)?.inputs ?? {};
+
+  for (const c of components) {
+    const id = mermaidId(c.name);
+    const facts = c.inputs as Record<string, unknown>;
+    if (c.type === "trestle:index:PostgresDb") nodes.push({ id, label: `${facts.serviceName ?? "Postgres"}<br/>PostgreSQL ${facts.version ?? ""}`, shape: "database" });
+    else if (c.type === "trestle:index:RedisCache") nodes.push({ id, label: `${facts.serviceName ?? "Redis"}<br/>${facts.provider === "upstash" ? "Upstash Redis (TLS)" : "Redis"} · ${facts.use}`, shape: "database" });
+    else if (c.type === "trestle:index:VercelFrontend") nodes.push({ id, label: `${facts.projectName}<br/>Vercel`, shape: "frontend" });
+    else nodes.push({ id, label: `${facts.serviceName}<br/>Railway${facts.cron ? " cron" : ""}`, shape: facts.frontend ? "frontend" : "service" });
+    if (typeof facts.serviceName === "string") byServiceName.set(facts.serviceName, id);
+  }
+  const upstash = components.find((c) => c.type === "trestle:index:RedisCache" && (c.inputs as Record<string, unknown>).provider === "upstash");
+
+  for (const c of components) {
+    const facts = c.inputs as Record<string, unknown>;
+    const id = mermaidId(c.name);
+    if (c.type === "trestle:index:VercelFrontend") {
+      edges.push(["n_users", id, "HTTPS"]);
+      const env = result.resources.find((r) => r.type === "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables" && r.parent === c.urn);
+      const api = components.find((s) => (s.inputs as Record<string, unknown>).cors);
+      if (env && api) edges.push([id, mermaidId(api.name), "API (HTTPS)"]);
+      continue;
+    }
+    if (c.type !== "trestle:index:RailwayService") continue;
+    if (facts.public) edges.push(["n_users", id, "HTTPS"]);
+    const variables = variablesOf(c) as { variables?: Record<string, unknown>; secretVariables?: unknown };
+    const text = JSON.stringify(variables.variables ?? {});
+    for (const [serviceName, target] of byServiceName) {
+      if (target !== id && text.includes(`\${{${serviceName}.`)) edges.push([id, target, "private network"]);
+    }
+    // An Upstash URL is a secret variable; the dependency shows the connection.
+    const vars = result.resources.find((r) => r.type === "pulumi-nodejs:dynamic/railway:Variables" && r.parent === c.urn);
+    if (upstash && vars?.dependencies.some((d) => d.startsWith(upstash.urn) || result.resources.find((r) => r.urn === d)?.parent === upstash.urn)) {
+      edges.push([id, mermaidId(upstash.name), "TLS"]);
+    }
+    if (facts.frontend) {
+      const api = components.find((s) => (s.inputs as Record<string, unknown>).cors);
+      if (api) edges.push([id, mermaidId(api.name), "API (HTTPS)"]);
+    }
+  }
+  const seen = new Set<string>();
+  return { nodes, edges: edges.filter((e) => !seen.has(e.join()) && seen.add(e.join())) };
+}
+
+export function mermaid(result: SynthResult): string {
+  const { nodes, edges } = architecture(result);
+  const shape = (n: Node) =>
+    n.shape === "database" ? `${n.id}[("${n.label}")]` : n.shape === "frontend" ? `${n.id}(["${n.label}"])` : n.shape === "external" ? `${n.id}(("${n.label}"))` : `${n.id}["${n.label}"]`;
+  return ["```mermaid", "flowchart LR", ...nodes.map((n) => `  ${shape(n)}`), ...edges.map(([a, b, label]) => `  ${a} -->|"${label}"| ${b}`), "```"].join("\n");
+}
+
+export function policyTable(result: SynthResult): string {
+  const { violations } = result.policies;
+  if (!violations.length) return "No policy violations.";
+  return [
+    "| level | policy | resource | message |",
+    "| --- | --- | --- | --- |",
+    ...violations.map((v) => `| ${v.enforcementLevel} | \`${v.policy}\` | ${cell(v.urn ? nameOf(result, v.urn) : "")} | ${cell(v.message)} |`),
+  ].join("\n");
+}
+
+export function markdownReport(result: SynthResult): string {
+  const lines = [`# Trestle synth: \`${result.stack}\``, "", `Project \`${result.project}\`, config \`${result.config}\`. Offline: values only a provider knows are shown as \`«computed:…»\`; secrets as fingerprints, never their values.`, ""];
+  if (result.configErrors.length) {
+    lines.push("## Invalid configuration", "", ...result.configErrors.map((e) => `- ${e}`), "");
+    return lines.join("\n");
+  }
+  lines.push(
+    `## Policies: ${result.policies.mandatory} mandatory, ${result.policies.advisory} advisory`,
+    "",
+    policyTable(result),
+    "",
+    "## Architecture",
+    "",
+    mermaid(result),
+    "",
+    `## Resources (${result.resources.length})`,
+    "",
+    "| resource | type | parent | depends on | protected |",
+    "| --- | --- | --- | --- | --- |",
+    ...result.resources.map(
+      (r) => `| ${cell(r.name)} | \`${shortType(r.type)}\` | ${cell(nameOf(result, r.parent))} | ${cell(r.dependencies.map((d) => nameOf(result, d)).filter(Boolean).join(", "))} | ${r.protect ? "yes" : ""} |`,
+    ),
+    "",
+    "## Outputs",
+    "",
+    "```json",
+    JSON.stringify(result.outputs, null, 2),
+    "```",
+    "",
+  );
+  return lines.join("\n");
+}
