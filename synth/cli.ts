@@ -42,6 +42,10 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--quiet") args.quiet = true;
     else fail(`unknown argument \`${flag}\`\n${USAGE}`);
   }
+  // A stack file with its own Pulumi.yaml beside it (as in examples/) belongs to that project.
+  if (args.config && !argv.includes("--project-dir") && existsSync(path.join(path.dirname(args.config), "Pulumi.yaml"))) {
+    args.projectDir = path.dirname(args.config);
+  }
   if (!args.stack) fail(`--stack is required\n${USAGE}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(args.stack!)) fail(`--stack: \`${args.stack}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`);
   if (args.config && !existsSync(args.config)) fail(`--config: ${args.config} does not exist`);
@@ -74,7 +78,7 @@ function summary(result: SynthResult, files: string[]): string {
 
 /** One stack in this process. */
 async function synthOne(args: Args): Promise<number> {
-  progress(args, `running ${path.relative(process.cwd(), path.join(args.projectDir, "index.ts")) || "index.ts"} under the mock runtime`);
+  progress(args, `running the program for ${path.relative(process.cwd(), args.config ?? path.join(args.projectDir, `Pulumi.${args.stack}.yaml`))} under the mock runtime`);
   const { synthesize } = await import("./run");
   const result = await synthesize({ projectDir: args.projectDir, stack: args.stack!, configFile: args.config, policyConfigFile: path.join(ROOT, "policies", "config.json") });
   mkdirSync(args.out, { recursive: true });
@@ -112,7 +116,9 @@ async function diffAgainst(args: Args): Promise<number> {
     mkdirSync(baseRoot);
     execFileSync("tar", ["-x", "-C", baseRoot], { input: archive.stdout });
     const baseProject = path.join(baseRoot, relProject);
-    if (!existsSync(path.join(baseProject, "node_modules"))) symlinkSync(path.join(args.projectDir, "node_modules"), path.join(baseProject, "node_modules"), "dir");
+    // The program at the base commit uses this checkout's installed packages.
+    const basePackageRoot = path.join(baseRoot, path.relative(repo, ROOT));
+    if (existsSync(basePackageRoot) && !existsSync(path.join(basePackageRoot, "node_modules"))) symlinkSync(path.join(ROOT, "node_modules"), path.join(basePackageRoot, "node_modules"), "dir");
     const baseConfig = args.config ? path.join(baseProject, path.relative(args.projectDir, args.config)) : undefined;
 
     progress(args, `synthesizing ${args.diffBase}`);

@@ -137,6 +137,7 @@ export class Recorder {
           const recordedOutputs: Record<string, unknown> = { ...state };
           // The engine marks additionalSecretOutputs secret; the mock monitor does not.
           for (const field of secretOutputs) {
+            if (typeof state[field] === "string") this.secretOutputValues.add(state[field] as string);
             if (field in state && !isSecretValue(state[field])) {
               recordedOutputs[field] = { [SECRET_SIG_KEY]: SECRET_SIG, value: state[field] };
               state[field] = pulumi.secret(state[field]);
@@ -200,21 +201,8 @@ export class Recorder {
     }
   }
 
-  /** Every value that travels as a secret (to prove none reaches a report). */
-  secretValues(): string[] {
-    const found: string[] = [];
-    const walk = (value: unknown, inSecret: boolean): void => {
-      if (isSecretValue(value)) return walk(value.value, true);
-      if (typeof value === "string" && inSecret) found.push(value);
-      else if (Array.isArray(value)) value.forEach((v) => walk(v, inSecret));
-      else if (value && typeof value === "object") Object.values(value).forEach((v) => walk(v, inSecret));
-    };
-    for (const r of this.resources) {
-      walk(r.inputs, false);
-      walk(r.outputs, false);
-    }
-    return [...new Set(found)];
-  }
+  /** Values providers return as secrets (generated passwords, tokens): none may reach a report. */
+  readonly secretOutputValues = new Set<string>();
 
   byType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);

@@ -155,7 +155,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   pulumi.runtime.setAllConfig(values, secretKeys);
   const recorder = new Recorder(project.name, options.stack);
   await recorder.install();
-  const main = path.resolve(options.projectDir, project.main ?? ".");
+  const main = path.resolve(options.projectDir, project.main ?? ".", "index.ts");
   let program: Record<string, unknown>;
   try {
     program = require(main) as Record<string, unknown>;
@@ -204,7 +204,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     },
   };
-  assertNoSecrets(result, [...secretKeys.map((k) => values[k]), ...recorder.secretValues()]);
+  assertNoSecrets(result, [...secretKeys.map((k) => values[k]), ...recorder.secretOutputValues]);
   return result;
 }
 
