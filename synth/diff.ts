@@ -84,24 +84,47 @@ async function replaces(resource: SynthResource, before: Record<string, unknown>
   return changed.some((path) => keys.includes(path.split(".")[0]));
 }
 
+/** `inputs` with every `«computed:<name>.…»` of a replaced resource made distinct: it gets a new value. */
+function withNewComputed(inputs: Record<string, unknown>, replaced: Set<string>): Record<string, unknown> {
+  const rewrite = (value: unknown): unknown => {
+    if (typeof value === "string") return value.replace(/«computed:([^.»]+)\.([^»]+)»/g, (token, name: string) => (replaced.has(name) ? `«new:${name}.${token.slice(10, -1).split(".").slice(1).join(".")}»` : token));
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+    return value;
+  };
+  return rewrite(inputs) as Record<string, unknown>;
+}
+
 export async function diffSynths(base: SynthResult, head: SynthResult): Promise<ResourceChange[]> {
   const before = new Map(base.resources.map((r) => [r.urn, r]));
   const after = new Map(head.resources.map((r) => [r.urn, r]));
-  const changes: ResourceChange[] = [];
-  for (const r of head.resources) {
-    const old = before.get(r.urn);
-    if (!old) {
-      changes.push({ kind: "add", urn: r.urn, name: r.name, type: r.type, properties: [] });
-      continue;
+  const changes = new Map<string, ResourceChange>();
+  // A replaced resource gets new ids, so whatever reads them changes too, and
+  // may be replaced in turn: repeat until nothing new is replaced.
+  const replaced = new Set<string>();
+  for (let round = 0; round < 10; round++) {
+    const before_ = replaced.size;
+    for (const r of head.resources) {
+      const old = before.get(r.urn);
+      if (!old) {
+        changes.set(r.urn, { kind: "add", urn: r.urn, name: r.name, type: r.type, properties: [] });
+        continue;
+      }
+      const inputs = withNewComputed(r.inputs, replaced);
+      const properties = propertyChanges(old.inputs, inputs).map((p) =>
+        /«new:/.test(p.change) ? { path: p.path, change: `known after ${[...new Set([...p.change.matchAll(/«new:([^.»]+)/g)].map((m) => m[1]))].join(", ")} is replaced` } : p,
+      );
+      if (old.protect !== r.protect) properties.push({ path: "(protect)", change: `${old.protect} → ${r.protect}` });
+      if (!properties.length) continue;
+      const kind = (await replaces(r, old.inputs, inputs, properties.map((p) => p.path))) ? "replace" : "update";
+      if (kind === "replace") replaced.add(r.name);
+      changes.set(r.urn, { kind, urn: r.urn, name: r.name, type: r.type, properties });
     }
-    const properties = propertyChanges(old.inputs, r.inputs);
-    if (old.protect !== r.protect) properties.push({ path: "(protect)", change: `${old.protect} → ${r.protect}` });
-    if (!properties.length) continue;
-    const kind = (await replaces(r, old.inputs, r.inputs, properties.map((p) => p.path))) ? "replace" : "update";
-    changes.push({ kind, urn: r.urn, name: r.name, type: r.type, properties });
+    if (replaced.size === before_) break;
   }
-  for (const r of base.resources) if (!after.has(r.urn)) changes.push({ kind: "remove", urn: r.urn, name: r.name, type: r.type, properties: [] });
-  return changes;
+  const list = head.resources.map((r) => changes.get(r.urn)).filter((c): c is ResourceChange => c !== undefined);
+  for (const r of base.resources) if (!after.has(r.urn)) list.push({ kind: "remove", urn: r.urn, name: r.name, type: r.type, properties: [] });
+  return list;
 }
 
 const SYMBOL: Record<ChangeKind, string> = { add: "+", remove: "-", replace: "±", update: "~" };

@@ -1,0 +1,141 @@
+// The offline synth as a user runs it: `npm run synth -- …` (ts-node, like the
+// Pulumi CLI), its files, its exit codes, and its diff between two commits.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT } from "../stack-harness";
+
+const temp: string[] = [];
+afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "trestle-synth-test-"));
+  temp.push(dir);
+  return dir;
+}
+
+function synth(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(cwd, "synth/cli.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, TS_NODE_PROJECT: path.join(cwd, "tsconfig.json") },
+  });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A stack file next to the project's Pulumi.yaml copy, so it is a project of its own. */
+function stackFile(dir: string, name: string, body: string): string {
+  writeFileSync(path.join(dir, "Pulumi.yaml"), `name: trestle\nmain: ${path.relative(dir, ROOT)}\nruntime: nodejs\n`);
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  writeFileSync(file, body);
+  return file;
+}
+
+describe("npm run synth", () => {
+  it("synthesizes the staging stack offline: JSON, a markdown report with a diagram, no secret", () => {
+    const out = tempDir();
+    const result = synth(["--stack", "staging", "--out", out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("✓ staging: 34 resources, policies 0 mandatory / 0 advisory");
+    expect(result.stderr).toContain("synth staging: running the program for Pulumi.staging.yaml under the mock runtime");
+    const json = JSON.parse(readFileSync(path.join(out, "staging.json"), "utf8"));
+    expect(json).toMatchObject({ format: 1, project: "trestle", stack: "staging", config: "Pulumi.staging.yaml", configErrors: [], policies: { mandatory: 0, advisory: 0 } });
+    expect(json.resources).toHaveLength(34);
+    const api = json.resources.find((r: { name: string; type: string }) => r.name === "api-vars");
+    expect(api.inputs.serviceId).toBe("«computed:api.serviceId»");
+    expect(api.inputs.secretVariables).toEqual({ secret: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(api.inputs.variables.DATABASE_URL).toBe("${{Postgres.DATABASE_URL}}");
+    expect(json.outputs.apiUrl).toBe("«computed:api-domain.url»");
+    const markdown = readFileSync(path.join(out, "staging.md"), "utf8");
+    expect(markdown).toContain("```mermaid\nflowchart LR");
+    expect(markdown).toContain('n_frontend -->|"API (HTTPS)"| n_api');
+    expect(markdown).toContain("No policy violations.");
+    for (const text of [JSON.stringify(json), markdown, result.stdout]) {
+      expect(text).not.toMatch(/\[secret trestle:|placeholder-|generated-[0-9a-f]/);
+    }
+  });
+
+  it("prints the JSON with --json", () => {
+    const result = synth(["--stack", "prod", "--out", tempDir(), "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).stack).toBe("prod");
+  });
+
+  it("exits 2 with every config problem for an invalid stack", () => {
+    const dir = tempDir();
+    const file = stackFile(dir, "broken", ["config:", "  trestle:railway: { project: p }", "  trestle:servics: {}", "  trestle:services:", "    api: { source: { repo: acme/api, image: nginx }, secrets: { KEY: apiKey } }", "  trestle:apiKey: not-encrypted", ""].join("\n"));
+    const result = synth(["--stack", "broken", "--config", file, "--out", tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("✗ broken: invalid configuration");
+    expect(result.stdout).toContain("  - services.api.source: give exactly one of `repo`, `image` or `build`, not `repo` and `image`");
+    expect(result.stdout).toContain("  - servics: unknown key `trestle:servics`; did you mean `services`?");
+    expect(result.stdout).toContain("  - services.api.secrets.KEY: the stack secret `apiKey` is stored in plain text; run `pulumi config set --secret apiKey <value> --stack broken` to encrypt it");
+  });
+
+  it("exits 1 on a mandatory policy violation", () => {
+    const dir = tempDir();
+    const file = stackFile(dir, "prod", ["config:", "  trestle:railway: { project: p }", "  trestle:services:", "    worker: { source: { repo: acme/api } }", "  trestle:postgres: { public: true }", ""].join("\n"));
+    const result = synth(["--stack", "prod", "--config", file, "--out", tempDir()]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("✗ prod: ");
+    expect(result.stdout).toContain("  ✗ database-tcp-proxy: Postgres: the production postgres is reachable from the internet through a TCP proxy");
+  });
+
+  it.each<[string[], string]>([
+    [[], "--stack is required"],
+    [["--stack", "prod", "--frobnicate"], "unknown argument `--frobnicate`"],
+    [["--stack", "prod", "--config", "/no/such/file.yaml"], "--config: /no/such/file.yaml does not exist"],
+    [["--stack", "p r o d"], "--stack: `p r o d` is not a stack name"],
+  ])("exits 2 on bad arguments %j", (args, message) => {
+    const result = synth(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("diffs a stack between two commits: added, changed, replaced, secrets only as changed", () => {
+    // A repository of this project's files (without node_modules) with one commit.
+    const repo = tempDir();
+    for (const entry of ["Pulumi.yaml", "Pulumi.staging.yaml", "index.ts", "config.ts", "components", "policies", "synth", "tsconfig.json", "package.json"]) {
+      cpSync(path.join(ROOT, entry), path.join(repo, entry), { recursive: true, filter: (src) => !src.includes("node_modules") });
+    }
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd: repo });
+    git("init", "-q");
+    writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+
+    const stack = path.join(repo, "Pulumi.staging.yaml");
+    let text = readFileSync(stack, "utf8");
+    text = text.replace("LOG_LEVEL: debug", "LOG_LEVEL: info");
+    text = text.replace("project: travel-backend-staging\n    environment: staging", "project: travel-backend-staging\n    environment: qa");
+    text = text.replace("    name: travel-web\n    framework: nextjs", "    name: travel-web\n    framework: nextjs\n    domains: [staging.travel.example.com]");
+    writeFileSync(stack, text);
+
+    const out = tempDir();
+    const result = synth(["--stack", "staging", "--diff-base", "HEAD", "--out", out], repo);
+    expect(result.stderr).toContain("synth staging: synthesizing HEAD");
+    expect(result.code).toBe(0);
+    const diff = result.stdout;
+    // The new environment replaces everything scoped to it; the project stays.
+    expect(diff).toMatch(/^### `staging`: 1 to add, \d+ to change, \d+ to replace, 0 to delete \(against `HEAD`\)/);
+    expect(diff).toContain("| ± | api | `railway:Service` | `environmentId`: known after environment is replaced |");
+    expect(diff).not.toContain("| ± | project |");
+    expect(diff).toContain("| + | frontend-domain-0 | `vercel:ProjectDomain` |  |");
+    expect(diff).toContain("| ± | environment | `railway:Environment` | `name`: `staging` → `qa` |");
+    expect(diff).toContain("`variables.LOG_LEVEL`: `debug` → `info`");
+    expect(diff).toContain("`variables.ALLOWED_ORIGINS`: `https://travel-web-staging.vercel.app` → `https://staging.travel.example.com,https://travel-web-staging.vercel.app`");
+    expect(diff).toMatch(/\| ± \| api-deploy \| `railway:Deployment` \| .*`triggers`: changed \(secret\) \|/);
+    expect(diff).toContain("Policies at this commit: 0 mandatory, 0 advisory.");
+    expect(diff).not.toMatch(/placeholder-|generated-[0-9a-f]/);
+    expect(existsSync(path.join(out, "staging.diff.md"))).toBe(true);
+  }, 60_000);
+
+  it("exits 2 when the diff base does not exist", () => {
+    const result = synth(["--stack", "staging", "--diff-base", "no-such-ref-123", "--out", tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--diff-base: git cannot read `no-such-ref-123`");
+  });
+});
