@@ -1,0 +1,25 @@
+// Runs one example stack under mocks and checks it passes the policy pack.
+import * as path from "node:path";
+import { beforeAll, expect, it } from "vitest";
+import { evaluatePolicies } from "../../policies/evaluate";
+import type { Recorder } from "../../synth/recorder";
+import { toEvaluated } from "../policies/fixtures";
+import { ROOT, readStackFile, runProgram } from "../stack-harness";
+
+export const DYN = "pulumi-nodejs:dynamic/railway";
+
+export function useExample(dir: string, stack: string): { recorder: Recorder; outputs: Record<string, unknown>; vars(name: string): Record<string, string> } {
+  const context = {} as { recorder: Recorder; outputs: Record<string, unknown>; vars(name: string): Record<string, string> };
+  beforeAll(async () => {
+    Object.assign(context, await runProgram(stack, readStackFile(path.join(ROOT, "examples", dir, `Pulumi.${stack}.yaml`))));
+    context.vars = (name) => context.recorder.get(`${DYN}:Variables`, `${name}-vars`).inputs.variables as Record<string, string>;
+  }, 60_000);
+  it("passes the policy pack with no violation", () => {
+    expect(evaluatePolicies(toEvaluated(context.recorder.resources)).map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
+  });
+  return context;
+}
+
+export function componentsOf(recorder: Recorder): string[] {
+  return recorder.resources.filter((r) => r.type.startsWith("trestle:index:")).map((r) => `${r.type.slice("trestle:index:".length)}::${r.name}`).sort();
+}
