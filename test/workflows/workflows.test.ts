@@ -1,0 +1,59 @@
+// The GitHub workflows, read as data: what runs when, with which secrets.
+// (They run on GitHub; this checks their wiring, and that they stay parseable.)
+import { readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../stack-harness";
+
+const DIR = path.join(ROOT, ".github", "workflows");
+const load = (name: string) => parse(readFileSync(path.join(DIR, name), "utf8"));
+
+describe("GitHub workflows", () => {
+  it("all parse, and no job gets write access it does not need", () => {
+    for (const file of readdirSync(DIR)) {
+      const workflow = load(file);
+      expect(workflow.name, file).toBeTruthy();
+      expect(workflow.permissions, file).toBeDefined();
+    }
+  });
+
+  it("runs tests and the offline synth on every pull request, forks included, with no secret", () => {
+    const pr = load("pull-request.yml");
+    expect(Object.keys(pr.on)).toEqual(["pull_request"]);
+    expect(pr.permissions).toEqual({ contents: "read" });
+    expect(pr.jobs.tests.uses).toBe("./.github/workflows/tests.yml");
+    const synth = JSON.stringify(pr.jobs.synth);
+    expect(synth).not.toContain("secrets.");
+    expect(synth).toContain('npm run --silent synth -- --stack \\"$stack\\" --diff-base \\"origin/${BASE_REF}\\"');
+    expect(synth).toContain("examples/*/Pulumi.*.yaml");
+  });
+
+  it("previews for real only for branches of this repository, with the policy pack, commenting on the PR", () => {
+    const preview = load("pull-request.yml").jobs.preview;
+    expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    const step = preview.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
+    expect(step.with).toMatchObject({ command: "preview", diff: true, policyPacks: "policies", policyPackConfigs: "policies/config.json", "comment-on-pr": true });
+    expect(preview.strategy.matrix.stack).toEqual(["staging", "prod"]);
+  });
+
+  it("posts the synth diff from a privileged workflow that never runs the pull request's code", () => {
+    const comment = load("synth-comment.yml");
+    expect(comment.on.workflow_run).toEqual({ workflows: ["Pull request"], types: ["completed"] });
+    const steps = comment.jobs.comment.steps.map((s: { uses?: string }) => s.uses);
+    expect(steps).toEqual(["actions/download-artifact@v4", "actions/github-script@v7"]);
+    expect(JSON.stringify(comment)).not.toContain("actions/checkout");
+    expect(comment.jobs.comment.steps[1].with.script).toContain("Number.isInteger(number)");
+  });
+
+  it("deploys staging, then prod behind the production environment's approval, both with the policy pack", () => {
+    const deploy = load("deploy.yml");
+    expect(deploy.on).toEqual({ push: { branches: ["main"] } });
+    expect(deploy.jobs.staging).toMatchObject({ needs: "tests", uses: "./.github/workflows/pulumi-up.yml", with: { stack: "staging", environment: "staging" } });
+    expect(deploy.jobs.prod).toMatchObject({ needs: "staging", with: { stack: "prod", environment: "production" } });
+    const up = load("pulumi-up.yml").jobs.up;
+    expect(up.environment).toBe("${{ inputs.environment }}");
+    const step = up.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
+    expect(step.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "policies/config.json" });
+  });
+});
