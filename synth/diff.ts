@@ -18,17 +18,7 @@ export interface ResourceChange {
   properties: { path: string; change: string }[];
 }
 
-const RAILWAY_PROVIDERS: Record<string, dynamic.ResourceProvider> = {
-  Project: railway.projectProvider,
-  Environment: railway.environmentProvider,
-  Service: railway.serviceProvider,
-  Variables: railway.variablesProvider,
-  ServiceDomain: railway.serviceDomainProvider,
-  CustomDomain: railway.customDomainProvider,
-  TcpProxy: railway.tcpProxyProvider,
-  Volume: railway.volumeProvider,
-  Deployment: railway.deploymentProvider,
-};
+const RAILWAY_PROVIDERS: Record<string, dynamic.ResourceProvider> = railway.railwayProviders;
 
 /** Properties whose change replaces the resource, for providers Trestle does not implement. */
 const REPLACE_ON: Record<string, string[]> = {

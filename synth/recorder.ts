@@ -32,6 +32,20 @@ export interface RecordedResource {
   computed: string[];
 }
 
+/** A recorded resource as the policy pack sees it in a stack policy (props are outputs). */
+export function forPolicies(r: RecordedResource) {
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    dependencies: r.dependencies,
+    protect: r.protect,
+    additionalSecretOutputs: r.additionalSecretOutputs,
+    props: r.outputs,
+  };
+}
+
 export function isSecretValue(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 }

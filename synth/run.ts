@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { EvaluatedResource, PackConfig, PolicyViolation, evaluatePolicies } from "../policies/evaluate";
-import { Recorder, isSecretValue } from "./recorder";
+import { Recorder, forPolicies, isSecretValue } from "./recorder";
 
 export const SYNTH_FORMAT = 1;
 
@@ -173,16 +173,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
 
   const packConfigFile = options.policyConfigFile ?? path.join(options.projectDir, "policies", "config.json");
   const packConfig = existsSync(packConfigFile) ? (JSON.parse(readFileSync(packConfigFile, "utf8")) as PackConfig) : {};
-  const evaluated: EvaluatedResource[] = recorder.resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    parent: r.parent,
-    dependencies: r.dependencies,
-    protect: r.protect,
-    additionalSecretOutputs: r.additionalSecretOutputs,
-    props: r.outputs,
-  }));
+  const evaluated: EvaluatedResource[] = recorder.resources.map(forPolicies);
   const violations = evaluatePolicies(evaluated, packConfig).map((v) => ({ ...v, message: present(v.message) as string }));
 
   const result: SynthResult = {

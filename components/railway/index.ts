@@ -11,3 +11,26 @@ export * from "./custom-domain";
 export * from "./tcp-proxy";
 export * from "./volume";
 export * from "./deployment";
+
+import { customDomainProvider } from "./custom-domain";
+import { deploymentProvider } from "./deployment";
+import { environmentProvider } from "./environment";
+import { projectProvider } from "./project";
+import { serviceProvider } from "./service";
+import { serviceDomainProvider } from "./service-domain";
+import { tcpProxyProvider } from "./tcp-proxy";
+import { variablesProvider } from "./variables";
+import { volumeProvider } from "./volume";
+
+/** Every Railway provider by its type name (`pulumi-nodejs:dynamic/railway:<Type>`). */
+export const railwayProviders = {
+  Project: projectProvider,
+  Environment: environmentProvider,
+  Service: serviceProvider,
+  Variables: variablesProvider,
+  ServiceDomain: serviceDomainProvider,
+  CustomDomain: customDomainProvider,
+  TcpProxy: tcpProxyProvider,
+  Volume: volumeProvider,
+  Deployment: deploymentProvider,
+} as const;

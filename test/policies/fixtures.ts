@@ -1,19 +1,10 @@
 // Policy fixtures: what the components produce for a stack, as the engine
 // would hand it to the pack, and small edits of it.
 import type { EvaluatedResource } from "../../policies/evaluate";
-import type { RecordedResource } from "../../synth/recorder";
+import { RecordedResource, forPolicies } from "../../synth/recorder";
 
 export function toEvaluated(resources: RecordedResource[]): EvaluatedResource[] {
-  return resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    parent: r.parent,
-    dependencies: r.dependencies,
-    protect: r.protect,
-    additionalSecretOutputs: r.additionalSecretOutputs,
-    props: r.outputs,
-  }));
+  return resources.map(forPolicies);
 }
 
 /** A deep copy with one resource's props (or options) edited. */
