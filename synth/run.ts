@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { EvaluatedResource, PackConfig, PolicyViolation, evaluatePolicies } from "../policies/evaluate";
-import { Recorder, forPolicies, isSecretValue } from "./recorder";
+import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue } from "./recorder";
 
 export const SYNTH_FORMAT = 1;
 
@@ -120,7 +120,7 @@ function presenter(recorder: Recorder) {
   return present;
 }
 
-function readProject(dir: string): ProjectFile {
+export function readProject(dir: string): ProjectFile {
   const file = path.join(dir, "Pulumi.yaml");
   if (!existsSync(file)) throw new Error(`no Pulumi.yaml in ${dir}`);
   return parse(readFileSync(file, "utf8")) as ProjectFile;
@@ -130,7 +130,7 @@ async function resolveOutput(value: unknown): Promise<unknown> {
   if (!pulumi.Output.isInstance(value)) return value;
   const output = value as pulumi.Output<unknown>;
   const [plain, secret] = await Promise.all([new Promise((resolve) => output.apply(resolve)), pulumi.isSecret(output)]);
-  return secret ? { [ "4dabf18193072939515e22adb298388d" ]: "1b47061264138c4ac30d75fd1eb44270", value: plain } : plain;
+  return secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: plain } : plain;
 }
 
 /** Runs the synth. Must run in a fresh process: the SDK's runtime state is per process. */

@@ -19,15 +19,6 @@ export function plainStrings(value: unknown, path = ""): [string, string][] {
   return [];
 }
 
-/** Every string leaf inside a secret marker. */
-export function secretStrings(value: unknown, inSecret = false): string[] {
-  if (isSecretValue(value)) return secretStrings(value.value, true);
-  if (typeof value === "string") return inSecret ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap((v) => secretStrings(v, inSecret));
-  if (value && typeof value === "object") return Object.values(value).flatMap((v) => secretStrings(v, inSecret));
-  return [];
-}
-
 /** A URL with a literal password (not a `${{…}}` reference). */
 export const CREDENTIALED_URL = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:(?!\$\{\{)[^\s@]+@/i;
 

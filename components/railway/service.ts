@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
-import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, requireStrings, sameValue, unlessGone } from "./common";
+import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
 
 export type Builder = "RAILPACK" | "NIXPACKS" | "HEROKU" | "PAKETO";
@@ -414,9 +414,7 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
   },
 
   async diff(_id, olds, news) {
-    const replaces = changedKeys<ServiceInputs>(olds, news, REPLACE_KEYS);
-    const updates = changedKeys<ServiceInputs>(olds, news, ["name", "branch", ...INSTANCE_KEYS]);
-    return { changes: replaces.length + updates.length > 0, replaces, stables: REPLACE_KEYS.filter((k) => !replaces.includes(k)), deleteBeforeReplace: false };
+    return diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "branch", ...INSTANCE_KEYS] });
   },
 
   async create(inputs) {
