@@ -1,11 +1,11 @@
 // Runs index.ts for a stack file under the mock runtime, as the offline synth
-// does: config from the YAML file, `secure:` values never decrypted (each
-// becomes an opaque placeholder, marked secret).
-import { readFileSync } from "node:fs";
+// does: config read by the synth's own reader, `secure:` values never decrypted
+// (each becomes an opaque placeholder, marked secret).
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { Recorder } from "../synth/recorder";
+import { readProject, readStackConfig } from "../synth/run";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -14,19 +14,11 @@ export interface StackFileConfig {
   secretKeys: string[];
 }
 
-/** The config of a `Pulumi.<stack>.yaml` as the CLI passes it to the program. */
+/** The config of a `Pulumi.<stack>.yaml` as the CLI passes it, with the project file beside it (or the root's). */
 export function readStackFile(file: string): StackFileConfig {
-  const doc = parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-  const values: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(doc.config ?? {})) {
-    if (value && typeof value === "object" && "secure" in value) {
-      values[key] = `[secret ${key}]`;
-      secretKeys.push(key);
-    } else {
-      values[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-  }
+  const projectDir = existsSync(path.join(path.dirname(file), "Pulumi.yaml")) ? path.dirname(file) : ROOT;
+  const { values, secretKeys, problems } = readStackConfig(file, readProject(projectDir));
+  if (problems.length) throw new Error(`${file}:\n${problems.join("\n")}`);
   return { values, secretKeys };
 }
 
