@@ -11,7 +11,7 @@ export const NAMESPACE = "trestle";
 /** The top-level keys (`trestle:<key>`) this schema reads. */
 export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "frontend", "vercel"] as const;
 /** Keys read elsewhere (the Railway providers' `configure`). */
-const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind"];
+const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -104,7 +104,8 @@ const corsSchema = z.strictObject({
 
 const serviceFields = {
   source: sourceSchema,
-  start: z.string().min(1).optional(),
+  /** A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly. */
+  start: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "give the start command as a string, or as a list of words (exec form)" }).optional(),
   buildCommand: z.string().min(1).optional(),
   builder: z.enum(["RAILPACK", "NIXPACKS", "HEROKU", "PAKETO"]).optional(),
   /** Runs before each deploy inside the private network: migrations. */
@@ -299,6 +300,11 @@ const railwaySchema = z.strictObject({
   workspaceId: z.string().min(1).optional(),
   /** The Railway environment this stack owns. */
   environment: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" }).default("production"),
+  /**
+   * In a shared project (`projectId`), create this environment as a fork of
+   * that one, so settings changed in either never reach the other.
+   */
+  forkOf: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "name the environment to fork, such as `production`" }).optional(),
 });
 
 const stackSchema = z
@@ -319,6 +325,12 @@ const stackSchema = z
     const services = stack.services && typeof stack.services === "object" ? stack.services : {};
     if (stack.railway && !railway.project === !railway.projectId) {
       ctx.addIssue({ code: "custom", path: ["railway"], message: "give `project` (a name, to create one) or `projectId` (to adopt one), not both or neither" });
+    }
+    if (railway.forkOf && !railway.projectId) {
+      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "`forkOf` applies to a shared project (`projectId`); a project of its own has one environment" });
+    }
+    if (railway.forkOf && railway.forkOf === railway.environment) {
+      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "an environment cannot be a fork of itself; name the other stack's environment" });
     }
     if (stack.services && Object.keys(services).length === 0) ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
     for (const [name, service] of Object.entries(services)) {
@@ -473,6 +485,18 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
           : `${key}: unknown key \`${NAMESPACE}:${key}\`${suggestion(key, TOP_LEVEL_KEYS)}`,
       );
     }
+  }
+
+  // The Railway providers' own keys, checked here so a mistake stops the program, not the first request.
+  const providerValue = (key: string) => raw.values[`${NAMESPACE}:${key}`];
+  if (providerValue("railwayToken") !== undefined && !raw.secretKeys.has(`${NAMESPACE}:railwayToken`)) {
+    problems.push(`railwayToken: the Railway token is stored in plain text; run \`pulumi config set --secret railwayToken <token> --stack ${raw.stack}\` to encrypt it`);
+  }
+  if (providerValue("railwayTokenKind") !== undefined && !["account", "project"].includes(providerValue("railwayTokenKind"))) {
+    problems.push(`railwayTokenKind: \`${providerValue("railwayTokenKind")}\` is not a Railway token kind; use \`account\` (account or workspace token) or \`project\``);
+  }
+  if (providerValue("railwayPlan") !== undefined && !["free", "hobby", "pro"].includes(providerValue("railwayPlan"))) {
+    problems.push(`railwayPlan: \`${providerValue("railwayPlan")}\` is not a Railway plan; use \`free\`, \`hobby\` or \`pro\` (it paces Trestle to the plan's hourly request budget)`);
   }
 
   if (problems.length || !parsed) throw new ConfigError(problems);

@@ -15,8 +15,10 @@ const project = new railway.Project("project", {
   name: config.railway.project ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
   existingProjectId: config.railway.projectId,
   workspaceId: config.railway.workspaceId,
+  // A project of its own has exactly the stack's environment (PROJ-1, SVC-5).
+  defaultEnvironmentName: config.railway.environment,
 });
-const environment = new railway.Environment("environment", { projectId: project.projectId, name: config.railway.environment });
+const environment = new railway.Environment("environment", { projectId: project.projectId, name: config.railway.environment, forkOf: config.railway.forkOf });
 const scope = { projectId: project.projectId, environmentId: environment.environmentId };
 
 const postgres =

@@ -50,7 +50,9 @@ async function main() {
     healthcheckPath: name === "api" || name === "web" ? "/health" : undefined, replicas: name === "api" ? 2 : 1,
   });
   const varsInputs = (serviceId: string, name: string, bump = ""): VariablesInputs => ({ projectId: project.id, environmentId: env.id, serviceId, ...variablesFor(name, bump) });
-  const deployInputs = (serviceId: string, triggers: unknown): DeploymentInputs => ({ projectId: project.id, environmentId: env.id, serviceId, triggers, pollSeconds: 0.001 });
+  const deployInputs = (serviceId: string, name: string, triggers: unknown): DeploymentInputs => ({
+    projectId: project.id, environmentId: env.id, serviceId, source: { image: serviceInputs(name).image }, triggers, pollSeconds: 0.001,
+  });
 
   await measure("create", async () => {
     project = await create(projectProvider, { name: "bench" });
@@ -63,7 +65,7 @@ async function main() {
           create(variablesProvider, varsInputs(service.id, name)),
           create(serviceDomainProvider, { projectId: project.id, environmentId: env.id, serviceId: service.id }),
         ]);
-        const deploy = await create(deploymentProvider, deployInputs(service.id, digest([serviceInputs(name), varsInputs(service.id, name)])));
+        const deploy = await create(deploymentProvider, deployInputs(service.id, name, digest([serviceInputs(name), varsInputs(service.id, name)])));
         return { name, service, vars, domain, deploy };
       }),
     );
@@ -77,7 +79,7 @@ async function main() {
       await same(serviceProvider, s.service, serviceInputs(s.name));
       await same(variablesProvider, s.vars, varsInputs(s.service.id, s.name));
       await same(serviceDomainProvider, s.domain, { projectId: project.id, environmentId: env.id, serviceId: s.service.id });
-      await same(deploymentProvider, s.deploy, deployInputs(s.service.id, digest([serviceInputs(s.name), varsInputs(s.service.id, s.name)])));
+      await same(deploymentProvider, s.deploy, deployInputs(s.service.id, s.name, digest([serviceInputs(s.name), varsInputs(s.service.id, s.name)])));
     }
   });
 
@@ -85,7 +87,7 @@ async function main() {
     const s = stack.services[0];
     const changed = varsInputs(s.service.id, s.name, "-v2");
     s.vars = await up(variablesProvider, s.vars, changed);
-    s.deploy = await up(deploymentProvider, s.deploy, deployInputs(s.service.id, digest([serviceInputs(s.name), changed])));
+    s.deploy = await up(deploymentProvider, s.deploy, deployInputs(s.service.id, s.name, digest([serviceInputs(s.name), changed])));
   });
 
   await measure("destroy", async () => {

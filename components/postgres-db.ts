@@ -33,6 +33,10 @@ export interface PostgresDbArgs {
 export const POSTGRES_IMAGE = "ghcr.io/railwayapp-templates/postgres-ssl";
 export const POSTGRES_DATA = "/var/lib/postgresql/data";
 export const POSTGRES_PORT = 5432;
+/** The template image's ENTRYPOINT (railwayapp-templates/postgres-ssl Dockerfile, IMG-1). */
+export const POSTGRES_ENTRYPOINT = "wrapper.sh";
+/** Seconds Railway lets the old server shut down cleanly on a redeploy; Railway's default is 0 (IMG-6). */
+export const POSTGRES_DRAINING_SECONDS = 60;
 
 /** The `-c name=value` server flags for `settings`, in a stable order. */
 export function postgresServerArgs(settings: Record<string, string | number>): string[] {
@@ -41,10 +45,45 @@ export function postgresServerArgs(settings: Record<string, string | number>): s
     .flatMap((name) => ["-c", `${name}=${settings[name]}`]);
 }
 
-/** The start command: the image's entrypoint runs `postgres` with these flags. */
+/**
+ * The start command for server settings, or none (the image's own ENTRYPOINT
+ * and CMD) without them. A start command replaces the image's ENTRYPOINT and
+ * runs in exec form (RUN-1, RUN-6), so it names the template's entrypoint
+ * itself: `wrapper.sh` checks the volume, makes the TLS certificate and runs
+ * `docker-entrypoint.sh`, which runs initdb and drops from root to the
+ * `postgres` user before starting the server (IMG-1, IMG-2, IMG-3). The values
+ * are validated to need no quoting or shell.
+ */
 export function postgresStartCommand(settings: Record<string, string | number>): string | undefined {
   const args = postgresServerArgs(settings);
-  return args.length ? ["postgres", `--port=${POSTGRES_PORT}`, ...args].join(" ") : undefined;
+  return args.length ? [POSTGRES_ENTRYPOINT, "postgres", `--port=${POSTGRES_PORT}`, ...args].join(" ") : undefined;
+}
+
+/**
+ * The Postgres service's plain variables, as Railway's template sets them
+ * (IMG-6); `POSTGRES_PASSWORD` is the secret beside them. The URLs hold
+ * references, not the password, so they are plain; Railway renders them (VAR-3).
+ */
+export function postgresVariables(db: { database: string; user: string; isPublic: boolean }): Record<string, string> {
+  const credentials = "${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}";
+  const variables: Record<string, string> = {
+    POSTGRES_USER: db.user,
+    POSTGRES_DB: db.database,
+    PGDATA: `${POSTGRES_DATA}/pgdata`,
+    // IMG-6: as Railway's Postgres template sets them.
+    RAILWAY_DEPLOYMENT_DRAINING_SECONDS: String(POSTGRES_DRAINING_SECONDS),
+    SSL_CERT_DAYS: "820",
+    PGHOST: "${{RAILWAY_PRIVATE_DOMAIN}}",
+    PGPORT: String(POSTGRES_PORT),
+    PGUSER: "${{POSTGRES_USER}}",
+    PGPASSWORD: "${{POSTGRES_PASSWORD}}",
+    PGDATABASE: "${{POSTGRES_DB}}",
+    DATABASE_URL: `postgresql://${credentials}@\${{RAILWAY_PRIVATE_DOMAIN}}:${POSTGRES_PORT}/\${{POSTGRES_DB}}`,
+  };
+  if (db.isPublic) {
+    variables.DATABASE_PUBLIC_URL = `postgresql://${credentials}@\${{RAILWAY_TCP_PROXY_DOMAIN}}:\${{RAILWAY_TCP_PROXY_PORT}}/\${{POSTGRES_DB}}`;
+  }
+  return variables;
 }
 
 /**
@@ -85,7 +124,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     const volume = this.createVolume(name, scope, service, protect);
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
-    this.createDeployment(name, scope, service, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic });
+    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic });
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
@@ -141,22 +180,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     service: railway.Service,
     db: { database: string; user: string; password: pulumi.Output<string>; isPublic: boolean },
   ): railway.Variables {
-    // The URLs hold references, not the password, so they are plain; Railway renders them.
-    const credentials = "${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}";
-    const variables: Record<string, string> = {
-      POSTGRES_USER: db.user,
-      POSTGRES_DB: db.database,
-      PGDATA: `${POSTGRES_DATA}/pgdata`,
-      PGHOST: "${{RAILWAY_PRIVATE_DOMAIN}}",
-      PGPORT: String(POSTGRES_PORT),
-      PGUSER: "${{POSTGRES_USER}}",
-      PGPASSWORD: "${{POSTGRES_PASSWORD}}",
-      PGDATABASE: "${{POSTGRES_DB}}",
-      DATABASE_URL: `postgresql://${credentials}@\${{RAILWAY_PRIVATE_DOMAIN}}:${POSTGRES_PORT}/\${{POSTGRES_DB}}`,
-    };
-    if (db.isPublic) {
-      variables.DATABASE_PUBLIC_URL = `postgresql://${credentials}@\${{RAILWAY_TCP_PROXY_DOMAIN}}:\${{RAILWAY_TCP_PROXY_PORT}}/\${{POSTGRES_DB}}`;
-    }
+    const variables = postgresVariables(db);
     return new railway.Variables(
       `${name}-vars`,
       { ...scope, serviceId: service.serviceId, variables, secretVariables: { POSTGRES_PASSWORD: db.password } },
@@ -168,12 +192,13 @@ export class PostgresDb extends pulumi.ComponentResource {
     name: string,
     scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
     service: railway.Service,
+    image: string,
     dependsOn: pulumi.Resource[],
     settings: unknown,
   ): railway.Deployment {
     return new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, triggers: digest(settings) },
+      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest(settings) },
       { parent: this, dependsOn: [service, ...dependsOn] },
     );
   }

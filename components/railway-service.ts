@@ -7,6 +7,7 @@ import * as random from "@pulumi/random";
 import * as railway from "./railway";
 import { digest } from "./digest";
 import { HealthGateOptions, createHealthGate } from "./health-gate";
+import { CommandSpec, railwayCommand } from "./start-command";
 
 export interface RegistryLogin {
   username: pulumi.Input<string>;
@@ -53,10 +54,16 @@ export interface RailwayServiceArgs {
   serviceName: string;
   /** Exactly one of `repo`, `image` or `build`. */
   source: ServiceSource;
-  startCommand?: string;
+  /**
+   * How the service starts. A string is a shell command: when it needs a shell
+   * (`$PORT`, `&&`, a pipe) Trestle wraps it in `/bin/sh -c "exec …"`, because
+   * Railway runs image and Dockerfile start commands without one. A list is
+   * exec form, passed exactly as given. @default the image's or builder's own
+   */
+  startCommand?: CommandSpec;
   buildCommand?: string;
   builder?: railway.Builder;
-  /** Run before each deploy inside the private network, e.g. migrations. */
+  /** Run before each deploy inside the private network, e.g. migrations; each wrapped like `startCommand`. */
   preDeployCommand?: string[];
   /** The port the service listens on; set as `PORT` and used by its domains. */
   port?: number;
@@ -201,10 +208,10 @@ export class RailwayService extends pulumi.ComponentResource {
         rootDirectory: source.rootDirectory,
         dockerfilePath: source.dockerfilePath,
         registryCredentials: login ? { username: login.username, password: login.password } : undefined,
-        startCommand: args.startCommand,
+        startCommand: args.startCommand === undefined ? undefined : railwayCommand(args.startCommand),
         buildCommand: args.buildCommand,
         builder: args.builder,
-        preDeployCommand: args.preDeployCommand,
+        preDeployCommand: args.preDeployCommand?.map((command) => railwayCommand(command)),
         healthcheckPath: args.healthcheckPath,
         healthcheckTimeout: args.healthcheckTimeout,
         restartPolicyType: restartPolicy,
@@ -298,9 +305,15 @@ export class RailwayService extends pulumi.ComponentResource {
       image ? image.repoDigest : "",
       pulumi.secret(pulumi.output(args.secretVariables ?? {})),
     ]);
+    // SVC-3: the Deployment connects the source (the built digest, the image, or the repo at its branch).
+    const deploySource = image
+      ? { image: image.repoDigest }
+      : source.image
+        ? { image: source.image }
+        : { repo: source.repo, branch: source.branch ?? "main" };
     return new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, triggers, timeoutSeconds: args.deployTimeoutSeconds },
+      { ...scope, serviceId: service.serviceId, source: deploySource, triggers, timeoutSeconds: args.deployTimeoutSeconds },
       { parent: this, dependsOn: [service, ...dependsOn] },
     );
   }

@@ -87,11 +87,32 @@ function shellQuote(arg: string): string {
 }
 
 /**
- * The start command. Railway runs it through a shell, so the password stays a
- * variable (`$REDIS_PASSWORD`) and never appears in the command itself.
+ * The start command, shaped like Railway's own Redis template (IMG-5):
+ * `/bin/sh -c "… exec docker-entrypoint.sh redis-server --requirepass $REDIS_PASSWORD …"`.
+ * A start command runs in exec form (RUN-1), so the shell is what expands the
+ * password variable (which therefore never appears in the command itself), and
+ * the image's entrypoint is named so it still drops from root to `redis`
+ * (IMG-4). With a volume, its `lost+found` is removed first, as the template does.
  */
 export function redisStartCommand(config: RedisServerConfig): string {
-  return ["redis-server", "--requirepass", '"$REDIS_PASSWORD"', "--port", String(REDIS_PORT), ...redisServerArgs(config).map(shellQuote)].join(" ");
+  const server = ["docker-entrypoint.sh", "redis-server", "--requirepass", "$REDIS_PASSWORD", "--port", String(REDIS_PORT), ...redisServerArgs(config).map(shellQuote)].join(" ");
+  const script = config.persistence.enabled ? `rm -rf $RAILWAY_VOLUME_MOUNT_PATH/lost+found/ && exec ${server}` : `exec ${server}`;
+  // Inside the double quotes only `'` quoting is used (shellQuote), so nothing needs escaping.
+  return `/bin/sh -c "${script}"`;
+}
+
+/** The Redis service's plain variables, as Railway's template names them; `REDIS_PASSWORD` is the secret beside them. */
+export function redisVariables(isPublic: boolean): Record<string, string> {
+  const credentials = "default:${{REDIS_PASSWORD}}";
+  const variables: Record<string, string> = {
+    REDISUSER: "default",
+    REDISPASSWORD: "${{REDIS_PASSWORD}}",
+    REDISHOST: "${{RAILWAY_PRIVATE_DOMAIN}}",
+    REDISPORT: String(REDIS_PORT),
+    REDIS_URL: `redis://${credentials}@\${{RAILWAY_PRIVATE_DOMAIN}}:${REDIS_PORT}`,
+  };
+  if (isPublic) variables.REDIS_PUBLIC_URL = `redis://${credentials}@\${{RAILWAY_TCP_PROXY_DOMAIN}}:\${{RAILWAY_TCP_PROXY_PORT}}`;
+  return variables;
 }
 
 /**
@@ -174,13 +195,15 @@ export class RedisCache extends pulumi.ComponentResource {
       throw new Error(`RedisCache ${name}: \`projectId\` and \`environmentId\` are required on Railway`);
     }
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
+    // Letters and digits only: it travels unquoted through `sh -c` and unescaped in REDIS_URL.
     const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+    const image = `redis:${args.version ?? "7.4"}`;
     const service = new railway.Service(
       name,
       {
         ...scope,
         name: serviceName,
-        image: `redis:${args.version ?? "7.4"}`,
+        image,
         startCommand: redisStartCommand(server),
         restartPolicyType: "ON_FAILURE",
         restartPolicyMaxRetries: 10,
@@ -197,19 +220,15 @@ export class RedisCache extends pulumi.ComponentResource {
     if (args.public) {
       dependsOn.push(new railway.TcpProxy(`${name}-proxy`, { environmentId: args.environmentId, serviceId: service.serviceId, applicationPort: REDIS_PORT }, { parent: this }));
     }
-    const credentials = "default:${{REDIS_PASSWORD}}";
-    const variables: Record<string, string> = {
-      REDISUSER: "default",
-      REDISPASSWORD: "${{REDIS_PASSWORD}}",
-      REDISHOST: "${{RAILWAY_PRIVATE_DOMAIN}}",
-      REDISPORT: String(REDIS_PORT),
-      REDIS_URL: `redis://${credentials}@\${{RAILWAY_PRIVATE_DOMAIN}}:${REDIS_PORT}`,
-    };
-    if (args.public) variables.REDIS_PUBLIC_URL = `redis://${credentials}@\${{RAILWAY_TCP_PROXY_DOMAIN}}:\${{RAILWAY_TCP_PROXY_PORT}}`;
+    const variables = redisVariables(args.public ?? false);
     dependsOn.push(
       new railway.Variables(`${name}-vars`, { ...scope, serviceId: service.serviceId, variables, secretVariables: { REDIS_PASSWORD: password.result } }, { parent: this }),
     );
-    new railway.Deployment(`${name}-deploy`, { ...scope, serviceId: service.serviceId, triggers: digest({ server, version: args.version, public: args.public }) }, { parent: this, dependsOn });
+    new railway.Deployment(
+      `${name}-deploy`,
+      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest({ server, version: args.version, public: args.public }) },
+      { parent: this, dependsOn },
+    );
     return service;
   }
 }

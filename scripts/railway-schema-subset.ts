@@ -1,4 +1,4 @@
-// Regenerates test/railway/schema.graphql, the emulator's subset of Railway's
+// Regenerates components/railway/testing/schema.graphql, the emulator's subset of Railway's
 // published schema, after Trestle's operations change: `npm run railway:subset`.
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";

@@ -3,6 +3,8 @@
 // Everything here runs inside Pulumi's dynamic-provider host after the provider
 // closure is serialized into state, so this module captures nothing secret at
 // load time: the token is resolved per call from `settings.ts`.
+import { RailwayApiError, RailwayErrorKind, classify } from "./errors";
+import { RequestLimiter, sharedLimiter } from "./limits";
 
 /** Railway's public GraphQL endpoint. The query string keeps requests out of
  * Cloudflare's 10 RPS edge limit for query-less URLs (terraform-provider-railway#55). */
@@ -25,8 +27,10 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Floor for Railway's "too quickly" throttles (1 project/environment create per 30 s). */
   throttleDelayMs: number;
-  /** No retry is started that would end after this much time since the first attempt. */
+  /** No retry is started that would end after this much time since the first attempt, and an attempt in flight is ended there. */
   maxElapsedMs: number;
+  /** One attempt's deadline: connecting, the headers and the whole body. */
+  attemptTimeoutMs: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -35,6 +39,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 15_000,
   throttleDelayMs: 30_000,
   maxElapsedMs: 300_000,
+  attemptTimeoutMs: 30_000,
 };
 
 export type OperationKind = "query" | "mutation";
@@ -68,74 +73,8 @@ export function registeredOperations(): RailwayOperation[] {
   return [...registry.values()];
 }
 
-/** Error codes Railway sends in `errors[].extensions.code`, plus the ones the client assigns. */
-export type RailwayErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "BAD_USER_INPUT"
-  | "RATE_LIMITED"
-  | "INTERNAL_SERVER_ERROR"
-  | "HTTP_ERROR"
-  | "NETWORK_ERROR"
-  | (string & {});
-
-/** The single error type of the Railway layer. Predicates read its fields, not its text. */
-export class RailwayApiError extends Error {
-  readonly operation: string;
-  readonly code: RailwayErrorCode | undefined;
-  readonly status: number | undefined;
-  readonly retryable: boolean;
-  readonly throttled: boolean;
-  readonly retryAfterMs: number | undefined;
-  attempts = 1;
-
-  constructor(args: {
-    operation: string;
-    message: string;
-    code?: RailwayErrorCode;
-    status?: number;
-    retryable?: boolean;
-    throttled?: boolean;
-    retryAfterMs?: number;
-  }) {
-    const tag = args.code ?? (args.status ? `HTTP ${args.status}` : "ERROR");
-    const message = `Railway ${args.operation} failed (${tag}): ${args.message}`;
-    super(message);
-    // Set again: Pulumi's closure serializer rewrites `super(...)` into
-    // `Error.call(this, ...)`, which leaves `message` unset on the instance.
-    this.message = message;
-    this.name = "RailwayApiError";
-    this.operation = args.operation;
-    this.code = args.code;
-    this.status = args.status;
-    this.retryable = args.retryable ?? false;
-    this.throttled = args.throttled ?? false;
-    this.retryAfterMs = args.retryAfterMs;
-  }
-}
-
-// Railway does not always attach a code; these messages are the documented
-// fallbacks (alchemy-run/distilled packages/railway/src/errors.ts).
-const NOT_FOUND_MESSAGE = /\bnot found\b/i;
-const ALREADY_EXISTS_MESSAGE = /already exists|already in use|already taken/i;
-const THROTTLE_MESSAGE = /too quickly|can be created per user every/i;
-
-export function isNotFound(error: unknown): boolean {
-  if (!(error instanceof RailwayApiError)) return false;
-  if (error.code === "NOT_FOUND") return true;
-  return (error.code === undefined || error.code === "INTERNAL_SERVER_ERROR") && NOT_FOUND_MESSAGE.test(error.message);
-}
-
-export function isAlreadyExists(error: unknown): boolean {
-  if (!(error instanceof RailwayApiError)) return false;
-  if (error.code === "ALREADY_EXISTS" || error.code === "CONFLICT") return true;
-  return (error.code === undefined || error.code === "BAD_USER_INPUT") && ALREADY_EXISTS_MESSAGE.test(error.message);
-}
-
-export function isRateLimited(error: unknown): boolean {
-  return error instanceof RailwayApiError && (error.status === 429 || error.code === "RATE_LIMITED" || error.throttled);
-}
+export { RailwayApiError, classify, isAlreadyExists, isAuthError, isNotFound, isRateLimited } from "./errors";
+export type { RailwayErrorCode, RailwayErrorKind } from "./errors";
 
 /** The missing-token error: a configuration problem, not an API failure. */
 export class RailwayTokenMissingError extends Error {
@@ -169,6 +108,8 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** The per-second limiter; the process-wide one unless a test gives its own. */
+  limiter?: RequestLimiter;
 }
 
 interface GraphQLErrorBody {
@@ -188,6 +129,7 @@ export class RailwayClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly limiter: RequestLimiter;
 
   constructor(options: ClientOptions) {
     this.credentials = options.credentials;
@@ -196,9 +138,10 @@ export class RailwayClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.limiter = options.limiter ?? sharedLimiter();
   }
 
-  /** Sends one operation, retrying only rate limits, throttles, 5xx and dropped connections. */
+  /** Sends one operation, retrying only rate limits, throttles, transient failures and timeouts. */
   async request<T>(op: RailwayOperation, variables: Record<string, unknown> = {}, options: RequestOptions<T> = {}): Promise<T> {
     const started = this.now();
     let maybeCommitted = false;
@@ -208,16 +151,17 @@ export class RailwayClient {
         if (adopted !== undefined) return adopted;
       }
       try {
-        return await this.send<T>(op, variables);
+        const remaining = this.retry.maxElapsedMs - (this.now() - started);
+        return await this.send<T>(op, variables, Math.max(1, Math.min(this.retry.attemptTimeoutMs, remaining)));
       } catch (error) {
         if (!(error instanceof RailwayApiError)) throw error;
         error.attempts = attempt;
-        // A 429 or a throttle was refused before any work; a 5xx or a dropped
-        // connection may have been committed with only the response lost.
-        maybeCommitted = error.code === "NETWORK_ERROR" || (error.status ?? 0) >= 500;
+        // A 429 or a throttle was refused before any work; a 5xx, a dropped
+        // connection or a timeout may have been committed with only the answer lost.
+        maybeCommitted = maybeCommitted || error.maybeCommitted;
         if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
         const delay = this.delayFor(error, attempt);
-        if (this.now() - started + delay > this.retry.maxElapsedMs) throw error;
+        if (this.now() - started + delay > this.retry.maxElapsedMs) throw withBudgetNote(error, delay, this.retry.maxElapsedMs);
         await this.sleep(delay);
       }
     }
@@ -239,9 +183,10 @@ export class RailwayClient {
     return { "Content-Type": "application/json", Accept: "application/json", ...auth };
   }
 
-  private async send<T>(op: RailwayOperation, variables: Record<string, unknown>): Promise<T> {
+  private async send<T>(op: RailwayOperation, variables: Record<string, unknown>, timeoutMs: number): Promise<T> {
     try {
-      return await this.sendOnce<T>(op, variables);
+      await this.limiter.acquire();
+      return await this.sendOnce<T>(op, variables, timeoutMs);
     } catch (error) {
       // Railway's messages sometimes repeat an input; a variable value or a
       // password must not reach a log through them.
@@ -250,30 +195,41 @@ export class RailwayClient {
     }
   }
 
-  private async sendOnce<T>(op: RailwayOperation, variables: Record<string, unknown>): Promise<T> {
+  private async sendOnce<T>(op: RailwayOperation, variables: Record<string, unknown>, timeoutMs: number): Promise<T> {
+    const fail = (kind: RailwayErrorKind, message: string, extra: Partial<ConstructorParameters<typeof RailwayApiError>[0]> = {}) =>
+      new RailwayApiError({ operation: op.name, kind, message, ...extra });
+    // One deadline for connecting, the headers and the whole body: a server
+    // that never answers, or trickles a byte at a time, cannot hold an `up`.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
+    let text: string;
     try {
       response = await fetch(this.endpoint, {
         method: "POST",
         headers: this.headers(),
         body: JSON.stringify({ query: op.document, operationName: op.name, variables }),
+        signal: controller.signal,
       });
+      text = await response.text();
     } catch (error) {
+      if (controller.signal.aborted) {
+        throw fail("timeout", `no complete answer within ${Math.round(timeoutMs)} ms`, { code: "TIMEOUT", maybeCommitted: true });
+      }
       // A connection dropped mid-request is a lost response: the mutation may
-      // have been committed, so it is retried (with `adopt`) like a 5xx. A refused
+      // have been committed, so it is retried (with `adopt`). A refused
       // connection or an unknown host is a configuration problem and is not.
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       const permanent = cause === "ECONNREFUSED" || cause === "ENOTFOUND" || cause === "ERR_INVALID_URL";
-      throw new RailwayApiError({
-        operation: op.name,
+      throw fail(permanent ? "unreachable" : "transient", `could not reach ${redactUrl(this.endpoint)} (${cause ?? (error as Error).message})`, {
         code: "NETWORK_ERROR",
-        message: `could not reach ${redactUrl(this.endpoint)} (${cause ?? (error as Error).message})`,
-        retryable: !permanent,
+        maybeCommitted: !permanent,
       });
+    } finally {
+      clearTimeout(timer);
     }
 
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.now());
-    const text = await response.text();
     let body: GraphQLResponseBody | undefined;
     try {
       body = text ? (JSON.parse(text) as GraphQLResponseBody) : undefined;
@@ -281,39 +237,29 @@ export class RailwayClient {
       body = undefined;
     }
 
-    if (response.status === 429 || response.status >= 500 || !response.ok) {
-      const first = body?.errors?.[0];
-      const retryable = response.status === 429 || response.status >= 500;
-      throw new RailwayApiError({
-        operation: op.name,
-        status: response.status,
-        code: first?.extensions?.code ?? (response.status === 429 ? "RATE_LIMITED" : "HTTP_ERROR"),
-        message: first?.message ?? (response.statusText || `HTTP ${response.status}`),
-        retryable,
-        retryAfterMs,
-      });
-    }
-
-    if (body?.errors?.length) {
-      const first = body.errors[0];
-      const message = body.errors.map((e) => e.message ?? "unknown error").join("; ");
-      const code = first.extensions?.code;
-      const throttled = THROTTLE_MESSAGE.test(message);
-      throw new RailwayApiError({
-        operation: op.name,
-        status: response.status,
-        code: throttled && !code ? "RATE_LIMITED" : code,
-        message,
-        retryable: throttled || code === "RATE_LIMITED",
-        throttled,
-        retryAfterMs,
-      });
+    const errors = body?.errors ?? [];
+    if (!response.ok || errors.length) {
+      const first = errors[0];
+      const code = first?.extensions?.code ?? (response.ok ? undefined : response.status === 429 ? "RATE_LIMITED" : "HTTP_ERROR");
+      const message = errors.length ? errors.map((e) => e.message ?? "unknown error").join("; ") : response.statusText || `HTTP ${response.status}`;
+      const { kind, throttled, maybeCommitted } = classify(response.status, first?.extensions?.code, message);
+      throw fail(kind, message, { code: throttled && !first?.extensions?.code ? "RATE_LIMITED" : code, status: response.status, throttled, maybeCommitted, retryAfterMs });
     }
     if (!body || body.data == null) {
-      throw new RailwayApiError({ operation: op.name, status: response.status, code: "HTTP_ERROR", message: "response has no data" });
+      throw fail("transient", "response has no data", { code: "HTTP_ERROR", status: response.status, maybeCommitted: true });
     }
     return body.data as T;
   }
+}
+
+/** A retry that would outlast the budget: say how long Railway asked to wait, so a user can act. */
+function withBudgetNote(error: RailwayApiError, delayMs: number, budgetMs: number): RailwayApiError {
+  if (error.kind !== "rateLimited" || error.retryAfterMs === undefined) return error;
+  const note =
+    ` (Railway asked to wait ${Math.ceil(delayMs / 1000)} s, longer than the ${Math.round(budgetMs / 1000)} s retry budget:` +
+    " the token has used its hourly request allowance; set `railwayPlan` to the plan you are on so Trestle paces itself, or wait and run again)";
+  Object.defineProperty(error, "message", { value: error.message + note });
+  return error;
 }
 
 const REDACTED = "[redacted]";

@@ -40,8 +40,10 @@ export interface DnsRecord {
 }
 
 export interface CustomDomainOutputs extends CustomDomainInputs {
-  /** The records that route traffic to Railway. */
+  /** The records that route traffic to Railway (DOM-2: purpose TRAFFIC_ROUTE). */
   dnsRecords: DnsRecord[];
+  /** Records Railway asks for to issue the certificate (DOM-2: purpose ACME_DNS01_CHALLENGE), listed apart. */
+  challengeRecords?: DnsRecord[];
   /** The TXT record that proves ownership, when Railway asks for one. */
   verificationRecord?: DnsRecord;
   verified: boolean;
@@ -55,13 +57,13 @@ interface CustomDomainNode {
     verified: boolean;
     verificationDnsHost?: string | null;
     verificationToken?: string | null;
-    dnsRecords: { recordType: string; fqdn: string; hostlabel: string; zone: string; requiredValue: string }[];
+    dnsRecords: { recordType: string; purpose?: string | null; fqdn: string; hostlabel: string; zone: string; requiredValue: string }[];
   };
 }
 
 const CUSTOM_DOMAIN_FIELDS = `id domain targetPort status {
       verified verificationDnsHost verificationToken
-      dnsRecords { recordType fqdn hostlabel zone requiredValue }
+      dnsRecords { recordType purpose fqdn hostlabel zone requiredValue }
     }`;
 
 const CUSTOM_DOMAIN_CREATE = railwayOperation(`
@@ -105,15 +107,19 @@ function outputsOf(inputs: CustomDomainInputs, node: CustomDomainNode): CustomDo
           value: status.verificationToken,
         }
       : undefined;
+  const record = (r: CustomDomainNode["status"]["dnsRecords"][number]): DnsRecord => ({
+    type: recordType(r.recordType),
+    name: r.fqdn,
+    hostLabel: r.hostlabel,
+    zone: r.zone,
+    value: r.requiredValue,
+  });
+  const challenge = (r: { purpose?: string | null }) => r.purpose === "DNS_RECORD_PURPOSE_ACME_DNS01_CHALLENGE";
+  const challengeRecords = status.dnsRecords.filter(challenge).map(record);
   return compact({
     ...inputs,
-    dnsRecords: status.dnsRecords.map((r) => ({
-      type: recordType(r.recordType),
-      name: r.fqdn,
-      hostLabel: r.hostlabel,
-      zone: r.zone,
-      value: r.requiredValue,
-    })),
+    dnsRecords: status.dnsRecords.filter((r) => !challenge(r)).map(record),
+    challengeRecords: challengeRecords.length ? challengeRecords : undefined,
     verificationRecord,
     verified: status.verified,
   });

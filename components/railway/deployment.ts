@@ -1,13 +1,26 @@
 // One deploy of a service instance, made after its settings and variables are
 // written and awaited until Railway reports it healthy.
 //
-// The resource changes (and deploys again) only when `triggers` change, so a
+// The first deploy of a service connects its source (SVC-3: `serviceConnect`
+// is how Railway attaches a repo or an image, and it starts the deployment);
+// later deploys use `serviceInstanceDeployV2` (DEP-1). Either way this waits for
+// the one deployment Railway started, never starting a second. The resource
+// changes (and deploys again) only when `triggers` or the source change, so a
 // `pulumi up` that changes nothing deploys nothing.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
-import { CheckFailure, requireStrings, sameValue, unlessGone } from "./common";
-import { configureFromStack, railwayClient } from "./settings";
+import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
+import { pollIntervalSeconds } from "./limits";
+import { EnvironmentScopeError, serviceNeighbours } from "./scope";
+import { configureFromStack, railwayClient, railwaySettings } from "./settings";
+
+/** What the service runs: a repo at a branch, or an image. */
+export interface DeploymentSource {
+  repo?: string;
+  branch?: string;
+  image?: string;
+}
 
 export interface DeploymentArgs {
   projectId: pulumi.Input<string>;
@@ -15,11 +28,13 @@ export interface DeploymentArgs {
   environmentId: pulumi.Input<string>;
   /** Changing it replaces the deployment. */
   serviceId: pulumi.Input<string>;
+  /** The source to connect and deploy; a change connects the new one. */
+  source?: pulumi.Input<{ repo?: pulumi.Input<string>; branch?: pulumi.Input<string>; image?: pulumi.Input<string> }>;
   /** Anything whose change must redeploy: settings, variables, an image digest. */
   triggers?: pulumi.Input<unknown>;
   /** Seconds to wait for SUCCESS before failing the update. @default 1200 */
   timeoutSeconds?: pulumi.Input<number>;
-  /** Seconds between status polls. @default 5 */
+  /** The shortest wait between status polls; the plan's budget may make it longer. @default 5 */
   pollSeconds?: pulumi.Input<number>;
 }
 
@@ -27,6 +42,7 @@ export interface DeploymentInputs {
   projectId: string;
   environmentId: string;
   serviceId: string;
+  source?: DeploymentSource;
   triggers?: unknown;
   timeoutSeconds?: number;
   pollSeconds?: number;
@@ -36,16 +52,36 @@ export interface DeploymentOutputs extends DeploymentInputs {
   deploymentId: string;
   status: string;
   url?: string;
+  /** The source this resource connected (so a re-run does not connect it again). */
+  connected?: DeploymentSource;
 }
 
-/** Statuses after which a deploy is done, and whether each is healthy. */
+/** DEP-2: statuses after which a deploy is done, and whether each is healthy. */
 const HEALTHY = new Set(["SUCCESS", "SLEEPING"]);
 const BROKEN = new Set(["FAILED", "CRASHED", "REMOVED", "SKIPPED"]);
+const IN_PROGRESS = new Set(["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING"]);
 const LOG_LINES = 40;
 
 const DEPLOY = railwayOperation(`
 mutation serviceInstanceDeployV2($serviceId: String!, $environmentId: String!) {
   serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId)
+}`);
+
+const SERVICE_CONNECT = railwayOperation(`
+mutation serviceConnect($id: String!, $input: ServiceConnectInput!) {
+  serviceConnect(id: $id, input: $input) { id }
+}`);
+
+const INSTANCE_SOURCE = railwayOperation(`
+query serviceInstanceSource($projectId: String!, $serviceId: String!, $environmentId: String!) {
+  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { source { image repo } latestDeployment { id status } }
+  deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) { edges { node { branch repository } } }
+}`);
+
+/** One request per poll for every deployment of an environment being awaited in this process. */
+const ENVIRONMENT_DEPLOYMENTS = railwayOperation(`
+query environmentDeployments($environmentId: String!, $first: Int) {
+  deployments(first: $first, input: { environmentId: $environmentId }) { edges { node { id status staticUrl url } } }
 }`);
 
 const DEPLOYMENT_STATUS = railwayOperation(`
@@ -81,9 +117,10 @@ export class DeploymentFailedError extends Error {
     readonly deploymentId: string,
     readonly status: string,
     readonly logExcerpt: string[],
+    hint = "",
   ) {
     const logs = logExcerpt.length ? `\nLast log lines:\n${logExcerpt.map((l) => `  ${l}`).join("\n")}` : "";
-    const message = `Railway deployment ${deploymentId} ended ${status}.${logs}`;
+    const message = `Railway deployment ${deploymentId} ended ${status}.${hint ? ` ${hint}` : ""}${logs}`;
     super(message);
     this.message = message; // see RailwayApiError
     this.name = "DeploymentFailedError";
@@ -103,34 +140,208 @@ async function logExcerpt(deploymentId: string, status: string): Promise<string[
   }
 }
 
-async function deployAndWait(inputs: DeploymentInputs): Promise<DeploymentOutputs> {
-  const client = railwayClient();
-  const { serviceInstanceDeployV2: deploymentId } = await client.request<{ serviceInstanceDeployV2: string }>(DEPLOY, {
+/** Milliseconds between polls: the resource's floor, slowed to the plan's budget (RATE-2). */
+function pollMs(inputs: DeploymentInputs): number {
+  const settings = railwaySettings();
+  if (settings.pollIntervalMs !== undefined) return settings.pollIntervalMs;
+  return pollIntervalSeconds(settings.plan ?? "hobby", inputs.pollSeconds ?? 5) * 1000;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- one status poll per tick for every awaited deployment of an environment ----
+
+interface Waiter {
+  id: string;
+  resolve: (node: DeploymentNode) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Watch {
+  waiters: Map<string, Waiter[]>;
+  intervalMs: number;
+  running: boolean;
+}
+
+const WATCH_KEY = "__trestleDeploymentWatches";
+
+function watches(): Map<string, Watch> {
+  const global = globalThis as Record<string, unknown>;
+  return ((global[WATCH_KEY] as Map<string, Watch> | undefined) ??= new Map<string, Watch>());
+}
+
+/** Resolves with the deployment's node as soon as it is no longer in progress. */
+function awaitSettled(environmentId: string, deploymentId: string, intervalMs: number): Promise<DeploymentNode> {
+  const all = watches();
+  let watch = all.get(environmentId);
+  if (!watch) {
+    watch = { waiters: new Map(), intervalMs, running: false };
+    all.set(environmentId, watch);
+  }
+  watch.intervalMs = Math.min(watch.intervalMs, intervalMs);
+  const promise = new Promise<DeploymentNode>((resolve, reject) => {
+    const list = watch!.waiters.get(deploymentId) ?? [];
+    list.push({ id: deploymentId, resolve, reject });
+    watch!.waiters.set(deploymentId, list);
+  });
+  if (!watch.running) void pollLoop(environmentId, watch);
+  return promise;
+}
+
+async function pollLoop(environmentId: string, watch: Watch): Promise<void> {
+  watch.running = true;
+  try {
+    while (watch.waiters.size) {
+      await sleep(watch.intervalMs);
+      let nodes: DeploymentNode[];
+      try {
+        const data = await railwayClient().request<{ deployments: { edges: { node: DeploymentNode }[] } }>(ENVIRONMENT_DEPLOYMENTS, {
+          environmentId,
+          first: Math.max(50, watch.waiters.size * 4),
+        });
+        nodes = data.deployments.edges.map((e) => e.node);
+        // One not in the list (older than the page) is asked for by id.
+        for (const id of watch.waiters.keys()) {
+          if (!nodes.some((n) => n.id === id)) nodes.push((await railwayClient().request<{ deployment: DeploymentNode }>(DEPLOYMENT_STATUS, { id })).deployment);
+        }
+      } catch (error) {
+        for (const list of watch.waiters.values()) list.forEach((w) => w.reject(error));
+        watch.waiters.clear();
+        break;
+      }
+      for (const node of nodes) {
+        const list = watch.waiters.get(node.id);
+        if (!list || IN_PROGRESS.has(node.status)) continue;
+        watch.waiters.delete(node.id);
+        list.forEach((w) => w.resolve(node));
+      }
+    }
+  } finally {
+    watch.running = false;
+    watches().delete(environmentId);
+  }
+}
+
+/** Waits for a deployment to finish, within the resource's timeout. */
+async function waitFor(inputs: DeploymentInputs, deploymentId: string): Promise<DeploymentNode> {
+  const timeoutSeconds = inputs.timeoutSeconds ?? 1200;
+  const timeout = new Promise<never>((_, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `Railway deployment ${deploymentId} has not finished after ${timeoutSeconds} s; ` +
+              "raise `timeoutSeconds` (`deployTimeoutSeconds` in the stack config) or look at its build logs in the Railway dashboard",
+          ),
+        ),
+      timeoutSeconds * 1000,
+    );
+    timer.unref?.();
+  });
+  const node = await Promise.race([awaitSettled(inputs.environmentId, deploymentId, pollMs(inputs)), timeout]);
+  if (node.status === "NEEDS_APPROVAL") {
+    throw new DeploymentFailedError(
+      deploymentId,
+      node.status,
+      [],
+      "Railway is holding it for approval (DEP-2): approve the deployment in the Railway dashboard, or connect a repository and branch the workspace's members own, then run `pulumi up` again.",
+    );
+  }
+  if (BROKEN.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, await logExcerpt(deploymentId, node.status));
+  if (!HEALTHY.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, [], "Trestle does not know this status; look at the deployment in the Railway dashboard.");
+  return node;
+}
+
+async function latestDeployment(inputs: DeploymentInputs): Promise<DeploymentNode | undefined> {
+  const data = await railwayClient().request<{ serviceInstance: { latestDeployment: DeploymentNode | null } }>(LATEST_DEPLOYMENT, {
     serviceId: inputs.serviceId,
     environmentId: inputs.environmentId,
   });
-  const timeoutMs = (inputs.timeoutSeconds ?? 1200) * 1000;
-  const pollMs = (inputs.pollSeconds ?? 5) * 1000;
-  const deadline = Date.now() + timeoutMs;
-  let node: DeploymentNode = { id: deploymentId, status: "QUEUED" };
-  for (;;) {
-    ({ deployment: node } = await client.request<{ deployment: DeploymentNode }>(DEPLOYMENT_STATUS, { id: deploymentId }));
-    if (HEALTHY.has(node.status)) break;
-    if (BROKEN.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, await logExcerpt(deploymentId, node.status));
-    if (Date.now() + pollMs > deadline) {
-      throw new Error(
-        `Railway deployment ${deploymentId} is still ${node.status} after ${inputs.timeoutSeconds ?? 1200} s; ` +
-          "raise `timeoutSeconds` or look at its build logs in the Railway dashboard",
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
-  return outputsOf(inputs, node);
+  return data.serviceInstance.latestDeployment ?? undefined;
 }
 
-function outputsOf(inputs: DeploymentInputs, node: DeploymentNode): DeploymentOutputs {
+/** The deployment Railway starts after `previous`: a connect or a deploy whose answer was lost (DEP-1, SVC-3). */
+async function deploymentAfter(inputs: DeploymentInputs, previous: string | undefined, patienceMs: number): Promise<DeploymentNode | undefined> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const latest = await latestDeployment(inputs);
+    if (latest && latest.id !== previous) return latest;
+    if (Date.now() >= deadline) return undefined;
+    await sleep(Math.min(pollMs(inputs), Math.max(0, deadline - Date.now())));
+  }
+}
+
+function sourceMatches(desired: DeploymentSource, seen: { source?: { image?: string | null; repo?: string | null } | null; branches: string[] }): boolean {
+  if (desired.image) return seen.source?.image === desired.image;
+  if (desired.repo) return seen.source?.repo === desired.repo && (desired.branch === undefined || seen.branches.includes(desired.branch));
+  return true;
+}
+
+/** Starts (or finds) the deployment for these inputs and waits until it is healthy. */
+async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSource | undefined): Promise<DeploymentOutputs> {
+  const client = railwayClient();
+  const desired = inputs.source && Object.keys(compact(inputs.source)).length ? compact(inputs.source) : undefined;
+  let deploymentId: string | undefined;
+  /** The latest deployment before this one, when already read. */
+  let before: { id?: string } | undefined;
+
+  if (desired && !sameValue(desired, connected)) {
+    const seen = await client.request<{
+      serviceInstance: { source?: { image?: string | null; repo?: string | null } | null; latestDeployment?: DeploymentNode | null };
+      deploymentTriggers: { edges: { node: { branch: string; repository: string } }[] };
+    }>(INSTANCE_SOURCE, { projectId: inputs.projectId, serviceId: inputs.serviceId, environmentId: inputs.environmentId });
+    const latest = seen.serviceInstance.latestDeployment ?? undefined;
+    before = { id: latest?.id };
+    if (sourceMatches(desired, { source: seen.serviceInstance.source, branches: seen.deploymentTriggers.edges.map((e) => e.node.branch) })) {
+      // Already connected: an earlier `up` connected it and lost its state, or
+      // the environment was forked with it. Wait for a deploy still running
+      // rather than starting a second one.
+      if (latest && IN_PROGRESS.has(latest.status)) deploymentId = latest.id;
+    } else {
+      const neighbours = await serviceNeighbours(inputs.projectId, inputs.environmentId, inputs.serviceId);
+      const running = neighbours.others.filter((o) => o.deployed);
+      if (running.length) {
+        throw new EnvironmentScopeError(
+          `connecting ${desired.image ? `image \`${desired.image}\`` : `\`${desired.repo}\``} would change the source of the service in ` +
+            `${running.map((o) => `\`${o.environmentName}\``).join(", ")} too: Railway's serviceConnect is not scoped to an environment (SVC-3). ` +
+            "Give this stack its own Railway project, or use the same source in every environment that shares the service.",
+        );
+      }
+      await client.request(SERVICE_CONNECT, { id: inputs.serviceId, input: desired });
+      const started = await deploymentAfter(inputs, latest?.id, 60_000);
+      if (!started) {
+        throw new Error(
+          `Railway connected ${desired.image ?? desired.repo} to service ${inputs.serviceId} but started no deployment within 60 s; ` +
+            "check the service in the Railway dashboard (a repository Railway's GitHub app cannot see does not deploy), then run `pulumi up` again",
+        );
+      }
+      deploymentId = started.id;
+    }
+  }
+
+  if (!deploymentId) {
+    before ??= { id: (await latestDeployment(inputs))?.id };
+    const { serviceInstanceDeployV2 } = await client.request<{ serviceInstanceDeployV2: string }>(
+      DEPLOY,
+      { serviceId: inputs.serviceId, environmentId: inputs.environmentId },
+      {
+        // A deploy whose answer was lost started a deployment: wait for that one.
+        adopt: async () => {
+          const started = await deploymentAfter(inputs, before?.id, 0);
+          return started ? { serviceInstanceDeployV2: started.id } : undefined;
+        },
+      },
+    );
+    deploymentId = serviceInstanceDeployV2;
+  }
+
+  const node = await waitFor(inputs, deploymentId);
+  return outputsOf(inputs, node, desired);
+}
+
+function outputsOf(inputs: DeploymentInputs, node: DeploymentNode, connected: DeploymentSource | undefined): DeploymentOutputs {
   const url = node.staticUrl ?? node.url ?? undefined;
-  return { ...inputs, deploymentId: node.id, status: node.status, ...(url ? { url } : {}) };
+  return compact({ ...inputs, deploymentId: node.id, status: node.status, url, connected });
 }
 
 export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
@@ -141,6 +352,7 @@ export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
       failures.push({ property: key, reason: `\`${value}\` must be a positive number of seconds` });
     }
   }
+  if (news.source?.image && news.source.repo) failures.push({ property: "source", reason: "give either `image` or `repo`, not both" });
   return failures;
 }
 
@@ -155,30 +367,25 @@ export const deploymentProvider: dynamic.ResourceProvider<DeploymentInputs, Depl
     const replaces = (["environmentId", "serviceId"] as const).filter((k) => olds[k] !== news[k]);
     // A deploy that ended broken (seen by refresh) is redeployed by the next up.
     const unhealthy = olds.status !== undefined && !HEALTHY.has(olds.status);
-    const changes = replaces.length > 0 || unhealthy || !sameValue(olds.triggers, news.triggers);
+    const changes = replaces.length > 0 || unhealthy || !sameValue(olds.triggers, news.triggers) || !sameValue(olds.source, news.source);
     return { changes, replaces, deleteBeforeReplace: false };
   },
 
   async create(inputs) {
-    const outs = await deployAndWait(inputs);
+    const outs = await deployAndWait(inputs, undefined);
     return { id: outs.deploymentId, outs };
   },
 
   async read(id, props) {
     const olds = props as DeploymentOutputs;
-    const found = await unlessGone(() =>
-      railwayClient().request<{ serviceInstance: { latestDeployment: DeploymentNode | null } }>(LATEST_DEPLOYMENT, {
-        serviceId: olds.serviceId,
-        environmentId: olds.environmentId,
-      }),
-    );
-    if (!found) return {};
-    const latest = found.serviceInstance.latestDeployment;
-    return { id, props: latest ? outputsOf(olds, latest) : { ...olds, status: "REMOVED" } };
+    const found = await unlessGone(async () => ({ latest: await latestDeployment(olds) }));
+    if (!found) return {}; // the service is gone, and its deployments with it
+    if (!found.latest) return { id, props: { ...olds, status: "REMOVED" } };
+    return { id, props: outputsOf(olds, found.latest, olds.connected) };
   },
 
-  async update(_id, _olds, news) {
-    return { outs: await deployAndWait(news) };
+  async update(_id, olds, news) {
+    return { outs: await deployAndWait(news, olds.connected) };
   },
 
   // Deployments are history: destroying this resource leaves the service
@@ -190,8 +397,8 @@ export const deploymentProvider: dynamic.ResourceProvider<DeploymentInputs, Depl
  * Deploys a service instance and waits until it is healthy.
  *
  * ```ts
- * new Deployment("api-deploy", { projectId, environmentId, serviceId: api.serviceId, triggers: [settingsHash] },
- *   { dependsOn: [api, apiVars] });
+ * new Deployment("api-deploy", { projectId, environmentId, serviceId: api.serviceId,
+ *   source: { repo: "acme/api", branch: "main" }, triggers: [settingsHash] }, { dependsOn: [api, apiVars] });
  * ```
  */
 export class Deployment extends pulumi.dynamic.Resource {
@@ -200,6 +407,6 @@ export class Deployment extends pulumi.dynamic.Resource {
   declare readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(deploymentProvider, name, { deploymentId: undefined, status: undefined, url: undefined, ...args }, opts, "railway", "Deployment");
+    super(deploymentProvider, name, { deploymentId: undefined, status: undefined, url: undefined, connected: undefined, ...args }, opts, "railway", "Deployment");
   }
 }

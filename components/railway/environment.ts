@@ -3,8 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
-import { CheckFailure, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
-import { configureFromStack, railwayClient } from "./settings";
+import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { configureFromStack, railwayClient, resolveCredentials } from "./settings";
 
 export interface EnvironmentArgs {
   /** The project the environment belongs to; changing it replaces the environment. */
@@ -13,12 +13,19 @@ export interface EnvironmentArgs {
   name: pulumi.Input<string>;
   /** When created, copy services, variables and settings from this environment. */
   sourceEnvironmentId?: pulumi.Input<string>;
+  /**
+   * Create it as a fork of the environment with this name (ENV-2): settings
+   * changed in a non-fork environment never reach a fork, so two stacks can
+   * share one project safely (SVC-5). Ignored when the environment exists.
+   */
+  forkOf?: pulumi.Input<string>;
 }
 
 export interface EnvironmentInputs {
   projectId: string;
   name: string;
   sourceEnvironmentId?: string;
+  forkOf?: string;
 }
 
 export interface EnvironmentOutputs extends EnvironmentInputs {
@@ -73,6 +80,19 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
   async create(inputs) {
     const existing = await findByName(inputs.projectId, inputs.name);
     if (existing) return { id: existing.id, outs: { ...inputs, environmentId: existing.id, created: false } };
+    // AUTH-2: a project token is scoped to one existing environment.
+    if (resolveCredentials().kind === "project") {
+      throw new Error(
+        `a Railway project token cannot create environment \`${inputs.name}\` (it is scoped to one existing environment): ` +
+          "use an account or workspace token, or name the token's own environment in `trestle:railway.environment`",
+      );
+    }
+    let sourceEnvironmentId = inputs.sourceEnvironmentId;
+    if (!sourceEnvironmentId && inputs.forkOf) {
+      const source = await findByName(inputs.projectId, inputs.forkOf);
+      if (!source) throw new Error(`environment \`${inputs.forkOf}\` (forkOf) does not exist in project ${inputs.projectId}; deploy that stack first`);
+      sourceEnvironmentId = source.id;
+    }
     const adopt = async () => {
       const found = await findByName(inputs.projectId, inputs.name);
       return found ? { environmentCreate: found } : undefined;
@@ -81,7 +101,7 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
     try {
       ({ environmentCreate: node } = await railwayClient().request<{ environmentCreate: EnvironmentNode }>(
         ENVIRONMENT_CREATE,
-        { input: { projectId: inputs.projectId, name: inputs.name, sourceEnvironmentId: inputs.sourceEnvironmentId } },
+        { input: compact({ projectId: inputs.projectId, name: inputs.name, sourceEnvironmentId, skipInitialDeploys: sourceEnvironmentId ? true : undefined }) },
         { adopt },
       ));
     } catch (error) {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, unlessGone } from "./common";
-import { configureFromStack, railwayClient } from "./settings";
+import { configureFromStack, railwayClient, resolveCredentials } from "./settings";
 
 export interface ProjectArgs {
   /** The project's name in Railway. */
@@ -17,6 +17,12 @@ export interface ProjectArgs {
    * never deleted by Trestle; changing it replaces the resource.
    */
   existingProjectId?: pulumi.Input<string>;
+  /**
+   * The name of the environment Railway creates with the project (PROJ-1), so
+   * that a stack's own project has exactly the one environment it deploys.
+   * @default "production"
+   */
+  defaultEnvironmentName?: pulumi.Input<string>;
 }
 
 export interface ProjectInputs {
@@ -24,6 +30,7 @@ export interface ProjectInputs {
   description?: string;
   workspaceId?: string;
   existingProjectId?: string;
+  defaultEnvironmentName?: string;
 }
 
 export interface ProjectOutputs extends ProjectInputs {
@@ -96,6 +103,14 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
 
   async create(inputs) {
     const client = railwayClient();
+    // AUTH-2: a project token is scoped to one environment of an existing project.
+    if (!inputs.existingProjectId && resolveCredentials().kind === "project") {
+      throw new Error(
+        "a Railway project token cannot create projects (it is scoped to one environment of an existing project): " +
+          "use an account or workspace token (`RAILWAY_API_TOKEN`, or `railwayToken` with `railwayTokenKind: account`), " +
+          "or adopt the token's project with `trestle:railway.projectId`",
+      );
+    }
     if (inputs.existingProjectId) {
       const { project } = await client.request<{ project: ProjectNode }>(PROJECT_READ, { id: inputs.existingProjectId });
       const outs = outputsOf(inputs, project, false);
@@ -106,7 +121,7 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
     const before = new Set((await listByName(inputs.name, inputs.workspaceId)).map((p) => p.id));
     const { projectCreate } = await client.request<{ projectCreate: ProjectNode }>(
       PROJECT_CREATE,
-      { input: compact({ name: inputs.name, description: inputs.description, workspaceId: inputs.workspaceId }) },
+      { input: compact({ name: inputs.name, description: inputs.description, workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName }) },
       {
         adopt: async () => {
           const fresh = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => !before.has(p.id));

@@ -1,12 +1,15 @@
 // A Railway service and its instance settings in one environment.
 //
 // Every instance setting goes through `serviceInstanceUpdate` with an explicit
-// `environmentId`: Railway's config-as-code files stop being read on 2026-12-01,
-// and a null environment means "every non-fork environment".
+// `environmentId`: Railway's config-as-code files stop being read on 2026-12-01.
+// The source (repo or image) is not written here: Railway attaches a source only
+// through `serviceConnect` (SVC-3, SVC-4), which deploys, so the Deployment
+// resource connects it once the settings and variables exist.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
-import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
+import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { assertSettingsStayHere, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient } from "./settings";
 
 export type Builder = "RAILPACK" | "NIXPACKS" | "HEROKU" | "PAKETO";
@@ -89,9 +92,8 @@ export interface ServiceInputs {
 
 export interface ServiceOutputs extends ServiceInputs {
   serviceId: string;
-  /** `<name>.railway.internal`, reachable from the environment's other services. */
+  /** The private host other services of the environment reach it at, as Railway reports it (SVC-8). */
   privateDomain: string;
-  deploymentTriggerId?: string;
 }
 
 /** Instance settings written as themselves (null clears them). */
@@ -112,8 +114,8 @@ const SIMPLE_KEYS = [
   "watchPatterns",
 ] as const satisfies readonly (keyof ServiceInputs)[];
 
-/** Every setting sent through `serviceInstanceUpdate`: the source and replicas are mapped, the rest written as is. */
-const INSTANCE_KEYS = ["image", "repo", "replicas", "regions", ...SIMPLE_KEYS] as const;
+/** Every setting sent through `serviceInstanceUpdate`: replicas are mapped, the rest written as is. */
+const INSTANCE_KEYS = ["replicas", "regions", ...SIMPLE_KEYS] as const;
 
 const REPLACE_KEYS = ["projectId", "environmentId"] as const;
 
@@ -141,12 +143,6 @@ interface InstanceNode {
   watchPatterns?: string[] | null;
   deletedAt?: string | null;
   latestDeployment?: { id: string; status: string } | null;
-}
-
-interface TriggerNode {
-  id: string;
-  branch: string;
-  repository: string;
 }
 
 const SERVICE_CREATE = railwayOperation(`
@@ -180,41 +176,19 @@ query serviceInstanceSettings($serviceId: String!, $environmentId: String!) {
   }
 }`);
 
-const DEPLOYMENT_TRIGGERS = railwayOperation(`
-query deploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!) {
-  deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
-    edges { node { id branch repository } }
-  }
-}`);
-
-const DEPLOYMENT_TRIGGER_CREATE = railwayOperation(`
-mutation deploymentTriggerCreate($input: DeploymentTriggerCreateInput!) {
-  deploymentTriggerCreate(input: $input) { id branch repository }
-}`);
-
-const DEPLOYMENT_TRIGGER_UPDATE = railwayOperation(`
-mutation deploymentTriggerUpdate($id: String!, $input: DeploymentTriggerUpdateInput!) {
-  deploymentTriggerUpdate(id: $id, input: $input) { id branch repository }
-}`);
-
-const DEPLOYMENT_TRIGGER_DELETE = railwayOperation(`
-mutation deploymentTriggerDelete($id: String!) {
-  deploymentTriggerDelete(id: $id)
-}`);
-
-const PROJECT_ENVIRONMENTS = railwayOperation(`
-query projectEnvironmentIds($projectId: String!) {
-  environments(projectId: $projectId, first: 500) { edges { node { id } } }
-}`);
-
-const INSTANCE_LATEST_DEPLOYMENT = railwayOperation(`
-query serviceInstanceLatestDeployment($serviceId: String!, $environmentId: String!) {
-  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { latestDeployment { id status } }
-}`);
-
 const DEPLOYMENT_REMOVE = railwayOperation(`
 mutation deploymentRemove($id: String!) {
   deploymentRemove(id: $id)
+}`);
+
+const PRIVATE_NETWORKS = railwayOperation(`
+query privateNetworks($environmentId: String!) {
+  privateNetworks(environmentId: $environmentId) { publicId name dnsName deletedAt }
+}`);
+
+const PRIVATE_NETWORK_ENDPOINT = railwayOperation(`
+query privateNetworkEndpoint($environmentId: String!, $privateNetworkId: String!, $serviceId: String!) {
+  privateNetworkEndpoint(environmentId: $environmentId, privateNetworkId: $privateNetworkId, serviceId: $serviceId) { dnsName deletedAt }
 }`);
 
 const SERVICE_DELETE = railwayOperation(`
@@ -222,7 +196,11 @@ mutation serviceDelete($id: String!, $environmentId: String) {
   serviceDelete(id: $id, environmentId: $environmentId)
 }`);
 
-/** Railway's private DNS name for a service: its name, lower-cased, non-alphanumerics as `-`. */
+/**
+ * The private DNS name Railway gives a new service: its name, lower-cased,
+ * non-alphanumerics as `-`, under `railway.internal` (assumed shape, SVC-8).
+ * Used until Railway reports the endpoint, which it may not have made yet.
+ */
 export function privateDomainOf(name: string): string {
   const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   return `${label}.railway.internal`;
@@ -235,15 +213,13 @@ function totalReplicas(inputs: ServiceInputs): number {
 
 /**
  * The `serviceInstanceUpdate` input for the changed keys. Replicas are always
- * sent: Railway resets `numReplicas` to 1 when an update omits it.
+ * sent: Railway resets `numReplicas` to 1 when an update omits it (SVC-6).
  */
 export function instanceInput(news: ServiceInputs, changed: readonly string[]): Record<string, unknown> {
   const input: Record<string, unknown> = {};
-  if (changed.includes("image") || changed.includes("repo")) {
-    input.source = news.image ? { image: news.image } : news.repo ? { repo: news.repo } : null;
-  }
   for (const key of SIMPLE_KEYS) {
-    if (changed.includes(key)) input[key] = news[key] ?? null;
+    // SVC-7: `null` leaves preDeployCommand as it was; `[]` clears it.
+    if (changed.includes(key)) input[key] = news[key] ?? (key === "preDeployCommand" ? [] : null);
   }
   input.numReplicas = totalReplicas(news);
   if (news.regions) {
@@ -252,8 +228,28 @@ export function instanceInput(news: ServiceInputs, changed: readonly string[]): 
   return input;
 }
 
-function outputsOf(inputs: ServiceInputs, serviceId: string, deploymentTriggerId: string | undefined): ServiceOutputs {
-  return compact({ ...inputs, serviceId, privateDomain: privateDomainOf(inputs.name), deploymentTriggerId });
+function outputsOf(inputs: ServiceInputs, serviceId: string, privateDomain: string | undefined): ServiceOutputs {
+  return compact({ ...inputs, serviceId, privateDomain: privateDomain ?? privateDomainOf(inputs.name) });
+}
+
+/**
+ * SVC-8: the host other services reach this one at, `<endpoint>.<network>.internal`
+ * (railwayapp/cli src/controllers/private_network.rs `full_hostname`), on the
+ * environment's default network `railway`. Undefined while Railway has not made it.
+ */
+async function readPrivateDomain(environmentId: string, serviceId: string): Promise<string | undefined> {
+  const client = railwayClient();
+  const { privateNetworks } = await client.request<{ privateNetworks: { publicId: string; name: string; dnsName: string; deletedAt?: string | null }[] }>(
+    PRIVATE_NETWORKS,
+    { environmentId },
+  );
+  const network = privateNetworks.find((n) => !n.deletedAt && n.name === "railway") ?? privateNetworks.find((n) => !n.deletedAt);
+  if (!network) return undefined;
+  const { privateNetworkEndpoint: endpoint } = await client.request<{ privateNetworkEndpoint: { dnsName: string; deletedAt?: string | null } | null }>(
+    PRIVATE_NETWORK_ENDPOINT,
+    { environmentId, privateNetworkId: network.publicId, serviceId },
+  );
+  return endpoint && !endpoint.deletedAt ? `${endpoint.dnsName}.${network.dnsName}.internal` : undefined;
 }
 
 async function findServiceByName(projectId: string, name: string): Promise<ServiceNode | undefined> {
@@ -283,47 +279,6 @@ async function createOrAdoptService(inputs: ServiceInputs): Promise<ServiceNode>
   }
 }
 
-/** Points the environment's deployment trigger at `repo`/`branch`, creating or deleting it as needed. */
-async function syncTrigger(inputs: ServiceInputs, serviceId: string, knownId: string | undefined): Promise<string | undefined> {
-  const client = railwayClient();
-  let trigger: TriggerNode | undefined;
-  if (knownId || inputs.repo) {
-    const data = await client.request<{ deploymentTriggers: { edges: { node: TriggerNode }[] } }>(DEPLOYMENT_TRIGGERS, {
-      projectId: inputs.projectId,
-      environmentId: inputs.environmentId,
-      serviceId,
-    });
-    const triggers = data.deploymentTriggers.edges.map((e) => e.node);
-    trigger = triggers.find((t) => t.id === knownId) ?? triggers[0];
-  }
-  if (!inputs.repo) {
-    if (trigger) await deleteIfPresent(() => client.request(DEPLOYMENT_TRIGGER_DELETE, { id: trigger.id }));
-    return undefined;
-  }
-  const branch = inputs.branch ?? "main";
-  if (!trigger) {
-    const { deploymentTriggerCreate } = await client.request<{ deploymentTriggerCreate: TriggerNode }>(DEPLOYMENT_TRIGGER_CREATE, {
-      input: compact({
-        projectId: inputs.projectId,
-        environmentId: inputs.environmentId,
-        serviceId,
-        provider: "github",
-        repository: inputs.repo,
-        branch,
-        rootDirectory: inputs.rootDirectory,
-      }),
-    });
-    return deploymentTriggerCreate.id;
-  }
-  if (trigger.branch !== branch || trigger.repository !== inputs.repo) {
-    await client.request(DEPLOYMENT_TRIGGER_UPDATE, {
-      id: trigger.id,
-      input: compact({ branch, repository: inputs.repo, rootDirectory: inputs.rootDirectory }),
-    });
-  }
-  return trigger.id;
-}
-
 /** Folds what Railway reports into the state, for the settings Trestle manages. */
 function observed(props: ServiceOutputs, service: ServiceNode, instance: InstanceNode): ServiceOutputs {
   const seen: Partial<ServiceInputs> = {
@@ -348,7 +303,12 @@ function observed(props: ServiceOutputs, service: ServiceNode, instance: Instanc
   // Only settings present in the state are compared: Railway fills defaults
   // (builder, restart policy) that the user never set, and adopting them would churn.
   for (const [key, value] of Object.entries(seen) as [keyof ServiceInputs, unknown][]) {
-    if (props[key] !== undefined || ((key === "image" || key === "repo") && value !== undefined)) {
+    // The source is Railway's once connected (by the Deployment); before that it reports none.
+    if (key === "image" || key === "repo") {
+      if (instance.source?.image || instance.source?.repo) (next as unknown as Record<string, unknown>)[key] = value;
+      continue;
+    }
+    if (props[key] !== undefined) {
       (next as unknown as Record<string, unknown>)[key] = value;
     }
   }
@@ -414,19 +374,20 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
   },
 
   async diff(_id, olds, news) {
-    return diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "branch", ...INSTANCE_KEYS] });
+    // The source is recorded here and connected by the Deployment (SVC-3).
+    return diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "image", "repo", "branch", ...INSTANCE_KEYS] });
   },
 
   async create(inputs) {
     const service = await createOrAdoptService(inputs);
+    assertSettingsStayHere(inputs.name, await serviceNeighbours(inputs.projectId, inputs.environmentId, service.id));
     const configured = INSTANCE_KEYS.filter((key) => inputs[key] !== undefined);
     await railwayClient().request(SERVICE_INSTANCE_UPDATE, {
       serviceId: service.id,
       environmentId: inputs.environmentId,
       input: instanceInput(inputs, configured),
     });
-    const triggerId = inputs.repo ? await syncTrigger(inputs, service.id, undefined) : undefined;
-    return { id: service.id, outs: outputsOf(inputs, service.id, triggerId) };
+    return { id: service.id, outs: outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id)) };
   },
 
   async read(id, props) {
@@ -438,7 +399,8 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
       }),
     );
     if (!found || found.service.deletedAt || found.serviceInstance.deletedAt) return {};
-    return { id, props: observed(olds, found.service, found.serviceInstance) };
+    const privateDomain = (await readPrivateDomain(olds.environmentId, id)) ?? olds.privateDomain;
+    return { id, props: { ...observed(olds, found.service, found.serviceInstance), privateDomain } };
   },
 
   async update(id, olds, news) {
@@ -448,13 +410,10 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     }
     const changed = changedKeys<ServiceInputs>(olds, news, INSTANCE_KEYS);
     if (changed.length) {
+      assertSettingsStayHere(news.name, await serviceNeighbours(news.projectId, news.environmentId, id));
       await client.request(SERVICE_INSTANCE_UPDATE, { serviceId: id, environmentId: news.environmentId, input: instanceInput(news, changed) });
     }
-    let triggerId = olds.deploymentTriggerId;
-    if (!sameValue([olds.repo, olds.branch, olds.rootDirectory], [news.repo, news.branch, news.rootDirectory])) {
-      triggerId = await syncTrigger(news, id, olds.deploymentTriggerId);
-    }
-    return { outs: outputsOf(news, id, triggerId) };
+    return { outs: outputsOf(news, id, olds.privateDomain) };
   },
 
   async delete(id, props) {
@@ -462,24 +421,12 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     // Staging and prod may share one project as two environments, and a Railway
     // service spans every environment. If another environment still runs this
     // service, only this environment's deployment is removed.
-    const envs = await unlessGone(() =>
-      client.request<{ environments: { edges: { node: { id: string } }[] } }>(PROJECT_ENVIRONMENTS, { projectId: props.projectId }),
-    );
-    if (!envs) return; // the project is gone, and the service with it
-    for (const { node } of envs.environments.edges) {
-      if (node.id === props.environmentId) continue;
-      const other = await unlessGone(() =>
-        client.request<{ serviceInstance: InstanceNode }>(INSTANCE_LATEST_DEPLOYMENT, { serviceId: id, environmentId: node.id }),
-      );
-      const status = other?.serviceInstance.latestDeployment?.status;
-      if (status && status !== "REMOVED" && status !== "REMOVING") {
-        const mine = await unlessGone(() =>
-          client.request<{ serviceInstance: InstanceNode }>(INSTANCE_LATEST_DEPLOYMENT, { serviceId: id, environmentId: props.environmentId }),
-        );
-        const deployment = mine?.serviceInstance.latestDeployment;
-        if (deployment) await deleteIfPresent(() => client.request(DEPLOYMENT_REMOVE, { id: deployment.id }));
-        return;
-      }
+    const neighbours = await unlessGone(() => serviceNeighbours(props.projectId, props.environmentId, id));
+    if (!neighbours) return; // the project is gone, and the service with it
+    if (neighbours.others.some((o) => o.deployed)) {
+      const deployment = neighbours.latestDeployment;
+      if (deployment) await deleteIfPresent(() => client.request(DEPLOYMENT_REMOVE, { id: deployment.id }));
+      return;
     }
     await deleteIfPresent(() => client.request(SERVICE_DELETE, { id }));
   },
@@ -507,7 +454,6 @@ export class Service extends pulumi.dynamic.Resource {
     const props = {
       serviceId: undefined,
       privateDomain: undefined,
-      deploymentTriggerId: undefined,
       ...args,
       registryCredentials: args.registryCredentials === undefined ? undefined : pulumi.secret(args.registryCredentials),
     };

@@ -43,7 +43,7 @@ describe("PostgresDb", () => {
       environmentId: "env",
       name: "Postgres",
       image: "ghcr.io/railwayapp-templates/postgres-ssl:15",
-      startCommand: "postgres --port=5432 -c max_connections=100 -c shared_buffers=256MB",
+      startCommand: "wrapper.sh postgres --port=5432 -c max_connections=100 -c shared_buffers=256MB",
       restartPolicyType: "ON_FAILURE",
       restartPolicyMaxRetries: 10,
       sleepApplication: false,
@@ -59,6 +59,8 @@ describe("PostgresDb", () => {
       POSTGRES_USER: "postgres",
       POSTGRES_DB: "railway",
       PGDATA: "/var/lib/postgresql/data/pgdata",
+      RAILWAY_DEPLOYMENT_DRAINING_SECONDS: "60",
+      SSL_CERT_DAYS: "820",
       PGHOST: "${{RAILWAY_PRIVATE_DOMAIN}}",
       PGPORT: "5432",
       PGUSER: "${{POSTGRES_USER}}",
@@ -70,6 +72,8 @@ describe("PostgresDb", () => {
 
     const deploy = recorder.get(`${DYN}:Deployment`, "pg-deploy");
     expect(deploy.dependencies).toEqual(expect.arrayContaining([service.urn, vars.urn, volume.urn]));
+    // SVC-3: the deploy connects the template image.
+    expect(deploy.inputs.source).toEqual({ image: "ghcr.io/railwayapp-templates/postgres-ssl:15" });
     expect(recorder.byType(`${DYN}:TcpProxy`)).toEqual([]);
 
     expect(db.urlReference).toBe("${{Postgres.DATABASE_URL}}");

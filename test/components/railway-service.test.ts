@@ -63,7 +63,8 @@ describe("RailwayService", () => {
       branch: "main",
       rootDirectory: "backend",
       dockerfilePath: "Dockerfile",
-      startCommand: "uvicorn app.main:app --host 0.0.0.0 --port $PORT",
+      // RUN-1: a Dockerfile build runs the start command in exec form, so `$PORT` needs the shell Trestle adds.
+      startCommand: '/bin/sh -c "exec uvicorn app.main:app --host 0.0.0.0 --port $PORT"',
       preDeployCommand: ["alembic upgrade head"],
       healthcheckPath: "/health",
       healthcheckTimeout: 60,
@@ -92,6 +93,7 @@ describe("RailwayService", () => {
     expect(deploy.dependencies).toEqual(
       expect.arrayContaining([service.urn, vars.urn, recorder.get(`${DYN}:ServiceDomain`, "api-domain").urn, recorder.get(`${DYN}:CustomDomain`, "api-domain-0").urn]),
     );
+    expect(deploy.inputs.source).toEqual({ repo: "acme/travel", branch: "main" });
     // Secret values are among the triggers (so rotating one redeploys) and keep the whole input secret.
     expect(showSecrets(deploy.inputs.triggers)).toMatchObject({ secret: expect.any(Array) });
 

@@ -36,7 +36,7 @@ describe("RedisCache on Railway", () => {
       name: "Redis",
       image: "redis:7.4",
       startCommand:
-        "redis-server --requirepass \"$REDIS_PASSWORD\" --port 6379 --maxmemory 512mb --maxmemory-policy noeviction --save '900 1 300 10' --appendonly no --dir /data --timeout 300",
+        "/bin/sh -c \"rm -rf $RAILWAY_VOLUME_MOUNT_PATH/lost+found/ && exec docker-entrypoint.sh redis-server --requirepass $REDIS_PASSWORD --port 6379 --maxmemory 512mb --maxmemory-policy noeviction --save '900 1 300 10' --appendonly no --dir /data --timeout 300\"",
     });
     expect(recorder.get(`${DYN}:Volume`, "cache-data").inputs).toMatchObject({ mountPath: "/data" });
     const vars = recorder.get(`${DYN}:Variables`, "cache-vars");
@@ -58,7 +58,7 @@ describe("RedisCache on Railway", () => {
     await recorder.settle();
     expect(cache.evictionPolicy).toBe("allkeys-lru");
     expect(recorder.get(`${DYN}:Service`, "lru").inputs.startCommand).toBe(
-      "redis-server --requirepass \"$REDIS_PASSWORD\" --port 6379 --maxmemory-policy allkeys-lru --save '' --appendonly no",
+      "/bin/sh -c \"exec docker-entrypoint.sh redis-server --requirepass $REDIS_PASSWORD --port 6379 --maxmemory-policy allkeys-lru --save '' --appendonly no\"",
     );
     expect(recorder.resources.find((r) => r.name === "lru-data")).toBeUndefined();
     expect(mod.defaultEvictionPolicy("both")).toBe("noeviction");

@@ -14,7 +14,7 @@ describe("seed 004: Godo", () => {
   it("never evicts the broker's keys (the seed's allkeys-lru, fixed), with the seed's persistence and timeouts", () => {
     expect(ex.recorder.get("trestle:index:RedisCache", "redis").inputs).toMatchObject({ use: "both", evictionPolicy: "noeviction" });
     expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs.startCommand).toBe(
-      "redis-server --requirepass \"$REDIS_PASSWORD\" --port 6379 --maxmemory 512mb --maxmemory-policy noeviction --save '900 1 300 10 60 10000' --appendonly no --dir /data --tcp-keepalive 60 --timeout 300",
+      "/bin/sh -c \"rm -rf $RAILWAY_VOLUME_MOUNT_PATH/lost+found/ && exec docker-entrypoint.sh redis-server --requirepass $REDIS_PASSWORD --port 6379 --maxmemory 512mb --maxmemory-policy noeviction --save '900 1 300 10 60 10000' --appendonly no --dir /data --tcp-keepalive 60 --timeout 300\"",
     );
   });
 });

@@ -135,7 +135,7 @@ describe("secrets", () => {
   });
 
   it("fails when a start command holds a literal password", () => {
-    const changed = edited(fixture, SERVICE, "redis", (r) => (r.props.startCommand = String(r.props.startCommand).replace('"$REDIS_PASSWORD"', "hunter2hunter2")));
+    const changed = edited(fixture, SERVICE, "redis", (r) => (r.props.startCommand = String(r.props.startCommand).replace("$REDIS_PASSWORD", "hunter2hunter2")));
     expect(violations(changed)).toEqual(["mandatory no-secrets-in-commands: Redis: a command line holds a literal password"]);
   });
 

@@ -6,14 +6,16 @@ import {
   RailwayApiError,
   RailwayClient,
   RailwayTokenMissingError,
+  classify,
   isAlreadyExists,
+  isAuthError,
   isNotFound,
   isRateLimited,
   parseRetryAfter,
   railwayOperation,
 } from "../../components/railway/client";
 import { configureFromStack, configureRailway, railwayClient, resetRailwaySettings, resolveCredentials } from "../../components/railway/settings";
-import { RailwayEmulator } from "./emulator";
+import { RailwayEmulator } from "../../components/railway/testing/emulator";
 import { FAST_RETRY } from "./harness";
 
 const PROJECTS = railwayOperation(`
@@ -86,13 +88,22 @@ describe("auth and transport", () => {
     expect(DEFAULT_ENDPOINT).toBe("https://backboard.railway.com/graphql/v2?source=trestle");
   });
 
-  it("turns a rejected token into UNAUTHENTICATED without echoing the token", async () => {
+  it("turns a rejected token into an auth error, never a not-found, without echoing the token", async () => {
     const secret = "tok-definitely-not-valid-1234";
     const error = await failure(client({ credentials: { token: secret, kind: "account" } }).request(PROJECTS, {}));
-    expect(error.code).toBe("UNAUTHENTICATED");
-    expect(error.message).toBe("Railway listProjects failed (UNAUTHENTICATED): Not Authorized");
+    expect(error.kind).toBe("auth");
+    expect(isAuthError(error)).toBe(true);
+    expect(isNotFound(error)).toBe(false);
+    expect(error.message).toBe("Railway listProjects failed (INTERNAL_SERVER_ERROR): Not Authorized");
     expect(error.message).not.toContain(secret);
     expect(error.attempts).toBe(1);
+  });
+
+  it("treats an unknown project token (\"project token not found\") as an auth error, not a missing object", async () => {
+    const error = await failure(client({ credentials: { token: "proj-tok-wrong-5678", kind: "project" } }).request(PROJECT, { id: "any" }));
+    expect(error.message).toBe("Railway getProject failed (INTERNAL_SERVER_ERROR): project token not found");
+    expect(error.kind).toBe("auth");
+    expect(isNotFound(error)).toBe(false);
   });
 
   it("does not retry a refused connection (a wrong endpoint)", async () => {
@@ -109,18 +120,94 @@ describe("errors", () => {
   it("treats GraphQL errors in an HTTP 200 response as errors, with operation and code", async () => {
     const error = await failure(client().request(PROJECT, { id: "no-such-project" }));
     expect(error.status).toBe(200);
-    expect(error.code).toBe("NOT_FOUND");
+    expect(error.code).toBe("INTERNAL_SERVER_ERROR");
+    expect(error.kind).toBe("notFound");
     expect(error.operation).toBe("getProject");
-    expect(error.message).toBe("Railway getProject failed (NOT_FOUND): Project not found");
+    expect(error.message).toBe("Railway getProject failed (INTERNAL_SERVER_ERROR): Project not found");
     expect(isNotFound(error)).toBe(true);
     expect(isRateLimited(error)).toBe(false);
   });
 
-  it("classifies already-exists answers", async () => {
-    emulator.inject({ operation: "listProjects", kind: "graphqlError", code: "BAD_USER_INPUT", message: "Service api already exists" });
+  it("classifies already-exists answers as Railway sends them", async () => {
+    emulator.inject({ operation: "listProjects", kind: "graphqlError", code: "INTERNAL_SERVER_ERROR", message: 'A service named "api" already exists in this project' });
     const error = await failure(client().request(PROJECTS, {}));
     expect(isAlreadyExists(error)).toBe(true);
     expect(isNotFound(error)).toBe(false);
+  });
+
+  // One row per rule of components/railway/errors.ts: [HTTP status, code, message, kind].
+  const shapes: [number, string | undefined, string, string][] = [
+    [200, "INTERNAL_SERVER_ERROR", 'A service named "api" already exists in this project', "alreadyExists"],
+    [200, "INTERNAL_SERVER_ERROR", "Domain api.example.com is already in use", "alreadyExists"],
+    [200, undefined, "Environment staging already exists", "alreadyExists"],
+    [200, "INTERNAL_SERVER_ERROR", "Project not found", "notFound"],
+    [200, "INTERNAL_SERVER_ERROR", "ServiceInstance not found", "notFound"],
+    [200, "INTERNAL_SERVER_ERROR", "Deployment not found", "notFound"],
+    [200, "NOT_FOUND", "whatever", "notFound"],
+    [200, "SERVICE_NOT_FOUND", "whatever", "notFound"],
+    [200, "INTERNAL_SERVER_ERROR", "Not Authorized", "auth"],
+    [200, "INTERNAL_SERVER_ERROR", "project token not found", "auth"],
+    [200, "UNAUTHENTICATED", "Project not found", "auth"],
+    [200, "FORBIDDEN", "nope", "auth"],
+    [200, "INTERNAL_SERVER_ERROR", "Failed to create service domain, please try again", "transient"],
+    [200, undefined, "Problem processing request", "transient"],
+    [200, "INTERNAL_SERVER_ERROR", "Cannot delete TCP proxy: an operation is already in progress", "transient"],
+    [200, "INTERNAL_SERVER_ERROR", "You are creating volumes too quickly. Please wait and try again.", "rateLimited"],
+    [200, "INTERNAL_SERVER_ERROR", "one environment can be created per user every 30s", "rateLimited"],
+    [429, undefined, "Too Many Requests", "rateLimited"],
+    [502, undefined, "upstream Project not found", "transient"],
+    [503, "INTERNAL_SERVER_ERROR", "Service not found", "transient"],
+    [200, "BAD_USER_INPUT", "Service api already exists", "invalid"],
+    [200, "INTERNAL_SERVER_ERROR", "Invalid project name", "internal"],
+    [200, "PLAN_LIMIT", "Upgrade to add replicas", "planLimit"],
+  ];
+  it.each(shapes)("HTTP %s, code %s, %j means %s", (status, code, message, kind) => {
+    expect(classify(status, code, message).kind).toBe(kind);
+  });
+
+  it("retries a transient 500 whose text says \"not found\", and never reports it as gone", async () => {
+    emulator.inject({ operation: "getProject", kind: "serverError", status: 500, message: "Deployment not found upstream", times: 2 });
+    const created = await client().request<{ projectCreate: { id: string } }>(PROJECT_CREATE, { input: { name: "transient-nf" } });
+    const found = await client().request<{ project: { id: string } }>(PROJECT, { id: created.projectCreate.id });
+    expect(found.project.id).toBe(created.projectCreate.id);
+  });
+
+  it("ends an attempt that never completes at its deadline, naming the operation and the time", async () => {
+    const server = createServer((req) => req.resume()); // reads the request, never answers
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const started = Date.now();
+      const error = await failure(
+        client({ endpoint: `http://127.0.0.1:${port}/graphql/v2?source=x`, retry: { ...FAST_RETRY, attemptTimeoutMs: 200, maxElapsedMs: 700 } }).request(PROJECTS, {}),
+      );
+      expect(error.kind).toBe("timeout");
+      expect(error.message).toMatch(/^Railway listProjects failed \(TIMEOUT\): no complete answer within \d+ ms$/);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("ends a response that trickles one byte at a time at the attempt deadline", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      const timer = setInterval(() => res.write(" "), 50);
+      res.on("close", () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const error = await failure(
+        client({ endpoint: `http://127.0.0.1:${port}/graphql/v2?source=x`, retry: { ...FAST_RETRY, attemptTimeoutMs: 300, maxAttempts: 2 } }).request(PROJECTS, {}),
+      );
+      expect(error.kind).toBe("timeout");
+      expect(error.attempts).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("never repeats an input value or the token in an error message", async () => {

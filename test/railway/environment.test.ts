@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { environmentProvider } from "../../components/railway/environment";
 import { projectProvider } from "../../components/railway/project";
-import { RailwayEmulator } from "./emulator";
+import { RailwayEmulator } from "../../components/railway/testing/emulator";
 import { create, destroy, refresh, startEmulator, up } from "./harness";
 
 let emulator: RailwayEmulator;

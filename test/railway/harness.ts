@@ -2,7 +2,7 @@
 // create/update/replace/delete) against a fresh emulator.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { configureRailway, resetRailwaySettings } from "../../components/railway/settings";
-import { EmulatorOptions, RailwayEmulator } from "./emulator";
+import { EmulatorOptions, RailwayEmulator } from "../../components/railway/testing/emulator";
 
 /** Fast retries: the policy's shape is under test, not its real-world delays. */
 export const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20, throttleDelayMs: 30, maxElapsedMs: 5_000 };
@@ -10,7 +10,8 @@ export const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20, throttleDelayMs: 30,
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RailwayEmulator> {
   const emulator = await RailwayEmulator.start(options);
   resetRailwaySettings();
-  configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, retry: FAST_RETRY });
+  // Unpaced: the limiter and the plan's pacing have tests of their own.
+  configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, retry: FAST_RETRY, requestsPerSecond: 10_000, pollIntervalMs: 1 });
   return emulator;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectProvider } from "../../components/railway/project";
-import { RailwayEmulator } from "./emulator";
+import { RailwayEmulator } from "../../components/railway/testing/emulator";
 import { CheckFailedError, create, destroy, refresh, startEmulator, up } from "./harness";
 
 let emulator: RailwayEmulator;

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as railway from "../../components/railway";
-import { RailwayEmulator } from "./emulator";
+import { RailwayEmulator } from "../../components/railway/testing/emulator";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -78,6 +78,6 @@ describe("serialized Railway providers", () => {
       env: { PATH: process.env.PATH, TRESTLE_TEST_TOKEN: "wrong-token-123456", TRESTLE_RAILWAY_ENDPOINT: emulator.url },
     }).catch((error: { stderr: string; code: number }) => error);
     expect((failed as { code: number }).code).toBe(1);
-    expect((failed as { stderr: string }).stderr.trim()).toBe("Railway projects failed (UNAUTHENTICATED): Not Authorized");
+    expect((failed as { stderr: string }).stderr.trim()).toBe("Railway projects failed (INTERNAL_SERVER_ERROR): Not Authorized");
   });
 });

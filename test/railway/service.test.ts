@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceInputs, checkService, instanceInput, privateDomainOf, serviceProvider } from "../../components/railway/service";
 import { environmentProvider } from "../../components/railway/environment";
-import { RailwayEmulator } from "./emulator";
+import { RailwayEmulator } from "../../components/railway/testing/emulator";
 import { create, destroy, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
 
 let emulator: RailwayEmulator;
@@ -34,18 +34,17 @@ function api(overrides: Partial<ServiceInputs> = {}): ServiceInputs {
 const servicesNamed = (name: string) => [...emulator.state.services.values()].filter((s) => s.projectId === projectId && s.name === name);
 
 describe("Service", () => {
-  it("creates the service without a source, then writes every setting for its environment, without deploying", async () => {
+  it("creates the service without a source, writes every setting for its environment, and reads back its private host, without deploying", async () => {
     const inputs = api();
     const before = emulator.requests.length;
     const state = await create(serviceProvider, inputs);
-    expect(emulator.operationsSince(before)).toEqual(["serviceCreate", "serviceInstanceUpdate"]);
-    const [createReq, updateReq] = emulator.requests.slice(before);
+    expect(emulator.operationsSince(before)).toEqual(["serviceCreate", "projectServiceInstances", "serviceInstanceUpdate", "privateNetworks", "privateNetworkEndpoint"]);
+    const [createReq, , updateReq] = emulator.requests.slice(before);
     expect(createReq.variables).toEqual({ input: { projectId, environmentId, name: inputs.name } });
     expect(updateReq.variables).toEqual({
       serviceId: state.id,
       environmentId,
       input: {
-        source: { image: "ghcr.io/acme/api:1.4.2" },
         startCommand: inputs.startCommand,
         preDeployCommand: ["alembic upgrade head"],
         healthcheckPath: "/health",
@@ -55,12 +54,11 @@ describe("Service", () => {
         numReplicas: 3,
       },
     });
-    expect(emulator.instance(state.id, environmentId)!.settings).toMatchObject({
-      source: { image: "ghcr.io/acme/api:1.4.2" },
-      healthcheckPath: "/health",
-      numReplicas: 3,
-      restartPolicyMaxRetries: 5,
-    });
+    const instance = emulator.instance(state.id, environmentId)!;
+    expect(instance.settings).toMatchObject({ healthcheckPath: "/health", numReplicas: 3, restartPolicyMaxRetries: 5 });
+    // SVC-3: the source is connected by the Deployment, once variables exist.
+    expect(instance.settings.source).toBeUndefined();
+    expect(instance.connected).toBe(false);
     expect(emulator.deploymentsOf(state.id)).toEqual([]);
     expect(state.outs).toMatchObject({ serviceId: state.id, privateDomain: `${inputs.name}.railway.internal` });
   });
@@ -73,7 +71,7 @@ describe("Service", () => {
     const before = emulator.requests.length;
     const next = await up(serviceProvider, state, { ...inputs, startCommand: "gunicorn app.main:app" });
     expect(next.action).toBe("update");
-    expect(emulator.operationsSince(before)).toEqual(["serviceInstanceUpdate"]);
+    expect(emulator.operationsSince(before)).toEqual(["projectServiceInstances", "serviceInstanceUpdate"]);
     expect(emulator.requests.at(-1)!.variables).toEqual({
       serviceId: state.id,
       environmentId,
@@ -97,13 +95,23 @@ describe("Service", () => {
     expect(instance.settings.numReplicas).toBe(3);
   });
 
-  it("renames with serviceUpdate, not a replacement", async () => {
+  it("renames with serviceUpdate, not a replacement, keeping the private host Railway reports (SVC-8)", async () => {
     const inputs = api();
     const state = await create(serviceProvider, inputs);
     const before = emulator.requests.length;
     const renamed = await up(serviceProvider, state, { ...inputs, name: `${inputs.name}-v2` });
-    expect(renamed).toMatchObject({ action: "update", id: state.id, outs: { privateDomain: `${inputs.name}-v2.railway.internal` } });
+    expect(renamed).toMatchObject({ action: "update", id: state.id, outs: { privateDomain: `${inputs.name}.railway.internal` } });
     expect(emulator.operationsSince(before)).toEqual(["serviceUpdate"]);
+    expect((await refresh(serviceProvider, renamed))!.outs.privateDomain).toBe(`${inputs.name}.railway.internal`);
+  });
+
+  it("clears the pre-deploy command with [], since Railway ignores null for it (SVC-7)", async () => {
+    const inputs = api();
+    const state = await create(serviceProvider, inputs);
+    expect(emulator.instance(state.id, environmentId)!.settings.preDeployCommand).toEqual(["alembic upgrade head"]);
+    await up(serviceProvider, state, { ...inputs, preDeployCommand: undefined });
+    expect(emulator.requests.at(-1)!.variables).toMatchObject({ input: { preDeployCommand: [] } });
+    expect(emulator.instance(state.id, environmentId)!.settings.preDeployCommand).toBeNull();
   });
 
   it("replaces when the project or environment changes", async () => {
@@ -116,21 +124,41 @@ describe("Service", () => {
     });
   });
 
-  it("deploys a repo from a branch and root directory through the environment's deployment trigger", async () => {
+  it("records a repo source, its root directory and Dockerfile, and leaves connecting it to the Deployment", async () => {
     const inputs = api({ image: undefined, repo: "acme/travel", branch: "main", rootDirectory: "backend", dockerfilePath: "Dockerfile" });
     const state = await create(serviceProvider, inputs);
-    expect(emulator.instance(state.id, environmentId)!.settings).toMatchObject({ source: { repo: "acme/travel" }, rootDirectory: "backend", dockerfilePath: "Dockerfile" });
-    const triggers = [...emulator.state.triggers.values()].filter((t) => t.serviceId === state.id);
-    expect(triggers).toMatchObject([{ environmentId, repository: "acme/travel", branch: "main", provider: "github", rootDirectory: "backend" }]);
-
+    expect(emulator.instance(state.id, environmentId)!.settings).toMatchObject({ rootDirectory: "backend", dockerfilePath: "Dockerfile" });
+    expect(emulator.instance(state.id, environmentId)!.connected).toBe(false);
     const before = emulator.requests.length;
     const next = await up(serviceProvider, state, { ...inputs, branch: "release" });
-    expect(emulator.operationsSince(before)).toEqual(["deploymentTriggers", "deploymentTriggerUpdate"]);
-    expect(emulator.state.triggers.get(triggers[0].id)!.branch).toBe("release");
+    expect(next).toMatchObject({ action: "update", outs: { branch: "release" } });
+    expect(emulator.operationsSince(before)).toEqual([]);
+  });
 
-    await up(serviceProvider, next, { ...inputs, repo: undefined, branch: undefined, rootDirectory: undefined, image: "nginx:1.27" });
-    expect([...emulator.state.triggers.values()].filter((t) => t.serviceId === state.id)).toEqual([]);
-    expect(emulator.instance(state.id, environmentId)!.settings.source).toEqual({ image: "nginx:1.27" });
+  it("refuses a settings change that Railway may apply to another environment running the service (SVC-5)", async () => {
+    const shared = await projectWithEnvironment("shared-svc5");
+    const inputs = api({ projectId: shared.projectId, environmentId: shared.environmentId });
+    const stagingEnv = await create(environmentProvider, { projectId: shared.projectId, name: "staging" });
+    const prod = await create(serviceProvider, inputs); // in every non-fork environment (SVC-1)
+    await emulator["root"]().serviceConnect({ id: prod.id, input: { image: "ghcr.io/acme/api:1.4.2" } }); // both run it
+    const error = await up(serviceProvider, prod, { ...inputs, healthcheckPath: "/ready" }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `service \`${inputs.name}\`: Railway may apply a settings change in environment \`production\` to every environment that is not a fork ` +
+        "(the schema's description of serviceInstanceUpdate), and `staging` runs this service too. " +
+        "Give this stack its own Railway project (`trestle:railway.project`), or make its environment a fork of the other (`trestle:railway.forkOf`).",
+    );
+    expect(emulator.instance(prod.id, stagingEnv.id)!.settings.healthcheckPath).toBe("/health");
+  });
+
+  it("changes a fork's settings, which reach no other environment", async () => {
+    const inputs = api();
+    const prod = await create(serviceProvider, inputs);
+    await emulator["root"]().serviceConnect({ id: prod.id, input: { image: "ghcr.io/acme/api:1.4.2" } });
+    const fork = await create(environmentProvider, { projectId, name: `fork-${inputs.name}`, forkOf: "production" });
+    const forked = await create(serviceProvider, { ...inputs, environmentId: fork.id, healthcheckPath: "/ready" });
+    expect(forked.id).toBe(prod.id);
+    expect(emulator.instance(prod.id, fork.id)!.settings.healthcheckPath).toBe("/ready");
+    expect(emulator.instance(prod.id, environmentId)!.settings.healthcheckPath).toBe("/health");
   });
 
   it("keeps registry credentials out of everything but the instance update", async () => {
@@ -170,7 +198,7 @@ describe("Service", () => {
     expect(drifted.outs).toMatchObject({ healthcheckPath: "/", replicas: 1 });
     const before = emulator.requests.length;
     await up(serviceProvider, drifted, inputs);
-    expect(emulator.requests.slice(before).map((r) => r.variables)).toEqual([
+    expect(emulator.requests.slice(before).filter((r) => r.operation === "serviceInstanceUpdate").map((r) => r.variables)).toEqual([
       { serviceId: state.id, environmentId, input: { healthcheckPath: "/health", numReplicas: 3 } },
     ]);
   });
@@ -191,11 +219,11 @@ describe("Service", () => {
   it("keeps a service another environment still runs, removing only this environment's deployment", async () => {
     const inputs = api();
     const prod = await create(serviceProvider, inputs);
-    const stagingEnv = await create(environmentProvider, { projectId, name: `staging-${inputs.name}` });
+    const stagingEnv = await create(environmentProvider, { projectId, name: `staging-${inputs.name}`, forkOf: "production" });
     const staging = await create(serviceProvider, { ...inputs, environmentId: stagingEnv.id });
     expect(staging.id).toBe(prod.id);
-    await emulator["root"]().serviceInstanceDeployV2({ serviceId: prod.id, environmentId }); // prod is live
-    const stagingDeploy = await emulator["root"]().serviceInstanceDeployV2({ serviceId: prod.id, environmentId: stagingEnv.id });
+    await emulator["root"]().serviceConnect({ id: prod.id, input: { image: "ghcr.io/acme/api:1.4.2" } }); // both are live
+    const stagingDeploy = emulator.deploymentsOf(prod.id, stagingEnv.id).at(-1)!.id;
 
     await destroy(serviceProvider, staging);
     expect(emulator.state.services.has(prod.id)).toBe(true);
@@ -240,8 +268,8 @@ describe("Service helpers", () => {
     expect(privateDomainOf("Celery Worker")).toBe("celery-worker.railway.internal");
   });
 
-  it("builds the update input for changed keys only, with replicas", () => {
+  it("builds the update input for changed keys only, with replicas, and never the source", () => {
     const news: ServiceInputs = { projectId: "p", environmentId: "e", name: "n", repo: "a/b", healthcheckPath: "/h", replicas: 2 };
-    expect(instanceInput(news, ["repo"])).toEqual({ source: { repo: "a/b" }, numReplicas: 2 });
+    expect(instanceInput(news, ["repo", "healthcheckPath"])).toEqual({ healthcheckPath: "/h", numReplicas: 2 });
   });
 });

@@ -1,6 +1,6 @@
 // Per-file setup for provider tests (vitest only; the benchmark uses harness.ts alone).
 import { afterAll, beforeAll } from "vitest";
-import { RailwayEmulator } from "./emulator";
+import { RailwayEmulator } from "../../components/railway/testing/emulator";
 import { create, projectWithEnvironment, startEmulator } from "./harness";
 
 export interface RailwayTestContext {

@@ -1,11 +1,15 @@
-// The redis-server command RedisCache generates, run by a real Redis through a
-// shell as Railway runs it: every configured value reads back through CONFIG GET.
+// RedisCache's start command, run as Railway runs it: split into words in exec
+// form (RUN-1, RUN-4), so `/bin/sh -c "…"` expands the service's own variables,
+// as root, through a stand-in for the image's docker-entrypoint.sh (which drops
+// to the `redis` user). A client then uses the REDIS_URL another service gets:
+// its password authenticates, none is refused, and every value reads back.
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config";
-import { RedisServerConfig, defaultEvictionPolicy, redisStartCommand } from "../../components/redis-cache";
+import { RedisServerConfig, defaultEvictionPolicy, redisStartCommand, redisVariables } from "../../components/redis-cache";
+import { connectionRefusal, execWords, renderReferences } from "../../components/railway/testing/containers";
 import { ROOT, readStackFile } from "../stack-harness";
-import { Started, freePort, run, start, tempDir, waitFor, which } from "./servers";
+import { ENTRYPOINTS, Started, freePort, isRoot, run, start, tempDir, waitFor, which } from "./servers";
 
 const HAVE_REDIS = which("redis-server") && which("redis-cli");
 
@@ -22,7 +26,8 @@ const seed003: RedisServerConfig = { maxmemory: "512mb", evictionPolicy: "allkey
 /** A cache without persistence. */
 const ephemeral: RedisServerConfig = { evictionPolicy: "allkeys-lfu", persistence: { enabled: false }, settings: {} };
 
-const PASSWORD = "test-password-7f3a";
+/** Letters and digits, as the generated password is. */
+const PASSWORD = "testPassword7f3a91";
 
 function expectedConfig(config: RedisServerConfig): Record<string, string> {
   const bytes = (size: string) => {
@@ -43,7 +48,22 @@ if (!HAVE_REDIS && process.env.TRESTLE_REQUIRE_SERVERS) {
   throw new Error("TRESTLE_REQUIRE_SERVERS is set but the server binaries are not on PATH (.ci/run installs them)");
 }
 
-describe.skipIf(!HAVE_REDIS)("redis-server started with the generated command (redis-server from Debian's packages)", () => {
+/** The Redis service's variables rendered as Railway would, with this machine's host and volume. */
+function serviceEnv(volume: string): Record<string, string> {
+  const own: Record<string, string> = { ...redisVariables(false), REDIS_PASSWORD: PASSWORD };
+  const provided: Record<string, string> = { RAILWAY_PRIVATE_DOMAIN: "127.0.0.1", RAILWAY_VOLUME_MOUNT_PATH: volume };
+  const lookup = (_owner: string | undefined, name: string) => (own[name] ?? provided[name]) !== undefined ? { value: own[name] ?? provided[name] } : undefined;
+  return { ...provided, ...Object.fromEntries(Object.entries(own).map(([k, v]) => [k, renderReferences(v, lookup)])) };
+}
+
+/** Runs a start command the way Railway does for an image: its exec-form words, the entrypoint stand-in first on PATH. */
+function runAsRailway(command: string, env: Record<string, string>, volume: string): Started {
+  const [program, ...args] = execWords(command);
+  // In the volume, as the image's WORKDIR is its /data volume (IMG-4).
+  return start(program, args, { env: { ...env, TRESTLE_IMAGE: "redis", PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}` }, cwd: volume, cleanup: [volume] });
+}
+
+describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start command through the image's entrypoint", () => {
   for (const [title, config] of [
     ["Pulumi.prod.yaml", fromProd],
     ["seed 003", seed003],
@@ -51,17 +71,19 @@ describe.skipIf(!HAVE_REDIS)("redis-server started with the generated command (r
   ] as const) {
     describe(title, () => {
       let server: Started;
-      let port: number;
-      const cli = (...args: string[]) => run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "--no-auth-warning", ...args]);
+      let url: string;
+      const cli = (...args: string[]) => run("redis-cli", ["--no-auth-warning", ...args]);
 
       beforeAll(async () => {
-        const dir = tempDir("trestle-redis-");
-        port = await freePort();
-        // Railway's port and volume path swapped for this machine's.
-        const command = redisStartCommand(config).replace("--port 6379", `--port ${port}`).replace("--dir /data", `--dir ${dir}`);
-        server = start("sh", ["-c", `exec ${command} --bind 127.0.0.1`], { env: { REDIS_PASSWORD: PASSWORD }, cleanup: [dir] });
+        const volume = tempDir("trestle-redis-");
+        const port = await freePort();
+        const env = serviceEnv(volume);
+        // Railway's port and volume path swapped for this machine's; loopback only.
+        const command = redisStartCommand(config).replace("--port 6379", `--port ${port} --bind 127.0.0.1`).replace("--dir /data", `--dir ${volume}`);
+        server = runAsRailway(command, env, volume);
+        url = env.REDIS_URL.replace(":6379", `:${port}`);
         await waitFor("Redis", async () => {
-          const { stdout } = await cli("-a", PASSWORD, "PING");
+          const { stdout } = await cli("-u", url, "PING");
           if (stdout.trim() !== "PONG") throw new Error(stdout);
         });
       }, 60_000);
@@ -70,15 +92,53 @@ describe.skipIf(!HAVE_REDIS)("redis-server started with the generated command (r
         await server?.stop();
       });
 
+      it("accepts the password in the REDIS_URL a service gets", async () => {
+        expect(new URL(url).password).toBe(PASSWORD);
+        const { stdout } = await cli("-u", url, "PING");
+        expect(stdout.trim()).toBe("PONG");
+      });
+
       it.each(Object.entries(expectedConfig(config)))("CONFIG GET %s returns %s", async (name, value) => {
-        const { stdout } = await cli("-a", PASSWORD, "CONFIG", "GET", name);
+        const { stdout } = await cli("-u", url, "CONFIG", "GET", name);
         expect(stdout.split("\n").slice(0, 2)).toEqual([name, value]);
       });
 
       it("refuses commands without the password", async () => {
-        const { stdout } = await cli("PING");
+        const { stdout } = await cli("-u", url.replace(`:${PASSWORD}@`, "@"), "PING");
         expect(stdout.trim()).toMatch(/^NOAUTH/);
+      });
+
+      it.skipIf(!isRoot)("runs as the redis user, not root", async () => {
+        const { stdout } = await run("ps", ["-o", "user=", "-p", String(server.process.pid)]);
+        expect(stdout.trim()).toBe("redis");
       });
     });
   }
+
+  // The audit's fourth break: the command before the fix, in exec form, makes the literal text the password.
+  describe("the start command before the fix, run in exec form", () => {
+    let server: Started;
+    let url: string;
+    beforeAll(async () => {
+      const volume = tempDir("trestle-redis-old-");
+      const port = await freePort();
+      const env = serviceEnv(volume);
+      server = runAsRailway(`redis-server --requirepass "$REDIS_PASSWORD" --port ${port} --bind 127.0.0.1 --save ''`, env, volume);
+      url = env.REDIS_URL.replace(":6379", `:${port}`);
+      await waitFor("Redis", async () => {
+        const { stdout } = await run("redis-cli", ["--no-auth-warning", "-p", String(port), "-a", "$REDIS_PASSWORD", "PING"]);
+        if (stdout.trim() !== "PONG") throw new Error(stdout);
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it("refuses the REDIS_URL password with the answer the emulator gives", async () => {
+      const { stderr } = await run("redis-cli", ["--no-auth-warning", "-u", url, "PING"]);
+      const model = connectionRefusal(new URL(url), { program: "redis-server", user: "root", port: Number(new URL(url).port), redisPassword: "$REDIS_PASSWORD" });
+      expect(model).toMatch(/^WRONGPASS/);
+      expect(stderr.trim()).toBe(`AUTH failed: ${model}`);
+    });
+  });
 });

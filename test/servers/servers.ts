@@ -29,7 +29,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-const isRoot = process.getuid?.() === 0;
+export const isRoot = process.getuid?.() === 0;
+
+/** Stand-ins for the images' entrypoint scripts, put first on PATH. */
+export const ENTRYPOINTS = path.join(__dirname, "entrypoints");
 
 /** Runs a command as the `postgres` user when we are root. */
 export function asPostgres(command: string, args: string[]): [string, string[]] {
@@ -65,8 +68,8 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
-export function start(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cleanup?: string[] } = {}): Started {
-  const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+export function start(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cleanup?: string[]; cwd?: string } = {}): Started {
+  const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));

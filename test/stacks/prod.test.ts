@@ -7,5 +7,5 @@ stackSpec("prod", {
   frontendDomains: ["travel.example.com", "www.travel.example.com"],
   vercelProject: "travel-web",
   postgresStart:
-    "postgres --port=5432 -c effective_cache_size=768MB -c maintenance_work_mem=64MB -c max_connections=200 -c shared_buffers=256MB -c work_mem=4MB",
+    "wrapper.sh postgres --port=5432 -c effective_cache_size=768MB -c maintenance_work_mem=64MB -c max_connections=200 -c shared_buffers=256MB -c work_mem=4MB",
 });
