@@ -18,6 +18,54 @@ const PLAIN_WORD = /^[A-Za-z0-9_./:=,@%+-]+$/;
 /** A `$NAME` or `${NAME}` reference. */
 export const VARIABLE_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
 
+/**
+ * The words Railway executes for a start command in exec form (RUN-4): split on
+ * white space, double quotes group (the docs' own `/bin/sh -c "exec … $PORT"`
+ * relies on it), single quotes and backslashes as in a POSIX shell (assumed),
+ * and no `$` expansion (RUN-1).
+ */
+export function railwayWords(command: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else if (c === "'") {
+      const end = command.indexOf("'", i + 1);
+      if (end < 0) throw new Error("unterminated quoted string");
+      word += command.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (c === '"') {
+      inWord = true;
+      for (i++; ; i++) {
+        if (i >= command.length) throw new Error("unterminated quoted string");
+        if (command[i] === '"') break;
+        if (command[i] === "\\" && '"\\$`'.includes(command[i + 1] ?? "")) word += command[++i];
+        else word += command[i];
+      }
+    } else if (c === "\\" && i + 1 < command.length) {
+      word += command[++i];
+      inWord = true;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** Whether a Railway start command runs through a shell that expands variables (`/bin/sh -c "…"`). */
+export function runsInShell(command: string): boolean {
+  const [program, flag] = railwayWords(command);
+  return /^(\/usr)?(\/bin\/)?(sh|bash|dash|ash)$/.test(program ?? "") && flag === "-c";
+}
+
 /** Whether a command string needs a shell to mean what it says. */
 export function needsShell(command: string): boolean {
   const first = command.trim().split(/\s+/)[0] ?? "";

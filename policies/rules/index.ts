@@ -5,6 +5,7 @@ import corsWildcard from "./cors-wildcard";
 import corsWildcardProduction from "./cors-wildcard-production";
 import databasePrivateDomain from "./database-private-domain";
 import databaseTcpProxy from "./database-tcp-proxy";
+import execFormVariables from "./exec-form-variables";
 import noSecretsInCommands from "./no-secrets-in-commands";
 import privateDatabaseUrls from "./private-database-urls";
 import productionDataProtected from "./production-data-protected";
@@ -29,6 +30,7 @@ export const policies = [
   vercelSensitiveSecrets,
   secretOutputsMarked,
   noSecretsInCommands,
+  execFormVariables,
   databasePrivateDomain,
   databaseTcpProxy,
   privateDatabaseUrls,

@@ -54,7 +54,7 @@ describe("the compliant fixture", () => {
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
       expect(policy.remediationSteps.length).toBeGreaterThan(40);
     }
-    expect(policies).toHaveLength(18);
+    expect(policies).toHaveLength(19);
   });
 });
 
@@ -142,6 +142,25 @@ describe("secrets", () => {
   it("fails when a start command holds an API key", () => {
     const changed = edited(fixture, SERVICE, "api", (r) => (r.props.startCommand = "uvicorn app.main:app --api-key sk_live_abcdef123456"));
     expect(violations(changed)).toEqual(["mandatory no-secrets-in-commands: api: a command line holds a Stripe secret key"]);
+  });
+
+  it("fails when a list start command holds `$PORT`, which Railway runs without a shell", () => {
+    const changed = edited(fixture, SERVICE, "api", (r) => (r.props.startCommand = 'uvicorn app.main:app --port "\\$PORT"'));
+    expect(violations(changed)).toEqual([
+      "mandatory exec-form-variables: api: `$PORT` in `uvicorn app.main:app --port \"\\$PORT\"` reaches the program as literal text: Railway runs this command without a shell",
+    ]);
+  });
+
+  it("fails when a pre-deploy command holds `${DATABASE_URL}` outside a shell", () => {
+    const changed = edited(fixture, SERVICE, "api", (r) => (r.props.preDeployCommand = ["alembic -x url=${DATABASE_URL} upgrade head"]));
+    expect(violations(changed)).toEqual([
+      "mandatory exec-form-variables: api: `url=${DATABASE_URL}` in `alembic -x url=${DATABASE_URL} upgrade head` reaches the program as literal text: Railway runs this command without a shell",
+    ]);
+  });
+
+  it("passes `$PORT` inside Trestle's `/bin/sh -c` wrapper", () => {
+    const changed = edited(fixture, SERVICE, "api", (r) => (r.props.startCommand = '/bin/sh -c "exec uvicorn app.main:app --port $PORT"'));
+    expect(violations(changed)).toEqual([]);
   });
 
   it("fails when the health gate's environment holds a secret", () => {

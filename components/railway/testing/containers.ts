@@ -7,6 +7,7 @@
 // Every rule names its entry in docs/railway-behaviour.md. Nothing here runs a
 // process: it is a model, checked against the real scripts and binaries by
 // test/railway/containers.test.ts and test/servers/*.test.ts.
+import { railwayWords } from "../../start-command";
 
 /** What Railway builds the deployment with. */
 export type BuildKind = "image" | "dockerfile" | "railpack";
@@ -163,9 +164,7 @@ export function tokenize(line: string, env?: Record<string, string>): Token[] {
 }
 
 /** Exec-form words of a start command (RUN-4): quotes group, nothing expands. */
-export function execWords(command: string): string[] {
-  return tokenize(command).map((t) => (t as Word).text);
-}
+export const execWords = railwayWords;
 
 /** The argv Railway executes for a deployment (RUN-1, RUN-2, RUN-3, RUN-6). */
 export function resolveArgv(build: BuildKind, startCommand: string | undefined, image: ImageSpec | undefined): { argv: string[]; form: "exec" | "shell" | "image" } | undefined {

@@ -648,7 +648,8 @@ export class RailwayEmulator {
     }
     deployment.steps = [];
     deployment.status = verdict.status;
-    if (verdict.status === "FAILED" && deployment.forced) deployment.buildLogs = verdict.logs;
+    // A failed healthcheck is reported with the build's output (RUN-7, assumed), a crash in the runtime log.
+    if (verdict.status === "FAILED") deployment.buildLogs = deployment.forced ? verdict.logs : [...deployment.buildLogs, ...verdict.logs];
     else deployment.logs = verdict.logs;
     if (verdict.status === "SUCCESS" || verdict.status === "SLEEPING") {
       if (deployment.started?.ok) deployment.process = deployment.started.process;

@@ -1,0 +1,128 @@
+// The emulator starts deployments the way Railway does (RUN-1..RUN-7, IMG-1..IMG-7):
+// each case is one of the fidelity audit's breaks, before and after the fix.
+import { describe, expect, it } from "vitest";
+import { postgresStartCommand, postgresVariables } from "../../components/postgres-db";
+import { redisStartCommand, redisVariables } from "../../components/redis-cache";
+import { railwayCommand } from "../../components/start-command";
+import { execWords, imageSpec, resolveArgv, start, tokenize } from "../../components/railway/testing/containers";
+import { deploymentProvider } from "../../components/railway/deployment";
+import { serviceProvider } from "../../components/railway/service";
+import { variablesProvider } from "../../components/railway/variables";
+import { volumeProvider } from "../../components/railway/volume";
+import { create } from "./harness";
+import { useRailwayProject } from "./use-project";
+
+const ctx = useRailwayProject("containers");
+
+describe("how Railway splits and starts a command", () => {
+  it("splits exec form on spaces, groups quotes, and expands nothing (RUN-4)", () => {
+    expect(execWords('/bin/sh -c "exec uvicorn app:app --port $PORT"')).toEqual(["/bin/sh", "-c", "exec uvicorn app:app --port $PORT"]);
+    expect(execWords("uvicorn app:app --port $PORT")).toEqual(["uvicorn", "app:app", "--port", "$PORT"]);
+    expect(execWords(`redis-server --save '' --x "a\\"b"`)).toEqual(["redis-server", "--save", "", "--x", 'a"b']);
+  });
+
+  it("expands variables and separates lists in a shell (RUN-2)", () => {
+    expect(tokenize("a $X ${Y}z 'lit $X' && b", { X: "1", Y: "2" })).toEqual([{ text: "a" }, { text: "1" }, { text: "2z" }, { text: "lit $X" }, { op: "&&" }, { text: "b" }]);
+  });
+
+  it("replaces an image's ENTRYPOINT and CMD with a start command, and keeps them without one (RUN-1, RUN-3, RUN-6)", () => {
+    const redis = imageSpec("redis:7.4")!;
+    expect(resolveArgv("image", undefined, redis)).toEqual({ argv: ["docker-entrypoint.sh", "redis-server"], form: "image" });
+    expect(resolveArgv("image", "redis-server --port 1", redis)).toEqual({ argv: ["redis-server", "--port", "1"], form: "exec" });
+    expect(resolveArgv("railpack", "npm start", undefined)).toEqual({ argv: ["/bin/sh", "-c", "npm start"], form: "shell" });
+  });
+
+  it("knows the template images' entrypoints from their Dockerfiles", () => {
+    expect(imageSpec("ghcr.io/railwayapp-templates/postgres-ssl:16")).toMatchObject({ entrypoint: ["wrapper.sh"], cmd: ["postgres", "--port=5432"], entry: "IMG-1" });
+    expect(imageSpec("postgres:16")).toMatchObject({ entrypoint: ["docker-entrypoint.sh"], cmd: ["postgres"] });
+    expect(imageSpec("ghcr.io/acme/api:1")).toBeUndefined();
+  });
+});
+
+describe("the audit's breaks, in the container model", () => {
+  const pgImage = imageSpec("ghcr.io/railwayapp-templates/postgres-ssl:16");
+  const pgEnv = { POSTGRES_PASSWORD: "pw", POSTGRES_USER: "postgres", POSTGRES_DB: "railway", PGDATA: "/var/lib/postgresql/data/pgdata", RAILWAY_ENVIRONMENT: "production", RAILWAY_VOLUME_MOUNT_PATH: "/var/lib/postgresql/data" };
+
+  it("#1: `postgres -c …` bypasses the entrypoint and is refused as root; through wrapper.sh it starts as postgres", () => {
+    const before = start(execWords("postgres --port=5432 -c max_connections=100"), pgEnv, pgImage);
+    expect(before).toMatchObject({ ok: false, logs: ['"root" execution of the PostgreSQL server is not permitted.', expect.any(String), expect.any(String), expect.any(String)] });
+    const after = start(execWords(postgresStartCommand({ max_connections: 100 })!), pgEnv, pgImage);
+    expect(after).toMatchObject({ ok: true, process: { program: "postgres", user: "postgres", port: 5432, postgres: { settings: { max_connections: "100" } } } });
+  });
+
+  it("#1: the template's wrapper refuses a volume at the wrong path", () => {
+    const wrong = start(execWords(postgresStartCommand({ max_connections: 100 })!), { ...pgEnv, RAILWAY_VOLUME_MOUNT_PATH: "/data" }, pgImage);
+    expect(wrong).toMatchObject({ ok: false, logs: ["Railway volume not mounted to the correct path, expected /var/lib/postgresql/data but got /data", expect.any(String)] });
+  });
+
+  it("#3: a literal `$PORT` reaches uvicorn in exec form; wrapped, the shell expands it", () => {
+    const before = start(execWords("uvicorn app.main:app --host 0.0.0.0 --port $PORT"), { PORT: "8000" }, undefined);
+    expect(before.ok).toBe(false);
+    expect(before.logs.at(-1)).toBe("Error: Invalid value for '--port': '$PORT' is not a valid integer.");
+    const after = start(execWords(railwayCommand("uvicorn app.main:app --host 0.0.0.0 --port $PORT")), { PORT: "8000" }, undefined);
+    expect(after).toMatchObject({ ok: true, process: { program: "uvicorn", port: 8000 } });
+  });
+
+  it("#2: the literal `$REDIS_PASSWORD` becomes the password in exec form; the template's shell form expands it, as the redis user", () => {
+    const redis = imageSpec("redis:7.4");
+    const before = start(execWords('redis-server --requirepass "$REDIS_PASSWORD" --port 6379'), { REDIS_PASSWORD: "s3cret" }, redis);
+    expect(before).toMatchObject({ ok: true, process: { redisPassword: "$REDIS_PASSWORD", user: "root" } });
+    const command = redisStartCommand({ evictionPolicy: "noeviction", persistence: { enabled: true }, settings: {} });
+    const after = start(execWords(command), { REDIS_PASSWORD: "s3cret", RAILWAY_VOLUME_MOUNT_PATH: "/data" }, redis);
+    expect(after).toMatchObject({ ok: true, process: { redisPassword: "s3cret", user: "redis", port: 6379 } });
+  });
+});
+
+describe("emulated deploys end as the container would", () => {
+  const vars = async (serviceId: string, variables: Record<string, string>, secretVariables: Record<string, string> = {}) =>
+    create(variablesProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId, variables, secretVariables });
+  const deployOf = (serviceId: string, image: string) =>
+    create(deploymentProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId, source: { image }, timeoutSeconds: 5 });
+  const service = (name: string, image: string, startCommand?: string, extra: Record<string, unknown> = {}) =>
+    create(serviceProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, name, image, startCommand, ...extra });
+
+  it("crashes an API whose `$PORT` is not expanded, with uvicorn's own line", async () => {
+    const api = await service("port-api", "ghcr.io/acme/api:1", "uvicorn app.main:app --host 0.0.0.0 --port $PORT");
+    await vars(api.id, { PORT: "8000" });
+    await expect(deployOf(api.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended CRASHED\.\nLast log lines:[\s\S]*Error: Invalid value for '--port': '\$PORT' is not a valid integer\./);
+  });
+
+  it("starts Postgres and Redis with Trestle's commands, and an API whose URLs they accept", async () => {
+    const pg = await service("Postgres", "ghcr.io/railwayapp-templates/postgres-ssl:16", postgresStartCommand({ shared_buffers: "256MB" }));
+    await create(volumeProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId: pg.id, mountPath: "/var/lib/postgresql/data", name: "pg-data" });
+    await vars(pg.id, postgresVariables({ database: "railway", user: "postgres", isPublic: false }), { POSTGRES_PASSWORD: "pgpass123" });
+    const redis = await service("Redis", "redis:7.4", redisStartCommand({ evictionPolicy: "noeviction", persistence: { enabled: false }, settings: {} }));
+    await vars(redis.id, redisVariables(false), { REDIS_PASSWORD: "redispass123" });
+    const api = await service("ok-api", "ghcr.io/acme/api:1", railwayCommand("uvicorn app.main:app --port $PORT"), { healthcheckPath: "/health" });
+    await vars(api.id, { PORT: "8000", DATABASE_URL: "${{Postgres.DATABASE_URL}}", REDIS_URL: "${{Redis.REDIS_URL}}" });
+    const results = await Promise.all([deployOf(pg.id, "ghcr.io/railwayapp-templates/postgres-ssl:16"), deployOf(redis.id, "redis:7.4"), deployOf(api.id, "ghcr.io/acme/api:1")]);
+    expect(results.map((r) => r.outs.status)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    const deployed = ctx.emulator.deploymentsOf(api.id).at(-1)!;
+    expect(deployed.env.DATABASE_URL).toBe("postgresql://postgres:pgpass123@postgres.railway.internal:5432/railway");
+  });
+
+  it("crashes a client whose REDIS_URL password the server does not have (the audit's #2 as the app sees it)", async () => {
+    const redis = await service("Cache", "redis:7.4", 'redis-server --requirepass "$REDIS_PASSWORD" --port 6379');
+    await vars(redis.id, redisVariables(false), { REDIS_PASSWORD: "right-password" });
+    const worker = await service("worker-auth", "ghcr.io/acme/api:1", "celery -A app worker");
+    await vars(worker.id, { CELERY_BROKER_URL: "${{Cache.REDIS_URL}}/0" });
+    const [redisDeploy, workerDeploy] = await Promise.allSettled([deployOf(redis.id, "redis:7.4"), deployOf(worker.id, "ghcr.io/acme/api:1")]);
+    expect(redisDeploy.status).toBe("fulfilled");
+    expect(workerDeploy.status).toBe("rejected");
+    const message = String((workerDeploy as PromiseRejectedResult).reason.message);
+    expect(message).toContain("CELERY_BROKER_URL (redis://default:***@cache.railway.internal:6379/0): WRONGPASS invalid username-password pair or user is disabled.");
+    expect(message).not.toContain("right-password");
+  });
+
+  it("fails a deploy whose process listens away from PORT, where Railway checks its health (RUN-7)", async () => {
+    const api = await service("elsewhere", "ghcr.io/acme/api:1", "uvicorn app.main:app --port 9000", { healthcheckPath: "/health" });
+    await vars(api.id, { PORT: "8000" });
+    await expect(deployOf(api.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended FAILED[\s\S]*Healthcheck failed: \/health on port 8000 \(the process listens on 9000\)/);
+  });
+
+  it("refuses to deploy a source written by serviceInstanceUpdate but never connected (SVC-4, DEP-4)", async () => {
+    const svc = await service("unconnected", "ghcr.io/acme/api:1");
+    await ctx.emulator["root"]().serviceInstanceUpdate({ serviceId: svc.id, environmentId: ctx.environmentId, input: { source: { repo: "acme/api" } } });
+    expect(() => ctx.emulator["root"]().serviceInstanceDeployV2({ serviceId: svc.id, environmentId: ctx.environmentId })).toThrow(/no connected source/);
+  });
+});
