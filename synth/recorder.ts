@@ -125,6 +125,9 @@ function placeholders(type: string, name: string, inputs: Record<string, unknown
   }
 }
 
+/** Creates a resource for real (`undefined`: use the placeholders), answering its id and outputs. */
+export type Realizer = (type: string, name: string, inputs: Record<string, unknown>) => Promise<{ id: string; outputs: Record<string, unknown> } | undefined>;
+
 /**
  * Installs the mock runtime for `project`/`stack` and records registrations.
  * Call before importing the program.
@@ -138,14 +141,18 @@ export class Recorder {
     readonly stack: string,
   ) {}
 
-  async install(): Promise<void> {
+  async install(realize?: Realizer): Promise<void> {
     const stack = this.stack;
     await pulumi.runtime.setMocks(
       {
-        newResource: (args) => {
+        newResource: async (args) => {
           const key = `${args.type}::${args.name}`;
           const options = this.pendingOptions.get(key) ?? { parent: "", dependencies: [], protect: false, additionalSecretOutputs: [] };
-          const { outputs, secret } = placeholders(args.type, args.name, args.inputs, stack);
+          const placeholder = placeholders(args.type, args.name, args.inputs, stack);
+          // A realizer (the rehearsal) may create the resource for real and answer with its outputs.
+          const real = args.custom === false || !realize ? undefined : await realize(args.type, args.name, args.inputs);
+          const outputs: Record<string, unknown> = real ? { ...real.outputs } : placeholder.outputs;
+          const secret = placeholder.secret;
           const secretOutputs = new Set([...secret, ...options.additionalSecretOutputs]);
           const state: Record<string, unknown> = { ...args.inputs, ...outputs };
           const recordedOutputs: Record<string, unknown> = { ...state };
@@ -171,7 +178,7 @@ export class Recorder {
             outputs: args.custom === false ? {} : recordedOutputs,
             computed: Object.keys(outputs),
           });
-          return { id: args.custom === false ? "" : String(outputs.id ?? outputs.serviceId ?? `${args.name}-id`), state };
+          return { id: args.custom === false ? "" : (real?.id ?? String(outputs.id ?? outputs.serviceId ?? `${args.name}-id`)), state };
         },
         call: (args) => args.inputs,
       },
@@ -204,14 +211,24 @@ export class Recorder {
     };
   }
 
-  /** Resolves once registrations stop arriving (the program's outputs have settled). */
-  async settle(quietMs = 50, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let count = -1;
-    while (count !== this.resources.length) {
-      if (Date.now() > deadline) throw new Error(`the program was still registering resources after ${timeoutMs} ms`);
-      count = this.resources.length;
-      await new Promise((resolve) => setTimeout(resolve, quietMs));
+  /**
+   * Resolves when the runtime has no registration left in flight: the SDK's own
+   * RPC queue (`waitForRPCs`, what `pulumi.runtime.disconnect` awaits), not a
+   * quiet period, so a busy machine or slow provider cannot end a run early.
+   * `timeoutMs` only bounds a program that never finishes.
+   */
+  async settle(timeoutMs = 600_000): Promise<void> {
+    // @internal in the SDK's typings, public in its JavaScript; test/synth covers it.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the program was still registering resources after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      timer.unref();
+    });
+    try {
+      await Promise.race([settings.waitForRPCs(), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -184,14 +184,16 @@ export class RailwayClient {
   }
 
   private async send<T>(op: RailwayOperation, variables: Record<string, unknown>, timeoutMs: number): Promise<T> {
+    const received = await this.limiter.acquire();
     try {
-      await this.limiter.acquire();
       return await this.sendOnce<T>(op, variables, timeoutMs);
     } catch (error) {
       // Railway's messages sometimes repeat an input; a variable value or a
       // password must not reach a log through them.
       if (error instanceof RailwayApiError) redactInputs(error, variables, this.credentials.token);
       throw error;
+    } finally {
+      received();
     }
   }
 

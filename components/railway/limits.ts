@@ -33,9 +33,16 @@ export function pollIntervalSeconds(plan: RailwayPlan, floorSeconds = 5): number
   return Math.max(floorSeconds, 3600 / (PLAN_LIMITS[plan].perHour * POLL_SHARE));
 }
 
-/** A sliding one-second window shared by every request of the process. */
+/**
+ * At most `perSecond` requests reaching Railway in any one second, for every
+ * request of the process. Railway counts a request when it arrives, which is
+ * somewhere between when it is sent and when its answer comes back, so a
+ * request counts against the window until a second after its answer: a busy
+ * event loop that delays a send cannot bunch two seconds' requests into one.
+ */
 export class RequestLimiter {
-  private readonly sent: number[];
+  /** Per request: when its answer came back (undefined while in flight). */
+  private readonly slots: { done?: number }[];
 
   constructor(
     readonly perSecond: number,
@@ -43,19 +50,27 @@ export class RequestLimiter {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     // Assigned here, not as a field initializer: Pulumi's closure serializer drops those.
-    this.sent = [];
+    this.slots = [];
   }
 
-  /** Waits until one more request fits in the window, then counts it. */
-  async acquire(): Promise<void> {
+  /** Waits until one more request fits, counts it, and returns the call that marks its answer received. */
+  async acquire(): Promise<() => void> {
     for (;;) {
       const now = this.now();
-      while (this.sent.length && this.sent[0] <= now - 1000) this.sent.shift();
-      if (this.sent.length < this.perSecond) {
-        this.sent.push(now);
-        return;
+      for (let i = this.slots.length - 1; i >= 0; i--) {
+        const done = this.slots[i].done;
+        if (done !== undefined && done <= now - 1000) this.slots.splice(i, 1);
       }
-      await this.sleep(this.sent[0] + 1000 - now + 1);
+      if (this.slots.length < this.perSecond) {
+        const slot: { done?: number } = {};
+        this.slots.push(slot);
+        return () => {
+          slot.done ??= this.now();
+        };
+      }
+      const finished = this.slots.map((s) => s.done).filter((d): d is number => d !== undefined);
+      const wait = finished.length ? Math.min(...finished) + 1000 - now + 1 : 20;
+      await this.sleep(Math.max(1, Math.min(wait, 20)));
     }
   }
 }

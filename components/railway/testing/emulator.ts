@@ -108,6 +108,8 @@ export interface EmulatorOptions {
   deploySteps?: string[];
   /** RATE-2: answer 429 past this many requests in any one second. */
   requestsPerSecond?: number;
+  /** How long a client's deploy waits for the database it connects to. @default 60000 */
+  connectWaitMs?: number;
 }
 
 /** VAR-5 (assumed): the PORT Railway injects when the service sets none. */
@@ -176,6 +178,7 @@ export class RailwayEmulator {
   readonly requests: RecordedRequest[] = [];
   deploySteps: string[];
   requestsPerSecond?: number;
+  connectWaitMs: number;
   private readonly faults: Fault[] = [];
   private readonly deployOutcomes = new Map<string, { status: string; logs: string[] }[]>();
   private readonly schema: GraphQLSchema;
@@ -187,6 +190,7 @@ export class RailwayEmulator {
     this.projectToken = options.projectToken ?? `emulator-project-${randomBytes(8).toString("hex")}`;
     this.deploySteps = options.deploySteps ?? ["BUILDING", "DEPLOYING", "SUCCESS"];
     this.requestsPerSecond = options.requestsPerSecond;
+    this.connectWaitMs = options.connectWaitMs ?? 60_000;
     this.schema = buildSchema(readFileSync(SUBSET_SCHEMA_PATH, "utf8"));
   }
 
@@ -623,7 +627,10 @@ export class RailwayEmulator {
       return { status: "FAILED", logs: [...started.logs, `Healthcheck failed: ${healthcheck} on port ${d.env.PORT} (the process listens on ${port})`, "1/1 replicas never became healthy!"] };
     }
     for (const { variable, url, server } of this.connectionsOf(d)) {
-      if (server && !FINAL.has(server.status) && d.holds < 50) return "wait";
+      // A client that starts before its database crash-loops under its restart
+      // policy until the database is up (assumed): wait while it may still come.
+      const waiting = !server || !FINAL.has(server.status);
+      if (waiting && Date.now() - Date.parse(d.createdAt) < this.connectWaitMs) return "wait";
       const refusal = connectionRefusal(url, server?.status === "SUCCESS" ? server.process : undefined);
       if (refusal) {
         const shown = new URL(url.href);

@@ -1,0 +1,166 @@
+// One rehearsal of one stack, in this process: run the program as the synth
+// does, but create every Railway resource with its real provider code (check,
+// then create, in dependency order and as concurrently as the engine would)
+// against the Railway emulator, whose deploys start containers the way Railway
+// does. It answers "would every deployment come up?" and "what does the first
+// `up` cost in requests?" with no account and no network.
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { DeploymentFailedError } from "../components/railway/deployment";
+import { railwayProviders } from "../components/railway";
+import { BudgetEstimate, MAX_REQUESTS_PER_SECOND, RailwayPlan, planBudget } from "../components/railway/limits";
+import { configureRailway, resetRailwaySettings } from "../components/railway/settings";
+import { RailwayEmulator } from "../components/railway/testing/emulator";
+import { Recorder, isSecretValue } from "../synth/recorder";
+import { readProject, readStackConfig } from "../synth/run";
+
+const RAILWAY_TYPE = "pulumi-nodejs:dynamic/railway:";
+
+export interface DeploymentOutcome {
+  /** The Pulumi resource (`api-deploy`). */
+  resource: string;
+  /** The Railway service it deploys. */
+  service: string;
+  status: string;
+  /** The end of the build or runtime log, for a deploy that did not come up. */
+  logs: string[];
+}
+
+export interface RehearsalFailure {
+  resource: string;
+  type: string;
+  message: string;
+}
+
+export interface RehearsalResult {
+  project: string;
+  stack: string;
+  config: string;
+  plan: RailwayPlan;
+  configErrors: string[];
+  deployments: DeploymentOutcome[];
+  /** Railway resources whose check or create failed (other than a deploy that did not come up). */
+  failures: RehearsalFailure[];
+  /** Resources of other providers (Vercel, Upstash, Docker, random, command): not rehearsed. */
+  notRehearsed: { type: string; name: string }[];
+  requests: { total: number; mutations: number; polls: number; maxPerSecond: number; byOperation: Record<string, number> };
+  /** The first `up` against the plan's hourly budget, with builds of `buildSeconds`. */
+  budget: BudgetEstimate & { buildSeconds: number };
+}
+
+export interface RehearsalOptions {
+  projectDir: string;
+  stack: string;
+  configFile?: string;
+  plan?: RailwayPlan;
+  /** How long a build is assumed to take, for the projected polls. @default 240 */
+  buildSeconds?: number;
+}
+
+/** Inputs as a provider receives them: secrets unwrapped, the serialized provider dropped. */
+function plain(value: unknown): unknown {
+  if (isSecretValue(value)) return plain(value.value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k, v]) => k !== "__provider" && v !== undefined).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+const POLLS = new Set(["environmentDeployments", "deploymentStatus", "latestDeployment"]);
+
+/** Runs the rehearsal. Must run in a fresh process: the SDK's runtime state is per process. */
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
+  const project = readProject(options.projectDir);
+  const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
+  const plan = options.plan ?? "hobby";
+  const buildSeconds = options.buildSeconds ?? 240;
+  const result: RehearsalResult = {
+    project: project.name,
+    stack: options.stack,
+    config: path.relative(options.projectDir, configFile),
+    plan,
+    configErrors: [],
+    deployments: [],
+    failures: [],
+    notRehearsed: [],
+    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} },
+    budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds },
+  };
+  if (!existsSync(configFile)) return { ...result, configErrors: [`${result.config}: no such stack file; create it or pass --config`] };
+  const { values, secretKeys, problems } = readStackConfig(configFile, project);
+  if (problems.length) return { ...result, configErrors: problems };
+
+  const emulator = await RailwayEmulator.start();
+  try {
+    resetRailwaySettings();
+    // The real per-second limit; deploys advance one step per shared poll, a few milliseconds apart.
+    configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+    const serviceNames = new Map<string, string>();
+
+    const realize = async (type: string, name: string, raw: Record<string, unknown>) => {
+      if (!type.startsWith(RAILWAY_TYPE)) {
+        result.notRehearsed.push({ type, name });
+        return undefined;
+      }
+      const kind = type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders;
+      const provider = railwayProviders[kind] as unknown as {
+        check(olds: unknown, news: unknown): Promise<{ inputs?: unknown; failures?: { property: string; reason: string }[] }>;
+        create(inputs: unknown): Promise<{ id: string; outs?: Record<string, unknown> }>;
+      };
+      const inputs = plain(raw) as Record<string, unknown>;
+      const checked = await provider.check({}, inputs);
+      if (checked.failures?.length) {
+        result.failures.push({ resource: name, type: kind, message: checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") });
+        return undefined;
+      }
+      try {
+        const created = await provider.create(checked.inputs ?? inputs);
+        const outs = created.outs ?? {};
+        if (kind === "Service") serviceNames.set(created.id, String(outs.name ?? inputs.name));
+        if (kind === "Deployment") {
+          result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: String(outs.status), logs: [] });
+        }
+        return { id: created.id, outputs: outs };
+      } catch (error) {
+        if (error instanceof DeploymentFailedError) {
+          result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: error.status, logs: error.logExcerpt });
+          return { id: error.deploymentId, outputs: { ...inputs, deploymentId: error.deploymentId, status: error.status } };
+        }
+        result.failures.push({ resource: name, type: kind, message: (error as Error).message });
+        return undefined;
+      }
+    };
+
+    pulumi.runtime.setAllConfig(values, secretKeys);
+    const recorder = new Recorder(project.name, options.stack);
+    await recorder.install(realize);
+    const main = path.resolve(options.projectDir, project.main ?? ".", "index.ts");
+    try {
+      require(main);
+    } catch (error) {
+      if ((error as Error).name === "ConfigError") return { ...result, configErrors: (error as { problems: string[] }).problems };
+      throw error;
+    }
+    await recorder.settle();
+
+    const counts = emulator.counts();
+    const polls = Object.entries(counts.byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
+    result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
+    // The writes and reads happen once; polls are projected for real build times.
+    result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds), buildSeconds };
+    result.deployments.sort((a, b) => a.resource.localeCompare(b.resource));
+    result.notRehearsed.sort((a, b) => `${a.type}/${a.name}`.localeCompare(`${b.type}/${b.name}`));
+    return result;
+  } finally {
+    await emulator.stop();
+  }
+}
+
+/** 0: every deployment comes up within the budget; 1: one would not; 2: invalid configuration. */
+export function rehearsalExitCode(result: RehearsalResult): number {
+  if (result.configErrors.length) return 2;
+  const down = result.deployments.some((d) => d.status !== "SUCCESS" && d.status !== "SLEEPING");
+  return down || result.failures.length || !result.budget.fits ? 1 : 0;
+}

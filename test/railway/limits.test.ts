@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { RailwayClient, railwayOperation } from "../../components/railway/client";
+import { PLAN_LIMITS, RequestLimiter, planBudget, pollIntervalSeconds } from "../../components/railway/limits";
+import { RailwayEmulator } from "../../components/railway/testing/emulator";
+
+const PROJECTS = railwayOperation(`
+query limitProjects { projects(first: 1) { edges { node { id } } } }`);
+
+describe("Railway's request limits (RATE-2)", () => {
+  it("keeps every plan's documented budgets", () => {
+    expect(PLAN_LIMITS).toEqual({ free: { perSecond: 10, perHour: 100 }, hobby: { perSecond: 10, perHour: 1000 }, pro: { perSecond: 50, perHour: 10_000 } });
+  });
+
+  it("paces deployment polls to half of the hourly budget", () => {
+    expect([pollIntervalSeconds("free"), pollIntervalSeconds("hobby"), pollIntervalSeconds("pro")]).toEqual([72, 7.2, 5]);
+    expect(planBudget("free", 60, 240)).toMatchObject({ polls: 5, total: 65, fits: true });
+    expect(planBudget("free", 99, 240)).toMatchObject({ total: 104, fits: false });
+  });
+
+  it("never lets more requests than the limit reach the server in any one second, even when sends are delayed", async () => {
+    const emulator = await RailwayEmulator.start();
+    try {
+      const limiter = new RequestLimiter(5);
+      const client = new RailwayClient({ credentials: { token: emulator.token, kind: "account" }, endpoint: emulator.url, limiter });
+      const started = Date.now();
+      await Promise.all(Array.from({ length: 12 }, () => client.request(PROJECTS)));
+      expect(emulator.maxRequestsPerSecond()).toBeLessThanOrEqual(5);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it("counts a request until a second after its answer", async () => {
+    let now = 0;
+    const limiter = new RequestLimiter(2, () => now, async (ms) => void (now += ms));
+    const first = await limiter.acquire();
+    await limiter.acquire();
+    now = 5000; // the first is still in flight, so it still counts
+    first();
+    const third = limiter.acquire();
+    await third;
+    expect(now).toBeGreaterThanOrEqual(6000);
+  });
+});

@@ -1,0 +1,99 @@
+// The rehearsal as a user runs it: `npm run rehearse -- …` (ts-node, like the
+// Pulumi CLI): every Railway resource created by its real provider against the
+// emulator, each deployment started the way Railway starts containers.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { RehearsalResult } from "../../rehearse/run";
+import { ROOT } from "../stack-harness";
+
+const temp: string[] = [];
+afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function rehearse(args: string[]): { code: number; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "rehearse/cli.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+  });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A stack of its own (a Pulumi.yaml beside it, over the root program). */
+function stackFile(name: string, body: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "trestle-rehearse-test-"));
+  temp.push(dir);
+  writeFileSync(path.join(dir, "Pulumi.yaml"), `name: rehearse-test\nmain: ${path.relative(dir, ROOT)}\nruntime: nodejs\n`);
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  writeFileSync(file, body);
+  return file;
+}
+
+describe("npm run rehearse", () => {
+  it("brings up every deployment of the prod stack, within 10 requests a second and the Hobby budget", () => {
+    const run = rehearse(["--stack", "prod", "--json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as RehearsalResult;
+    expect(result.deployments.map((d) => [d.resource, d.service, d.status])).toEqual([
+      ["api-deploy", "api", "SUCCESS"],
+      ["beat-deploy", "beat", "SUCCESS"],
+      ["postgres-deploy", "Postgres", "SUCCESS"],
+      ["redis-deploy", "Redis", "SUCCESS"],
+      ["worker-deploy", "worker", "SUCCESS"],
+    ]);
+    expect(result.failures).toEqual([]);
+    expect(result.requests.maxPerSecond).toBeLessThanOrEqual(10);
+    expect(result.requests.byOperation.serviceConnect).toBe(5);
+    expect(result.requests.byOperation.serviceInstanceDeployV2).toBeUndefined();
+    expect(result.budget).toMatchObject({ plan: "hobby", perHour: 1000, fits: true, pollIntervalSeconds: 7.2, buildSeconds: 240 });
+    expect(result.notRehearsed.map((r) => r.type)).toContain("vercel:index/project:Project");
+  });
+
+  it("says a deploy would crash, with uvicorn's own line, when a list start command passes `$PORT` (exit 1)", () => {
+    const file = stackFile(
+      "staging",
+      [
+        "config:",
+        "  trestle:railway: { project: rehearse-test, environment: staging }",
+        "  trestle:services:",
+        "    api:",
+        "      source: { image: ghcr.io/acme/api:1 }",
+        '      start: [uvicorn, app.main:app, --host, 0.0.0.0, --port, "$PORT"]',
+        "      port: 8000",
+        "      public: true",
+        "      healthcheck: { path: /health }",
+        "",
+      ].join("\n"),
+    );
+    const run = rehearse(["--stack", "staging", "--config", file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("✗ api-deploy  api: CRASHED");
+    expect(run.stdout).toContain("Error: Invalid value for '--port': '$PORT' is not a valid integer.");
+  });
+
+  it("paces the first up to the Free plan's 100 requests an hour, and says when it cannot fit (exit 1)", () => {
+    const fits = rehearse(["--stack", "prod", "--plan", "free", "--json"]);
+    expect(fits.code).toBe(0);
+    const result = JSON.parse(fits.stdout) as RehearsalResult;
+    expect(result.budget).toMatchObject({ plan: "free", perHour: 100, pollIntervalSeconds: 72, polls: 5, fits: true });
+
+    const slow = rehearse(["--stack", "prod", "--plan", "free", "--build-seconds", "3600"]);
+    expect(slow.code).toBe(1);
+    expect(slow.stdout).toMatch(/first up on free: \d+ reads and writes \+ 51 status polls for 3600 s builds \(one every 72 s\) = \d+ requests; the plan allows 100 an hour/);
+    expect(slow.stdout).toContain("✗ the first up needs more requests than free allows in an hour");
+  });
+
+  it.each([
+    [[], "--stack is required"],
+    [["--stack", "prod", "--plan", "enterprise"], "--plan: `enterprise` is not a Railway plan; give free, hobby, pro"],
+    [["--stack", "prod", "--config", "/no/such/file.yaml"], "--config: /no/such/file.yaml is not a file"],
+    [["--stack", "prod", "--frobnicate"], "unknown argument `--frobnicate`"],
+  ])("exits 2 on bad arguments %j", (args, message) => {
+    const run = rehearse(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
