@@ -740,24 +740,29 @@ export class RailwayEmulator {
     const s = this.state;
     return {
       // queries
+      // ERR-3: a missing project is "Project not found"
       project: ({ id }) => this.projectView(this.requireProject(id)),
       projects: ({ workspaceId }) =>
         connection([...s.projects.values()].filter((p) => !workspaceId || p.workspaceId === workspaceId).map((p) => this.projectView(p))),
+      // ENV-2: an environment names its fork source
       environment: ({ id }) => this.environmentView(this.requireEnvironment(id)),
       environments: ({ projectId }) => {
         this.requireProject(projectId);
         return connection([...s.environments.values()].filter((e) => e.projectId === projectId).map((e) => this.environmentView(e)));
       },
+      // ERR-3: a missing service is "Service not found" (assumed shape)
       service: ({ id }) => this.serviceView(this.requireService(id)),
       serviceInstance: ({ serviceId, environmentId }) => {
         this.requireService(serviceId);
         return this.instanceView(this.requireInstance(serviceId, environmentId));
       },
+      // VAR-2: per service and environment, or shared
       variables: ({ environmentId, serviceId }) => {
         this.requireEnvironment(environmentId);
         if (serviceId) this.requireService(serviceId);
         return Object.fromEntries(s.variables.get(`${environmentId}:${serviceId ?? "shared"}`) ?? new Map());
       },
+      // DOM-1, DOM-2: service and custom domains of an instance
       domains: ({ environmentId, serviceId }) => {
         this.requireService(serviceId);
         const mine = [...s.domains.values()].filter((d) => d.environmentId === environmentId && d.serviceId === serviceId);
@@ -788,11 +793,13 @@ export class RailwayEmulator {
         const instance = this.instance(serviceId, environmentId);
         return instance ? { dnsName: instance.privateDnsName, deletedAt: null } : null;
       },
+      // DEP-2: a status poll moves a deployment one step on
       deployment: ({ id }) => {
         const d = s.deployments.get(id);
         if (!d) throw notFound("Deployment");
         return this.deploymentView(this.advance(d));
       },
+      // DEP-2: the runtime log a CRASHED deploy is reported with
       deploymentLogs: ({ deploymentId, limit }) => this.logs(deploymentId, "logs", limit),
       buildLogs: ({ deploymentId, limit }) => this.logs(deploymentId, "buildLogs", limit),
       deploymentTriggers: ({ environmentId, serviceId }) =>
@@ -807,12 +814,14 @@ export class RailwayEmulator {
         this.createEnvironment(project.id, input.defaultEnvironmentName ?? "production");
         return this.projectView(project);
       },
+      // PROJ-1: rename and describe
       projectUpdate: ({ id, input }) => {
         const project = this.requireProject(id);
         if (input.name != null) project.name = input.name;
         if (input.description !== undefined) project.description = input.description ?? undefined;
         return this.projectView(project);
       },
+      // ERR-3: deleting a missing project is "Project not found"
       projectDelete: ({ id }) => {
         this.requireProject(id);
         this.deleteProject(id);
@@ -827,6 +836,7 @@ export class RailwayEmulator {
         const source = input.sourceEnvironmentId ? this.requireEnvironment(input.sourceEnvironmentId) : undefined;
         return this.environmentView(this.createEnvironment(input.projectId, input.name, source, input.skipInitialDeploys ?? false));
       },
+      // ENV-2: deleting an environment removes its instances
       environmentDelete: ({ id }) => {
         this.requireEnvironment(id);
         this.deleteEnvironment(id);
@@ -854,11 +864,13 @@ export class RailwayEmulator {
         }
         return this.serviceView(service);
       },
+      // SVC-8: a rename keeps the private endpoint
       serviceUpdate: ({ id, input }) => {
         const service = this.requireService(id);
         if (input.name) service.name = input.name;
         return this.serviceView(service);
       },
+      // SVC-1: a service is deleted in every environment
       serviceDelete: ({ id }) => {
         this.requireService(id);
         this.deleteService(id);
@@ -914,24 +926,28 @@ export class RailwayEmulator {
         }
         return this.serviceView(service);
       },
+      // DEP-3: a removed deployment stops
       deploymentRemove: ({ id }) => {
         const d = s.deployments.get(id);
         if (!d) throw notFound("Deployment");
         d.status = "REMOVED";
         return true;
       },
+      // SVC-3: triggers follow a connected repo
       deploymentTriggerCreate: ({ input }) => {
         this.requireService(input.serviceId);
         const trigger: TriggerRecord = { id: randomUUID(), ...input };
         s.triggers.set(trigger.id, trigger);
         return trigger;
       },
+      // SVC-3: triggers follow a connected repo
       deploymentTriggerUpdate: ({ id, input }) => {
         const trigger = s.triggers.get(id);
         if (!trigger) throw notFound("DeploymentTrigger");
         Object.assign(trigger, Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)));
         return trigger;
       },
+      // SVC-3: triggers follow a connected repo
       deploymentTriggerDelete: ({ id }) => {
         if (!s.triggers.delete(id)) throw notFound("DeploymentTrigger");
         return true;
@@ -949,12 +965,14 @@ export class RailwayEmulator {
         if (!input.skipDeploys && instance?.connected) this.deploy(input.serviceId, input.environmentId, "variables");
         return true;
       },
+      // VAR-2: one variable of a service or shared
       variableDelete: ({ input }) => {
         this.requireEnvironment(input.environmentId);
         if (input.serviceId) this.requireService(input.serviceId);
         s.variables.get(`${input.environmentId}:${input.serviceId ?? "shared"}`)?.delete(input.name);
         return true;
       },
+      // DOM-1: a *.up.railway.app domain
       serviceDomainCreate: ({ input }) => {
         const service = this.requireService(input.serviceId);
         const env = this.requireEnvironment(input.environmentId);
@@ -966,6 +984,7 @@ export class RailwayEmulator {
         s.domains.set(domain.id, domain);
         return { id: domain.id, domain: domain.domain, targetPort: domain.targetPort };
       },
+      // DOM-1: a new target port
       serviceDomainUpdate: ({ input }) => {
         const domain = s.domains.get(input.serviceDomainId);
         if (!domain) throw notFound("ServiceDomain");
@@ -973,6 +992,7 @@ export class RailwayEmulator {
         domain.domain = input.domain;
         return true;
       },
+      // ERR-3: a missing domain is "not found"
       serviceDomainDelete: ({ id }) => {
         if (!s.domains.delete(id)) throw notFound("ServiceDomain");
         return true;
@@ -989,16 +1009,19 @@ export class RailwayEmulator {
         s.domains.set(domain.id, domain);
         return this.customDomainView(domain);
       },
+      // DOM-2: a new target port
       customDomainUpdate: ({ id, targetPort }) => {
         const domain = s.domains.get(id);
         if (!domain) throw notFound("CustomDomain");
         domain.targetPort = targetPort ?? null;
         return true;
       },
+      // ERR-3: a missing domain is "not found"
       customDomainDelete: ({ id }) => {
         if (!s.domains.delete(id)) throw notFound("CustomDomain");
         return true;
       },
+      // TCP-1: a proxy domain (with Railway's trailing dot) and port
       tcpProxyCreate: ({ input }) => {
         this.requireService(input.serviceId);
         this.requireEnvironment(input.environmentId);
@@ -1010,10 +1033,12 @@ export class RailwayEmulator {
         s.tcpProxies.set(proxy.id, proxy);
         return proxy;
       },
+      // ERR-6, ERR-3: a missing proxy is "not found"
       tcpProxyDelete: ({ id }) => {
         if (!s.tcpProxies.delete(id)) throw notFound("TCPProxy");
         return true;
       },
+      // VOL-1: every environment, none, or one
       volumeCreate: ({ input }) => {
         this.requireProject(input.projectId);
         const volume: VolumeRecord = { id: randomUUID(), projectId: input.projectId, name: `volume-${randomBytes(3).toString("hex")}` };
@@ -1033,12 +1058,14 @@ export class RailwayEmulator {
         }
         return volume;
       },
+      // VOL-1: rename
       volumeUpdate: ({ volumeId, input }) => {
         const volume = s.volumes.get(volumeId);
         if (!volume) throw notFound("Volume");
         if (input.name) volume.name = input.name;
         return volume;
       },
+      // VOL-2: without serviceId the volume detaches
       volumeInstanceUpdate: ({ volumeId, environmentId, input }) => {
         if (!s.volumes.has(volumeId)) throw notFound("Volume");
         const targets = [...s.volumeInstances.values()].filter((v) => v.volumeId === volumeId && (!environmentId || v.environmentId === environmentId));
@@ -1051,6 +1078,7 @@ export class RailwayEmulator {
         }
         return true;
       },
+      // VOL-3: the volume and its instances
       volumeDelete: ({ volumeId }) => {
         if (!s.volumes.has(volumeId)) throw notFound("Volume");
         this.deleteVolume(volumeId);
