@@ -1,8 +1,11 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    // `npm run test:live` (TRESTLE_LIVE=1) runs only the tests against real
+    // Railway; `npm test` runs everything else and never reaches an account.
+    include: process.env.TRESTLE_LIVE ? ["test/live/**/*.test.ts"] : ["test/**/*.test.ts"],
+    exclude: process.env.TRESTLE_LIVE ? configDefaults.exclude : [...configDefaults.exclude, "test/live/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tests that start servers (the emulator, PostgreSQL, Redis) bind loopback

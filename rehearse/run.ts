@@ -47,6 +47,8 @@ export interface RehearsalResult {
   requests: { total: number; mutations: number; polls: number; maxPerSecond: number; byOperation: Record<string, number> };
   /** The first `up` against the plan's hourly budget, with builds of `buildSeconds`. */
   budget: BudgetEstimate & { buildSeconds: number };
+  /** Every Railway object created, by resource (its id, and its outputs' URL when it has one). */
+  created: { type: string; name: string; id: string; url?: string }[];
 }
 
 export interface RehearsalOptions {
@@ -56,6 +58,12 @@ export interface RehearsalOptions {
   plan?: RailwayPlan;
   /** How long a build is assumed to take, for the projected polls. @default 240 */
   buildSeconds?: number;
+  /**
+   * `emulator` (the default): no account, nothing leaves the machine. `railway`:
+   * the same run against the real API with the token from the environment
+   * (`npm run test:live` uses it; it creates real resources).
+   */
+  against?: "emulator" | "railway";
 }
 
 /** Inputs as a provider receives them: secrets unwrapped, the serialized provider dropped. */
@@ -87,16 +95,23 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     notRehearsed: [],
     requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} },
     budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds },
+    created: [],
   };
   if (!existsSync(configFile)) return { ...result, configErrors: [`${result.config}: no such stack file; create it or pass --config`] };
   const { values, secretKeys, problems } = readStackConfig(configFile, project);
   if (problems.length) return { ...result, configErrors: problems };
 
-  const emulator = await RailwayEmulator.start();
+  const live = options.against === "railway";
+  const emulator = live ? undefined : await RailwayEmulator.start();
   try {
     resetRailwaySettings();
-    // The real per-second limit; deploys advance one step per shared poll, a few milliseconds apart.
-    configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+    if (emulator) {
+      // The real per-second limit; deploys advance one step per shared poll, a few milliseconds apart.
+      configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+    } else {
+      // Railway itself, with the token from RAILWAY_API_TOKEN / RAILWAY_TOKEN and the plan's pacing.
+      configureRailway({ plan });
+    }
     const serviceNames = new Map<string, string>();
 
     const realize = async (type: string, name: string, raw: Record<string, unknown>) => {
@@ -118,6 +133,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       try {
         const created = await provider.create(checked.inputs ?? inputs);
         const outs = created.outs ?? {};
+        result.created.push({ type: kind, name, id: created.id, ...(typeof outs.url === "string" ? { url: outs.url } : {}) });
         if (kind === "Service") serviceNames.set(created.id, String(outs.name ?? inputs.name));
         if (kind === "Deployment") {
           result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: String(outs.status), logs: [] });
@@ -145,16 +161,18 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     }
     await recorder.settle();
 
-    const counts = emulator.counts();
-    const polls = Object.entries(counts.byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
-    result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
-    // The writes and reads happen once; polls are projected for real build times.
-    result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds), buildSeconds };
+    if (emulator) {
+      const counts = emulator.counts();
+      const polls = Object.entries(counts.byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
+      result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
+      // The writes and reads happen once; polls are projected for real build times.
+      result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds), buildSeconds };
+    }
     result.deployments.sort((a, b) => a.resource.localeCompare(b.resource));
     result.notRehearsed.sort((a, b) => `${a.type}/${a.name}`.localeCompare(`${b.type}/${b.name}`));
     return result;
   } finally {
-    await emulator.stop();
+    await emulator?.stop();
   }
 }
 

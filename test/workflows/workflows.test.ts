@@ -27,6 +27,7 @@ describe("GitHub workflows", () => {
     expect(synth).not.toContain("secrets.");
     expect(synth).toContain('npm run --silent synth -- --stack \\"$stack\\" --diff-base \\"origin/${BASE_REF}\\"');
     expect(synth).toContain("examples/*/Pulumi.*.yaml");
+    expect(synth).toContain("bash scripts/rehearse-all.sh");
   });
 
   it("previews for real only for branches of this repository, with the policy pack, commenting on the PR", () => {

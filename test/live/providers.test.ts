@@ -9,7 +9,7 @@ import { serviceDomainProvider } from "../../components/railway/service-domain";
 import { serviceProvider } from "../../components/railway/service";
 import { variablesProvider } from "../../components/railway/variables";
 import { resetRailwaySettings } from "../../components/railway/settings";
-import { Managed, create, destroy, refresh, up } from "./harness";
+import { Managed, create, destroy, refresh, up } from "../railway/harness";
 
 const LIVE = Boolean(process.env.RAILWAY_API_TOKEN);
 const prefix = `trestle-live-${randomBytes(3).toString("hex")}`;
