@@ -39,6 +39,13 @@ describe("ServiceDomain", () => {
     expect(domainsOf(serviceId).map((d) => d.id)).toEqual([state.id]);
   });
 
+  it("retries Railway's \"Failed to create service domain, please try again\" (ERR-4)", async () => {
+    const serviceId = await service();
+    ctx.emulator.inject({ operation: "serviceDomainCreate", kind: "graphqlError", code: "INTERNAL_SERVER_ERROR", message: "Failed to create service domain, please try again", times: 2 });
+    const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId });
+    expect(domainsOf(serviceId).map((d) => d.id)).toEqual([state.id]);
+  });
+
   it("is gone after an out-of-band delete", async () => {
     const serviceId = await service();
     const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId });
@@ -53,8 +60,12 @@ describe("CustomDomain", () => {
     const serviceId = await service();
     const state = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "api.travel.example.com", targetPort: 8000 });
     const record = ctx.emulator.state.domains.get(state.id)!;
+    // DOM-2: only the records that route traffic; the ACME challenge is listed apart.
     expect(state.outs.dnsRecords).toEqual([
       { type: "CNAME", name: "api.travel.example.com", hostLabel: "api", zone: "travel.example.com", value: record.target },
+    ]);
+    expect(state.outs.challengeRecords).toEqual([
+      { type: "CNAME", name: "_acme-challenge.api.travel.example.com", hostLabel: "_acme-challenge.api", zone: "travel.example.com", value: expect.stringMatching(/\.acme\.railway\.app$/) },
     ]);
     expect(state.outs.verificationRecord).toEqual({
       type: "TXT",

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectProvider } from "../../components/railway/project";
 import { RailwayEmulator } from "../../components/railway/testing/emulator";
+import { environmentProvider } from "../../components/railway/environment";
+import { configureRailway } from "../../components/railway/settings";
 import { CheckFailedError, create, destroy, refresh, startEmulator, up } from "./harness";
 
 let emulator: RailwayEmulator;
@@ -12,6 +14,26 @@ afterAll(() => emulator.stop());
 const named = (name: string) => [...emulator.state.projects.values()].filter((p) => p.name === name);
 
 describe("Project", () => {
+  it("creates a project with exactly the stack's environment (PROJ-1)", async () => {
+    const state = await create(projectProvider, { name: "staging-only", defaultEnvironmentName: "staging" });
+    expect([...emulator.state.environments.values()].filter((e) => e.projectId === state.id).map((e) => e.name)).toEqual(["staging"]);
+  });
+
+  it("refuses to create a project or an environment with a project token, before any request (AUTH-2)", async () => {
+    const state = await create(projectProvider, { name: "token-scope" });
+    configureRailway({ token: emulator.projectToken, tokenKind: "project" });
+    try {
+      const before = emulator.requests.length;
+      await expect(create(projectProvider, { name: "not-allowed" })).rejects.toThrow(/^a Railway project token cannot create projects/);
+      expect(emulator.requests.length).toBe(before);
+      await expect(create(environmentProvider, { projectId: state.id, name: "preview" })).rejects.toThrow(/^a Railway project token cannot create environment `preview`/);
+      // Its own, existing environment is adopted.
+      expect((await create(environmentProvider, { projectId: state.id, name: "production" })).outs.created).toBe(false);
+    } finally {
+      configureRailway({ token: emulator.token, tokenKind: "account" });
+    }
+  });
+
   it("creates, renames, refreshes and deletes a project", async () => {
     const state = await create(projectProvider, { name: "travel", description: "seed 000" });
     expect(state.outs).toMatchObject({ projectId: state.id, name: "travel", created: true });
