@@ -9,12 +9,15 @@ import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "../components/railway/l
 import type { RehearsalResult } from "./run";
 
 const ROOT = path.resolve(__dirname, "..");
-const USAGE = "usage: npm run rehearse -- --stack <name> [--config <file>] [--plan free|hobby|pro] [--build-seconds <n>] [--json]";
+const USAGE =
+  "usage: npm run rehearse -- --stack <name> [--config <file>] [--plan free|hobby|pro] [--build-seconds <n>] [--json]\n" +
+  "  --plan defaults to the stack's trestle:railwayPlan, else hobby; --build-seconds (default 240) sizes the projected status polls";
 
 interface Args {
   stack?: string;
   config?: string;
-  plan: RailwayPlan;
+  /** Default: the stack's `trestle:railwayPlan`, else hobby. */
+  plan?: RailwayPlan;
   buildSeconds: number;
   json: boolean;
   projectDir: string;
@@ -26,7 +29,7 @@ function fail(message: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { plan: "hobby", buildSeconds: 240, json: false, projectDir: ROOT };
+  const args: Args = { buildSeconds: 240, json: false, projectDir: ROOT };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
     const value = () => {

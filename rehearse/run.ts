@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentFailedError } from "../components/railway/deployment";
 import { railwayProviders } from "../components/railway";
-import { BudgetEstimate, MAX_REQUESTS_PER_SECOND, RailwayPlan, planBudget } from "../components/railway/limits";
+import { BudgetEstimate, MAX_REQUESTS_PER_SECOND, RAILWAY_PLANS, RailwayPlan, planBudget } from "../components/railway/limits";
 import { configureRailway, resetRailwaySettings } from "../components/railway/settings";
 import { RailwayEmulator } from "../components/railway/testing/emulator";
 import { Recorder, isSecretValue } from "../synth/recorder";
@@ -82,7 +82,7 @@ const POLLS = new Set(["environmentDeployments", "deploymentStatus", "latestDepl
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
   const project = readProject(options.projectDir);
   const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
-  const plan = options.plan ?? "hobby";
+  let plan: RailwayPlan = options.plan ?? "hobby";
   const buildSeconds = options.buildSeconds ?? 240;
   const result: RehearsalResult = {
     project: project.name,
@@ -100,6 +100,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   if (!existsSync(configFile)) return { ...result, configErrors: [`${result.config}: no such stack file; create it or pass --config`] };
   const { values, secretKeys, problems } = readStackConfig(configFile, project);
   if (problems.length) return { ...result, configErrors: problems };
+  // The stack's own `trestle:railwayPlan` unless --plan says otherwise.
+  const stackPlan = values["trestle:railwayPlan"];
+  if (!options.plan && (RAILWAY_PLANS as readonly string[]).includes(stackPlan)) plan = stackPlan as RailwayPlan;
+  Object.assign(result, { plan, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds } });
 
   const live = options.against === "railway";
   const emulator = live ? undefined : await RailwayEmulator.start();

@@ -56,5 +56,8 @@ describe("GitHub workflows", () => {
     expect(up.environment).toBe("${{ inputs.environment }}");
     const step = up.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
     expect(step.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "policies/config.json" });
+    // The rehearsal runs first, so a deploy that would crash or overrun the plan never starts.
+    const names = up.steps.map((s: { name?: string; uses?: string }) => s.name ?? s.uses);
+    expect(names.indexOf("Rehearse")).toBeLessThan(names.findIndex((n: string | undefined) => n?.startsWith("pulumi/actions@")));
   });
 });
