@@ -98,6 +98,8 @@ export interface RequestOptions<T> {
    * mutation again, so a lost create response never makes a duplicate.
    */
   adopt?: () => Promise<T | undefined>;
+  /** Secret values among the inputs: redacted from errors in every form, however short. */
+  secrets?: readonly string[];
 }
 
 export interface ClientOptions {
@@ -152,7 +154,7 @@ export class RailwayClient {
       }
       try {
         const remaining = this.retry.maxElapsedMs - (this.now() - started);
-        return await this.send<T>(op, variables, Math.max(1, Math.min(this.retry.attemptTimeoutMs, remaining)));
+        return await this.send<T>(op, variables, Math.max(1, Math.min(this.retry.attemptTimeoutMs, remaining)), options.secrets ?? []);
       } catch (error) {
         if (!(error instanceof RailwayApiError)) throw error;
         error.attempts = attempt;
@@ -183,14 +185,14 @@ export class RailwayClient {
     return { "Content-Type": "application/json", Accept: "application/json", ...auth };
   }
 
-  private async send<T>(op: RailwayOperation, variables: Record<string, unknown>, timeoutMs: number): Promise<T> {
+  private async send<T>(op: RailwayOperation, variables: Record<string, unknown>, timeoutMs: number, secrets: readonly string[]): Promise<T> {
     const received = await this.limiter.acquire();
     try {
       return await this.sendOnce<T>(op, variables, timeoutMs);
     } catch (error) {
       // Railway's messages sometimes repeat an input; a variable value or a
       // password must not reach a log through them.
-      if (error instanceof RailwayApiError) redactInputs(error, variables, this.credentials.token);
+      if (error instanceof RailwayApiError) redactInputs(error, variables, [this.credentials.token, ...secrets]);
       throw error;
     } finally {
       received();
@@ -266,19 +268,47 @@ function withBudgetNote(error: RailwayApiError, delayMs: number, budgetMs: numbe
 
 const REDACTED = "[redacted]";
 
-/** Replaces every input string of 6+ characters (and the token) in the error's message. */
-function redactInputs(error: RailwayApiError, variables: unknown, token: string): void {
-  const values = new Set<string>([token]);
+/** Every form a value takes when a server or a proxy repeats it: raw, JSON-escaped (once and twice), URL-encoded, base64. */
+export function encodedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const base64 = Buffer.from(value, "utf8").toString("base64");
+  return [
+    value,
+    json,
+    JSON.stringify(json).slice(1, -1),
+    encodeURIComponent(value),
+    encodeURIComponent(value).replace(/%20/g, "+"),
+    base64,
+    base64.replace(/=+$/, ""),
+    Buffer.from(value, "utf8").toString("base64url"),
+  ];
+}
+
+/** The shortest declared secret redacted (shorter ones would blank ordinary words). */
+const MIN_SECRET = 3;
+/** The shortest other input redacted: inputs are not all secret, but may be. */
+const MIN_INPUT = 6;
+
+/**
+ * Removes every input string of 6+ characters, and every declared secret and
+ * the token however short, in every form it can take, from the error's message
+ * and stack.
+ */
+function redactInputs(error: RailwayApiError, variables: unknown, secrets: readonly string[]): void {
+  const values = new Set<string>();
+  for (const secret of secrets) if (secret.length >= MIN_SECRET) encodedForms(secret).forEach((f) => values.add(f));
   const collect = (value: unknown): void => {
-    if (typeof value === "string" && value.length >= 6) values.add(value);
+    if (typeof value === "string" && value.length >= MIN_INPUT) encodedForms(value).forEach((f) => values.add(f));
     else if (Array.isArray(value)) value.forEach(collect);
     else if (value && typeof value === "object") Object.values(value).forEach(collect);
   };
   collect(variables);
-  let message = error.message;
   // Longest first, so a value containing another is replaced whole.
-  for (const value of [...values].sort((a, b) => b.length - a.length)) message = message.split(value).join(REDACTED);
+  const ordered = [...values].filter((v) => v.length >= MIN_SECRET).sort((a, b) => b.length - a.length);
+  const scrub = (text: string) => ordered.reduce((t, v) => t.split(v).join(REDACTED), text);
+  const message = scrub(error.message);
   if (message !== error.message) Object.defineProperty(error, "message", { value: message });
+  if (error.stack) Object.defineProperty(error, "stack", { value: scrub(error.stack) });
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

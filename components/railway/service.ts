@@ -228,6 +228,11 @@ export function instanceInput(news: ServiceInputs, changed: readonly string[]): 
   return input;
 }
 
+/** The secret inputs of a service (kept out of every error, however short). */
+function secretsOf(inputs: ServiceInputs): string[] {
+  return inputs.registryCredentials ? [inputs.registryCredentials.password] : [];
+}
+
 function outputsOf(inputs: ServiceInputs, serviceId: string, privateDomain: string | undefined): ServiceOutputs {
   return compact({ ...inputs, serviceId, privateDomain: privateDomain ?? privateDomainOf(inputs.name) });
 }
@@ -382,11 +387,11 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     const service = await createOrAdoptService(inputs);
     assertSettingsStayHere(inputs.name, await serviceNeighbours(inputs.projectId, inputs.environmentId, service.id));
     const configured = INSTANCE_KEYS.filter((key) => inputs[key] !== undefined);
-    await railwayClient().request(SERVICE_INSTANCE_UPDATE, {
-      serviceId: service.id,
-      environmentId: inputs.environmentId,
-      input: instanceInput(inputs, configured),
-    });
+    await railwayClient().request(
+      SERVICE_INSTANCE_UPDATE,
+      { serviceId: service.id, environmentId: inputs.environmentId, input: instanceInput(inputs, configured) },
+      { secrets: secretsOf(inputs) },
+    );
     return { id: service.id, outs: outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id)) };
   },
 
@@ -411,7 +416,7 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     const changed = changedKeys<ServiceInputs>(olds, news, INSTANCE_KEYS);
     if (changed.length) {
       assertSettingsStayHere(news.name, await serviceNeighbours(news.projectId, news.environmentId, id));
-      await client.request(SERVICE_INSTANCE_UPDATE, { serviceId: id, environmentId: news.environmentId, input: instanceInput(news, changed) });
+      await client.request(SERVICE_INSTANCE_UPDATE, { serviceId: id, environmentId: news.environmentId, input: instanceInput(news, changed) }, { secrets: secretsOf(news) });
     }
     return { outs: outputsOf(news, id, olds.privateDomain) };
   },

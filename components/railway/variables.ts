@@ -59,7 +59,11 @@ function scope(inputs: VariablesInputs) {
 
 async function upsert(inputs: VariablesInputs, values: Record<string, string>): Promise<void> {
   if (Object.keys(values).length === 0) return;
-  await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(inputs), variables: values, replace: false, skipDeploys: true } });
+  await railwayClient().request(
+    VARIABLES_UPSERT,
+    { input: { ...scope(inputs), variables: values, replace: false, skipDeploys: true } },
+    { secrets: Object.values(inputs.secretVariables ?? {}) },
+  );
 }
 
 async function remove(inputs: VariablesInputs, names: string[]): Promise<void> {

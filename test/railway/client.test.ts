@@ -222,6 +222,26 @@ describe("errors", () => {
     expect(error.code).toBe("BAD_USER_INPUT");
   });
 
+  // Every form a secret takes when a server or proxy repeats it.
+  const PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+  const SERVICE_ACCOUNT = JSON.stringify({ type: "service_account", private_key: PEM });
+  const forms: [string, string, (s: string) => string][] = [
+    ["raw", "pa55 w0rd!", (v) => v],
+    ["JSON-escaped (a PEM key)", PEM, (v) => JSON.stringify(v).slice(1, -1)],
+    ["JSON-escaped (service-account JSON)", SERVICE_ACCOUNT, (v) => JSON.stringify(v).slice(1, -1)],
+    ["twice JSON-escaped", PEM, (v) => JSON.stringify(JSON.stringify(v).slice(1, -1)).slice(1, -1)],
+    ["URL-encoded", "p@ss/w0rd?&=", (v) => encodeURIComponent(v)],
+    ["base64", "hunter2-secret", (v) => Buffer.from(v).toString("base64")],
+    ["base64url", "ü>?secret", (v) => Buffer.from(v).toString("base64url")],
+    ["short (a declared secret of 4 characters)", "k9Zq", (v) => v],
+  ];
+  it.each(forms)("keeps a secret out of an error message when Railway repeats it %s", async (_form, secret, encode) => {
+    emulator.inject({ operation: "createProject", kind: "graphqlError", code: "BAD_USER_INPUT", message: `Invalid value: ${encode(secret)} (end)` });
+    const error = await failure(client().request(PROJECT_CREATE, { input: { name: "p", description: "d" } }, { secrets: [secret] }));
+    expect(error.message).toBe("Railway createProject failed (BAD_USER_INPUT): Invalid value: [redacted] (end)");
+    expect(error.stack).not.toContain(encode(secret));
+  });
+
   it("does not retry other GraphQL errors", async () => {
     const before = emulator.requests.length;
     emulator.inject({ operation: "listProjects", kind: "graphqlError", code: "FORBIDDEN", message: "Not allowed" });
