@@ -14,6 +14,7 @@ import { configureRailway, resetRailwaySettings } from "../components/railway/se
 import { RailwayEmulator } from "../components/railway/testing/emulator";
 import { Recorder, isSecretValue } from "../synth/recorder";
 import { readProject, readStackConfig } from "../synth/run";
+import { StackFileError } from "../synth/stack-file";
 
 const RAILWAY_TYPE = "pulumi-nodejs:dynamic/railway:";
 
@@ -78,9 +79,24 @@ function plain(value: unknown): unknown {
 
 const POLLS = new Set(["environmentDeployments", "deploymentStatus", "latestDeployment"]);
 
+function emptyResult(options: RehearsalOptions, configErrors: string[]): RehearsalResult {
+  const plan = options.plan ?? "hobby";
+  const buildSeconds = options.buildSeconds ?? 240;
+  return {
+    project: "", stack: options.stack, config: options.configFile ?? "", plan, configErrors, deployments: [], failures: [], notRehearsed: [],
+    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [],
+  };
+}
+
 /** Runs the rehearsal. Must run in a fresh process: the SDK's runtime state is per process. */
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  const project = readProject(options.projectDir);
+  let project: ReturnType<typeof readProject>;
+  try {
+    project = readProject(options.projectDir);
+  } catch (error) {
+    if (!(error instanceof StackFileError)) throw error;
+    return emptyResult(options, [error.message]);
+  }
   const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
   let plan: RailwayPlan = options.plan ?? "hobby";
   const buildSeconds = options.buildSeconds ?? 240;
@@ -98,7 +114,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     created: [],
   };
   if (!existsSync(configFile)) return { ...result, configErrors: [`${result.config}: no such stack file; create it or pass --config`] };
-  const { values, secretKeys, problems } = readStackConfig(configFile, project);
+  let read: ReturnType<typeof readStackConfig>;
+  try {
+    read = readStackConfig(configFile, project);
+  } catch (error) {
+    if (error instanceof StackFileError) return { ...result, configErrors: [error.message] };
+    throw error;
+  }
+  const { values, secretKeys, problems } = read;
   if (problems.length) return { ...result, configErrors: problems };
   // The stack's own `trestle:railwayPlan` unless --plan says otherwise.
   const stackPlan = values["trestle:railwayPlan"];

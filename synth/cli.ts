@@ -3,7 +3,7 @@
 // Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid configuration
 // or arguments, 3 the program failed.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { diffSynths, markdownDiff } from "./diff";
@@ -27,12 +27,19 @@ const USAGE = "usage: npm run synth -- --stack <name> [--config <file>] [--out <
 function parseArgs(argv: string[]): Args {
   const args: Args = { out: path.join(process.cwd(), ".trestle", "synth"), json: false, projectDir: ROOT, quiet: false };
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
+    // `--flag value` and `--flag=value` alike.
+    const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
+    const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
+    const inline = eq > 0 ? argv[i].slice(eq + 1) : undefined;
     const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) fail(`${flag} needs a value\n${USAGE}`);
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) fail(`${flag} needs a value\n${USAGE}`);
       return v;
     };
+    if (flag === "--help" || flag === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    }
     if (flag === "--stack") args.stack = value();
     else if (flag === "--config") args.config = path.resolve(value());
     else if (flag === "--out") args.out = path.resolve(value());
@@ -40,7 +47,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--diff-base") args.diffBase = value();
     else if (flag === "--project-dir") args.projectDir = path.resolve(value());
     else if (flag === "--quiet") args.quiet = true;
-    else fail(`unknown argument \`${flag}\`\n${USAGE}`);
+    else fail(`unknown argument \`${argv[i]}\`\n${USAGE}`);
   }
   // A stack file with its own Pulumi.yaml beside it (as in examples/) belongs to that project.
   if (args.config && !argv.includes("--project-dir") && existsSync(path.join(path.dirname(args.config), "Pulumi.yaml"))) {
@@ -49,6 +56,14 @@ function parseArgs(argv: string[]): Args {
   if (!args.stack) fail(`--stack is required\n${USAGE}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(args.stack!)) fail(`--stack: \`${args.stack}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`);
   if (args.config && !existsSync(args.config)) fail(`--config: ${args.config} does not exist`);
+  if (args.config && !statSync(args.config).isFile()) fail(`--config: ${args.config} is not a regular file; give the path of a YAML stack file`);
+  if (args.diffBase !== undefined && (args.diffBase.startsWith("-") || /[\0\s]/.test(args.diffBase))) fail(`--diff-base: \`${args.diffBase}\` is not a git revision`);
+  try {
+    mkdirSync(args.out, { recursive: true });
+    if (!statSync(args.out).isDirectory()) throw new Error("not a directory");
+  } catch (error) {
+    fail(`--out: cannot write reports to ${args.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a directory that can be created`);
+  }
   return args;
 }
 
@@ -110,7 +125,11 @@ async function diffAgainst(args: Args): Promise<number> {
   const work = mkdtempSync(path.join(tmpdir(), "trestle-diff-"));
   try {
     progress(args, `checking out ${args.diffBase}`);
-    const archive = spawnSync("git", ["archive", "--format=tar", args.diffBase!], { cwd: repo, maxBuffer: 512 * 1024 * 1024 });
+    // The revision is resolved to a commit first, with nothing user-supplied read as an option.
+    const resolved = spawnSync("git", ["rev-parse", "--verify", "--quiet", "--end-of-options", `${args.diffBase}^{commit}`], { cwd: repo, encoding: "utf8" });
+    if (resolved.status !== 0) fail(`--diff-base: \`${args.diffBase}\` is not a commit in this repository (try \`origin/main\` after \`git fetch\`)`);
+    const commit = resolved.stdout.trim();
+    const archive = spawnSync("git", ["archive", "--format=tar", commit], { cwd: repo, maxBuffer: 512 * 1024 * 1024 });
     if (archive.status !== 0) fail(`--diff-base: git cannot read \`${args.diffBase}\`: ${archive.stderr.toString().trim()}`);
     const baseRoot = path.join(work, "base");
     mkdirSync(baseRoot);

@@ -6,9 +6,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { EvaluatedResource, PackConfig, PolicyViolation, evaluatePolicies } from "../policies/evaluate";
 import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue } from "./recorder";
+import { StackFileError, readYamlFile } from "./stack-file";
 
 export const SYNTH_FORMAT = 1;
 
@@ -62,7 +62,12 @@ function fingerprint(value: unknown): string {
 
 /** Reads a stack file's config as the CLI passes it: `secure:` values stay encrypted and become opaque placeholders. */
 export function readStackConfig(file: string, project: ProjectFile): { values: Record<string, string>; secretKeys: string[]; problems: string[] } {
-  const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const raw = readYamlFile(file) ?? {};
+  if (typeof raw !== "object" || Array.isArray(raw)) throw new StackFileError(`${path.relative(process.cwd(), file) || file}: a stack file is a mapping with a \`config:\` key`);
+  const doc = raw as { config?: Record<string, unknown> };
+  if (doc.config !== undefined && (typeof doc.config !== "object" || doc.config === null || Array.isArray(doc.config))) {
+    throw new StackFileError(`${path.relative(process.cwd(), file) || file}: \`config:\` must be a mapping of keys to values`);
+  }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   const problems: string[] = [];
@@ -123,7 +128,9 @@ function presenter(recorder: Recorder) {
 export function readProject(dir: string): ProjectFile {
   const file = path.join(dir, "Pulumi.yaml");
   if (!existsSync(file)) throw new Error(`no Pulumi.yaml in ${dir}`);
-  return parse(readFileSync(file, "utf8")) as ProjectFile;
+  const project = readYamlFile(file) as ProjectFile | null;
+  if (!project || typeof project !== "object" || typeof project.name !== "string") throw new StackFileError(`${file}: a Pulumi.yaml needs a \`name\``);
+  return project;
 }
 
 async function resolveOutput(value: unknown): Promise<unknown> {
@@ -135,7 +142,15 @@ async function resolveOutput(value: unknown): Promise<unknown> {
 
 /** Runs the synth. Must run in a fresh process: the SDK's runtime state is per process. */
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
-  const project = readProject(options.projectDir);
+  let project: ProjectFile;
+  try {
+    project = readProject(options.projectDir);
+  } catch (error) {
+    if (error instanceof StackFileError) {
+      return { format: SYNTH_FORMAT, project: "", stack: options.stack, config: "", configErrors: [error.message], resources: [], outputs: {}, policies: { violations: [], mandatory: 0, advisory: 0 } };
+    }
+    throw error;
+  }
   const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
   const base: SynthResult = {
     format: SYNTH_FORMAT,
@@ -149,7 +164,14 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   };
   if (!existsSync(configFile)) return { ...base, configErrors: [`${base.config}: no such stack file; create it or pass --config`] };
 
-  const { values, secretKeys, problems } = readStackConfig(configFile, project);
+  let read: ReturnType<typeof readStackConfig>;
+  try {
+    read = readStackConfig(configFile, project);
+  } catch (error) {
+    if (error instanceof StackFileError) return { ...base, configErrors: [error.message] };
+    throw error;
+  }
+  const { values, secretKeys, problems } = read;
   if (problems.length) return { ...base, configErrors: problems };
 
   pulumi.runtime.setAllConfig(values, secretKeys);

@@ -136,6 +136,49 @@ describe("npm run synth", () => {
   it("exits 2 when the diff base does not exist", () => {
     const result = synth(["--stack", "staging", "--diff-base", "no-such-ref-123", "--out", tempDir()]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--diff-base: git cannot read `no-such-ref-123`");
+    expect(result.stderr).toContain("--diff-base: `no-such-ref-123` is not a commit in this repository");
+  });
+
+  it("never passes a --diff-base to git as an option", () => {
+    const marker = path.join(tempDir(), "written-by-git");
+    const result = synth(["--stack", "staging", `--diff-base=--output=${marker}`, "--out", tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--diff-base: `--output=");
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("takes --flag=value, prints usage for --help, and refuses an --out it cannot create", () => {
+    const out = tempDir();
+    expect(synth(["--stack=staging", `--out=${out}`, "--quiet"]).code).toBe(0);
+    expect(existsSync(path.join(out, "staging.json"))).toBe(true);
+    const help = synth(["--help"]);
+    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining("usage: npm run synth -- --stack <name>")]);
+    const blocked = synth(["--stack", "staging", "--out", "/dev/null/reports"]);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain("--out: cannot write reports to /dev/null/reports (ENOTDIR)");
+  });
+
+  // Each malformed stack file is refused with exit 2 and where the problem is, never a stack trace.
+  const bomb = ["a: &a [1,1,1,1,1,1,1,1,1]", ..."bcdef".split("").map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(",")}]`)].join("\n");
+  it.each<[string, string, RegExp]>([
+    ["a syntax error", "config:\n  trestle:railway: {project: x\n", /Pulumi\.bad\.yaml:\d+:\d+: /],
+    ["tab indentation", "config:\n\ttrestle:production: true\n", /Pulumi\.bad\.yaml:2:1: Tabs are not allowed as indentation/],
+    ["a duplicate key", "config:\n  trestle:production: true\n  trestle:production: false\n", /Pulumi\.bad\.yaml:3:3: Map keys must be unique/],
+    ["an alias bomb", `${bomb}\n`, /Pulumi\.bad\.yaml: .*alias/i],
+    ["deep nesting", `config:\n  trestle:x: ${"[".repeat(80)}${"]".repeat(80)}\n`, /Pulumi\.bad\.yaml:2:\d+: nested \d+ levels deep/],
+    ["a custom tag", "config:\n  trestle:x: !!js/function f\n", /Pulumi\.bad\.yaml:2:\d+: Unresolved tag/],
+    ["a list", "- config\n", /Pulumi\.bad\.yaml: a stack file is a mapping with a `config:` key/],
+  ])("refuses a stack file with %s (exit 2, file:line:column)", (_what, body, message) => {
+    const file = stackFile(tempDir(), "bad", body);
+    const result = synth(["--stack", "bad", "--config", file, "--out", tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(message);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a device as --config instead of reading it forever", () => {
+    const result = synth(["--stack", "prod", "--config", "/dev/zero"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--config: /dev/zero is not a regular file");
   });
 });
