@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cronProblem } from "./components/railway/common";
+import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "./components/railway/limits";
 
 export const NAMESPACE = "trestle";
 
@@ -124,8 +125,13 @@ const serviceFields = {
       maxRetries: positiveInt("the retries").min(0).optional(),
     })
     .optional(),
-  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).optional(),
-  regions: z.record(z.string(), positiveInt("replicas").min(1, { error: "replicas must be at least 1" })).optional(),
+  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }).optional(),
+  regions: z
+    .record(
+      z.string(),
+      positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }),
+    )
+    .optional(),
   cron: z.string().optional(),
   sleep: z.boolean().optional(),
   /** A public `*.up.railway.app` domain. */
@@ -146,7 +152,7 @@ const serviceFields = {
   /** Marks this service as the CORS-protected API. */
   cors: corsSchema.optional(),
   /** Seconds to wait for a deploy to become healthy. */
-  deployTimeoutSeconds: positiveInt("seconds").min(30).optional(),
+  deployTimeoutSeconds: positiveInt("seconds").min(30).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
 };
 
 const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) => {
@@ -155,6 +161,11 @@ const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) =
     if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: `\`${service.cron}\` ${problem}` });
     if ((service.replicas ?? 1) !== 1 || service.regions) ctx.addIssue({ code: "custom", path: ["cron"], message: "a cron service runs exactly 1 replica; remove `replicas`/`regions`" });
     if (service.public) ctx.addIssue({ code: "custom", path: ["public"], message: "a cron service has no public domain" });
+  }
+  for (const region of Object.keys(service.regions ?? {})) {
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(region)) {
+      ctx.addIssue({ code: "custom", path: ["regions", region], message: "give a Railway region id such as `us-west2` or `europe-west4-drams3a`" });
+    }
   }
   if (service.replicas !== undefined && service.regions !== undefined) {
     ctx.addIssue({ code: "custom", path: ["replicas"], message: "give either `replicas` or `regions` (replicas per region), not both" });
@@ -294,7 +305,11 @@ const frontendSchema = z
 
 const railwaySchema = z.strictObject({
   /** Create a project with this name… */
-  project: z.string().min(1).max(100).optional(),
+  project: z
+    .string()
+    .min(1)
+    .refine((name) => [...name].length <= 100, { error: "a project name has at most 100 characters" })
+    .optional(),
   /** …or adopt an existing project by id (never deleted by Trestle). */
   projectId: z.string().min(1).optional(),
   workspaceId: z.string().min(1).optional(),
@@ -449,6 +464,7 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   }
 
   const structured = Object.fromEntries(Object.entries(ours).filter(([k]) => (TOP_LEVEL_KEYS as readonly string[]).includes(k)));
+  problems.push(...textProblems(structured));
   const result = stackSchema.safeParse(structured);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -499,10 +515,55 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     problems.push(`railwayPlan: \`${providerValue("railwayPlan")}\` is not a Railway plan; use \`free\`, \`hobby\` or \`pro\` (it paces Trestle to the plan's hourly request budget)`);
   }
 
+  // PLAN-1: replicas per service, as the stack's plan allows them.
+  const plan = (RAILWAY_PLANS as readonly string[]).includes(providerValue("railwayPlan")) ? (providerValue("railwayPlan") as RailwayPlan) : "hobby";
+  for (const [name, service] of Object.entries(parsed?.services ?? {})) {
+    const total = service.regions ? Object.values(service.regions).reduce((n, r) => n + r, 0) : (service.replicas ?? 1);
+    if (total > PLAN_LIMITS[plan].replicas) {
+      problems.push(
+        `services.${name}.${service.regions ? "regions" : "replicas"}: ${total} replicas is more than the ${plan} plan allows a service (${PLAN_LIMITS[plan].replicas}); ` +
+          `lower it, or set \`trestle:railwayPlan\` to your plan${plan === "pro" ? "" : " (pro allows 42)"}`,
+      );
+    }
+  }
+
   if (problems.length || !parsed) throw new ConfigError(problems);
   const production = parsed.production ?? parsed.railway.environment === "production";
   const apiService = parsed.frontend ? (parsed.frontend.api ?? Object.entries(parsed.services).find(([, s]) => s.cors)?.[0]) : undefined;
   return { ...parsed, production, protect: parsed.protect ?? production, apiService, secretKeys: [...referenced].sort() };
+}
+
+/** Bidirectional overrides and isolates: text that displays differently from what it is. */
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
+/** Control characters other than tab, newline and carriage return (which a PEM value may hold). */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
+/** Keys JavaScript objects treat specially; a parsed map would silently lose `__proto__`. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Problems no field may have, found in one walk over the raw input: a key a map
+ * would lose or misread, a NUL or control character, or a bidirectional override.
+ */
+function textProblems(input: unknown): string[] {
+  const problems: string[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    const where = path.join(".") || "(stack)";
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) problems.push(`${where}: contains a NUL character; remove it`);
+      else if (CONTROL.test(value)) problems.push(`${where}: contains a control character; remove it`);
+      if (BIDI.test(value)) problems.push(`${where}: contains a bidirectional-override character, which makes text display differently from what it is; remove it`);
+      return;
+    }
+    if (!value || typeof value !== "object") return;
+    for (const key of Object.keys(value)) {
+      const here = [...path, key];
+      if (RESERVED_KEYS.has(key)) problems.push(`${here.join(".")}: \`${key}\` cannot be used as a name here; rename it`);
+      else if (CONTROL.test(key) || BIDI.test(key) || key.includes("\u0000")) problems.push(`${here.join(".")}: the name contains a control or bidirectional-override character; rename it`);
+      walk((value as Record<string, unknown>)[key], here);
+    }
+  };
+  walk(input, []);
+  return problems;
 }
 
 /** Every `[config path, stack secret key]` the input names: `secrets` maps and `passwordSecret` fields. */

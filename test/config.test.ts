@@ -117,8 +117,32 @@ describe("stack config", () => {
     ["a Vercel frontend without a repo", (c) => delete c.frontend.repo, "frontend.repo: a Vercel frontend needs `repo` (`owner/name`) to build from"],
     ["a variable declared twice", (c) => (c.services.api.variables = { SERPAPI_KEY: "x" }), "services.api.variables.SERPAPI_KEY: `SERPAPI_KEY` is declared more than once across `variables`, `secrets` and `generated`; keep one"],
     ["a service named like the database", (c) => (c.services.postgres = { source: { image: "x" } }), "services.postgres: `Postgres` is the database's service name; rename the service"],
+    ["a variable named `__proto__` (a parsed map would drop it)", (c) => (c.services.api.variables = JSON.parse('{"__proto__":"x"}')), "services.api.variables.__proto__: `__proto__` cannot be used as a name here; rename it"],
+    ["a service named `constructor`", (c) => (c.services.constructor = { source: { image: "x" } }), "services.constructor: `constructor` cannot be used as a name here; rename it"],
+    ["a NUL in a start command", (c) => (c.services.worker.start = "celery\u0000 worker"), "services.worker.start: contains a NUL character; remove it"],
+    ["a control character in a variable", (c) => (c.services.api.variables = { MODE: "a\u001bb" }), "services.api.variables.MODE: contains a control character; remove it"],
+    ["a bidirectional override in an origin", (c) => (c.services.api.cors.origins = ["https://evil\u202Eexample.com"]), "services.api.cors.origins.0: contains a bidirectional-override character, which makes text display differently from what it is; remove it"],
+    ["a project name over 100 characters (counted as Railway counts them)", (c) => (c.railway.project = "🚂".repeat(101)), "railway.project: a project name has at most 100 characters"],
+    ["more replicas than any plan allows", (c) => (c.services.api.replicas = 51), "services.api.replicas: Railway allows at most 50 replicas per service"],
+    ["more replicas than the plan allows (PLAN-1)", (c) => (c.services.api.replicas = 7), "services.api.replicas: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
+    ["more replicas over regions than the plan allows", (c) => (c.services.api.regions = { "us-west2": 4, "europe-west4-drams3a": 3 }), "services.api.regions: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
+    ["a region that is not a region id", (c) => (c.services.api.regions = { "US West": 2 }), "services.api.regions.US West: give a Railway region id such as `us-west2` or `europe-west4-drams3a`"],
+    ["a deploy timeout over two hours", (c) => (c.services.api.deployTimeoutSeconds = 99999), "services.api.deployTimeoutSeconds: give at most 7200 seconds (two hours); a longer build is better split"],
   ])("refuses %s", (_title, edit, message) => {
     expect(problems(change(edit))).toContain(message);
+  });
+
+  it("keeps a 100-character project name of multi-unit characters, and a variable named `constructor`'s neighbours", () => {
+    expect(problems(change((c) => (c.railway.project = "🚂".repeat(100))))).toEqual([]);
+  });
+
+  it("allows 7 replicas on Pro, and refuses a Railway token in plain text or a plan or token kind Railway does not have", () => {
+    expect(problems({ ...change((c) => (c.services.api.replicas = 7)), railwayPlan: "pro" })).toEqual([]);
+    expect(problems({ ...base(), railwayPlan: "team", railwayTokenKind: "bearer" }, { serpapiKey: "s3cr3t", railwayToken: { plain: "tok" } })).toEqual([
+      "railwayToken: the Railway token is stored in plain text; run `pulumi config set --secret railwayToken <token> --stack staging` to encrypt it",
+      "railwayTokenKind: `bearer` is not a Railway token kind; use `account` (account or workspace token) or `project`",
+      "railwayPlan: `team` is not a Railway plan; use `free`, `hobby` or `pro` (it paces Trestle to the plan's hourly request budget)",
+    ]);
   });
 
   it("refuses a secret held in plain text, with the command to encrypt it", () => {

@@ -11,12 +11,18 @@ export type RailwayPlan = "free" | "hobby" | "pro";
 
 export const RAILWAY_PLANS: readonly RailwayPlan[] = ["free", "hobby", "pro"];
 
-/** Requests a second and an hour per plan (RATE-2). Free has no stated per-second limit; Hobby's is assumed for it. */
-export const PLAN_LIMITS: Record<RailwayPlan, { perSecond: number; perHour: number }> = {
-  free: { perSecond: 10, perHour: 100 },
-  hobby: { perSecond: 10, perHour: 1000 },
-  pro: { perSecond: 50, perHour: 10_000 },
+/**
+ * Requests a second and an hour per plan (RATE-2; Free has no stated per-second
+ * limit, Hobby's is assumed for it), and replicas per service (PLAN-1).
+ */
+export const PLAN_LIMITS: Record<RailwayPlan, { perSecond: number; perHour: number; replicas: number }> = {
+  free: { perSecond: 10, perHour: 100, replicas: 1 },
+  hobby: { perSecond: 10, perHour: 1000, replicas: 6 },
+  pro: { perSecond: 50, perHour: 10_000, replicas: 42 },
 };
+
+/** PLAN-1: the most replicas any plan (Enterprise) allows a service. */
+export const MAX_REPLICAS = 50;
 
 /** Trestle never sends more than this many requests in any one second, whatever the plan. */
 export const MAX_REQUESTS_PER_SECOND = 10;

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../stack-harness";
 
-const ID = /\b(AUTH|ERR|RATE|PROJ|ENV|SVC|VAR|DEP|RUN|IMG|DOM|TCP|VOL)-\d+\b/g;
+const ID = /\b(AUTH|ERR|RATE|PLAN|PROJ|ENV|SVC|VAR|DEP|RUN|IMG|DOM|TCP|VOL)-\d+\b/g;
 const catalogue = readFileSync(path.join(ROOT, "docs/railway-behaviour.md"), "utf8");
 const rows = catalogue
   .split("\n")
@@ -32,7 +32,7 @@ describe("the Railway behaviour catalogue", () => {
   });
 
   it("catalogues every behaviour the code names", () => {
-    const files = [...sources("components"), ...sources("policies/rules"), ...sources("rehearse")];
+    const files = [...sources("components"), ...sources("policies/rules"), ...sources("rehearse"), "config.ts"].map((f) => path.resolve(ROOT, f));
     const named = new Map<string, string>();
     for (const file of files) for (const id of readFileSync(file, "utf8").match(ID) ?? []) named.set(id, path.relative(ROOT, file));
     const missing = [...named].filter(([id]) => !entries.has(id)).map(([id, file]) => `${id} (${file})`);
