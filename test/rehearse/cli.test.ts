@@ -73,15 +73,15 @@ describe("npm run rehearse", () => {
     expect(run.stdout).toContain("Error: Invalid value for '--port': '$PORT' is not a valid integer.");
   });
 
-  it("paces the first up to the Free plan's 100 requests an hour, and says when it cannot fit (exit 1)", () => {
-    const fits = rehearse(["--stack", "prod", "--plan", "free", "--json"]);
+  it("paces polls to the Free plan's 100 requests an hour, and says when the first up cannot fit (exit 1)", () => {
+    const file = stackFile("free", ["config:", "  trestle:railway: { project: rehearse-free, environment: staging }", "  trestle:services:", "    worker:", "      source: { image: ghcr.io/acme/worker:1 }", "      start: celery -A app worker", ""].join("\n"));
+    const fits = rehearse(["--stack", "free", "--config", file, "--plan", "free", "--json"]);
     expect(fits.code).toBe(0);
-    const result = JSON.parse(fits.stdout) as RehearsalResult;
-    expect(result.budget).toMatchObject({ plan: "free", perHour: 100, pollIntervalSeconds: 72, polls: 5, fits: true });
+    expect((JSON.parse(fits.stdout) as RehearsalResult).budget).toMatchObject({ plan: "free", perHour: 100, pollIntervalSeconds: 72, polls: 5, fits: true });
 
-    const slow = rehearse(["--stack", "prod", "--plan", "free", "--build-seconds", "3600"]);
+    const slow = rehearse(["--stack", "free", "--config", file, "--plan=free", "--build-seconds", "7200"]);
     expect(slow.code).toBe(1);
-    expect(slow.stdout).toMatch(/first up on free: \d+ reads and writes \+ 51 status polls for 3600 s builds \(one every 72 s\) = \d+ requests; the plan allows 100 an hour/);
+    expect(slow.stdout).toMatch(/first up on free: \d+ reads and writes \+ 101 status polls for 7200 s builds \(one every 72 s\) = \d+ requests; the plan allows 100 an hour/);
     expect(slow.stdout).toContain("✗ the first up needs more requests than free allows in an hour");
   });
 

@@ -158,21 +158,11 @@ describe("npm run synth", () => {
     expect(blocked.stderr).toContain("--out: cannot write reports to /dev/null/reports (ENOTDIR)");
   });
 
-  // Each malformed stack file is refused with exit 2 and where the problem is, never a stack trace.
-  const bomb = ["a: &a [1,1,1,1,1,1,1,1,1]", ..."bcdef".split("").map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(",")}]`)].join("\n");
-  it.each<[string, string, RegExp]>([
-    ["a syntax error", "config:\n  trestle:railway: {project: x\n", /Pulumi\.bad\.yaml:\d+:\d+: /],
-    ["tab indentation", "config:\n\ttrestle:production: true\n", /Pulumi\.bad\.yaml:2:1: Tabs are not allowed as indentation/],
-    ["a duplicate key", "config:\n  trestle:production: true\n  trestle:production: false\n", /Pulumi\.bad\.yaml:3:3: Map keys must be unique/],
-    ["an alias bomb", `${bomb}\n`, /Pulumi\.bad\.yaml: .*alias/i],
-    ["deep nesting", `config:\n  trestle:x: ${"[".repeat(80)}${"]".repeat(80)}\n`, /Pulumi\.bad\.yaml:2:\d+: nested \d+ levels deep/],
-    ["a custom tag", "config:\n  trestle:x: !!js/function f\n", /Pulumi\.bad\.yaml:2:\d+: Unresolved tag/],
-    ["a list", "- config\n", /Pulumi\.bad\.yaml: a stack file is a mapping with a `config:` key/],
-  ])("refuses a stack file with %s (exit 2, file:line:column)", (_what, body, message) => {
-    const file = stackFile(tempDir(), "bad", body);
+  it("refuses a malformed stack file with exit 2 and where the problem is, never a stack trace", () => {
+    const file = stackFile(tempDir(), "bad", "config:\n\ttrestle:production: true\n");
     const result = synth(["--stack", "bad", "--config", file, "--out", tempDir()]);
     expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(message);
+    expect(result.stdout).toMatch(/Pulumi\.bad\.yaml:2:1: Tabs are not allowed as indentation/);
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at /);
   });
 
