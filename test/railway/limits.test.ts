@@ -8,7 +8,7 @@ query limitProjects { projects(first: 1) { edges { node { id } } } }`);
 
 describe("Railway's request limits (RATE-2)", () => {
   it("keeps every plan's documented budgets", () => {
-    expect(PLAN_LIMITS).toEqual({ free: { perSecond: 10, perHour: 100 }, hobby: { perSecond: 10, perHour: 1000 }, pro: { perSecond: 50, perHour: 10_000 } });
+    expect(PLAN_LIMITS).toEqual({ free: { perSecond: 10, perHour: 100, replicas: 1 }, hobby: { perSecond: 10, perHour: 1000, replicas: 6 }, pro: { perSecond: 50, perHour: 10_000, replicas: 42 } });
   });
 
   it("paces deployment polls to half of the hourly budget", () => {
