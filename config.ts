@@ -48,6 +48,12 @@ const secretKey = z
 const envName = z.string().regex(ENV_NAME, { error: "variable names are letters, digits and `_`, not starting with a digit" });
 const hostname = z.string().regex(HOSTNAME, { error: "give a lower-case host name such as `api.example.com` (no scheme, path or port)" });
 const positiveInt = (what: string) => z.number({ error: `give ${what} as a whole number` }).int({ error: `give ${what} as a whole number` });
+/** A whole number in a range, each bound saying what it is. */
+const wholeIn = (what: string, min: number, max?: number) => {
+  const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
+  const base = positiveInt(what).min(min, { error: `give ${what} as a whole number ${range}` });
+  return max === undefined ? base : base.max(max, { error: `give ${what} as a whole number ${range}` });
+};
 
 const sourceSchema = z
   .strictObject({
@@ -112,17 +118,17 @@ const serviceFields = {
   /** Runs before each deploy inside the private network: migrations. */
   preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   /** The port the service listens on; public domains route to it. */
-  port: positiveInt("the port").min(1).max(65535).optional(),
+  port: wholeIn("the port", 1, 65535).optional(),
   healthcheck: z
     .strictObject({
       path: z.string().startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" }),
-      timeoutSeconds: positiveInt("the timeout in seconds").min(1).max(3600).optional(),
+      timeoutSeconds: wholeIn("the timeout in seconds", 1, 3600).optional(),
     })
     .optional(),
   restart: z
     .strictObject({
       policy: z.enum(["ON_FAILURE", "ALWAYS", "NEVER"]).default("ON_FAILURE"),
-      maxRetries: positiveInt("the retries").min(0).optional(),
+      maxRetries: wholeIn("the retries", 0, 1000).optional(),
     })
     .optional(),
   replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }).optional(),
@@ -142,17 +148,17 @@ const serviceFields = {
   connects: z.array(z.enum(["postgres", "redis"], { error: "`connects` names `postgres` or `redis`" })).default([]),
   /** Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`). */
   celery: z
-    .strictObject({ broker: positiveInt("the database").min(0).max(15).default(0), results: positiveInt("the database").min(0).max(15).default(1) })
+    .strictObject({ broker: wholeIn("the database", 0, 15).default(0), results: wholeIn("the database", 0, 15).default(1) })
     .optional(),
   variables: z.record(envName, z.string()).default({}),
   /** Variable name → stack secret key, e.g. `SERPAPI_KEY: serpapiKey`. */
   secrets: z.record(envName, secretKey).default({}),
   /** Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`. */
-  generated: z.record(envName, z.strictObject({ length: positiveInt("the length").min(16).max(256).default(32) })).default({}),
+  generated: z.record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32) })).default({}),
   /** Marks this service as the CORS-protected API. */
   cors: corsSchema.optional(),
   /** Seconds to wait for a deploy to become healthy. */
-  deployTimeoutSeconds: positiveInt("seconds").min(30).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
+  deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
 };
 
 const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) => {
@@ -237,7 +243,7 @@ const redisSchema = z
         primaryRegion: z.enum(UPSTASH_REGIONS),
         readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]),
         /** Monthly budget in USD; the database is throttled at it. */
-        budget: positiveInt("the budget").min(1).optional(),
+        budget: wholeIn("the budget", 1).optional(),
       })
       .optional(),
   })
@@ -468,7 +474,11 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   const result = stackSchema.safeParse(structured);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      if (issue.code === "unrecognized_keys") {
+      if (issue.code === "invalid_key") {
+        // A map key that fails its rule: say which rule, not zod's generic text.
+        const reason = (issue as unknown as { issues?: { message: string }[] }).issues?.[0]?.message ?? "is not a valid name";
+        problems.push(`${issuePath(issue.path)}: the name \`${String(issue.path.at(-1))}\` is not allowed: ${reason}`);
+      } else if (issue.code === "unrecognized_keys") {
         const known = knownKeysAt(issue.path);
         for (const key of issue.keys) problems.push(`${issuePath([...issue.path, key])}: unknown key${suggestion(key, known)}`);
       } else if (issue.code !== "custom" && valueAt(structured, issue.path) === undefined) {

@@ -65,6 +65,9 @@ export function readStackConfig(file: string, project: ProjectFile): { values: R
   const raw = readYamlFile(file) ?? {};
   if (typeof raw !== "object" || Array.isArray(raw)) throw new StackFileError(`${path.relative(process.cwd(), file) || file}: a stack file is a mapping with a \`config:\` key`);
   const doc = raw as { config?: Record<string, unknown> };
+  if (doc.config === undefined || doc.config === null) {
+    throw new StackFileError(`${path.relative(process.cwd(), file) || file}: no \`config:\` mapping; a stack file holds its settings under \`config:\``);
+  }
   if (doc.config !== undefined && (typeof doc.config !== "object" || doc.config === null || Array.isArray(doc.config))) {
     throw new StackFileError(`${path.relative(process.cwd(), file) || file}: \`config:\` must be a mapping of keys to values`);
   }

@@ -127,6 +127,10 @@ describe("stack config", () => {
     ["more replicas than the plan allows (PLAN-1)", (c) => (c.services.api.replicas = 7), "services.api.replicas: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
     ["more replicas over regions than the plan allows", (c) => (c.services.api.regions = { "us-west2": 4, "europe-west4-drams3a": 3 }), "services.api.regions: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
     ["a region that is not a region id", (c) => (c.services.api.regions = { "US West": 2 }), "services.api.regions.US West: give a Railway region id such as `us-west2` or `europe-west4-drams3a`"],
+    ["a port out of range", (c) => (c.services.api.port = 70000), "services.api.port: give the port as a whole number from 1 to 65535"],
+    ["a Celery database out of range", (c) => (c.services.worker.celery = { broker: 99, results: 1 }), "services.worker.celery.broker: give the database as a whole number from 0 to 15"],
+    ["a service name with a non-ASCII letter", (c) => (c.services["wörker"] = { source: { image: "x" } }), "services.wörker: the name `wörker` is not allowed: service names are lower-case letters, digits and `-`, 2-32 characters"],
+    ["a variable name with a dash", (c) => (c.services.api.variables = { "BAD-NAME": "x" }), "services.api.variables.BAD-NAME: the name `BAD-NAME` is not allowed: variable names are letters, digits and `_`, not starting with a digit"],
     ["a deploy timeout over two hours", (c) => (c.services.api.deployTimeoutSeconds = 99999), "services.api.deployTimeoutSeconds: give at most 7200 seconds (two hours); a longer build is better split"],
   ])("refuses %s", (_title, edit, message) => {
     expect(problems(change(edit))).toContain(message);

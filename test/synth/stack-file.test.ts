@@ -23,6 +23,13 @@ function problem(body: string | Buffer): string {
 const bomb = ["a: &a [1,1,1,1,1,1,1,1,1]", ..."bcdef".split("").map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(",")}]`)].join("\n");
 
 describe("reading a stack file", () => {
+  it("refuses a file with no `config:` (such as /proc/self/environ or an empty file)", async () => {
+    const { readStackConfig } = await import("../../synth/run");
+    const file = path.join(dir, "Pulumi.empty.yaml");
+    writeFileSync(file, "# nothing here\n");
+    expect(() => readStackConfig(file, { name: "p" })).toThrow(/Pulumi\.empty\.yaml: no `config:` mapping; a stack file holds its settings under `config:`/);
+  });
+
   it.each<[string, string, string | RegExp]>([
     ["a syntax error", "config:\n  trestle:railway: {project: x\n", /^FILE:\d+:\d+: /],
     ["tab indentation", "config:\n\ttrestle:production: true\n", "FILE:2:1: Tabs are not allowed as indentation"],
