@@ -157,6 +157,8 @@ const serviceFields = {
   generated: z.record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32) })).default({}),
   /** Marks this service as the CORS-protected API. */
   cors: corsSchema.optional(),
+  /** Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it. */
+  takeOver: z.boolean().optional(),
   /** Seconds to wait for a deploy to become healthy. */
   deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
 };
@@ -210,6 +212,8 @@ const postgresSchema = z.strictObject({
     .default({}),
   /** A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked. */
   public: z.boolean().default(false),
+  /** Manage a same-name Postgres service this stack did not create (in an adopted project). */
+  takeOver: z.boolean().optional(),
 });
 
 const redisSchema = z
@@ -238,6 +242,8 @@ const redisSchema = z
       )
       .default({}),
     public: z.boolean().default(false),
+    /** Manage a same-name Redis service this stack did not create (in an adopted project). */
+    takeOver: z.boolean().optional(),
     upstash: z
       .strictObject({
         primaryRegion: z.enum(UPSTASH_REGIONS),

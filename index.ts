@@ -17,9 +17,13 @@ const project = new railway.Project("project", {
   workspaceId: config.railway.workspaceId,
   // A project of its own has exactly the stack's environment (PROJ-1, SVC-5).
   defaultEnvironmentName: config.railway.environment,
+  // Marks the project as this stack's, so a run that died after creating it adopts it.
+  owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
 });
 const environment = new railway.Environment("environment", { projectId: project.projectId, name: config.railway.environment, forkOf: config.railway.forkOf });
 const scope = { projectId: project.projectId, environmentId: environment.environmentId };
+/** A same-name service in a project this stack created is its own; elsewhere only with `takeOver`. */
+const ownership = { projectCreated: project.created };
 
 const postgres =
   config.postgres &&
@@ -33,6 +37,8 @@ const postgres =
     public: config.postgres.public,
     protect: config.protect,
     production: config.production,
+    ...ownership,
+    takeOver: config.postgres.takeOver,
   });
 
 const redis =
@@ -51,6 +57,8 @@ const redis =
     upstash: config.redis.upstash,
     production: config.production,
     protect: config.protect,
+    ...ownership,
+    takeOver: config.redis.takeOver,
   });
 
 // The API's CORS origins are the frontend's domains, and the frontend needs the
@@ -121,6 +129,8 @@ function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<
     },
     deployTimeoutSeconds: service.deployTimeoutSeconds,
     production: config.production,
+    ...ownership,
+    takeOver: service.takeOver,
   };
 }
 

@@ -27,6 +27,10 @@ export interface PostgresDbArgs {
   protect?: boolean;
   /** A production stack (recorded for the policy pack). @default false */
   production?: boolean;
+  /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
+  projectCreated?: pulumi.Input<boolean>;
+  /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
+  takeOver?: boolean;
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -120,7 +124,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
 
     const password = this.createPassword(name);
-    const service = this.createService(name, scope, serviceName, version, settings, protect);
+    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver });
     const volume = this.createVolume(name, scope, service, protect);
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
@@ -146,6 +150,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     version: number,
     settings: Record<string, string | number>,
     protect: boolean,
+    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean },
   ): railway.Service {
     return new railway.Service(
       name,
@@ -157,6 +162,7 @@ export class PostgresDb extends pulumi.ComponentResource {
         restartPolicyType: "ON_FAILURE",
         restartPolicyMaxRetries: 10,
         sleepApplication: false,
+        ...ownership,
       },
       { parent: this, protect },
     );

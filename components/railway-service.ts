@@ -99,6 +99,10 @@ export interface RailwayServiceArgs {
   production?: boolean;
   /** This service is the frontend (a Next.js server); its origins are the ones the API allows. @default false */
   frontend?: boolean;
+  /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
+  projectCreated?: pulumi.Input<boolean>;
+  /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
+  takeOver?: boolean;
 }
 
 /** What the policy pack needs to know, recorded as the component's inputs and outputs. */
@@ -220,6 +224,8 @@ export class RailwayService extends pulumi.ComponentResource {
         regions: args.regions,
         cronSchedule: args.cronSchedule,
         sleepApplication: args.sleep ?? false,
+        projectCreated: args.projectCreated,
+        takeOver: args.takeOver,
       },
       { parent: this },
     );

@@ -49,6 +49,10 @@ export interface RedisCacheArgs {
   production: boolean;
   /** Protect the data from deletion. @default false */
   protect?: boolean;
+  /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
+  projectCreated?: pulumi.Input<boolean>;
+  /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
+  takeOver?: boolean;
 }
 
 export const REDIS_PORT = 6379;
@@ -204,6 +208,8 @@ export class RedisCache extends pulumi.ComponentResource {
         ...scope,
         name: serviceName,
         image,
+        projectCreated: args.projectCreated,
+        takeOver: args.takeOver,
         startCommand: redisStartCommand(server),
         restartPolicyType: "ON_FAILURE",
         restartPolicyMaxRetries: 10,

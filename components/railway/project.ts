@@ -23,6 +23,12 @@ export interface ProjectArgs {
    * @default "production"
    */
   defaultEnvironmentName?: pulumi.Input<string>;
+  /**
+   * Who owns the project (`<pulumi project>/<stack>`): stored in its description
+   * as a marker, so a later run recognises the project an interrupted run made
+   * (project names are not unique in Railway).
+   */
+  owner?: pulumi.Input<string>;
 }
 
 export interface ProjectInputs {
@@ -31,6 +37,7 @@ export interface ProjectInputs {
   workspaceId?: string;
   existingProjectId?: string;
   defaultEnvironmentName?: string;
+  owner?: string;
 }
 
 export interface ProjectOutputs extends ProjectInputs {
@@ -72,13 +79,24 @@ mutation projectDelete($id: String!) {
   projectDelete(id: $id)
 }`);
 
+/** The marker Trestle stores in the description of a project it creates. */
+export function ownerMarker(owner: string): string {
+  return `[trestle:${owner}]`;
+}
+
+/** The description Railway stores: the user's text and, when an owner is given, the marker. */
+function descriptionOf(inputs: ProjectInputs): string | undefined {
+  if (!inputs.owner) return inputs.description;
+  return `${inputs.description ?? "Managed by Trestle"} ${ownerMarker(inputs.owner)}`;
+}
+
 async function listByName(name: string, workspaceId: string | undefined): Promise<ProjectNode[]> {
   const data = await railwayClient().request<{ projects: { edges: { node: ProjectNode }[] } }>(PROJECTS_LIST, { workspaceId });
   return data.projects.edges.map((e) => e.node).filter((p) => p.name === name && !p.deletedAt);
 }
 
 function outputsOf(inputs: ProjectInputs, node: ProjectNode, created: boolean): ProjectOutputs {
-  return compact({ ...inputs, projectId: node.id, created, name: node.name, description: node.description ?? undefined });
+  return compact({ ...inputs, projectId: node.id, created, name: node.name });
 }
 
 export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> = {
@@ -97,7 +115,7 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
   async diff(_id, olds, news) {
     return diffOf<ProjectOutputs>(olds, news, {
       replace: ["existingProjectId", "workspaceId"],
-      update: ["name", "description"],
+      update: ["name", "description", "owner"],
     });
   },
 
@@ -116,14 +134,25 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
       const outs = outputsOf(inputs, project, false);
       return { id: project.id, outs };
     }
-    // Project names are not unique in Railway, so a lost create is recognised by
-    // a project of this name that did not exist before the first attempt.
+    // PROJ-2: project names are not unique in Railway. With an owner, the project an
+    // interrupted run created (even one whose state was never saved) carries
+    // the owner's marker, and is adopted instead of created twice; concurrent
+    // runs of one stack converge on the same one (the first by id).
+    const marked = async () => {
+      if (!inputs.owner) return undefined;
+      const mine = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => p.description?.includes(ownerMarker(inputs.owner!)));
+      return mine.sort((a, b) => a.id.localeCompare(b.id))[0];
+    };
+    const existing = await marked();
+    if (existing) return { id: existing.id, outs: outputsOf(inputs, existing, true) };
     const before = new Set((await listByName(inputs.name, inputs.workspaceId)).map((p) => p.id));
     const { projectCreate } = await client.request<{ projectCreate: ProjectNode }>(
       PROJECT_CREATE,
-      { input: compact({ name: inputs.name, description: inputs.description, workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName }) },
+      { input: compact({ name: inputs.name, description: descriptionOf(inputs), workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName }) },
       {
         adopt: async () => {
+          const mine = await marked();
+          if (mine) return { projectCreate: mine };
           const fresh = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => !before.has(p.id));
           return fresh.length === 1 ? { projectCreate: fresh[0] } : undefined;
         },
@@ -142,7 +171,7 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
   async update(id, olds, news) {
     const input = compact({
       name: news.name !== olds.name ? news.name : undefined,
-      description: news.description !== olds.description ? (news.description ?? "") : undefined,
+      description: descriptionOf(news) !== descriptionOf(olds) ? (descriptionOf(news) ?? "") : undefined,
     });
     const { projectUpdate } = await railwayClient().request<{ projectUpdate: ProjectNode }>(PROJECT_UPDATE, { id, input });
     return { outs: outputsOf(news, projectUpdate, olds.created) };

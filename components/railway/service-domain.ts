@@ -87,16 +87,26 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
   },
 
   async create(inputs) {
-    // Service domains have no name, so a lost create is recognised as a domain
-    // that was not there before the first attempt.
-    const before = new Set((await list(inputs)).map((d) => d.id));
+    // Service domains have no name. Trestle gives a service one, so a domain the
+    // service already has is the one an interrupted run (or a lost answer, or a
+    // concurrent create) made: adopt it rather than make a second (DOM-1).
+    const existing = async () => (await list(inputs)).sort((a, b) => a.id.localeCompare(b.id))[0];
+    const found = await existing();
+    if (found) {
+      if (inputs.targetPort !== undefined && found.targetPort !== inputs.targetPort) {
+        await railwayClient().request(SERVICE_DOMAIN_UPDATE, {
+          input: compact({ serviceDomainId: found.id, domain: found.domain, environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort }),
+        });
+      }
+      return { id: found.id, outs: outputsOf(inputs, found) };
+    }
     const { serviceDomainCreate } = await railwayClient().request<{ serviceDomainCreate: ServiceDomainNode }>(
       SERVICE_DOMAIN_CREATE,
       { input: compact({ environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort }) },
       {
         adopt: async () => {
-          const fresh = (await list(inputs)).filter((d) => !before.has(d.id));
-          return fresh.length === 1 ? { serviceDomainCreate: fresh[0] } : undefined;
+          const mine = await existing();
+          return mine ? { serviceDomainCreate: mine } : undefined;
         },
       },
     );

@@ -63,6 +63,17 @@ export interface ServiceArgs {
   registryCredentials?: pulumi.Input<{ username: pulumi.Input<string>; password: pulumi.Input<string> }>;
   /** Paths whose changes trigger repo deploys. */
   watchPatterns?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Whether Trestle created the project: a same-name service found there is one
+   * an interrupted run of this stack made, and is adopted. @default false
+   */
+  projectCreated?: pulumi.Input<boolean>;
+  /**
+   * Manage a same-name service Trestle did not create (in a project it adopted):
+   * its settings, variables and deploys become Trestle's, and `pulumi destroy`
+   * deletes it. Without it, finding one is an error. @default false
+   */
+  takeOver?: pulumi.Input<boolean>;
 }
 
 export interface ServiceInputs {
@@ -88,6 +99,8 @@ export interface ServiceInputs {
   sleepApplication?: boolean;
   registryCredentials?: RegistryCredentials;
   watchPatterns?: string[];
+  projectCreated?: boolean;
+  takeOver?: boolean;
 }
 
 export interface ServiceOutputs extends ServiceInputs {
@@ -278,9 +291,29 @@ async function createOrAdoptService(inputs: ServiceInputs): Promise<ServiceNode>
     );
     return serviceCreate;
   } catch (error) {
-    const adopted = isAlreadyExists(error) ? await adopt() : undefined;
+    if (!isAlreadyExists(error)) throw error;
+    // ERR-2 on a first attempt: the name is taken. In a project Trestle created
+    // that can only be an interrupted run of this stack; elsewhere it may be
+    // someone else's service, which is managed only when asked to.
+    if (!inputs.projectCreated && !inputs.takeOver) {
+      throw new ServiceTakeOverError(
+        `a service named \`${inputs.name}\` already exists in project ${inputs.projectId}, and Trestle did not create it. ` +
+          "To manage it (its settings, variables and deploys become Trestle's, and `pulumi destroy` deletes it), set `takeOver: true` on it " +
+          "(`trestle:services.<name>.takeOver`, or `takeOver` in `trestle:postgres` / `trestle:redis`); otherwise give this service another name.",
+      );
+    }
+    const adopted = await adopt();
     if (!adopted) throw error;
     return adopted.serviceCreate;
+  }
+}
+
+/** A same-name service Trestle did not create, met without `takeOver`. */
+export class ServiceTakeOverError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.message = message; // see RailwayApiError
+    this.name = "ServiceTakeOverError";
   }
 }
 

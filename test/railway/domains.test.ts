@@ -39,6 +39,14 @@ describe("ServiceDomain", () => {
     expect(domainsOf(serviceId).map((d) => d.id)).toEqual([state.id]);
   });
 
+  it("adopts the domain an interrupted run gave the service instead of making a second", async () => {
+    const serviceId = await service();
+    const made = (await ctx.emulator["root"]().serviceDomainCreate({ input: { environmentId, serviceId, targetPort: 8000 } })) as { id: string };
+    const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId, targetPort: 8080 });
+    expect(state.id).toBe(made.id);
+    expect(domainsOf(serviceId)).toMatchObject([{ id: made.id, targetPort: 8080 }]);
+  });
+
   it("retries Railway's \"Failed to create service domain, please try again\" (ERR-4)", async () => {
     const serviceId = await service();
     ctx.emulator.inject({ operation: "serviceDomainCreate", kind: "graphqlError", code: "INTERNAL_SERVER_ERROR", message: "Failed to create service domain, please try again", times: 2 });

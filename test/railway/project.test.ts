@@ -14,6 +14,25 @@ afterAll(() => emulator.stop());
 const named = (name: string) => [...emulator.state.projects.values()].filter((p) => p.name === name);
 
 describe("Project", () => {
+  it("recognises the project an interrupted run made by its owner marker, even with no state, and creates no second one", async () => {
+    const owner = `trestle/interrupted-${Math.random().toString(16).slice(2, 8)}`;
+    // The first run's projectCreate committed; the run died before Pulumi saved its state.
+    emulator["root"]().projectCreate({ input: { name: "orphan-check", description: `Managed by Trestle [trestle:${owner}]` } });
+    emulator["root"]().projectCreate({ input: { name: "orphan-check", description: "someone else's project of the same name" } });
+    // The next run adopts it.
+    const again = await create(projectProvider, { name: "orphan-check", owner });
+    expect(named("orphan-check")).toHaveLength(2);
+    expect(emulator.state.projects.get(again.id)!.description).toBe(`Managed by Trestle [trestle:${owner}]`);
+    expect(again.outs.created).toBe(true);
+  });
+
+  it("converges two concurrent runs of one stack on one project", async () => {
+    const owner = "trestle/concurrent";
+    emulator.inject({ operation: "projectCreate", kind: "lostResponse", times: 2 });
+    const [a, b] = await Promise.all([create(projectProvider, { name: "twice", owner }), create(projectProvider, { name: "twice", owner })]);
+    expect(a.id).toBe(b.id);
+  });
+
   it("creates a project with exactly the stack's environment (PROJ-1)", async () => {
     const state = await create(projectProvider, { name: "staging-only", defaultEnvironmentName: "staging" });
     expect([...emulator.state.environments.values()].filter((e) => e.projectId === state.id).map((e) => e.name)).toEqual(["staging"]);

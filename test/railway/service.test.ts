@@ -155,7 +155,7 @@ describe("Service", () => {
     const prod = await create(serviceProvider, inputs);
     await emulator["root"]().serviceConnect({ id: prod.id, input: { image: "ghcr.io/acme/api:1.4.2" } });
     const fork = await create(environmentProvider, { projectId, name: `fork-${inputs.name}`, forkOf: "production" });
-    const forked = await create(serviceProvider, { ...inputs, environmentId: fork.id, healthcheckPath: "/ready" });
+    const forked = await create(serviceProvider, { ...inputs, environmentId: fork.id, healthcheckPath: "/ready", takeOver: true });
     expect(forked.id).toBe(prod.id);
     expect(emulator.instance(prod.id, fork.id)!.settings.healthcheckPath).toBe("/ready");
     expect(emulator.instance(prod.id, environmentId)!.settings.healthcheckPath).toBe("/health");
@@ -176,13 +176,25 @@ describe("Service", () => {
     expect(servicesNamed(inputs.name).map((s) => s.id)).toEqual([state.id]);
   });
 
-  it("adopts a service a failed earlier run created (Railway says it already exists)", async () => {
-    const inputs = api();
+  it("adopts a service a failed earlier run created in its own project (Railway says it already exists)", async () => {
+    const inputs = api({ projectCreated: true });
     const first = await create(serviceProvider, inputs);
     const second = await create(serviceProvider, { ...inputs, startCommand: "./start.sh" });
     expect(second.id).toBe(first.id);
     expect(servicesNamed(inputs.name)).toHaveLength(1);
     expect(emulator.instance(first.id, environmentId)!.settings.startCommand).toBe("./start.sh");
+  });
+
+  it("refuses a same-name service Trestle did not create, and leaves it untouched, unless told to take it over", async () => {
+    const name = `hand-made-${Math.random().toString(16).slice(2, 8)}`;
+    const foreign = (await emulator["root"]().serviceCreate({ input: { projectId, environmentId, name } })) as { id: string };
+    const before = emulator.requests.length;
+    const error = await create(serviceProvider, api({ name })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(new RegExp(`^a service named \`${name}\` already exists in project ${projectId}, and Trestle did not create it\. To manage it .* set \`takeOver: true\` on it`));
+    expect(emulator.operationsSince(before)).toEqual(["serviceCreate"]);
+    expect(emulator.instance(foreign.id, environmentId)!.settings.healthcheckPath).toBeUndefined();
+    const taken = await create(serviceProvider, api({ name, takeOver: true }));
+    expect(taken.id).toBe(foreign.id);
   });
 
   it("reads dashboard drift in managed settings without adopting Railway's defaults", async () => {
@@ -220,7 +232,7 @@ describe("Service", () => {
     const inputs = api();
     const prod = await create(serviceProvider, inputs);
     const stagingEnv = await create(environmentProvider, { projectId, name: `staging-${inputs.name}`, forkOf: "production" });
-    const staging = await create(serviceProvider, { ...inputs, environmentId: stagingEnv.id });
+    const staging = await create(serviceProvider, { ...inputs, environmentId: stagingEnv.id, takeOver: true });
     expect(staging.id).toBe(prod.id);
     await emulator["root"]().serviceConnect({ id: prod.id, input: { image: "ghcr.io/acme/api:1.4.2" } }); // both are live
     const stagingDeploy = emulator.deploymentsOf(prod.id, stagingEnv.id).at(-1)!.id;
