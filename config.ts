@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cronProblem } from "./components/railway/common";
 import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "./components/railway/limits";
+import { postgresSettingProblem, redisBytes, redisSettingProblem } from "./components/server-settings";
 
 export const NAMESPACE = "trestle";
 
@@ -259,10 +260,18 @@ const redisSchema = z
     if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)) {
       ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`" });
     }
-    for (const reserved of ["requirepass", "port", "dir", "maxmemory", "maxmemory-policy", "save", "appendonly"]) {
-      if (redis.settings && reserved in redis.settings) {
-        ctx.addIssue({ code: "custom", path: ["settings", reserved], message: `\`${reserved}\` is set by Trestle; use the \`redis\` keys (\`maxmemory\`, \`evictionPolicy\`, \`persistence\`) instead` });
-      }
+    // Every directive against what the Redis server reports, and Trestle's own (maxmemory, save, …).
+    for (const [name, value] of Object.entries(redis.settings ?? {})) {
+      const problem = redisSettingProblem(name, value);
+      if (problem) ctx.addIssue({ code: "custom", path: ["settings", name], message: problem });
+    }
+    // A Redis that holds jobs needs room for them; 1mb is Redis's own smallest useful budget.
+    const floor = redis.use === "cache" ? 1024 ** 2 : 10 * 1024 ** 2;
+    if (redis.maxmemory && redisBytes(redis.maxmemory) > 0 && redisBytes(redis.maxmemory) < floor) {
+      ctx.addIssue({ code: "custom", path: ["maxmemory"], message: `\`${redis.maxmemory}\` is too small to hold ${redis.use === "cache" ? "a cache" : "queued jobs"}; give at least ${redis.use === "cache" ? "1mb" : "10mb"} (or \`0\` for no limit)` });
+    }
+    for (const [i, rule] of (redis.persistence?.save ?? []).entries()) {
+      if (/^0 |^\d+ 0$/.test(rule)) ctx.addIssue({ code: "custom", path: ["persistence", "save", i], message: `\`${rule}\`: both the seconds and the number of changes must be at least 1` });
     }
     const policy = redis.evictionPolicy;
     if (policy && policy !== "noeviction" && redis.use !== "cache") {
@@ -371,6 +380,20 @@ const stackSchema = z
       }
       if (stack.frontend && name === stack.frontend.name && stack.frontend.platform === "railway") {
         ctx.addIssue({ code: "custom", path: ["frontend", "name"], message: `\`${name}\` is also a service name; Railway service names are unique` });
+      }
+    }
+    // Every Postgres setting against what that major version's server reports, and Trestle's own rules.
+    const production = stack.production ?? railway.environment === "production";
+    for (const [name, value] of Object.entries(stack.postgres?.settings ?? {})) {
+      const problem = postgresSettingProblem(stack.postgres?.version ?? 16, name, value, production);
+      if (problem) ctx.addIssue({ code: "custom", path: ["postgres", "settings", name], message: problem });
+    }
+    // Celery's databases must exist on the Redis it uses.
+    const databases = Number(stack.redis?.settings?.databases ?? 16);
+    for (const [name, service] of Object.entries(services)) {
+      const highest = Math.max(service?.celery?.broker ?? 0, service?.celery?.results ?? 0);
+      if (service?.celery && highest >= databases) {
+        ctx.addIssue({ code: "custom", path: ["redis", "settings", "databases"], message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}` });
       }
     }
     const corsServices = Object.entries(services).filter(([, s]) => s?.cors).map(([n]) => n);

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config";
 import { POSTGRES_DATA, postgresStartCommand, postgresVariables } from "../../components/postgres-db";
 import { execWords, renderReferences, start as startModel } from "../../components/railway/testing/containers";
+import { postgresSettingProblem } from "../../components/server-settings";
+import * as settingsData from "../../components/data/server-settings.json";
 import { ROOT, readStackFile } from "../stack-harness";
 import { ENTRYPOINTS, Started, freePort, isRoot, run, start, tempDir, waitFor, which } from "./servers";
 
@@ -88,3 +90,92 @@ describe.skipIf(!HAVE_POSTGRES)("PostgreSQL started from the generated start com
     });
   });
 });
+
+// A property of the settings list: values the config accepts boot a real server and read back;
+// values it refuses are refused. Sampled (seeded) from what PostgreSQL 15, the server here, reports.
+describe.skipIf(!HAVE_POSTGRES)("sampled PostgreSQL settings (generated from the server itself)", () => {
+  const known = (settingsData as unknown as { postgres: Record<string, { settings: Record<string, { type: string; unit?: string; min?: number; max?: number; values?: string[]; context: string }> }> }).postgres["15"].settings;
+  const random = seeded(20261126);
+  const candidates = Object.entries(known).filter(
+    ([name, s]) => ["user", "superuser"].includes(s.context) && ["bool", "integer", "real", "enum"].includes(s.type) && !name.startsWith("transaction_") && postgresSettingProblem(15, name, valueFor(s, () => 0.5), false) === undefined,
+  );
+  const sample = Object.fromEntries(
+    Array.from({ length: 30 }, () => candidates.splice(Math.floor(random() * candidates.length), 1)[0]).map(([name, s]) => [name, valueFor(s, random)]),
+  );
+  // One memory value with a unit, read back in the setting's own unit.
+  sample.work_mem = "8MB";
+  let server: Started;
+  let url: string;
+
+  it("accepts every sampled value in config", () => {
+    for (const [name, value] of Object.entries(sample)) expect(postgresSettingProblem(15, name, value, true), name).toBeUndefined();
+  });
+
+  it("refuses each setting with a value out of its range or set", () => {
+    for (const [name] of Object.entries(sample)) {
+      const setting = known[name];
+      const invalid = setting.type === "bool" ? "maybe" : setting.type === "enum" ? "no-such-value" : String((setting.max ?? 0) + 1);
+      const problems = configProblems({ postgres: { version: 15, settings: { [name]: invalid } } });
+      expect(problems.some((p) => p.startsWith(`postgres.settings.${name}: `)), `${name}=${invalid}`).toBe(true);
+    }
+  });
+
+  it("boots a real server with all of them through the generated start command, and reads each back", async () => {
+    const volume = tempDir("trestle-pg-sample-");
+    const port = await freePort();
+    const env = serviceEnv(volume);
+    const argv = execWords(postgresStartCommand(sample)!).map((w) => (w === "--port=5432" ? `--port=${port}` : w));
+    server = start(argv[0], [...argv.slice(1), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${volume}`], {
+      env: { ...env, TRESTLE_IMAGE: "postgres", TRESTLE_EXPECTED_VOLUME: volume, PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}` },
+      cleanup: [volume],
+    });
+    url = env.DATABASE_URL.replace(":5432/", `:${port}/`);
+    try {
+      await waitFor("PostgreSQL", () => run("psql", [url, "-Atc", "SELECT 1"]), 60_000);
+      const names = Object.keys(sample).map((n) => `'${n}'`).join(",");
+      const { stdout } = await run("psql", [url, "-AtF", "\t", "-c", `SELECT name, setting FROM pg_settings WHERE name IN (${names})`]);
+      const read = Object.fromEntries(stdout.trim().split("\n").map((l) => l.split("\t")));
+      for (const [name, value] of Object.entries(sample)) {
+        const setting = known[name];
+        const expected = name === "work_mem" ? "8192" : setting.type === "bool" ? (/^(on|true|yes|1)$/i.test(String(value)) ? "on" : "off") : String(value).toLowerCase();
+        // PostgreSQL shows reals to six significant digits.
+        if (setting.type === "real") expect(Math.abs(Number(read[name]) - Number(value)) / Math.max(1, Math.abs(Number(value))), name).toBeLessThan(1e-5);
+        else expect(read[name]?.toLowerCase(), name).toBe(expected);
+      }
+    } finally {
+      await server?.stop();
+    }
+  }, 90_000);
+});
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** A value inside a setting's range or set. */
+function valueFor(setting: { type: string; min?: number; max?: number; values?: string[] }, random: () => number): string | number {
+  if (setting.type === "bool") return random() < 0.5 ? "on" : "off";
+  if (setting.type === "enum") return setting.values![Math.floor(random() * setting.values!.length)];
+  const min = setting.min ?? 0;
+  const max = Math.min(setting.max ?? min + 1000, min + 100_000);
+  const n = min + random() * (max - min);
+  return setting.type === "integer" ? Math.round(n) : Math.round(n * 1000) / 1000;
+}
+
+function configProblems(config: Record<string, unknown>): string[] {
+  const values: Record<string, string> = {
+    "trestle:railway": JSON.stringify({ project: "p" }),
+    "trestle:services": JSON.stringify({ api: { source: { image: "x" } } }),
+  };
+  for (const [key, value] of Object.entries(config)) values[`trestle:${key}`] = JSON.stringify(value);
+  try {
+    parseStackConfig({ values, secretKeys: new Set(), stack: "s" });
+    return [];
+  } catch (error) {
+    return (error as { problems: string[] }).problems;
+  }
+}

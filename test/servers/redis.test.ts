@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config";
 import { RedisServerConfig, defaultEvictionPolicy, redisStartCommand, redisVariables } from "../../components/redis-cache";
 import { connectionRefusal, execWords, renderReferences } from "../../components/railway/testing/containers";
+import { redisSettingProblem } from "../../components/server-settings";
+import * as settingsData from "../../components/data/server-settings.json";
 import { ROOT, readStackFile } from "../stack-harness";
 import { ENTRYPOINTS, Started, freePort, isRoot, run, start, tempDir, waitFor, which } from "./servers";
 
@@ -141,4 +143,49 @@ describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start comm
       expect(stderr.trim()).toBe(`AUTH failed: ${model}`);
     });
   });
+});
+
+// A property of the directive list: directives the config accepts boot a real Redis through the
+// generated start command and read back; ones it refuses are refused. Sampled (seeded) from what
+// this Redis reports (CONFIG GET *).
+describe.skipIf(!HAVE_REDIS)("sampled Redis directives (generated from the server itself)", () => {
+  const known = (settingsData as unknown as { redis: { settings: Record<string, { kind: string; negative?: boolean; default: string }> } }).redis.settings;
+  // Directives that change what the server is (cluster, replication, TLS, process model) are not tuning.
+  const structural = /^(cluster-|replica|slave|masterauth|masteruser|tls-|repl-|io-threads|daemonize|supervised|pidfile|logfile|syslog|always-show-logo|set-proc-title|oom-score-adj|disable-thp|jemalloc-bg-thread|latency-tracking|aof-|appenddirname|appendfilename|dbfilename|min-replicas|propagation-error|shutdown-|crash-|locale-collate|enable-)/;
+  let state = 20261126;
+  const random = () => ((state = (state * 1664525 + 1013904223) >>> 0), state / 2 ** 32);
+  const candidates = Object.entries(known).filter(([name, s]) => (s.kind === "bool" || s.kind === "integer") && !structural.test(name) && redisSettingProblem(name, s.default) === undefined);
+  const sample: Record<string, string> = {};
+  for (let i = 0; i < 25 && candidates.length; i++) {
+    const [name, s] = candidates.splice(Math.floor(random() * candidates.length), 1)[0];
+    sample[name] = s.kind === "bool" ? (s.default === "yes" ? "no" : "yes") : String(Math.abs(Number(s.default)) + 1);
+  }
+
+  it("accepts every sampled value, and refuses each with a value of the wrong kind", () => {
+    for (const [name, value] of Object.entries(sample)) {
+      expect(redisSettingProblem(name, value), name).toBeUndefined();
+      expect(redisSettingProblem(name, known[name].kind === "bool" ? "maybe" : "many"), name).toMatch(/is not (yes or no|a whole number)/);
+    }
+  });
+
+  it("boots a real Redis with all of them through the generated start command, and reads each back", async () => {
+    const volume = tempDir("trestle-redis-sample-");
+    const port = await freePort();
+    const env = serviceEnv(volume);
+    const config: RedisServerConfig = { evictionPolicy: "noeviction", persistence: { enabled: false }, settings: sample };
+    const server = runAsRailway(redisStartCommand(config).replace("--port 6379", `--port ${port} --bind 127.0.0.1`), env, volume);
+    const url = env.REDIS_URL.replace(":6379", `:${port}`);
+    try {
+      await waitFor("Redis", async () => {
+        const { stdout } = await run("redis-cli", ["--no-auth-warning", "-u", url, "PING"]);
+        if (stdout.trim() !== "PONG") throw new Error(`${stdout} ${server.output()}`);
+      });
+      for (const [name, value] of Object.entries(sample)) {
+        const { stdout } = await run("redis-cli", ["--no-auth-warning", "-u", url, "CONFIG", "GET", name]);
+        expect(stdout.split("\n").slice(0, 2), name).toEqual([name, value]);
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });
