@@ -7,6 +7,11 @@ import { z } from "zod";
 import { cronProblem } from "./components/railway/common";
 import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "./components/railway/limits";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "./components/server-settings";
+import { RAILWAY_PROVIDED, referencesIn } from "./components/railway/references";
+import { postgresVariables } from "./components/postgres-db";
+import { redisVariables } from "./components/redis-cache";
+import { publicPrefix } from "./policies/lib/secrets";
+import { QUEUE_VARIABLE } from "./policies/lib/stack-view";
 
 export const NAMESPACE = "trestle";
 
@@ -191,6 +196,14 @@ const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) =
   if ((service.public || service.domains?.length) && !service.port) {
     ctx.addIssue({ code: "custom", path: ["port"], message: "a service with a public or custom domain needs `port`, the port it listens on" });
   }
+  if (service.cors && Object.keys({ ...service.variables, ...service.secrets }).includes(service.cors.variable ?? "ALLOWED_ORIGINS")) {
+    const variable = service.cors.variable ?? "ALLOWED_ORIGINS";
+    ctx.addIssue({
+      code: "custom",
+      path: ["variables", variable],
+      message: `\`${variable}\` is set by \`cors\` (the frontend's domains and \`cors.origins\`), which would replace this value; remove it, and put extra origins in \`cors.origins\``,
+    });
+  }
   const names = [service.variables, service.secrets, service.generated].flatMap((group) => Object.keys(group ?? {}));
   for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
     ctx.addIssue({ code: "custom", path: ["variables", name], message: `\`${name}\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one` });
@@ -317,9 +330,17 @@ const frontendSchema = z
     if (frontend.platform === "railway" && !frontend.service?.port) {
       ctx.addIssue({ code: "custom", path: ["service", "port"], message: "a Railway frontend needs `service.port`, the port its server listens on (3000 for Next.js)" });
     }
-    for (const name of Object.keys(frontend.secrets ?? {})) {
-      if (/^(NEXT_PUBLIC_|VITE_|PUBLIC_|REACT_APP_)/.test(name)) {
-        ctx.addIssue({ code: "custom", path: ["secrets", name], message: `\`${name}\` would be built into the browser bundle; a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+    // Secrets of the frontend, on Vercel or on Railway, never under a prefix frameworks build into the bundle.
+    const secretGroups: [PropertyKey[], Record<string, unknown> | undefined][] = [
+      [["secrets"], frontend.secrets],
+      [["service", "secrets"], frontend.service?.secrets],
+    ];
+    for (const [where, group] of secretGroups) {
+      for (const name of Object.keys(group ?? {})) {
+        const prefix = publicPrefix(name);
+        if (prefix) {
+          ctx.addIssue({ code: "custom", path: [...where, name], message: `\`${name}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+        }
       }
     }
   }, ALWAYS);
@@ -388,6 +409,17 @@ const stackSchema = z
       const problem = postgresSettingProblem(stack.postgres?.version ?? 16, name, value, production);
       if (problem) ctx.addIssue({ code: "custom", path: ["postgres", "settings", name], message: problem });
     }
+    // A Redis some service uses as a queue is a queue, whatever its `use` label says.
+    if (stack.redis?.use === "cache") {
+      const redisName = stack.redis.name ?? "Redis";
+      for (const [name, service] of Object.entries(services)) {
+        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && v.includes(`\${{${redisName}.`));
+        const why = service?.celery ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : undefined;
+        if (why) {
+          ctx.addIssue({ code: "custom", path: ["redis", "use"], message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own` });
+        }
+      }
+    }
     // Celery's databases must exist on the Redis it uses.
     const databases = Number(stack.redis?.settings?.databases ?? 16);
     for (const [name, service] of Object.entries(services)) {
@@ -396,6 +428,7 @@ const stackSchema = z
         ctx.addIssue({ code: "custom", path: ["redis", "settings", "databases"], message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}` });
       }
     }
+    for (const [path, message] of referenceProblems(stack)) ctx.addIssue({ code: "custom", path, message });
     const corsServices = Object.entries(services).filter(([, s]) => s?.cors).map(([n]) => n);
     if (corsServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the CORS-protected API; \`cors\` is set on ${corsServices.join(", ")}` });
     if (stack.frontend) {
@@ -570,6 +603,66 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   const production = parsed.production ?? parsed.railway.environment === "production";
   const apiService = parsed.frontend ? (parsed.frontend.api ?? Object.entries(parsed.services).find(([, s]) => s.cors)?.[0]) : undefined;
   return { ...parsed, production, protect: parsed.protect ?? production, apiService, secretKeys: [...referenced].sort() };
+}
+
+/** The variables a service defines: its own, those Trestle adds (`PORT`, CORS, connections), and Railway's. */
+function definedVariables(service: Record<string, any> | undefined, extra: string[] = []): Set<string> {
+  const own = [service?.variables, service?.secrets, service?.generated].flatMap((group) => Object.keys(group ?? {}));
+  const added = [
+    ...(service?.port ? ["PORT"] : []),
+    ...(service?.cors ? [service.cors.variable ?? "ALLOWED_ORIGINS"] : []),
+    ...(service?.connects?.includes("postgres") ? ["DATABASE_URL"] : []),
+    ...(service?.connects?.includes("redis") ? ["REDIS_URL"] : []),
+    ...(service?.celery ? ["CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"] : []),
+  ];
+  return new Set([...own, ...added, ...extra, ...RAILWAY_PROVIDED]);
+}
+
+/**
+ * Every `${{Service.NAME}}` and `${{NAME}}` in a service's variables must name a
+ * service of the stack (or `shared`) and a variable it defines or Railway
+ * provides (VAR-3, VAR-4); a Vercel variable cannot use them at all.
+ */
+function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][] {
+  const problems: [PropertyKey[], string][] = [];
+  const services: Record<string, any> = stack.services && typeof stack.services === "object" ? stack.services : {};
+  const defined = new Map<string, Set<string>>();
+  for (const [name, service] of Object.entries(services)) defined.set(name, definedVariables(service));
+  const frontend = stack.frontend;
+  if (frontend?.platform === "railway" && frontend.service) {
+    const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
+    defined.set(frontend.name ?? "web", definedVariables({ ...frontend.service, port: frontend.service.port }, [...urls, ...Object.keys(frontend.variables ?? {}), ...Object.keys(frontend.secrets ?? {})]));
+  }
+  if (stack.postgres) defined.set(stack.postgres.name ?? "Postgres", definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(stack.postgres.public) })), "POSTGRES_PASSWORD"]));
+  if (stack.redis && (stack.redis.provider ?? "railway") === "railway") defined.set(stack.redis.name ?? "Redis", definedVariables(undefined, [...Object.keys(redisVariables(Boolean(stack.redis.public))), "REDIS_PASSWORD"]));
+  const explicitPort = (name: string) => Boolean(services[name]?.port) || (name === (frontend?.name ?? "web") && Boolean(frontend?.service?.port));
+  const list = (names: Iterable<string>) => [...names].sort().map((n) => `\`${n}\``).join(", ");
+  const check = (self: string, path: PropertyKey[], value: unknown) => {
+    if (typeof value !== "string") return;
+    for (const ref of referencesIn(value)) {
+      if (ref.owner === "shared") continue; // shared variables are the environment's, not the stack's
+      const owner = ref.owner ?? self;
+      const variables = defined.get(owner);
+      if (!variables) {
+        problems.push([path, `\`${ref.text}\` names service \`${owner}\`, which is not in this stack; the services are ${list(defined.keys())} (and \`shared\`)`]);
+      } else if (!variables.has(ref.name)) {
+        const own = [...variables].filter((v) => !(RAILWAY_PROVIDED as readonly string[]).includes(v) || (v === "PORT" && explicitPort(owner)));
+        problems.push([path, `\`${ref.text}\`: \`${owner}\` has no variable \`${ref.name}\`; it has ${list(own)} and Railway's own (\`RAILWAY_PRIVATE_DOMAIN\`, \`PORT\`, …)`]);
+      }
+    }
+  };
+  for (const [name, service] of Object.entries(services)) {
+    for (const [key, value] of Object.entries(service?.variables ?? {})) check(name, ["services", name, "variables", key], value);
+  }
+  if (frontend?.platform === "railway") {
+    for (const [key, value] of Object.entries(frontend.variables ?? {})) check(frontend.name ?? "web", ["frontend", "variables", key], value);
+    for (const [key, value] of Object.entries(frontend.service?.variables ?? {})) check(frontend.name ?? "web", ["frontend", "service", "variables", key], value);
+  } else if (frontend) {
+    for (const [key, value] of Object.entries(frontend.variables ?? {})) {
+      if (typeof value === "string" && referencesIn(value).length) problems.push([["frontend", "variables", key], "Railway references (`${{…}}`) are rendered only on Railway; a Vercel variable gets the text. Give the value itself"]);
+    }
+  }
+  return problems;
 }
 
 /** Bidirectional overrides and isolates: text that displays differently from what it is. */

@@ -1,30 +1,68 @@
-// What looks like a secret: by a variable's name, and by its value.
+// What looks like a secret, and what a browser sees: one knowledge base for the
+// policy pack and the stack config alike. Measured by test/policies/corpus.test.ts
+// (names and values, secret and not), which reports the false-positive rate.
 
-/** Names that hold secrets (`STRIPE_SECRET_KEY`, `DB_PASSWORD`, `GITHUB_TOKEN`, `SERPAPI_KEY`). */
-const SECRET_NAME = /(^|_)(SECRET|SECRETS|PASSWORD|PASSWD|PWD|TOKEN|CREDENTIALS?|PRIVATE_KEY|API_KEY|ACCESS_KEY|KEY)($|_)/i;
-/** Names that say "public" though they end in `_KEY` (`STRIPE_PUBLISHABLE_KEY`, `*_KEY_ID`). */
-const PUBLIC_NAME = /PUBLISHABLE|PUBLIC_KEY|_KEY_ID$|_KEY_NAME$/i;
+/** Words that make a name secret wherever they stand, even run together (`DB_PASSWORD`, `jwtSecret`, `DBPASSWORD`, `APIKEY`). */
+const STRONG = ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "PRIVATEKEY", "APIKEY", "TOKEN", "CREDENTIAL", "SERVICEROLE"];
+/** Words that make a name secret as a whole word (`DB_PASS`, `AUTH_SALT`, `ADMIN_PWD`). */
+const WORDS = new Set(["PASS", "PWD", "SALT", "PEPPER", "SIGNATURE", "DSN"]);
+/** A `KEY` after these words is secret (`ACCESS_KEY`, `SIGNING_KEY`); a `KEY` ending a longer name is too (`SERPAPI_KEY`). */
+const KEY_QUALIFIERS = new Set(["API", "ACCESS", "SECRET", "PRIVATE", "SIGNING", "ENCRYPTION", "MASTER", "SERVICE", "AUTH", "WEBHOOK", "LICENSE", "ADMIN", "SESSION", "APP", "CLIENT", "HMAC", "JWT"]);
+/** Last words that name something about a secret, not the secret (`TOKEN_URL`, `SECRET_NAME`, `KEY_PREFIX`). */
+const ABOUT = new Set(["URL", "URI", "ENDPOINT", "HOST", "NAME", "HEADER", "LENGTH", "TTL", "EXPIRY", "EXPIRES", "ALGORITHM", "ALG", "TYPE", "ISSUER", "AUDIENCE", "VERSION", "PATH", "FILE", "DIR", "REGION", "ENABLED", "REQUIRED", "POLICY", "PREFIX", "FIELD", "PARAM", "LIFETIME", "ROTATION", "COUNT", "MIN", "MAX", "MODE", "STRATEGY"]);
+/** `KEY` names that are public by definition (`STRIPE_PUBLISHABLE_KEY`, `VAPID_PUBLIC_KEY`, `KEY_ID`). */
+const PUBLIC_KEY_WORDS = new Set(["PUBLISHABLE", "PUBLIC", "ANON", "ID", "IDS", "PAIR_ID"]);
+
+/** `secretKey` → `SECRET_KEY`; `DB-PASS` → `DB_PASS`. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+}
+
+/** Whether a variable's name says it holds a secret. */
+export function looksSecretName(name: string): boolean {
+  const parts = words(name);
+  if (!parts.length) return false;
+  const last = parts[parts.length - 1];
+  const about = parts.length > 1 && ABOUT.has(last);
+  if (STRONG.some((w) => parts.join("").includes(w))) return !about;
+  if (parts.some((p) => WORDS.has(p))) return !about;
+  const key = parts.lastIndexOf("KEY");
+  if (key < 0 || about || parts.some((p) => PUBLIC_KEY_WORDS.has(p))) return false;
+  return (key > 0 && KEY_QUALIFIERS.has(parts[key - 1])) || (key === parts.length - 1 && parts.length >= 2) || parts.length === 1;
+}
 
 /** A Railway reference such as `${{Postgres.DATABASE_URL}}`: not a value, so never a secret itself. */
 export const REFERENCE = /\$\{\{\s*[A-Za-z0-9_.-]+\s*\}\}/g;
 
 const SECRET_VALUES: [RegExp, string][] = [
   [/\b[sr]k_(live|test)_[0-9A-Za-z]{4,}/, "a Stripe secret key"],
-  [/\bsk-(proj|ant|svcacct)-\S+/, "an OpenAI/Anthropic API key"],
-  [/\bsk-[A-Za-z0-9]{20,}/, "an OpenAI API key"],
   [/\bwhsec_[A-Za-z0-9]{4,}/, "a webhook signing secret"],
+  [/\bsk-ant-[A-Za-z0-9_-]{4,}/, "an Anthropic API key"],
+  [/\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{4,}/, "an OpenAI API key"],
+  [/\bsk-[A-Za-z0-9]{20,}/, "an OpenAI API key"],
   [/\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})/, "a GitHub token"],
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
-  [/\bxox[abpr]-[A-Za-z0-9-]{8,}/, "a Slack token"],
+  [/\bxox[abpres]-[A-Za-z0-9-]{8,}/, "a Slack token"],
+  [/https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]{10,}/, "a Slack webhook URL"],
+  [/https:\/\/(discord(app)?\.com)\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/, "a Discord webhook URL"],
+  [/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/, "a SendGrid API key"],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}\b/, "an npm token"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bkey-[0-9a-f]{32}\b/, "a Mailgun API key"],
+  [/\bSK[0-9a-f]{32}\b/, "a Twilio API key"],
+  [/\bhf_[A-Za-z0-9]{30,}/, "a Hugging Face token"],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JWT"],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/"private_key"\s*:\s*"-----BEGIN/, "a service-account key"],
 ];
 
 /** A URL with a literal password in its user info (a `${{…}}` reference does not count). */
 const CREDENTIALED_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@/]+)@/i;
-
-export function looksSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !PUBLIC_NAME.test(name);
-}
 
 /** Why a value looks secret, or undefined. References are removed first. */
 export function secretValueReason(value: unknown): string | undefined {
@@ -41,5 +79,33 @@ export function onlyReferences(value: unknown): boolean {
   return typeof value === "string" && /\$\{\{/.test(value) && !/[A-Za-z0-9]{6,}/.test(value.replace(REFERENCE, ""));
 }
 
-/** Browser-exposed variable prefixes of the common frameworks. */
-export const PUBLIC_PREFIX = /^(NEXT_PUBLIC_|VITE_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_|GATSBY_)/;
+/**
+ * Variable prefixes frameworks build into the browser bundle: Next.js, Vite
+ * (and SvelteKit/Astro's `PUBLIC_`), Create React App, Nuxt 3 and 2, Gatsby,
+ * Expo, Vue CLI, Storybook, RedwoodJS, Sanity Studio, Angular (@ngx-env),
+ * Plasmo and Bun.
+ */
+export const PUBLIC_PREFIXES = [
+  "NEXT_PUBLIC_",
+  "VITE_",
+  "PUBLIC_",
+  "REACT_APP_",
+  "NUXT_PUBLIC_",
+  "NUXT_ENV_",
+  "GATSBY_",
+  "EXPO_PUBLIC_",
+  "VUE_APP_",
+  "STORYBOOK_",
+  "REDWOOD_ENV_",
+  "SANITY_STUDIO_",
+  "NG_APP_",
+  "PLASMO_PUBLIC_",
+  "BUN_PUBLIC_",
+] as const;
+
+export const PUBLIC_PREFIX = new RegExp(`^(${PUBLIC_PREFIXES.join("|")})`);
+
+/** The browser-public prefix of a name, if it has one. */
+export function publicPrefix(name: string): string | undefined {
+  return PUBLIC_PREFIX.exec(name)?.[1];
+}

@@ -75,6 +75,42 @@ export class StackView {
     return undefined;
   }
 
+  /**
+   * Every CORS-looking variable of every app service (`ALLOWED_ORIGINS`, `CORS_*`,
+   * `*_CORS_*`, `*_ALLOW_ORIGIN(S)`), in the format its value shows (a JSON array or a
+   * comma list); the `cors` service's own variable in its declared format.
+   */
+  corsVariables(): { service: ServiceView; variable: string; format: "comma" | "json" }[] {
+    const api = this.api();
+    const out: { service: ServiceView; variable: string; format: "comma" | "json" }[] = [];
+    for (const service of this.services) {
+      if (service.kind !== "app") continue;
+      for (const [variable, value] of Object.entries(service.plainVariables)) {
+        if (api && service === api.service && variable === api.variable) out.push(api);
+        else if (CORS_VARIABLE.test(variable)) out.push({ service, variable, format: typeof value === "string" && value.trim().startsWith("[") ? "json" : "comma" });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each Redis service's use, judged by what the stack does with it: a Redis some
+   * service uses as a Celery broker or a BullMQ/RQ queue is a queue, whatever its
+   * `use` label says.
+   */
+  redisUses(): { redis: ServiceView; declared?: string; queueBy: string[] }[] {
+    return this.services
+      .filter((s) => s.kind === "redis")
+      .map((redis) => {
+        const ref = new RegExp(`\\$\\{\\{\\s*${redis.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.`);
+        const queueBy = this.services
+          .filter((s) => s.kind === "app" && Object.entries(s.plainVariables).some(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && ref.test(v)))
+          .map((s) => s.name)
+          .sort();
+        return { redis, declared: redis.component?.props.use as string | undefined, queueBy };
+      });
+  }
+
   /** The frontend's origins and its production origin, when the stack has a frontend. */
   frontend(): { origins: string[]; productionOrigin: string } | undefined {
     const vercel = this.ofType(TYPES.frontendComponent)[0];
@@ -97,6 +133,11 @@ export class StackView {
     return out;
   }
 }
+
+/** Variable names an API reads its allowed origins from. */
+export const CORS_VARIABLE = /(^|_)CORS(_|$)|(^|_)ALLOWED_ORIGINS?$|(^|_)ALLOW_ORIGINS?$|^ORIGINS$|_ORIGINS$/i;
+/** Variable names that make a Redis a job queue: Celery's broker, BullMQ, RQ, Sidekiq-style queue URLs. */
+export const QUEUE_VARIABLE = /CELERY_BROKER|BROKER_URL|BULL|(^|_)QUEUE(S)?(_|$)|(^|_)RQ_|SIDEKIQ|RESQUE/i;
 
 /** Parses a CORS variable as the API would. */
 export function parseOrigins(value: unknown, format: "comma" | "json"): string[] | undefined {

@@ -7,11 +7,12 @@ export default trestleRule({
   enforcementLevel: "advisory",
   remediationSteps: "Prefer the exact preview origins; a wildcard on a shared domain lets anyone hosting a page there call this API.",
   validate(view, report) {
-    const api = view.api();
-    if (!api || view.production) return;
-    for (const origin of parseOrigins(api.service.plainVariables[api.variable], api.format) ?? []) {
-      if (origin !== "*" && origin.includes("*")) {
-        report(`${api.service.name}: \`${origin}\` in \`${api.variable}\` lets any site on that domain call the API`, api.service.variables ?? api.service.resource, { name: api.service.name, value: origin });
+    if (view.production) return;
+    for (const { service, variable, format } of view.corsVariables()) {
+      for (const origin of parseOrigins(service.plainVariables[variable], format) ?? []) {
+        if (origin !== "*" && origin.includes("*")) {
+          report(`${service.name}: \`${origin}\` in \`${variable}\` lets any site on that domain call the API`, service.variables ?? service.resource, { name: service.name, value: origin });
+        }
       }
     }
   },

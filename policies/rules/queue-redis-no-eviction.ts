@@ -8,10 +8,19 @@ export default trestleRule({
   remediationSteps:
     "Set `evictionPolicy: noeviction` on a Redis whose `use` is `queue` or `both` (seed 004's `allkeys-lru` broker silently loses Celery jobs under memory pressure), or split the cache into a Redis of its own with `use: cache`.",
   validate(view, report) {
-    for (const redis of view.ofType(TYPES.redisComponent)) {
-      const { use, evictionPolicy, serviceName } = redis.props as { use?: string; evictionPolicy?: string; serviceName?: string };
+    for (const { redis, declared, queueBy } of view.redisUses()) {
+      const component = redis.component;
+      const evictionPolicy = component?.props.evictionPolicy as string | undefined;
+      const asQueue = declared === "queue" || declared === "both" || queueBy.length > 0;
+      if (!asQueue || !evictionPolicy || evictionPolicy === "noeviction") continue;
+      const why = declared === "queue" || declared === "both" ? `a Redis used as \`${declared}\`` : `a Redis ${queueBy.join(", ")} use${queueBy.length === 1 ? "s" : ""} as a queue (its \`use\` says \`${declared}\`)`;
+      report(`${redis.name}: \`${evictionPolicy}\` can evict queued jobs from ${why}`, component ?? redis.resource, { name: redis.name });
+    }
+    // An Upstash Redis has no Railway service; judge it by its component.
+    for (const upstash of view.ofType(TYPES.redisComponent).filter((c) => c.props.provider === "upstash")) {
+      const { use, evictionPolicy, serviceName } = upstash.props as { use?: string; evictionPolicy?: string; serviceName?: string };
       if ((use === "queue" || use === "both") && evictionPolicy && evictionPolicy !== "noeviction") {
-        report(`${serviceName ?? redis.name}: \`${evictionPolicy}\` can evict queued jobs from a Redis used as \`${use}\``, redis, { name: serviceName ?? redis.name });
+        report(`${serviceName ?? upstash.name}: \`${evictionPolicy}\` can evict queued jobs from a Redis used as \`${use}\``, upstash, { name: serviceName ?? upstash.name });
       }
     }
   },

@@ -90,7 +90,7 @@ describe("secrets", () => {
   it.each<[string, (v: Record<string, string>) => void, string]>([
     ["a secret-named variable is plain", (v) => (v.SERPAPI_KEY = "abc123"), "mandatory railway-secret-variables: api: `SERPAPI_KEY` looks secret by its name but is a plain variable"],
     ["a plain variable holds a Stripe key (seed 002)", (v) => (v.STRIPE_CONFIG = "sk_live_your-stripe-secret"), "mandatory railway-secret-variables: api: `STRIPE_CONFIG` holds a Stripe secret key as a plain variable"],
-    ["a plain variable holds an OpenAI key (seed 002)", (v) => (v.OPENAI = "sk-proj-your-openai-key"), "mandatory railway-secret-variables: api: `OPENAI` holds an OpenAI/Anthropic API key as a plain variable"],
+    ["a plain variable holds an OpenAI key (seed 002)", (v) => (v.OPENAI = "sk-proj-your-openai-key"), "mandatory railway-secret-variables: api: `OPENAI` holds an OpenAI API key as a plain variable"],
     ["a plain variable holds a webhook secret", (v) => (v.HOOK = "whsec_your-webhook-secret"), "mandatory railway-secret-variables: api: `HOOK` holds a webhook signing secret as a plain variable"],
     ["a plain variable holds a GitHub token", (v) => (v.GH = "ghp_1234567890abcdefghij1234"), "mandatory railway-secret-variables: api: `GH` holds a GitHub token as a plain variable"],
     ["a plain variable holds an AWS key", (v) => (v.AWS = "AKIAIOSFODNN7EXAMPLE"), "mandatory railway-secret-variables: api: `AWS` holds an AWS access key id as a plain variable"],
@@ -107,7 +107,7 @@ describe("secrets", () => {
     edited(fixture, "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables", "frontend-env", (r) => edit(r.props.variables as { key: string; value: string; sensitive: boolean }[]));
 
   it.each<[string, (vars: { key: string; value: string; sensitive: boolean }[]) => void, string]>([
-    ["the frontend ships an OpenAI key to the browser (seed 002's `openaiApiKey: 'sk-proj-XXXX'`)", (v) => v.push({ key: "NEXT_PUBLIC_OPENAI_API_KEY", value: "sk-proj-XXXX", sensitive: false }), "mandatory vercel-public-variables: frontend: `NEXT_PUBLIC_OPENAI_API_KEY` is sent to every browser and holds an OpenAI/Anthropic API key"],
+    ["the frontend ships an OpenAI key to the browser (seed 002's `openaiApiKey: 'sk-proj-XXXX'`)", (v) => v.push({ key: "NEXT_PUBLIC_OPENAI_API_KEY", value: "sk-proj-XXXX", sensitive: false }), "mandatory vercel-public-variables: frontend: `NEXT_PUBLIC_OPENAI_API_KEY` is sent to every browser and holds an OpenAI API key"],
     ["a browser variable is named like a secret", (v) => v.push({ key: "NEXT_PUBLIC_API_SECRET", value: "x", sensitive: false }), "mandatory vercel-public-variables: frontend: `NEXT_PUBLIC_API_SECRET` is sent to every browser and looks secret by its name"],
     ["the frontend gets DATABASE_URL", (v) => v.push({ key: "DATABASE_URL", value: "${{Postgres.DATABASE_URL}}", sensitive: false }), "mandatory vercel-no-backend-urls: frontend: `DATABASE_URL` gives the frontend a database connection"],
     ["the frontend gets a Redis URL by value", (v) => v.push({ key: "CACHE", value: "rediss://default:x@edge.upstash.io:6379", sensitive: true }), "mandatory vercel-no-backend-urls: frontend: `CACHE` gives the frontend a database connection"],
@@ -233,8 +233,43 @@ describe("reliability", () => {
     ]);
   });
 
-  it("accepts eviction on a cache-only Redis", () => {
-    expect(violations(edited(fixture, "trestle:index:RedisCache", "redis", (r) => Object.assign(r.props, { use: "cache", evictionPolicy: "allkeys-lru" })))).toEqual([]);
+  it("fails when a Redis labelled `cache` is a Celery broker of a service, whatever its label says", () => {
+    expect(violations(edited(fixture, "trestle:index:RedisCache", "redis", (r) => Object.assign(r.props, { use: "cache", evictionPolicy: "allkeys-lru" })))).toEqual([
+      "mandatory queue-redis-no-eviction: Redis: `allkeys-lru` can evict queued jobs from a Redis api, beat, worker use as a queue (its `use` says `cache`)",
+    ]);
+  });
+
+  it("accepts eviction on a Redis no service uses as a queue", () => {
+    let resources = edited(fixture, "trestle:index:RedisCache", "redis", (r) => Object.assign(r.props, { use: "cache", evictionPolicy: "allkeys-lru" }));
+    for (const name of ["api-vars", "worker-vars", "beat-vars"]) {
+      resources = edited(resources, `${DYN}:Variables`, name, (r) => {
+        const vars = r.props.variables as Record<string, string>;
+        for (const key of Object.keys(vars)) if (/CELERY/.test(key)) delete vars[key];
+      });
+    }
+    expect(violations(resources)).toEqual([]);
+  });
+
+  it.each<[string, string, string]>([
+    ["a wildcard `ALLOWED_ORIGINS` on a service without `cors`", "worker-vars", "mandatory cors-wildcard-production: worker: `https://*.vercel.app` in `CORS_ORIGINS` lets any site on that domain call the production API"],
+    ["`*` in a `*_CORS_*` variable of another service", "beat-vars", "mandatory cors-origins-absolute: beat: `APP_CORS_ALLOW` allows `*`, so any website can call the API with its users' browsers"],
+  ])("fails when %s", (_title, name, expected) => {
+    const resources = edited(fixture, `${DYN}:Variables`, name, (r) => {
+      const vars = r.props.variables as Record<string, string>;
+      if (name === "worker-vars") vars.CORS_ORIGINS = "https://app.example.com,https://*.vercel.app";
+      else vars.APP_CORS_ALLOW = "*";
+    });
+    expect(violations(resources)).toContain(expected);
+  });
+
+  it("fails when a Next.js frontend on Railway gets a secret under a public prefix", async () => {
+    const resources = edited(fixture, "trestle:index:RailwayService", "api", (r) => (r.props.frontend = true));
+    const withSecret = edited(resources, `${DYN}:Variables`, "api-vars", (r) => {
+      // Secret inputs arrive wrapped in Pulumi's secret marker.
+      const secrets = r.props.secretVariables as { value?: Record<string, string> } & Record<string, string>;
+      (secrets.value ?? secrets).NEXT_PUBLIC_STRIPE_SECRET = "sk_live_abcdefgh1234";
+    });
+    expect(violations(withSecret)).toContain("mandatory vercel-public-variables: api: `NEXT_PUBLIC_STRIPE_SECRET` is sent to every browser and holds a Stripe secret key");
   });
 
   it.each<[string, string, string, string]>([
