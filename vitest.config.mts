@@ -11,5 +11,8 @@ export default defineConfig({
     // Tests that start servers (the emulator, PostgreSQL, Redis) bind loopback
     // ports of their own; files still run in parallel on both cores.
     pool: "forks",
+    // Two workers on the two cores of the project's machines; many files wait on
+    // child processes and servers, so both stay busy.
+    maxWorkers: 2,
   },
 });
