@@ -106,8 +106,11 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
     const failures: CheckFailure[] = [];
     if (typeof news.name !== "string" || !news.name.trim()) {
       failures.push({ property: "name", reason: "`name` is required: the Railway project's name" });
-    } else if (news.name.length > 100) {
+    } else if ([...news.name].length > 100) {
+      // Counted in characters (code points), as the config counts them, not UTF-16 units.
       failures.push({ property: "name", reason: "Railway project names are at most 100 characters" });
+    } else if (/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u.test(news.name)) {
+      failures.push({ property: "name", reason: "a project name holds no control or bidirectional-override characters" });
     }
     return { inputs: news, failures };
   },

@@ -113,6 +113,12 @@ describe("Project", () => {
     expect(diff).toMatchObject({ changes: true, replaces: ["workspaceId"] });
   });
 
+  it("counts a name's length in characters and refuses control and bidirectional-override characters", async () => {
+    expect((await projectProvider.check!({}, { name: "🚂".repeat(100) })).failures).toEqual([]);
+    expect((await projectProvider.check!({}, { name: "🚂".repeat(101) })).failures).toEqual([{ property: "name", reason: "Railway project names are at most 100 characters" }]);
+    expect((await projectProvider.check!({}, { name: "bad\u0000name\u202e" })).failures).toEqual([{ property: "name", reason: "a project name holds no control or bidirectional-override characters" }]);
+  });
+
   it("refuses a missing name", async () => {
     await expect(create(projectProvider, { name: " " })).rejects.toThrow(CheckFailedError);
     await expect(create(projectProvider, { name: "" })).rejects.toThrow("name: `name` is required");
