@@ -346,10 +346,10 @@ function outputsOf(inputs: DeploymentInputs, node: DeploymentNode, connected: De
 
 export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
   const failures = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
-  for (const key of ["timeoutSeconds", "pollSeconds"] as const) {
+  for (const [key, max] of [["timeoutSeconds", 7200], ["pollSeconds", 600]] as const) {
     const value = news[key];
-    if (value !== undefined && (typeof value !== "number" || !(value > 0))) {
-      failures.push({ property: key, reason: `\`${value}\` must be a positive number of seconds` });
+    if (value !== undefined && (typeof value !== "number" || !(value > 0) || value > max)) {
+      failures.push({ property: key, reason: `\`${value}\` must be a positive number of seconds, at most ${max}` });
     }
   }
   if (news.source?.image && news.source.repo) failures.push({ property: "source", reason: "give either `image` or `repo`, not both" });

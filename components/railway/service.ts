@@ -10,6 +10,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
+import { MAX_REPLICAS } from "./limits";
 import { configureFromStack, railwayClient } from "./settings";
 
 export type Builder = "RAILPACK" | "NIXPACKS" | "HEROKU" | "PAKETO";
@@ -377,6 +378,8 @@ export function checkService(news: ServiceInputs): CheckFailure[] {
   if (news.replicas !== undefined && (!Number.isInteger(news.replicas) || news.replicas < 1)) {
     failures.push({ property: "replicas", reason: `\`${news.replicas}\` is not a whole number of replicas of at least 1` });
   }
+  if (totalReplicas(news) > MAX_REPLICAS) failures.push({ property: "replicas", reason: `Railway allows at most ${MAX_REPLICAS} replicas per service (PLAN-1)` });
+  if (news.healthcheckTimeout !== undefined && news.healthcheckTimeout > 3600) failures.push({ property: "healthcheckTimeout", reason: "give at most 3600 seconds" });
   for (const [region, count] of Object.entries(news.regions ?? {})) {
     if (!Number.isInteger(count) || count < 1) {
       failures.push({ property: `regions.${region}`, reason: `\`${count}\` is not a whole number of replicas of at least 1` });

@@ -114,9 +114,9 @@ describe("Project", () => {
   });
 
   it("counts a name's length in characters and refuses control and bidirectional-override characters", async () => {
-    expect((await projectProvider.check!({}, { name: "🚂".repeat(100) })).failures).toEqual([]);
-    expect((await projectProvider.check!({}, { name: "🚂".repeat(101) })).failures).toEqual([{ property: "name", reason: "Railway project names are at most 100 characters" }]);
-    expect((await projectProvider.check!({}, { name: "bad\u0000name\u202e" })).failures).toEqual([{ property: "name", reason: "a project name holds no control or bidirectional-override characters" }]);
+    expect((await projectProvider.check!({ name: "" }, { name: "🚂".repeat(100) })).failures).toEqual([]);
+    expect((await projectProvider.check!({ name: "" }, { name: "🚂".repeat(101) })).failures).toEqual([{ property: "name", reason: "Railway project names are at most 100 characters" }]);
+    expect((await projectProvider.check!({ name: "" }, { name: "bad\u0000name\u202e" })).failures).toEqual([{ property: "name", reason: "a project name holds no control or bidirectional-override characters" }]);
   });
 
   it("refuses a missing name", async () => {

@@ -266,6 +266,8 @@ describe("Service check", () => {
     ["retries without ON_FAILURE", { restartPolicyType: "ALWAYS", restartPolicyMaxRetries: 3 }, "restartPolicyMaxRetries: retries apply only with `restartPolicyType: ON_FAILURE`"],
     ["credentials without a password", { registryCredentials: { username: "u", password: "" } }, "registryCredentials: give both `username` and `password`"],
     ["no name", { name: "" }, "name: `name` is required and must be a non-empty string"],
+    ["more replicas than Railway allows", { replicas: 51 }, "replicas: Railway allows at most 50 replicas per service (PLAN-1)"],
+    ["a health-check timeout over an hour", { healthcheckTimeout: 99999 }, "healthcheckTimeout: give at most 3600 seconds"],
   ])("refuses %s", (_title, change, reason) => {
     expect(reasons({ ...base(), ...change })).toContain(reason);
   });
