@@ -225,8 +225,20 @@ export class Recorder {
       timer = setTimeout(() => reject(new Error(`the program was still registering resources after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
       timer.unref();
     });
+    // Drained to a fixed point: a resource declared inside an `apply` starts its
+    // registration only after the one it waited for has finished, so the queue
+    // is drained again until a turn of the event loop adds nothing to it.
+    const drained = async () => {
+      for (;;) {
+        const before = this.resources.length;
+        await settings.waitForRPCs();
+        await new Promise((resolve) => setImmediate(resolve));
+        await settings.waitForRPCs();
+        if (this.resources.length === before) return;
+      }
+    };
     try {
-      await Promise.race([settings.waitForRPCs(), timeout]);
+      await Promise.race([drained(), timeout]);
     } finally {
       clearTimeout(timer);
     }
