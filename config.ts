@@ -7,6 +7,7 @@ import { z } from "zod";
 import { cronProblem } from "./components/railway/common";
 import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "./components/railway/limits";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "./components/server-settings";
+import { closestName } from "./components/did-you-mean";
 import { RAILWAY_PROVIDED, referencesIn } from "./components/railway/references";
 import { postgresVariables } from "./components/postgres-db";
 import { redisVariables } from "./components/redis-cache";
@@ -493,22 +494,9 @@ function decode(value: string): unknown {
   }
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]++;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
-}
-
 function suggestion(key: string, known: readonly string[]): string {
-  const best = [...known].sort((x, y) => levenshtein(key, x) - levenshtein(key, y))[0];
-  return best && levenshtein(key, best) <= 3 ? `; did you mean \`${best}\`?` : `; the keys are ${known.map((k) => `\`${k}\``).join(", ")}`;
+  const best = closestName(key, known);
+  return best ? `; did you mean \`${best}\`?` : `; the keys are ${known.map((k) => `\`${k}\``).join(", ")}`;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

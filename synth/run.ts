@@ -143,39 +143,38 @@ async function resolveOutput(value: unknown): Promise<unknown> {
   return secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: plain } : plain;
 }
 
-/** Runs the synth. Must run in a fresh process: the SDK's runtime state is per process. */
-export async function synthesize(options: SynthOptions): Promise<SynthResult> {
-  let project: ProjectFile;
+/**
+ * A project and one of its stack files, read as the CLI reads them, or the
+ * configuration problems that stop a run before the program starts.
+ */
+export function loadStack(projectDir: string, configFile: string): { project: ProjectFile; values: Record<string, string>; secretKeys: string[] } | { configErrors: string[] } {
   try {
-    project = readProject(options.projectDir);
+    const project = readProject(projectDir);
+    if (!existsSync(configFile)) return { configErrors: [`${path.relative(projectDir, configFile)}: no such stack file; create it or pass --config`] };
+    const { values, secretKeys, problems } = readStackConfig(configFile, project);
+    return problems.length ? { configErrors: problems } : { project, values, secretKeys };
   } catch (error) {
-    if (error instanceof StackFileError) {
-      return { format: SYNTH_FORMAT, project: "", stack: options.stack, config: "", configErrors: [error.message], resources: [], outputs: {}, policies: { violations: [], mandatory: 0, advisory: 0 } };
-    }
+    if (error instanceof StackFileError) return { configErrors: [error.message] };
     throw error;
   }
+}
+
+/** Runs the synth. Must run in a fresh process: the SDK's runtime state is per process. */
+export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
+  const loaded = loadStack(options.projectDir, configFile);
   const base: SynthResult = {
     format: SYNTH_FORMAT,
-    project: project.name,
+    project: "project" in loaded ? loaded.project.name : "",
     stack: options.stack,
     config: path.relative(options.projectDir, configFile),
-    configErrors: [],
+    configErrors: "configErrors" in loaded ? loaded.configErrors : [],
     resources: [],
     outputs: {},
     policies: { violations: [], mandatory: 0, advisory: 0 },
   };
-  if (!existsSync(configFile)) return { ...base, configErrors: [`${base.config}: no such stack file; create it or pass --config`] };
-
-  let read: ReturnType<typeof readStackConfig>;
-  try {
-    read = readStackConfig(configFile, project);
-  } catch (error) {
-    if (error instanceof StackFileError) return { ...base, configErrors: [error.message] };
-    throw error;
-  }
-  const { values, secretKeys, problems } = read;
-  if (problems.length) return { ...base, configErrors: problems };
+  if ("configErrors" in loaded) return base;
+  const { project, values, secretKeys } = loaded;
 
   pulumi.runtime.setAllConfig(values, secretKeys);
   const recorder = new Recorder(project.name, options.stack);
