@@ -1,114 +1,148 @@
-// `npm run bench:railway`: API calls (and time) to create, no-op update, change
-// one variable of, and destroy a project of four services, each with 20
-// variables, a domain and a deploy, against the in-process Railway emulator.
-// Numbers, not assertions: compare runs by eye or in CI logs.
-import { createHash } from "node:crypto";
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { deploymentProvider, DeploymentInputs } from "../components/railway/deployment";
-import { environmentProvider } from "../components/railway/environment";
-import { projectProvider } from "../components/railway/project";
-import { serviceDomainProvider } from "../components/railway/service-domain";
-import { serviceProvider, ServiceInputs } from "../components/railway/service";
-import { variablesProvider, VariablesInputs } from "../components/railway/variables";
-import { Managed, create, destroy, startEmulator, up } from "../test/railway/harness";
+// `npm run bench:railway`: the Railway requests the real program sends for its
+// stacks (staging, prod, and a generated 20-service stack), against the Railway
+// emulator: a first `up`, a no-op `up`, an `up` that changes one variable, and a
+// destroy. Each `up` is the real program, its real providers and the rehearsal
+// engine, in a fresh process, with the state the previous step left.
+// Numbers, not assertions; the last line sums them up in a fixed form.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { railwayProviders } from "../components/railway";
+import { planBudget } from "../components/railway/limits";
+import { configureRailway, resetRailwaySettings } from "../components/railway/settings";
+import { RailwayEmulator } from "../components/railway/testing/emulator";
+import type { RehearsalResult, RehearsalState } from "../rehearse/run";
 
-const SERVICES = ["api", "worker", "beat", "web"];
-const VARIABLES = 20;
+const ROOT = path.resolve(__dirname, "..");
+const DEPLOYS = new Set(["serviceConnect", "serviceInstanceDeployV2"]);
 
-interface Stack {
-  services: { name: string; service: Managed<any>; vars: Managed<any>; domain: Managed<any>; deploy: Managed<any> }[];
+interface Row {
+  stack: string;
+  step: string;
+  requests: number;
+  mutations: number;
+  deploys: number;
+  objects?: number;
+  maxPerSecond: number;
+  ms: number;
 }
 
-function variablesFor(name: string, bump = ""): Pick<VariablesInputs, "variables" | "secretVariables"> {
-  const variables: Record<string, string> = { DATABASE_URL: "${{Postgres.DATABASE_URL}}", REDIS_URL: "${{Redis.REDIS_URL}}" };
-  const secretVariables: Record<string, string> = {};
-  for (let i = 0; variables && Object.keys(variables).length + Object.keys(secretVariables).length < VARIABLES; i++) {
-    if (i % 4 === 0) secretVariables[`SECRET_${i}`] = `${name}-secret-${i}`;
-    else variables[`SETTING_${i}`] = `${name}-value-${i}${i === 1 ? bump : ""}`;
-  }
-  return { variables, secretVariables };
-}
-
-const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
-
-async function main() {
-  const emulator = await startEmulator();
-  const rows: [string, number, number, number, number][] = [];
-  const measure = async (label: string, work: () => Promise<void>) => {
-    const since = emulator.requests.length;
-    const started = performance.now();
-    await work();
-    const counts = emulator.counts(since);
-    rows.push([label, counts.requests, counts.mutations, counts.queries, performance.now() - started]);
+/** A stack of `count` services in the shape of the example systems: an API, workers, Postgres and Redis. */
+function generatedStack(count: number): string {
+  const services: Record<string, unknown> = {
+    api: { source: { image: "ghcr.io/acme/api:1" }, start: "uvicorn app.main:app --host 0.0.0.0 --port $PORT", port: 8000, public: true, healthcheck: { path: "/health" }, connects: ["postgres", "redis"], variables: { ENVIRONMENT: "bench" } },
   };
+  for (let i = 1; i < count; i++) services[`worker-${i}`] = { source: { image: "ghcr.io/acme/api:1" }, start: `celery -A app worker -Q q${i}`, connects: ["redis"], variables: { QUEUE: `q${i}` } };
+  return stringify({ config: { "trestle:railway": { project: "bench-20", environment: "staging" }, "trestle:services": services, "trestle:postgres": {}, "trestle:redis": { use: "queue" } } });
+}
 
-  let project: Managed<any>;
-  let env: Managed<any>;
-  const stack: Stack = { services: [] };
-  const serviceInputs = (name: string): ServiceInputs => ({
-    projectId: project.id, environmentId: env.id, name, image: `ghcr.io/acme/${name}:1.0.0`,
-    healthcheckPath: name === "api" || name === "web" ? "/health" : undefined, replicas: name === "api" ? 2 : 1,
-  });
-  const varsInputs = (serviceId: string, name: string, bump = ""): VariablesInputs => ({ projectId: project.id, environmentId: env.id, serviceId, ...variablesFor(name, bump) });
-  const deployInputs = (serviceId: string, name: string, triggers: unknown): DeploymentInputs => ({
-    projectId: project.id, environmentId: env.id, serviceId, source: { image: serviceInputs(name).image }, triggers, pollSeconds: 0.001,
-  });
+/** The stack file with one variable of one service changed. */
+function oneVariableChanged(file: string, out: string): void {
+  const doc = parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  const services = doc.config["trestle:services"] as Record<string, { variables?: Record<string, string> }>;
+  const [name, service] = Object.entries(services).find(([, s]) => s.variables && Object.keys(s.variables).length)!;
+  const key = Object.keys(service.variables!)[0];
+  service.variables![key] = `${service.variables![key]}-changed`;
+  writeFileSync(out, stringify(doc));
+  console.error(`  one variable: services.${name}.variables.${key}`);
+}
 
-  await measure("create", async () => {
-    project = await create(projectProvider, { name: "bench" });
-    env = await create(environmentProvider, { projectId: project.id, name: "production" });
-    // Services are independent, so the engine creates them in parallel.
-    stack.services = await Promise.all(
-      SERVICES.map(async (name) => {
-        const service = await create(serviceProvider, serviceInputs(name));
-        const [vars, domain] = await Promise.all([
-          create(variablesProvider, varsInputs(service.id, name)),
-          create(serviceDomainProvider, { projectId: project.id, environmentId: env.id, serviceId: service.id }),
-        ]);
-        const deploy = await create(deploymentProvider, deployInputs(service.id, name, digest([serviceInputs(name), varsInputs(service.id, name)])));
-        return { name, service, vars, domain, deploy };
-      }),
-    );
-  });
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), "trestle-bench-"));
+  const emulator = await RailwayEmulator.start();
+  const rows: Row[] = [];
+  try {
+    resetRailwaySettings();
+    configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, pollIntervalMs: 5 });
+    // A project of its own over the root program, as the examples are.
+    const generated = path.join(work, "Pulumi.bench20.yaml");
+    writeFileSync(generated, generatedStack(20));
+    writeFileSync(path.join(work, "Pulumi.yaml"), `name: bench-20\nmain: ${path.relative(work, ROOT)}\nruntime: nodejs\n`);
+    const stacks: [string, string, string][] = [
+      ["staging", ROOT, path.join(ROOT, "Pulumi.staging.yaml")],
+      ["prod", ROOT, path.join(ROOT, "Pulumi.prod.yaml")],
+      ["bench20", work, generated],
+    ];
 
-  const same = <I, O>(p: dynamic.ResourceProvider<I, O>, s: Managed<O>, i: I) => up(p, s, i);
-  await measure("no-op update", async () => {
-    await same(projectProvider, project, { name: "bench" });
-    await same(environmentProvider, env, { projectId: project.id, name: "production" });
-    for (const s of stack.services) {
-      await same(serviceProvider, s.service, serviceInputs(s.name));
-      await same(variablesProvider, s.vars, varsInputs(s.service.id, s.name));
-      await same(serviceDomainProvider, s.domain, { projectId: project.id, environmentId: env.id, serviceId: s.service.id });
-      await same(deploymentProvider, s.deploy, deployInputs(s.service.id, s.name, digest([serviceInputs(s.name), varsInputs(s.service.id, s.name)])));
+    for (const [stack, projectDir, file] of stacks) {
+      let state: RehearsalState | undefined;
+      // Async: the emulator answers from this process, so it must not block while the step runs.
+      const up = async (step: string, config: string): Promise<RehearsalResult> => {
+        const since = emulator.requests.length;
+        const started = performance.now();
+        const stateIn = path.join(work, `${stack}-in.json`);
+        const resultOut = path.join(work, `${stack}-${step}.json`);
+        if (state) writeFileSync(stateIn, JSON.stringify(state));
+        const child = spawn(
+          process.execPath,
+          ["-r", "ts-node/register/transpile-only", path.join(__dirname, "railway-step.ts"), projectDir, stack, config, emulator.url, emulator.token, state ? stateIn : "-", resultOut],
+          { env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") }, cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] },
+        );
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+        if (status !== 0) throw new Error(`${stack} ${step} failed (exit ${status}):\n${stderr}`);
+        const result = JSON.parse(readFileSync(resultOut, "utf8")) as RehearsalResult;
+        const counts = emulator.counts(since);
+        rows.push({
+          stack,
+          step,
+          requests: counts.requests,
+          mutations: counts.mutations,
+          deploys: Object.entries(counts.byOperation).filter(([op]) => DEPLOYS.has(op)).reduce((n, [, c]) => n + c, 0),
+          objects: step === "create" ? Object.keys(result.state).length : undefined,
+          maxPerSecond: emulator.maxRequestsPerSecond(since),
+          ms: performance.now() - started,
+        });
+        state = result.state;
+        return result;
+      };
+
+      await up("create", file);
+      await up("no-op", file);
+      const changed = path.join(work, `Pulumi.${stack}-changed.yaml`);
+      oneVariableChanged(file, changed);
+      await up("one variable", changed);
+
+      // Destroy: dependents first, as the engine deletes (protect ignored: every object is counted).
+      const since = emulator.requests.length;
+      const started = performance.now();
+      const objects = Object.values(state!).sort((a, b) => b.order - a.order);
+      for (const r of objects) {
+        const provider = railwayProviders[r.type.replace(/^.*:/, "") as keyof typeof railwayProviders] as { delete?(id: string, props: unknown): Promise<void> };
+        await provider.delete?.(r.id, r.outs);
+      }
+      const counts = emulator.counts(since);
+      // The floor counts what exists to delete: deployments are history, and an adopted environment is the project's.
+      const deletable = objects.filter((r) => !r.type.endsWith(":Deployment") && r.outs.created !== false).length;
+      rows.push({ stack, step: "destroy", requests: counts.requests, mutations: counts.mutations, deploys: 0, objects: deletable, maxPerSecond: emulator.maxRequestsPerSecond(since), ms: performance.now() - started });
     }
-  });
-
-  await measure("change one variable", async () => {
-    const s = stack.services[0];
-    const changed = varsInputs(s.service.id, s.name, "-v2");
-    s.vars = await up(variablesProvider, s.vars, changed);
-    s.deploy = await up(deploymentProvider, s.deploy, deployInputs(s.service.id, s.name, digest([serviceInputs(s.name), changed])));
-  });
-
-  await measure("destroy", async () => {
-    await Promise.all(
-      stack.services.map(async (s) => {
-        await destroy(deploymentProvider, s.deploy);
-        await Promise.all([destroy(serviceDomainProvider, s.domain), destroy(variablesProvider, s.vars)]);
-        await destroy(serviceProvider, s.service);
-      }),
-    );
-    await destroy(environmentProvider, env);
-    await destroy(projectProvider, project);
-  });
-  await emulator.stop();
-
-  console.log(`Railway layer: ${SERVICES.length} services x ${VARIABLES} variables, a domain and a deploy each (emulator; deploys take 3 status polls)\n`);
-  console.log("| step                | requests | mutations | queries | ms     |");
-  console.log("|---------------------|---------:|----------:|--------:|-------:|");
-  for (const [label, requests, mutations, queries, ms] of rows) {
-    console.log(`| ${label.padEnd(19)} | ${String(requests).padStart(8)} | ${String(mutations).padStart(9)} | ${String(queries).padStart(7)} | ${ms.toFixed(0).padStart(6)} |`);
+  } finally {
+    await emulator.stop();
+    rmSync(work, { recursive: true, force: true });
   }
+
+  console.log("Railway requests of the real program's stacks against the emulator (deploys take 3 status polls here)\n");
+  console.log("| stack   | step         | objects | requests | mutations | mutations/object | deploys | max req/s | ms    |");
+  console.log("|---------|--------------|--------:|---------:|----------:|-----------------:|--------:|----------:|------:|");
+  for (const r of rows) {
+    const ratio = r.objects ? (r.mutations / r.objects).toFixed(2) : "";
+    console.log(
+      `| ${r.stack.padEnd(7)} | ${r.step.padEnd(12)} | ${String(r.objects ?? "").padStart(7)} | ${String(r.requests).padStart(8)} | ${String(r.mutations).padStart(9)} | ${ratio.padStart(16)} | ${String(r.deploys).padStart(7)} | ${String(r.maxPerSecond).padStart(9)} | ${r.ms.toFixed(0).padStart(5)} |`,
+    );
+  }
+  const prod = (step: string) => rows.find((r) => r.stack === "prod" && r.step === step)!;
+  const floor = (r: Row) => (r.mutations / r.objects!).toFixed(2);
+  const maxPerSecond = Math.max(...rows.filter((r) => r.stack === "bench20").map((r) => r.maxPerSecond));
+  // Every deployment waiting in an environment shares one status request per poll:
+  // a first up with four-minute builds on Hobby polls this many times, whatever the number of services.
+  const polls = planBudget("hobby", 0, 240).polls;
+  console.log(
+    `\nbench:railway create ${floor(prod("create"))}x floor, destroy ${floor(prod("destroy"))}x floor, no-op ${prod("no-op").mutations} mutations, ` +
+      `one-variable ${prod("one variable").mutations} mutations ${prod("one variable").deploys} deploys, max ${maxPerSecond} req/s, first-up polls ${polls}`,
+  );
 }
 
 main().catch((error) => {

@@ -48,6 +48,10 @@ export interface RehearsalResult {
   budget: BudgetEstimate & { buildSeconds: number };
   /** Every Railway object created, by resource (its id, and its outputs' URL when it has one). */
   created: { type: string; name: string; id: string; url?: string }[];
+  /** What `pulumi up` would do to each Railway resource: `create`, `update`, `replace` or `same`. */
+  actions: Record<string, "create" | "update" | "replace" | "same">;
+  /** The state after the run, to rehearse the next change against. */
+  state: RehearsalState;
 }
 
 export interface RehearsalOptions {
@@ -63,7 +67,17 @@ export interface RehearsalOptions {
    * (`npm run test:live` uses it; it creates real resources).
    */
   against?: "emulator" | "railway";
+  /**
+   * The state an earlier run left (its `state`): with it, a resource that exists
+   * is diffed and updated (or replaced) as `pulumi up` would, instead of created.
+   */
+  previous?: RehearsalState;
+  /** Use this endpoint and token instead of a fresh emulator (a benchmark keeps one across runs). */
+  endpoint?: { url: string; token: string };
 }
+
+/** Each Railway resource a run created or updated, by `type::name`, in the order they were made. */
+export type RehearsalState = Record<string, { type: string; name: string; id: string; outs: Record<string, unknown>; order: number }>;
 
 /** Inputs as a provider receives them: secrets unwrapped, the serialized provider dropped. */
 function plain(value: unknown): unknown {
@@ -82,7 +96,7 @@ function emptyResult(options: RehearsalOptions, configErrors: string[]): Rehears
   const buildSeconds = options.buildSeconds ?? 240;
   return {
     project: "", stack: options.stack, config: options.configFile ?? "", plan, configErrors, deployments: [], failures: [], notRehearsed: [],
-    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [],
+    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [], actions: {}, state: {},
   };
 }
 
@@ -103,10 +117,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   };
 
   const live = options.against === "railway";
-  const emulator = live ? undefined : await RailwayEmulator.start();
+  const emulator = live || options.endpoint ? undefined : await RailwayEmulator.start();
   try {
     resetRailwaySettings();
-    if (emulator) {
+    if (options.endpoint) {
+      configureRailway({ token: options.endpoint.token, tokenKind: "account", endpoint: options.endpoint.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+    } else if (emulator) {
       // The real per-second limit; deploys advance one step per shared poll, a few milliseconds apart.
       configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
     } else {
@@ -123,17 +139,49 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       const kind = type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders;
       const provider = railwayProviders[kind] as unknown as {
         check(olds: unknown, news: unknown): Promise<{ inputs?: unknown; failures?: { property: string; reason: string }[] }>;
+        diff(id: string, olds: unknown, news: unknown): Promise<{ changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
         create(inputs: unknown): Promise<{ id: string; outs?: Record<string, unknown> }>;
+        update?(id: string, olds: unknown, news: unknown): Promise<{ outs?: Record<string, unknown> }>;
+        delete?(id: string, props: unknown): Promise<void>;
       };
+      const key = `${type}::${name}`;
+      const before = options.previous?.[key];
       const inputs = plain(raw) as Record<string, unknown>;
-      const checked = await provider.check({}, inputs);
+      const checked = await provider.check(before?.outs ?? {}, inputs);
       if (checked.failures?.length) {
         result.failures.push({ resource: name, type: kind, message: checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") });
         return undefined;
       }
+      const news = checked.inputs ?? inputs;
+      const remember = (id: string, outs: Record<string, unknown>, action: RehearsalResult["actions"][string]) => {
+        result.actions[key] = action;
+        result.state[key] = { type, name, id, outs, order: Object.keys(result.state).length };
+        if (kind === "Service") serviceNames.set(id, String(outs.name ?? inputs.name));
+      };
+      let diff: Awaited<ReturnType<typeof provider.diff>> | undefined;
       try {
-        const created = await provider.create(checked.inputs ?? inputs);
+        if (before) {
+          // As `pulumi up` would: diff against the state, then update, replace or leave it.
+          diff = await provider.diff(before.id, before.outs, news);
+          if (!diff.changes) {
+            remember(before.id, before.outs, "same");
+            return { id: before.id, outputs: before.outs };
+          }
+          if (!diff.replaces?.length && provider.update) {
+            const updated = await provider.update(before.id, before.outs, news);
+            const outs = updated.outs ?? {};
+            remember(before.id, outs, "update");
+            if (kind === "Deployment") {
+              result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: String(outs.status), logs: [] });
+            }
+            return { id: before.id, outputs: outs };
+          }
+          if (diff.deleteBeforeReplace) await provider.delete?.(before.id, before.outs);
+        }
+        const created = await provider.create(news);
+        if (before && !diff?.deleteBeforeReplace) await provider.delete?.(before.id, before.outs);
         const outs = created.outs ?? {};
+        remember(created.id, outs, before ? "replace" : "create");
         result.created.push({ type: kind, name, id: created.id, ...(typeof outs.url === "string" ? { url: outs.url } : {}) });
         if (kind === "Service") serviceNames.set(created.id, String(outs.name ?? inputs.name));
         if (kind === "Deployment") {

@@ -1,4 +1,4 @@
-// Per-file setup for provider tests (vitest only; the benchmark uses harness.ts alone).
+// Per-file setup for provider tests (vitest only).
 import { afterAll, beforeAll } from "vitest";
 import { RailwayEmulator } from "../../components/railway/testing/emulator";
 import { create, projectWithEnvironment, startEmulator } from "./harness";
