@@ -13,6 +13,7 @@ import { configureRailway, resetRailwaySettings } from "../components/railway/se
 import { RailwayEmulator } from "../components/railway/testing/emulator";
 import { Recorder, isSecretValue } from "../synth/recorder";
 import { loadStack } from "../synth/run";
+import { nativeStacksForSdkCaptures } from "../synth/stack-traces";
 
 const RAILWAY_TYPE = "pulumi-nodejs:dynamic/railway:";
 
@@ -198,6 +199,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       }
     };
 
+    nativeStacksForSdkCaptures();
     pulumi.runtime.setAllConfig(values, secretKeys);
     const recorder = new Recorder(project.name, options.stack);
     await recorder.install(realize);

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EvaluatedResource, PackConfig, PolicyViolation, evaluatePolicies } from "../policies/evaluate";
 import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue } from "./recorder";
 import { StackFileError, readYamlFile } from "./stack-file";
+import { nativeStacksForSdkCaptures } from "./stack-traces";
 
 export const SYNTH_FORMAT = 1;
 
@@ -177,6 +178,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const { project, values, secretKeys } = loaded;
 
   pulumi.runtime.setAllConfig(values, secretKeys);
+  nativeStacksForSdkCaptures();
   const recorder = new Recorder(project.name, options.stack);
   await recorder.install();
   const main = path.resolve(options.projectDir, project.main ?? ".", "index.ts");
