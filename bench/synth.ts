@@ -1,7 +1,11 @@
 // `npm run bench:synth`: wall time of the offline synth for each stack and
 // example, and for generated architectures of 5, 25 and 100 services, against
 // the time of loading the program alone (same process start, ts-node, imports)
-// measured in the same run. Each is the median of a few fresh processes.
+// measured in the same run. Each is the median of a few fresh processes, in
+// wall time and in CPU time (user + system, read by bench/cpu-probe.ts).
+// The last line is the summary: the prod synth's CPU over the program load's,
+// and the growth per resource (the slope of wall time between the generated
+// 5- and 100-service stacks).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,15 +16,18 @@ const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const work = mkdtempSync(path.join(tmpdir(), "trestle-bench-"));
 
-function timed(args: string[]): { ms: number; resources?: number } {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function timed(args: string[]): { ms: number; cpu: number; resources?: number } {
   const times: number[] = [];
+  const cpuFile = path.join(work, `cpu-${Math.random().toString(36).slice(2)}`);
   let resources: number | undefined;
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], {
+    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-r", "./bench/cpu-probe.ts", ...args], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), TRESTLE_BENCH_CPU_FILE: cpuFile },
     });
     times.push(performance.now() - started);
     if (run.status !== 0 && run.status !== 1) throw new Error(`${args.join(" ")} exited ${run.status}: ${run.stderr}`);
@@ -28,8 +35,9 @@ function timed(args: string[]): { ms: number; resources?: number } {
     const stack = args[args.indexOf("--stack") + 1];
     if (args.includes("--out")) resources = JSON.parse(readFileSync(path.join(out, `${stack}.json`), "utf8")).resources.length;
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], resources };
+  const cpu = readFileSync(cpuFile, "utf8").trim().split("\n").map(Number);
+  if (cpu.length !== RUNS) throw new Error(`expected ${RUNS} CPU readings from ${args.join(" ")}, got ${cpu.length}`);
+  return { ms: median(times), cpu: median(cpu), resources };
 }
 
 function synth(stack: string, config?: string) {
@@ -60,32 +68,38 @@ function generated(n: number): string {
 }
 
 function main() {
-  const rows: [string, number, number | undefined][] = [];
-  const baseline = timed(["bench/load-program.ts"]).ms;
-  rows.push(["load the program only (baseline)", baseline, undefined]);
+  const rows: [string, { ms: number; cpu: number; resources?: number }][] = [];
+  const load = timed(["bench/load-program.ts"]);
+  rows.push(["load the program only (baseline)", load]);
+  const stacks: Record<string, { ms: number; cpu: number; resources?: number }> = {};
   for (const stack of ["staging", "prod"]) {
-    const r = synth(stack);
-    rows.push([`stack ${stack}`, r.ms, r.resources]);
+    stacks[stack] = synth(stack);
+    rows.push([`stack ${stack}`, stacks[stack]]);
   }
   for (const dir of readdirSync(path.join(ROOT, "examples")).sort()) {
     for (const file of readdirSync(path.join(ROOT, "examples", dir)).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
       const stack = file.slice("Pulumi.".length, -".yaml".length);
-      const r = synth(stack, path.join(ROOT, "examples", dir, file));
-      rows.push([`example ${dir} (${stack})`, r.ms, r.resources]);
+      rows.push([`example ${dir} (${stack})`, synth(stack, path.join(ROOT, "examples", dir, file))]);
     }
   }
+  const sizes: Record<number, { ms: number; cpu: number; resources?: number }> = {};
   for (const n of [5, 25, 100]) {
-    const r = synth("bench", generated(n));
-    rows.push([`generated: ${n} services`, r.ms, r.resources]);
+    sizes[n] = synth("bench", generated(n));
+    rows.push([`generated: ${n} services`, sizes[n]]);
   }
   rmSync(work, { recursive: true, force: true });
 
   console.log(`Offline synth wall time, median of ${RUNS} fresh processes (node ${process.version}, ts-node transpile-only)\n`);
-  console.log("| what | resources | ms | over baseline |");
-  console.log("| --- | ---: | ---: | ---: |");
-  for (const [label, ms, resources] of rows) {
-    console.log(`| ${label} | ${resources ?? ""} | ${ms.toFixed(0)} | ${resources === undefined ? "" : `+${(ms - baseline).toFixed(0)}`} |`);
+  console.log("| what | resources | wall ms | over baseline | cpu ms | cpu / baseline |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const [label, r] of rows) {
+    const extra = r.resources === undefined;
+    console.log(
+      `| ${label} | ${r.resources ?? ""} | ${r.ms.toFixed(0)} | ${extra ? "" : `+${(r.ms - load.ms).toFixed(0)}`} | ${r.cpu.toFixed(0)} | ${extra ? "" : `${(r.cpu / load.cpu).toFixed(2)}x`} |`,
+    );
   }
+  const slope = (sizes[100].ms - sizes[5].ms) / ((sizes[100].resources ?? 0) - (sizes[5].resources ?? 0));
+  console.log(`\nbench:synth prod ${(stacks.prod.cpu / load.cpu).toFixed(2)}x program load (cpu), ${slope.toFixed(1)} ms per resource`);
 }
 
 main();

@@ -125,6 +125,26 @@ function placeholders(type: string, name: string, inputs: Record<string, unknown
   }
 }
 
+/** What a recorded dynamic resource's `__provider` input holds instead of the serialized provider. */
+export const PROVIDER_NOT_SERIALIZED = "<dynamic provider: not serialized by the synth or the rehearsal>";
+
+/**
+ * A dynamic resource's inputs carry its provider serialized as JavaScript
+ * (`__provider`), for the engine to run it. The synth and the rehearsal never
+ * ship that text (both drop `__provider`; the rehearsal calls the providers
+ * in-process), and producing it is Pulumi's closure serializer, which loads
+ * TypeScript to parse each function: 2.3 s of a 6 s synth of prod, measured
+ * with `node --cpu-prof`. Under the recorder it answers a marker instead.
+ * That every Railway provider does serialize is tested for real, without the
+ * recorder, in test/railway/resources.test.ts.
+ */
+function skipProviderSerialization(): void {
+  const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
+    serializeFunction: (func: unknown, args?: unknown) => Promise<{ text: string; exportName: string; containsSecrets: boolean }>;
+  };
+  closure.serializeFunction = async () => ({ text: PROVIDER_NOT_SERIALIZED, exportName: "handler", containsSecrets: false });
+}
+
 /** Creates a resource for real (`undefined`: use the placeholders), answering its id and outputs. */
 export type Realizer = (type: string, name: string, inputs: Record<string, unknown>) => Promise<{ id: string; outputs: Record<string, unknown> } | undefined>;
 
@@ -143,6 +163,7 @@ export class Recorder {
 
   async install(realize?: Realizer): Promise<void> {
     const stack = this.stack;
+    skipProviderSerialization();
     await pulumi.runtime.setMocks(
       {
         newResource: async (args) => {

@@ -2,6 +2,7 @@
 // and which of their inputs and outputs are secret.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PROVIDER_NOT_SERIALIZED } from "../../synth/recorder";
 
 interface Registered {
   type: string;
@@ -62,7 +63,15 @@ describe("Railway resources under mocks", () => {
       ["pulumi-nodejs:dynamic/railway:Volume", "api-volume"],
       ["pulumi-nodejs:dynamic/railway:Deployment", "api-deploy"],
     ].sort());
-    for (const r of registered) expect(typeof r.inputs.__provider).toBe("string");
+    // The engine runs what this text defines; the synth and the rehearsal skip
+    // producing it (synth/recorder.ts), so this is where every provider is
+    // shown to serialize: a module exporting the handler, for every kind.
+    for (const r of registered) {
+      expect(typeof r.inputs.__provider).toBe("string");
+      expect(r.inputs.__provider).not.toBe(PROVIDER_NOT_SERIALIZED);
+      expect(r.inputs.__provider).toMatch(/^exports\.handler = /m);
+    }
+    expect(new Set(registered.map((r) => r.type.split(":").pop()))).toEqual(new Set(Object.keys(railway.railwayProviders)));
   });
 
   it("passes secret variables and registry credentials as secrets, even when given in plain text", async () => {

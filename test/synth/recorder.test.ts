@@ -3,7 +3,7 @@
 // machine, a slow provider) is still recorded.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { Recorder } from "../../synth/recorder";
+import { PROVIDER_NOT_SERIALIZED, Recorder } from "../../synth/recorder";
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, value: number) {
@@ -26,5 +26,19 @@ describe("the recorder", () => {
     await recorder.settle();
     expect(recorder.resources.map((r) => r.name).sort()).toEqual(["first", "second"]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+  });
+
+  it("records a dynamic resource without serializing its provider, which the synth and the rehearsal never ship", async () => {
+    const recorder = new Recorder("serialize", "test");
+    await recorder.install();
+    const provider: pulumi.dynamic.ResourceProvider = { create: async () => ({ id: "x", outs: {} }) };
+    class Dyn extends pulumi.dynamic.Resource {}
+    new Dyn(provider, "dyn", { value: 1 }, undefined, "test:Dyn");
+    await recorder.settle();
+    const [dyn] = recorder.resources;
+    // If an SDK upgrade moves the serializer, this fails instead of the synth
+    // silently paying for the closure serializer again.
+    expect(dyn.inputs.__provider).toBe(PROVIDER_NOT_SERIALIZED);
+    expect(dyn.inputs.value).toBe(1);
   });
 });
