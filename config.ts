@@ -62,6 +62,18 @@ const wholeIn = (what: string, min: number, max?: number) => {
   return max === undefined ? base : base.max(max, { error: `give ${what} as a whole number ${range}` });
 };
 
+/**
+ * The most vCPUs and memory each replica may use (LIM-1), e.g.
+ * `limits: { vcpus: 1, memoryGB: 1 }`. Unset: the plan's default. The stack's
+ * `railwayPlan` bounds them.
+ */
+const limitsSchema = z
+  .strictObject({
+    vcpus: z.number({ error: "give vCPUs as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 vCPUs" }).optional(),
+    memoryGB: z.number({ error: "give memory in GB as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 GB" }).optional(),
+  })
+  .refine((l) => l.vcpus !== undefined || l.memoryGB !== undefined, { error: "give `vcpus`, `memoryGB` or both, or remove `limits`" });
+
 const sourceSchema = z
   .strictObject({
     /** A GitHub repository `owner/name` Railway builds. */
@@ -166,6 +178,8 @@ const serviceFields = {
   cors: corsSchema.optional(),
   /** Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it. */
   takeOver: z.boolean().optional(),
+  /** The most vCPUs and memory (GB) each replica may use. */
+  limits: limitsSchema.optional(),
   /** Seconds to wait for a deploy to become healthy. */
   deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
 };
@@ -229,6 +243,8 @@ const postgresSchema = z.strictObject({
   public: z.boolean().default(false),
   /** Manage a same-name Postgres service this stack did not create (in an adopted project). */
   takeOver: z.boolean().optional(),
+  /** The most vCPUs and memory (GB) the Postgres service may use. */
+  limits: limitsSchema.optional(),
 });
 
 const redisSchema = z
@@ -259,6 +275,8 @@ const redisSchema = z
     public: z.boolean().default(false),
     /** Manage a same-name Redis service this stack did not create (in an adopted project). */
     takeOver: z.boolean().optional(),
+    /** The most vCPUs and memory (GB) the Redis service may use (a Railway Redis only). */
+    limits: limitsSchema.optional(),
     upstash: z
       .strictObject({
         primaryRegion: z.enum(UPSTASH_REGIONS),
@@ -273,6 +291,9 @@ const redisSchema = z
     if (redis.provider === "railway" && redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
     if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)) {
       ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`" });
+    }
+    if (redis.provider === "upstash" && redis.limits) {
+      ctx.addIssue({ code: "custom", path: ["limits"], message: "`limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`" });
     }
     // Every directive against what the Redis server reports, and Trestle's own (maxmemory, save, …).
     for (const [name, value] of Object.entries(redis.settings ?? {})) {
@@ -587,6 +608,24 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     }
   }
 
+  // LIM-1: vCPUs and memory per replica, as the stack's plan allows them.
+  const sized: [string, { vcpus?: number; memoryGB?: number } | undefined][] = [
+    ...Object.entries(parsed?.services ?? {}).map(([name, service]) => [`services.${name}.limits`, service.limits] as [string, typeof service.limits]),
+    ["postgres.limits", parsed?.postgres?.limits],
+    ["redis.limits", parsed?.redis?.limits],
+  ];
+  for (const [at, limits] of sized) {
+    for (const [key, unit] of [["vcpus", "vCPUs"], ["memoryGB", "GB"]] as const) {
+      const value = limits?.[key];
+      if (value !== undefined && value > PLAN_LIMITS[plan][key]) {
+        problems.push(
+          `${at}.${key}: ${value} ${unit} is more than the ${plan} plan allows a replica (${PLAN_LIMITS[plan][key]} ${unit}); ` +
+            `lower it, or set \`trestle:railwayPlan\` to your plan${plan === "pro" ? "" : ` (pro allows ${PLAN_LIMITS.pro[key]})`}`,
+        );
+      }
+    }
+  }
+
   if (problems.length || !parsed) throw new ConfigError(problems);
   const production = parsed.production ?? parsed.railway.environment === "production";
   const apiService = parsed.frontend ? (parsed.frontend.api ?? Object.entries(parsed.services).find(([, s]) => s.cors)?.[0]) : undefined;
@@ -710,12 +749,15 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
     redis: Object.keys(redisSchema.shape),
     "redis.persistence": ["enabled", "save", "appendonly"],
     "redis.upstash": ["primaryRegion", "readRegions", "budget"],
+    "postgres.limits": ["vcpus", "memoryGB"],
+    "redis.limits": ["vcpus", "memoryGB"],
     frontend: Object.keys(frontendSchema.shape),
     vercel: ["team"],
   };
   if (p[0] === "services" && p.length === 2) return Object.keys(serviceFields);
   if (p[0] === "services" && p[2] === "source" && p.length === 3) return ["repo", "branch", "rootDirectory", "dockerfilePath", "image", "build", "registry"];
   if (p[0] === "services" && p[2] === "healthcheck") return ["path", "timeoutSeconds"];
+  if (p[0] === "services" && p[2] === "limits") return ["vcpus", "memoryGB"];
   if (p[0] === "services" && p[2] === "restart") return ["policy", "maxRetries"];
   if (p[0] === "services" && p[2] === "cors") return ["variable", "origins", "format"];
   if (p[0] === "frontend" && p[1] === "service" && p.length === 2) return Object.keys(serviceFields);

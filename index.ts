@@ -39,6 +39,7 @@ const postgres =
     production: config.production,
     ...ownership,
     takeOver: config.postgres.takeOver,
+    limits: config.postgres.limits,
   });
 
 const redis =
@@ -59,6 +60,7 @@ const redis =
     protect: config.protect,
     ...ownership,
     takeOver: config.redis.takeOver,
+    limits: config.redis.limits,
   });
 
 // The API's CORS origins are the frontend's domains, and the frontend needs the
@@ -131,6 +133,7 @@ function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<
     production: config.production,
     ...ownership,
     takeOver: service.takeOver,
+    limits: service.limits,
   };
 }
 

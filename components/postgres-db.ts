@@ -31,6 +31,8 @@ export interface PostgresDbArgs {
   projectCreated?: pulumi.Input<boolean>;
   /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
   takeOver?: boolean;
+  /** The most vCPUs and memory (GB) each replica may use (LIM-1). @default the plan's */
+  limits?: railway.ServiceLimits;
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -124,11 +126,11 @@ export class PostgresDb extends pulumi.ComponentResource {
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
 
     const password = this.createPassword(name);
-    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver });
+    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver, vcpus: args.limits?.vcpus, memoryGB: args.limits?.memoryGB });
     const volume = this.createVolume(name, scope, service, protect);
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
-    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic });
+    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic, limits: args.limits });
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
@@ -150,7 +152,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     version: number,
     settings: Record<string, string | number>,
     protect: boolean,
-    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean },
+    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean; vcpus?: number; memoryGB?: number },
   ): railway.Service {
     return new railway.Service(
       name,

@@ -103,6 +103,8 @@ export interface RailwayServiceArgs {
   projectCreated?: pulumi.Input<boolean>;
   /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
   takeOver?: boolean;
+  /** The most vCPUs and memory (GB) each replica may use (LIM-1). @default the plan's */
+  limits?: railway.ServiceLimits;
 }
 
 /** What the policy pack needs to know, recorded as the component's inputs and outputs. */
@@ -226,6 +228,8 @@ export class RailwayService extends pulumi.ComponentResource {
         sleepApplication: args.sleep ?? false,
         projectCreated: args.projectCreated,
         takeOver: args.takeOver,
+        vcpus: args.limits?.vcpus,
+        memoryGB: args.limits?.memoryGB,
       },
       { parent: this },
     );
@@ -299,6 +303,8 @@ export class RailwayService extends pulumi.ComponentResource {
       healthcheck: [args.healthcheckPath, args.healthcheckTimeout],
       restart: [args.restartPolicy, args.restartMaxRetries],
       replicas: [args.replicas, args.regions],
+      // LIM-1: limits take effect with the next deployment.
+      limits: args.limits,
       cronSchedule: args.cronSchedule,
       sleep: args.sleep,
       generated: args.generated,

@@ -53,6 +53,8 @@ export interface RedisCacheArgs {
   projectCreated?: pulumi.Input<boolean>;
   /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
   takeOver?: boolean;
+  /** The most vCPUs and memory (GB) each replica may use (LIM-1). @default the plan's */
+  limits?: railway.ServiceLimits;
 }
 
 export const REDIS_PORT = 6379;
@@ -210,6 +212,8 @@ export class RedisCache extends pulumi.ComponentResource {
         image,
         projectCreated: args.projectCreated,
         takeOver: args.takeOver,
+        vcpus: args.limits?.vcpus,
+        memoryGB: args.limits?.memoryGB,
         startCommand: redisStartCommand(server),
         restartPolicyType: "ON_FAILURE",
         restartPolicyMaxRetries: 10,
@@ -232,7 +236,7 @@ export class RedisCache extends pulumi.ComponentResource {
     );
     new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest({ server, version: args.version, public: args.public }) },
+      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest({ server, version: args.version, public: args.public, limits: args.limits }) },
       { parent: this, dependsOn },
     );
     return service;

@@ -104,6 +104,23 @@ export function policyTable(result: SynthResult): string {
   ].join("\n");
 }
 
+/** Per Railway service, the vCPUs and memory each replica may use (LIM-1), when the stack sets any. */
+function sizing(result: SynthResult): string[] {
+  const services = result.resources.filter((r) => r.type.endsWith("railway:Service"));
+  const limit = (r: (typeof services)[number], key: string) => (typeof r.inputs[key] === "number" ? String(r.inputs[key]) : "plan default");
+  if (!services.some((r) => r.inputs.vcpus !== undefined || r.inputs.memoryGB !== undefined)) return [];
+  return [
+    "## Sizing",
+    "",
+    "Per replica, applied by the next deployment. A limit removed from the config stays as Railway has it (LIM-2).",
+    "",
+    "| service | vCPUs | memory (GB) |",
+    "| --- | ---: | ---: |",
+    ...services.map((r) => `| ${cell(String(r.inputs.name ?? r.name))} | ${limit(r, "vcpus")} | ${limit(r, "memoryGB")} |`),
+    "",
+  ];
+}
+
 export function markdownReport(result: SynthResult): string {
   const lines = [`# Trestle synth: \`${result.stack}\``, "", `Project \`${result.project}\`, config \`${result.config}\`. Offline: values only a provider knows are shown as \`«computed:…»\`; secrets as fingerprints, never their values.`, ""];
   if (result.configErrors.length) {
@@ -127,6 +144,7 @@ export function markdownReport(result: SynthResult): string {
       (r) => `| ${cell(r.name)} | \`${shortType(r.type)}\` | ${cell(nameOf(result, r.parent))} | ${cell(r.dependencies.map((d) => nameOf(result, d)).filter(Boolean).join(", "))} | ${r.protect ? "yes" : ""} |`,
     ),
     "",
+    ...sizing(result),
     "## Outputs",
     "",
     "```json",

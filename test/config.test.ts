@@ -126,6 +126,12 @@ describe("stack config", () => {
     ["more replicas than any plan allows", (c) => (c.services.api.replicas = 51), "services.api.replicas: Railway allows at most 50 replicas per service"],
     ["more replicas than the plan allows (PLAN-1)", (c) => (c.services.api.replicas = 7), "services.api.replicas: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
     ["more replicas over regions than the plan allows", (c) => (c.services.api.regions = { "us-west2": 4, "europe-west4-drams3a": 3 }), "services.api.regions: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
+    ["more vCPUs than the plan gives a replica (LIM-1)", (c) => (c.services.api.limits = { vcpus: 64 }), "services.api.limits.vcpus: 64 vCPUs is more than the hobby plan allows a replica (48 vCPUs); lower it, or set `trestle:railwayPlan` to your plan (pro allows 1000)"],
+    ["more Postgres memory than the plan gives", (c) => (c.postgres.limits = { memoryGB: 49 }), "postgres.limits.memoryGB: 49 GB is more than the hobby plan allows a replica (48 GB); lower it, or set `trestle:railwayPlan` to your plan (pro allows 1024)"],
+    ["zero memory", (c) => (c.services.api.limits = { memoryGB: 0 }), "services.api.limits.memoryGB: give more than 0 GB"],
+    ["empty limits", (c) => (c.services.api.limits = {}), "services.api.limits: give `vcpus`, `memoryGB` or both, or remove `limits`"],
+    ["a typo in limits", (c) => (c.services.api.limits = { cpus: 1 }), "services.api.limits.cpus: unknown key; did you mean `vcpus`?"],
+    ["limits on Upstash", (c) => (c.redis = { provider: "upstash", use: "cache", upstash: { primaryRegion: "us-east-1" }, limits: { memoryGB: 1 } }), "redis.limits: `limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`"],
     ["a region that is not a region id", (c) => (c.services.api.regions = { "US West": 2 }), "services.api.regions.US West: give a Railway region id such as `us-west2` or `europe-west4-drams3a`"],
     // The red team's settings that passed config and then failed to boot, or booted broken (§5).
     ["a Postgres setting that does not exist", (c) => (c.postgres.settings = { no_such_setting: 1 }), "postgres.settings.no_such_setting: PostgreSQL 16 has no setting `no_such_setting`"],
@@ -178,6 +184,7 @@ describe("stack config", () => {
 
   it("allows 7 replicas on Pro, and refuses a Railway token in plain text or a plan or token kind Railway does not have", () => {
     expect(problems({ ...change((c) => (c.services.api.replicas = 7)), railwayPlan: "pro" })).toEqual([]);
+    expect(problems({ ...change((c) => (c.services.api.limits = { vcpus: 64, memoryGB: 128 })), railwayPlan: "pro" })).toEqual([]);
     expect(problems({ ...base(), railwayPlan: "team", railwayTokenKind: "bearer" }, { serpapiKey: "s3cr3t", railwayToken: { plain: "tok" } })).toEqual([
       "railwayToken: the Railway token is stored in plain text; run `pulumi config set --secret railwayToken <token> --stack staging` to encrypt it",
       "railwayTokenKind: `bearer` is not a Railway token kind; use `account` (account or workspace token) or `project`",

@@ -13,13 +13,18 @@ export const RAILWAY_PLANS: readonly RailwayPlan[] = ["free", "hobby", "pro"];
 
 /**
  * Requests a second and an hour per plan (RATE-2; Free has no stated per-second
- * limit, Hobby's is assumed for it), and replicas per service (PLAN-1).
+ * limit, Hobby's is assumed for it), and replicas, vCPUs and memory (GB) per
+ * service replica (PLAN-1).
  */
-export const PLAN_LIMITS: Record<RailwayPlan, { perSecond: number; perHour: number; replicas: number }> = {
-  free: { perSecond: 10, perHour: 100, replicas: 1 },
-  hobby: { perSecond: 10, perHour: 1000, replicas: 6 },
-  pro: { perSecond: 50, perHour: 10_000, replicas: 42 },
+export const PLAN_LIMITS: Record<RailwayPlan, { perSecond: number; perHour: number; replicas: number; vcpus: number; memoryGB: number }> = {
+  free: { perSecond: 10, perHour: 100, replicas: 1, vcpus: 1, memoryGB: 0.5 },
+  hobby: { perSecond: 10, perHour: 1000, replicas: 6, vcpus: 48, memoryGB: 48 },
+  pro: { perSecond: 50, perHour: 10_000, replicas: 42, vcpus: 1000, memoryGB: 1024 },
 };
+
+/** LIM-1: the most vCPUs and memory a replica may be given on any plan Trestle knows (Pro's). */
+export const MAX_VCPUS = PLAN_LIMITS.pro.vcpus;
+export const MAX_MEMORY_GB = PLAN_LIMITS.pro.memoryGB;
 
 /** PLAN-1: the most replicas any plan (Enterprise) allows a service. */
 export const MAX_REPLICAS = 50;

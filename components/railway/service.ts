@@ -10,7 +10,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
-import { MAX_REPLICAS } from "./limits";
+import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
 import { configureFromStack, railwayClient } from "./settings";
 
 export type Builder = "RAILPACK" | "NIXPACKS" | "HEROKU" | "PAKETO";
@@ -56,6 +56,12 @@ export interface ServiceArgs {
   replicas?: pulumi.Input<number>;
   /** Replicas per region (`{ "us-west2": 2, "europe-west4": 1 }`). */
   regions?: pulumi.Input<Record<string, pulumi.Input<number>>>;
+  /**
+   * The most vCPUs and memory (GB) each replica may use (LIM-1: applied by the
+   * next deployment). Unset: the plan's default. @default the plan's
+   */
+  vcpus?: pulumi.Input<number>;
+  memoryGB?: pulumi.Input<number>;
   /** A five-field crontab schedule; the service then runs as a cron job. */
   cronSchedule?: pulumi.Input<string>;
   /** Let Railway sleep the service when idle. @default false */
@@ -77,6 +83,12 @@ export interface ServiceArgs {
   takeOver?: pulumi.Input<boolean>;
 }
 
+/** The most vCPUs and memory (GB) each replica of a service may use (LIM-1). */
+export interface ServiceLimits {
+  vcpus?: number;
+  memoryGB?: number;
+}
+
 export interface ServiceInputs {
   projectId: string;
   environmentId: string;
@@ -96,6 +108,8 @@ export interface ServiceInputs {
   restartPolicyMaxRetries?: number;
   replicas?: number;
   regions?: Record<string, number>;
+  vcpus?: number;
+  memoryGB?: number;
   cronSchedule?: string;
   sleepApplication?: boolean;
   registryCredentials?: RegistryCredentials;
@@ -130,6 +144,9 @@ const SIMPLE_KEYS = [
 
 /** Every setting sent through `serviceInstanceUpdate`: replicas are mapped, the rest written as is. */
 const INSTANCE_KEYS = ["replicas", "regions", ...SIMPLE_KEYS] as const;
+
+/** Resource limits, sent through `serviceInstanceLimitsUpdate` (LIM-1). */
+const LIMIT_KEYS = ["vcpus", "memoryGB"] as const;
 
 const REPLACE_KEYS = ["projectId", "environmentId"] as const;
 
@@ -173,6 +190,22 @@ const SERVICE_INSTANCE_UPDATE = railwayOperation(`
 mutation serviceInstanceUpdate($serviceId: String!, $environmentId: String!, $input: ServiceInstanceUpdateInput!) {
   serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
 }`);
+
+const SERVICE_LIMITS_UPDATE = railwayOperation(`
+mutation serviceInstanceLimitsUpdate($input: ServiceInstanceLimitsUpdateInput!) {
+  serviceInstanceLimitsUpdate(input: $input)
+}`);
+
+/**
+ * LIM-1: sets the instance's limits. Only the given ones are sent; Railway
+ * reports limits as an untyped scalar, so they are not read back (LIM-2).
+ */
+async function updateLimits(serviceId: string, inputs: ServiceInputs, keys: readonly (typeof LIMIT_KEYS)[number][] = LIMIT_KEYS): Promise<void> {
+  const vCPUs = keys.includes("vcpus") ? inputs.vcpus : undefined;
+  const memoryGB = keys.includes("memoryGB") ? inputs.memoryGB : undefined;
+  if (vCPUs === undefined && memoryGB === undefined) return;
+  await railwayClient().request(SERVICE_LIMITS_UPDATE, { input: compact({ serviceId, environmentId: inputs.environmentId, vCPUs, memoryGB }) });
+}
 
 const SERVICE_UPDATE = railwayOperation(`
 mutation serviceUpdate($id: String!, $input: ServiceUpdateInput!) {
@@ -379,6 +412,12 @@ export function checkService(news: ServiceInputs): CheckFailure[] {
     failures.push({ property: "replicas", reason: `\`${news.replicas}\` is not a whole number of replicas of at least 1` });
   }
   if (totalReplicas(news) > MAX_REPLICAS) failures.push({ property: "replicas", reason: `Railway allows at most ${MAX_REPLICAS} replicas per service (PLAN-1)` });
+  for (const [key, most, unit] of [["vcpus", MAX_VCPUS, "vCPUs"], ["memoryGB", MAX_MEMORY_GB, "GB"]] as const) {
+    const value = news[key];
+    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > most)) {
+      failures.push({ property: key, reason: `\`${value}\` is not a limit Railway takes: give more than 0 and at most ${most} ${unit} (LIM-1)` });
+    }
+  }
   if (news.healthcheckTimeout !== undefined && news.healthcheckTimeout > 3600) failures.push({ property: "healthcheckTimeout", reason: "give at most 3600 seconds" });
   for (const [region, count] of Object.entries(news.regions ?? {})) {
     if (!Number.isInteger(count) || count < 1) {
@@ -416,7 +455,7 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
 
   async diff(_id, olds, news) {
     // The source is recorded here and connected by the Deployment (SVC-3).
-    return diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "image", "repo", "branch", ...INSTANCE_KEYS] });
+    return diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "image", "repo", "branch", ...INSTANCE_KEYS, ...LIMIT_KEYS] });
   },
 
   async create(inputs) {
@@ -428,6 +467,7 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
       { serviceId: service.id, environmentId: inputs.environmentId, input: instanceInput(inputs, configured) },
       { secrets: secretsOf(inputs) },
     );
+    await updateLimits(service.id, inputs);
     return { id: service.id, outs: outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id)) };
   },
 
@@ -454,6 +494,9 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
       assertSettingsStayHere(news.name, await serviceNeighbours(news.projectId, news.environmentId, id));
       await client.request(SERVICE_INSTANCE_UPDATE, { serviceId: id, environmentId: news.environmentId, input: instanceInput(news, changed) }, { secrets: secretsOf(news) });
     }
+    // LIM-2: a limit taken out of the config is left as Railway has it (how to
+    // return to the plan's default is not documented); the synth says so.
+    await updateLimits(id, news, changedKeys<ServiceInputs>(olds, news, LIMIT_KEYS) as (typeof LIMIT_KEYS)[number][]);
     return { outs: outputsOf(news, id, olds.privateDomain) };
   },
 

@@ -116,6 +116,18 @@ describe("RailwayService", () => {
     expect((recorder.get(`${DYN}:Variables`, "json-api-vars").inputs.variables as Record<string, string>).CORS_ORIGINS).toBe('["https://a.example.com"]');
   });
 
+  it("sizes the service's replicas, and redeploys when the limits change, since Railway applies them with the next deployment (LIM-1)", async () => {
+    const sized = (name: string, limits?: { vcpus?: number; memoryGB?: number }) =>
+      new mod.RailwayService(name, { ...scope, serviceName: "sized", source: { image: "nginx:1.27" }, limits });
+    await resolve(pulumi.all([sized("small", { vcpus: 0.5, memoryGB: 1 }).deploymentId, sized("large", { vcpus: 2, memoryGB: 1 }).deploymentId, sized("default").deploymentId]));
+    await recorder.settle();
+    expect(recorder.get(`${DYN}:Service`, "small").inputs).toMatchObject({ vcpus: 0.5, memoryGB: 1 });
+    expect(recorder.get(`${DYN}:Service`, "default").inputs).not.toHaveProperty("vcpus");
+    const triggers = (name: string) => recorder.get(`${DYN}:Deployment`, `${name}-deploy`).inputs.triggers;
+    expect(triggers("small")).not.toEqual(triggers("large"));
+    expect(triggers("small")).not.toEqual(triggers("default"));
+  });
+
   it("has no domains and no health gate when it is private", async () => {
     const worker = new mod.RailwayService("worker", { ...scope, serviceName: "worker", source: { repo: "acme/travel" }, startCommand: "celery -A app worker", healthcheckPath: "/health" });
     await resolve(worker.deploymentId);

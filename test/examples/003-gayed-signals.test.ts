@@ -15,6 +15,12 @@ describe("seed 003: Gayed Signals", () => {
     expect(ex.recorder.get(`${DYN}:Volume`, "redis-data")).toBeDefined();
   });
 
+  it("sizes Postgres and Redis as the deployment guide does (1 vCPU / 1 GB, 0.5 vCPU / 512 MB), and leaves the rest at the plan's default", () => {
+    expect(ex.recorder.get(`${DYN}:Service`, "postgres").inputs).toMatchObject({ vcpus: 1, memoryGB: 1 });
+    expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs).toMatchObject({ vcpus: 0.5, memoryGB: 0.5 });
+    expect(ex.recorder.get(`${DYN}:Service`, "backend").inputs.vcpus).toBeUndefined();
+  });
+
   it("builds the Backtrader image and deploys it by digest, privately", () => {
     expect(ex.recorder.get("docker:index/image:Image", "backtrader-image").inputs.imageName).toBe("ghcr.io/acme/gayed-backtrader:prod");
     expect(ex.recorder.get(`${DYN}:Service`, "backtrader").inputs.image).toMatch(/^ghcr\.io\/acme\/gayed-backtrader@sha256:/);

@@ -8,7 +8,12 @@ query limitProjects { projects(first: 1) { edges { node { id } } } }`);
 
 describe("Railway's request limits (RATE-2)", () => {
   it("keeps every plan's documented budgets", () => {
-    expect(PLAN_LIMITS).toEqual({ free: { perSecond: 10, perHour: 100, replicas: 1 }, hobby: { perSecond: 10, perHour: 1000, replicas: 6 }, pro: { perSecond: 50, perHour: 10_000, replicas: 42 } });
+    // RATE-2, PLAN-1, LIM-1 (Railway's docs, `pricing/plans.md`).
+    expect(PLAN_LIMITS).toEqual({
+      free: { perSecond: 10, perHour: 100, replicas: 1, vcpus: 1, memoryGB: 0.5 },
+      hobby: { perSecond: 10, perHour: 1000, replicas: 6, vcpus: 48, memoryGB: 48 },
+      pro: { perSecond: 50, perHour: 10_000, replicas: 42, vcpus: 1000, memoryGB: 1024 },
+    });
   });
 
   it("paces deployment polls to half of the hourly budget", () => {

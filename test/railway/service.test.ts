@@ -80,6 +80,38 @@ describe("Service", () => {
     expect(emulator.instance(state.id, environmentId)!.settings.numReplicas).toBe(3);
   });
 
+  it("sets vCPU and memory limits after the settings, only when given, and again only when they change (LIM-1)", async () => {
+    const plain = api();
+    let before = emulator.requests.length;
+    await create(serviceProvider, plain);
+    expect(emulator.operationsSince(before)).not.toContain("serviceInstanceLimitsUpdate");
+
+    const inputs = api({ vcpus: 2, memoryGB: 4 });
+    before = emulator.requests.length;
+    const state = await create(serviceProvider, inputs);
+    expect(emulator.operationsSince(before)).toEqual([
+      "serviceCreate", "projectServiceInstances", "serviceInstanceUpdate", "serviceInstanceLimitsUpdate", "privateNetworks", "privateNetworkEndpoint",
+    ]);
+    const limitsReq = emulator.requests.slice(before).find((r) => r.operation === "serviceInstanceLimitsUpdate")!;
+    expect(limitsReq.variables).toEqual({ input: { serviceId: state.id, environmentId, vCPUs: 2, memoryGB: 4 } });
+    expect(emulator.instance(state.id, environmentId)!.limits).toEqual({ vCPUs: 2, memoryGB: 4 });
+    expect(state.outs).toMatchObject({ vcpus: 2, memoryGB: 4 });
+
+    expect((await up(serviceProvider, state, inputs)).action).toBe("same");
+    before = emulator.requests.length;
+    const next = await up(serviceProvider, state, { ...inputs, memoryGB: 8 });
+    expect(next.action).toBe("update");
+    expect(emulator.operationsSince(before)).toEqual(["serviceInstanceLimitsUpdate"]);
+    expect(emulator.instance(state.id, environmentId)!.limits).toEqual({ vCPUs: 2, memoryGB: 8 });
+
+    // LIM-2: a limit taken out leaves Railway's value; nothing is sent for it.
+    before = emulator.requests.length;
+    const { vcpus: _dropped, ...rest } = inputs;
+    await up(serviceProvider, next, { ...rest, memoryGB: 8 });
+    expect(emulator.operationsSince(before)).toEqual([]);
+    expect(emulator.instance(state.id, environmentId)!.limits).toEqual({ vCPUs: 2, memoryGB: 8 });
+  });
+
   it("clears a setting removed from config", async () => {
     const inputs = api();
     const state = await create(serviceProvider, inputs);
@@ -268,6 +300,8 @@ describe("Service check", () => {
     ["no name", { name: "" }, "name: `name` is required and must be a non-empty string"],
     ["more replicas than Railway allows", { replicas: 51 }, "replicas: Railway allows at most 50 replicas per service (PLAN-1)"],
     ["a health-check timeout over an hour", { healthcheckTimeout: 99999 }, "healthcheckTimeout: give at most 3600 seconds"],
+    ["zero vCPUs", { vcpus: 0 }, "vcpus: `0` is not a limit Railway takes: give more than 0 and at most 1000 vCPUs (LIM-1)"],
+    ["more memory than any plan gives", { memoryGB: 4096 }, "memoryGB: `4096` is not a limit Railway takes: give more than 0 and at most 1024 GB (LIM-1)"],
   ])("refuses %s", (_title, change, reason) => {
     expect(reasons({ ...base(), ...change })).toContain(reason);
   });

@@ -60,6 +60,8 @@ export interface InstanceRecord {
   settings: Record<string, unknown>;
   multiRegionConfig?: Record<string, { numReplicas: number }>;
   registryCredentials?: { username: string; password: string };
+  /** LIM-1: the limits set by serviceInstanceLimitsUpdate (undefined: the plan's default). */
+  limits?: { vCPUs?: number; memoryGB?: number };
   /** SVC-3/SVC-4: a source attached by serviceConnect (true), or only written by serviceInstanceUpdate (false). */
   connected: boolean;
   /** SVC-8: the private endpoint's DNS label, fixed when the instance is made. */
@@ -903,6 +905,13 @@ export class RailwayEmulator {
             instance.settings.numReplicas = input.numReplicas ?? 1;
           }
         }
+        return true;
+      },
+      // LIM-1: this environment's instance only; fields not given keep their value.
+      serviceInstanceLimitsUpdate: ({ input }) => {
+        this.requireService(input.serviceId);
+        const instance = this.requireInstance(input.serviceId, input.environmentId);
+        instance.limits = { ...instance.limits, ...(input.vCPUs != null ? { vCPUs: input.vCPUs } : {}), ...(input.memoryGB != null ? { memoryGB: input.memoryGB } : {}) };
         return true;
       },
       serviceInstanceDeployV2: ({ serviceId, environmentId }) => {
