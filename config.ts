@@ -74,6 +74,11 @@ const limitsSchema = z
   })
   .refine((l) => l.vcpus !== undefined || l.memoryGB !== undefined, { error: "give `vcpus`, `memoryGB` or both, or remove `limits`" });
 
+/** Backup schedules of a database's volume (VOL-4); `[]` for none. */
+const backupsSchema = z
+  .array(z.enum(["daily", "weekly", "monthly"], { error: "give `daily`, `weekly` or `monthly`" }))
+  .refine((list) => new Set(list).size === list.length, { error: "list each schedule once" });
+
 const sourceSchema = z
   .strictObject({
     /** A GitHub repository `owner/name` Railway builds. */
@@ -245,6 +250,8 @@ const postgresSchema = z.strictObject({
   takeOver: z.boolean().optional(),
   /** The most vCPUs and memory (GB) the Postgres service may use. */
   limits: limitsSchema.optional(),
+  /** Backup schedules of the data volume. @default [daily, weekly] in production */
+  backups: backupsSchema.optional(),
 });
 
 const redisSchema = z
@@ -277,6 +284,8 @@ const redisSchema = z
     takeOver: z.boolean().optional(),
     /** The most vCPUs and memory (GB) the Redis service may use (a Railway Redis only). */
     limits: limitsSchema.optional(),
+    /** Backup schedules of the persistence volume. @default [daily, weekly] in production */
+    backups: backupsSchema.optional(),
     upstash: z
       .strictObject({
         primaryRegion: z.enum(UPSTASH_REGIONS),
@@ -291,6 +300,9 @@ const redisSchema = z
     if (redis.provider === "railway" && redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
     if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)) {
       ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`" });
+    }
+    if (redis.backups?.length && !redis.persistence?.enabled) {
+      ctx.addIssue({ code: "custom", path: ["backups"], message: "backups copy the persistence volume, and this Redis has none: set `persistence.enabled: true`, or remove `backups`" });
     }
     if (redis.provider === "upstash" && redis.limits) {
       ctx.addIssue({ code: "custom", path: ["limits"], message: "`limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`" });

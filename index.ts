@@ -24,6 +24,8 @@ const environment = new railway.Environment("environment", { projectId: project.
 const scope = { projectId: project.projectId, environmentId: environment.environmentId };
 /** A same-name service in a project this stack created is its own; elsewhere only with `takeOver`. */
 const ownership = { projectCreated: project.created };
+/** Config spells backup schedules in lower case; Railway in upper (VOL-4). */
+const upper = (kinds: ("daily" | "weekly" | "monthly")[]) => kinds.map((k) => k.toUpperCase() as railway.BackupSchedule);
 
 const postgres =
   config.postgres &&
@@ -40,6 +42,7 @@ const postgres =
     ...ownership,
     takeOver: config.postgres.takeOver,
     limits: config.postgres.limits,
+    backups: config.postgres.backups && upper(config.postgres.backups),
   });
 
 const redis =
@@ -61,6 +64,7 @@ const redis =
     ...ownership,
     takeOver: config.redis.takeOver,
     limits: config.redis.limits,
+    backups: config.redis.backups && upper(config.redis.backups),
   });
 
 // The API's CORS origins are the frontend's domains, and the frontend needs the

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as railway from "./railway";
+import { defaultBackups } from "./backups";
 import { digest } from "./digest";
 
 export interface PostgresDbArgs {
@@ -33,6 +34,11 @@ export interface PostgresDbArgs {
   takeOver?: boolean;
   /** The most vCPUs and memory (GB) each replica may use (LIM-1). @default the plan's */
   limits?: railway.ServiceLimits;
+  /**
+   * Backup schedules of the data volume (VOL-4). @default daily and weekly in
+   * production, unmanaged elsewhere; `[]` turns them off.
+   */
+  backups?: railway.BackupSchedule[];
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -127,7 +133,7 @@ export class PostgresDb extends pulumi.ComponentResource {
 
     const password = this.createPassword(name);
     const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver, vcpus: args.limits?.vcpus, memoryGB: args.limits?.memoryGB });
-    const volume = this.createVolume(name, scope, service, protect);
+    const volume = this.createVolume(name, scope, service, protect, args.backups ?? defaultBackups(args.production));
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
     this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic, limits: args.limits });
@@ -170,10 +176,16 @@ export class PostgresDb extends pulumi.ComponentResource {
     );
   }
 
-  private createVolume(name: string, scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> }, service: railway.Service, protect: boolean): railway.Volume {
+  private createVolume(
+    name: string,
+    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
+    service: railway.Service,
+    protect: boolean,
+    backups: railway.BackupSchedule[] | undefined,
+  ): railway.Volume {
     return new railway.Volume(
       `${name}-data`,
-      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data` },
+      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data`, backups },
       { parent: this, protect },
     );
   }

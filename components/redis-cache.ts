@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as upstash from "@upstash/pulumi";
 import * as railway from "./railway";
+import { defaultBackups } from "./backups";
 import { digest } from "./digest";
 import { remoteName } from "./naming";
 
@@ -55,6 +56,11 @@ export interface RedisCacheArgs {
   takeOver?: boolean;
   /** The most vCPUs and memory (GB) each replica may use (LIM-1). @default the plan's */
   limits?: railway.ServiceLimits;
+  /**
+   * Backup schedules of the data volume (VOL-4). @default daily and weekly in
+   * production, unmanaged elsewhere; `[]` turns them off.
+   */
+  backups?: railway.BackupSchedule[];
 }
 
 export const REDIS_PORT = 6379;
@@ -224,7 +230,9 @@ export class RedisCache extends pulumi.ComponentResource {
     const dependsOn: pulumi.Resource[] = [service];
     if (server.persistence.enabled) {
       dependsOn.push(
-        new railway.Volume(`${name}-data`, { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data` }, { parent: this, protect: args.protect }),
+        new railway.Volume(`${name}-data`, { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: args.backups ?? defaultBackups(args.production) },
+          { parent: this, protect: args.protect },
+        ),
       );
     }
     if (args.public) {

@@ -132,6 +132,9 @@ describe("stack config", () => {
     ["empty limits", (c) => (c.services.api.limits = {}), "services.api.limits: give `vcpus`, `memoryGB` or both, or remove `limits`"],
     ["a typo in limits", (c) => (c.services.api.limits = { cpus: 1 }), "services.api.limits.cpus: unknown key; did you mean `vcpus`?"],
     ["limits on Upstash", (c) => (c.redis = { provider: "upstash", use: "cache", upstash: { primaryRegion: "us-east-1" }, limits: { memoryGB: 1 } }), "redis.limits: `limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`"],
+    ["an hourly backup (VOL-4)", (c) => (c.postgres.backups = ["hourly"]), "postgres.backups.0: give `daily`, `weekly` or `monthly`"],
+    ["a backup schedule listed twice", (c) => (c.postgres.backups = ["daily", "daily"]), "postgres.backups: list each schedule once"],
+    ["backups of a Redis that keeps nothing on disk", (c) => (c.redis = { use: "cache", backups: ["daily"] }), "redis.backups: backups copy the persistence volume, and this Redis has none: set `persistence.enabled: true`, or remove `backups`"],
     ["a region that is not a region id", (c) => (c.services.api.regions = { "US West": 2 }), "services.api.regions.US West: give a Railway region id such as `us-west2` or `europe-west4-drams3a`"],
     // The red team's settings that passed config and then failed to boot, or booted broken (§5).
     ["a Postgres setting that does not exist", (c) => (c.postgres.settings = { no_such_setting: 1 }), "postgres.settings.no_such_setting: PostgreSQL 16 has no setting `no_such_setting`"],

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
-import { CheckFailure, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { CheckFailure, canonical, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
 
 export interface VolumeArgs {
@@ -16,7 +16,16 @@ export interface VolumeArgs {
   mountPath: pulumi.Input<string>;
   /** The volume's name in the dashboard. */
   name?: pulumi.Input<string>;
+  /**
+   * Backup schedules of this environment's volume (VOL-4): `DAILY` (kept 6
+   * days), `WEEKLY` (1 month), `MONTHLY` (3 months). Unset: left as Railway
+   * has them; `[]`: none.
+   */
+  backups?: pulumi.Input<pulumi.Input<BackupSchedule>[]>;
 }
+
+export type BackupSchedule = "DAILY" | "WEEKLY" | "MONTHLY";
+export const BACKUP_SCHEDULES: readonly BackupSchedule[] = ["DAILY", "WEEKLY", "MONTHLY"];
 
 export interface VolumeInputs {
   projectId: string;
@@ -24,6 +33,7 @@ export interface VolumeInputs {
   serviceId: string;
   mountPath: string;
   name?: string;
+  backups?: BackupSchedule[];
 }
 
 export interface VolumeOutputs extends VolumeInputs {
@@ -71,6 +81,29 @@ query environmentVolumeInstances($environmentId: String!) {
   }
 }`);
 
+const BACKUP_SCHEDULE_UPDATE = railwayOperation(`
+mutation volumeInstanceBackupScheduleUpdate($volumeInstanceId: String!, $kinds: [VolumeInstanceBackupScheduleKind!]!) {
+  volumeInstanceBackupScheduleUpdate(volumeInstanceId: $volumeInstanceId, kinds: $kinds)
+}`);
+
+const BACKUP_SCHEDULE_LIST = railwayOperation(`
+query volumeInstanceBackupScheduleList($volumeInstanceId: String!) {
+  volumeInstanceBackupScheduleList(volumeInstanceId: $volumeInstanceId) { kind }
+}`);
+
+/** In Railway's order, without repeats, so a reordered list is not a change. */
+const scheduleSet = (kinds: readonly BackupSchedule[]) => BACKUP_SCHEDULES.filter((k) => kinds.includes(k));
+
+/** VOL-4: the instance's schedules become exactly `kinds` (`[]`: none). */
+async function setBackups(volumeInstanceId: string, kinds: readonly BackupSchedule[]): Promise<void> {
+  await railwayClient().request(BACKUP_SCHEDULE_UPDATE, { volumeInstanceId, kinds: scheduleSet(kinds) });
+}
+
+async function readBackups(volumeInstanceId: string): Promise<BackupSchedule[]> {
+  const data = await railwayClient().request<{ volumeInstanceBackupScheduleList: { kind: BackupSchedule }[] }>(BACKUP_SCHEDULE_LIST, { volumeInstanceId });
+  return scheduleSet(data.volumeInstanceBackupScheduleList.map((s) => s.kind));
+}
+
 const VOLUME_DELETE = railwayOperation(`
 mutation volumeDelete($volumeId: String!) {
   volumeDelete(volumeId: $volumeId)
@@ -103,11 +136,15 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
     if (typeof news.mountPath === "string" && !news.mountPath.startsWith("/")) {
       failures.push({ property: "mountPath", reason: `\`${news.mountPath}\` must be an absolute path such as \`/data\`` });
     }
-    return { inputs: news, failures };
+    if (news.backups !== undefined) {
+      const unknown = Array.isArray(news.backups) ? news.backups.filter((k) => !BACKUP_SCHEDULES.includes(k)) : [news.backups];
+      if (unknown.length) failures.push({ property: "backups", reason: `\`${unknown.join(", ")}\` is not a backup schedule; give a list of ${BACKUP_SCHEDULES.join(", ")} (VOL-4)` });
+    }
+    return { inputs: news.backups ? { ...news, backups: scheduleSet(news.backups) } : news, failures };
   },
 
   async diff(_id, olds, news) {
-    return diffOf<VolumeInputs>(olds, news, { replace: ["projectId", "environmentId", "serviceId"], update: ["mountPath", "name"] });
+    return diffOf<VolumeInputs>(olds, news, { replace: ["projectId", "environmentId", "serviceId"], update: ["mountPath", "name", "backups"] });
   },
 
   async create(inputs) {
@@ -137,6 +174,7 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
       });
       instance = { ...instance, mountPath: inputs.mountPath };
     }
+    if (inputs.backups !== undefined) await setBackups(instance.id, inputs.backups);
     return { id: instance.volumeId, outs: outputsOf(inputs, instance) };
   },
 
@@ -144,7 +182,9 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
     const olds = props as VolumeOutputs;
     const instance = (await unlessGone(() => instances(olds.environmentId)))?.find((v) => v.volumeId === id);
     if (!instance) return {};
-    return { id, props: outputsOf(olds, instance) };
+    // Schedules are compared only where Trestle manages them (VOL-4).
+    const backups = olds.backups !== undefined ? await readBackups(instance.id) : undefined;
+    return { id, props: { ...outputsOf(olds, instance), ...(backups ? { backups } : {}) } };
   },
 
   async update(id, olds, news) {
@@ -160,7 +200,11 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
         input: { mountPath: news.mountPath, serviceId: news.serviceId },
       });
     }
-    return { outs: { ...olds, ...news } };
+    // A schedule list taken out of the config is left as Railway has it.
+    if (news.backups !== undefined && canonical(news.backups) !== canonical(olds.backups ?? null)) await setBackups(olds.volumeInstanceId, news.backups);
+    const outs: VolumeOutputs = { ...olds, ...news };
+    if (news.backups === undefined) delete outs.backups;
+    return { outs };
   },
 
   async delete(id) {

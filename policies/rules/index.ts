@@ -8,6 +8,7 @@ import databaseTcpProxy from "./database-tcp-proxy";
 import execFormVariables from "./exec-form-variables";
 import noSecretsInCommands from "./no-secrets-in-commands";
 import privateDatabaseUrls from "./private-database-urls";
+import productionDataBackups from "./production-data-backups";
 import productionDataProtected from "./production-data-protected";
 import publicServiceHealthcheck from "./public-service-healthcheck";
 import queueRedisNoEviction from "./queue-redis-no-eviction";
@@ -39,4 +40,5 @@ export const policies = [
   restartPolicyBounded,
   queueRedisNoEviction,
   productionDataProtected,
+  productionDataBackups,
 ];

@@ -93,6 +93,20 @@ describe("PostgresDb", () => {
     expect(db.urlReference).toBe("${{Analytics.DATABASE_URL}}");
   });
 
+  it("backs up production data daily and weekly unless told otherwise, and leaves other stacks' schedules alone (VOL-4)", async () => {
+    const scope = { projectId: "proj", environmentId: "env" };
+    const dbs = [
+      new mod.PostgresDb("pg-prod", { ...scope, serviceName: "A", production: true }),
+      new mod.PostgresDb("pg-prod-off", { ...scope, serviceName: "B", production: true, backups: [] }),
+      new mod.PostgresDb("pg-monthly", { ...scope, serviceName: "C", backups: ["MONTHLY"] }),
+      new mod.PostgresDb("pg-staging", { ...scope, serviceName: "D" }),
+    ];
+    await resolve(pulumi.all(dbs.map((db) => db.urn)));
+    await recorder.settle();
+    const backups = (name: string) => recorder.get(`${DYN}:Volume`, `${name}-data`).inputs.backups;
+    expect([backups("pg-prod"), backups("pg-prod-off"), backups("pg-monthly"), backups("pg-staging")]).toEqual([["DAILY", "WEEKLY"], [], ["MONTHLY"], undefined]);
+  });
+
   it("turns settings into -c flags in a stable order", () => {
     expect(mod.postgresServerArgs({ work_mem: "4MB", effective_cache_size: "1GB" })).toEqual(["-c", "effective_cache_size=1GB", "-c", "work_mem=4MB"]);
     expect(mod.postgresStartCommand({})).toBeUndefined();

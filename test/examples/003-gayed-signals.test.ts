@@ -21,6 +21,11 @@ describe("seed 003: Gayed Signals", () => {
     expect(ex.recorder.get(`${DYN}:Service`, "backend").inputs.vcpus).toBeUndefined();
   });
 
+  it("backs up Postgres daily, weekly and monthly, and Redis with production's default", () => {
+    expect(ex.recorder.get(`${DYN}:Volume`, "postgres-data").inputs.backups).toEqual(["DAILY", "WEEKLY", "MONTHLY"]);
+    expect(ex.recorder.get(`${DYN}:Volume`, "redis-data").inputs.backups).toEqual(["DAILY", "WEEKLY"]);
+  });
+
   it("builds the Backtrader image and deploys it by digest, privately", () => {
     expect(ex.recorder.get("docker:index/image:Image", "backtrader-image").inputs.imageName).toBe("ghcr.io/acme/gayed-backtrader:prod");
     expect(ex.recorder.get(`${DYN}:Service`, "backtrader").inputs.image).toMatch(/^ghcr\.io\/acme\/gayed-backtrader@sha256:/);

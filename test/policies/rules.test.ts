@@ -54,7 +54,7 @@ describe("the compliant fixture", () => {
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
       expect(policy.remediationSteps.length).toBeGreaterThan(40);
     }
-    expect(policies).toHaveLength(19);
+    expect(policies).toHaveLength(20);
   });
 });
 
@@ -278,6 +278,16 @@ describe("reliability", () => {
     ["the production Upstash database is unprotected", "upstash:index/redisDatabase:RedisDatabase", "edge", "mandatory production-data-protected: edge: the production Upstash database is not protected from deletion"],
   ])("fails when %s", (_title, type, name, expected) => {
     expect(violations(edited(fixture, type, name, (r) => (r.protect = false)))).toEqual([expected]);
+  });
+
+  it("advises when a production database volume has no backup schedule (VOL-4), and not when it has one", async () => {
+    expect(violations(edited(fixture, `${DYN}:Volume`, "postgres-data", (r) => (r.props.backups = [])))).toEqual([
+      "advisory production-data-backups: Postgres: `postgres-data` holds production data and has no backup schedule",
+    ]);
+    expect(violations(edited(fixture, `${DYN}:Volume`, "redis-data", (r) => delete r.props.backups))).toEqual([
+      "advisory production-data-backups: Redis: `redis-data` holds production data and has no backup schedule",
+    ]);
+    expect(violations(edited(fixture, `${DYN}:Volume`, "postgres-data", (r) => (r.props.backups = ["MONTHLY"])))).toEqual([]);
   });
 });
 

@@ -59,6 +59,52 @@ describe("Volume", () => {
     await expect(destroy(volumeProvider, other)).resolves.toBeUndefined();
   });
 
+  it("sets the backup schedules Trestle manages, reads them back as drift, and changes only what changed (VOL-4)", async () => {
+    const serviceId = await service();
+    const inputs = { projectId, environmentId, serviceId, mountPath: "/data", backups: ["WEEKLY" as const, "DAILY" as const] };
+    let before = ctx.emulator.requests.length;
+    const state = await create(volumeProvider, inputs);
+    const [instance] = instancesOf(serviceId);
+    const scheduleReqs = ctx.emulator.requests.slice(before).filter((r) => r.operation === "volumeInstanceBackupScheduleUpdate");
+    // One mutation, in Railway's order whatever order the config gave.
+    expect(scheduleReqs.map((r) => r.variables)).toEqual([{ volumeInstanceId: instance.id, kinds: ["DAILY", "WEEKLY"] }]);
+    expect(instance.backups).toEqual(["DAILY", "WEEKLY"]);
+    expect((await up(volumeProvider, state, inputs)).action).toBe("same");
+
+    // A schedule removed in the dashboard is drift that the next `up` puts back.
+    instance.backups = ["DAILY"];
+    const read = await refresh(volumeProvider, state);
+    expect(read!.outs.backups).toEqual(["DAILY"]);
+    before = ctx.emulator.requests.length;
+    const restored = await up(volumeProvider, { id: state.id, outs: read!.outs }, inputs);
+    expect(restored.action).toBe("update");
+    expect(ctx.emulator.operationsSince(before)).toEqual(["volumeInstanceBackupScheduleUpdate"]);
+    expect(instance.backups).toEqual(["DAILY", "WEEKLY"]);
+
+    // `[]` turns them off; leaving `backups` out leaves them as they are and sends nothing.
+    await up(volumeProvider, restored, { ...inputs, backups: [] });
+    expect(instance.backups).toEqual([]);
+    before = ctx.emulator.requests.length;
+    const { backups: _unmanaged, ...rest } = inputs;
+    const unmanaged = await up(volumeProvider, { ...restored, outs: { ...restored.outs, backups: [] } }, rest);
+    expect(ctx.emulator.operationsSince(before)).toEqual([]);
+    expect(unmanaged.outs).not.toHaveProperty("backups");
+    expect((await up(volumeProvider, unmanaged, rest)).action).toBe("same");
+  });
+
+  it("sends no schedule for a volume whose backups Trestle does not manage", async () => {
+    const serviceId = await service();
+    const before = ctx.emulator.requests.length;
+    await create(volumeProvider, { projectId, environmentId, serviceId, mountPath: "/data" });
+    expect(ctx.emulator.operationsSince(before)).not.toContain("volumeInstanceBackupScheduleUpdate");
+  });
+
+  it("refuses a schedule Railway does not have", async () => {
+    await expect(create(volumeProvider, { projectId, environmentId, serviceId: "s", mountPath: "/data", backups: ["HOURLY" as never] })).rejects.toThrow(
+      "backups: `HOURLY` is not a backup schedule; give a list of DAILY, WEEKLY, MONTHLY (VOL-4)",
+    );
+  });
+
   it("refuses a relative mount path", async () => {
     await expect(create(volumeProvider, { projectId, environmentId, serviceId: "s", mountPath: "data" })).rejects.toThrow(
       "mountPath: `data` must be an absolute path such as `/data`",

@@ -70,7 +70,7 @@ export interface InstanceRecord {
 export interface DomainRecord { id: string; projectId: string; environmentId: string; serviceId: string; domain: string; targetPort?: number | null; kind: "service" | "custom"; verifyToken?: string; target?: string }
 export interface TcpProxyRecord { id: string; environmentId: string; serviceId: string; applicationPort: number; domain: string; proxyPort: number }
 export interface VolumeRecord { id: string; projectId: string; name: string }
-export interface VolumeInstanceRecord { id: string; volumeId: string; environmentId: string; serviceId: string | null; mountPath: string; sizeMB: number; state: string; initialized?: boolean }
+export interface VolumeInstanceRecord { id: string; volumeId: string; environmentId: string; serviceId: string | null; mountPath: string; sizeMB: number; state: string; initialized?: boolean; /** VOL-4 */ backups?: string[] }
 export interface DeploymentRecord {
   id: string; projectId: string; environmentId: string; serviceId: string; status: string; createdAt: string;
   steps: string[]; logs: string[]; buildLogs: string[]; cause: "api" | "variables" | "connect";
@@ -1086,6 +1086,23 @@ export class RailwayEmulator {
           if (input.state) v.state = input.state;
         }
         return true;
+      },
+      // VOL-4: the instance's schedules become exactly the kinds given
+      volumeInstanceBackupScheduleUpdate: ({ volumeInstanceId, kinds }) => {
+        const instance = s.volumeInstances.get(volumeInstanceId);
+        if (!instance || instance.state === "DELETED") throw notFound("VolumeInstance");
+        instance.backups = [...new Set(kinds as string[])];
+        return true;
+      },
+      // VOL-4: retention from Railway's backups reference; the cron text and names are assumed
+      volumeInstanceBackupScheduleList: ({ volumeInstanceId }) => {
+        const instance = s.volumeInstances.get(volumeInstanceId);
+        if (!instance || instance.state === "DELETED") throw notFound("VolumeInstance");
+        const days: Record<string, number> = { DAILY: 6, WEEKLY: 30, MONTHLY: 90 };
+        const cron: Record<string, string> = { DAILY: "0 0 * * *", WEEKLY: "0 0 * * 0", MONTHLY: "0 0 1 * *" };
+        return (instance.backups ?? []).map((kind) => ({
+          id: `${instance.id}-${kind.toLowerCase()}`, kind, name: kind.toLowerCase(), cron: cron[kind], retentionSeconds: days[kind] * 86_400, createdAt: new Date().toISOString(),
+        }));
       },
       // VOL-3: the volume and its instances
       volumeDelete: ({ volumeId }) => {
