@@ -185,6 +185,12 @@ const serviceFields = {
   takeOver: z.boolean().optional(),
   /** The most vCPUs and memory (GB) each replica may use. */
   limits: limitsSchema.optional(),
+  /**
+   * This service is the app's frontend, a server such as Next.js that browsers
+   * load (seed 001's shape): the `frontendUrl` output, the origins an API's CORS
+   * allows, and its browser-public variables checked like a Vercel frontend's.
+   */
+  frontend: z.boolean().optional(),
   /** Seconds to wait for a deploy to become healthy. */
   deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
 };
@@ -465,6 +471,23 @@ const stackSchema = z
     for (const [path, message] of referenceProblems(stack)) ctx.addIssue({ code: "custom", path, message });
     const corsServices = Object.entries(services).filter(([, s]) => s?.cors).map(([n]) => n);
     if (corsServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the CORS-protected API; \`cors\` is set on ${corsServices.join(", ")}` });
+    const frontendServices = Object.entries(services).filter(([, s]) => s?.frontend).map(([n]) => n);
+    if (frontendServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the frontend; \`frontend\` is set on ${frontendServices.join(", ")}` });
+    for (const name of frontendServices) {
+      const service = services[name]!;
+      if (stack.frontend) {
+        ctx.addIssue({ code: "custom", path: ["services", name, "frontend"], message: "the stack already has `trestle:frontend`; keep one frontend: remove this flag, or the `frontend` block" });
+      }
+      if (!service.public && !service.domains?.length) {
+        ctx.addIssue({ code: "custom", path: ["services", name, "public"], message: "browsers load the frontend: set `public: true` or give it `domains`" });
+      }
+      for (const secret of Object.keys(service.secrets ?? {})) {
+        const prefix = publicPrefix(secret);
+        if (prefix) {
+          ctx.addIssue({ code: "custom", path: ["services", name, "secrets", secret], message: `\`${secret}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+        }
+      }
+    }
     if (stack.frontend) {
       const api = stack.frontend.api ?? corsServices[0];
       if (!api) {

@@ -138,12 +138,18 @@ function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<
     ...ownership,
     takeOver: service.takeOver,
     limits: service.limits,
+    frontend: service.frontend,
   };
 }
 
 const services: Record<string, RailwayService> = Object.fromEntries(
   Object.entries(config.services).map(([name, service]) => [name, new RailwayService(name, serviceArgs(name, service))]),
 );
+
+/** Where users open a frontend on Railway: its first custom domain, else its Railway URL (as a Vercel frontend's). */
+function frontendUrlOf(web: RailwayService, domains: string[] | undefined): pulumi.Input<string> {
+  return domains?.length ? `https://${domains[0]}` : web.origins.apply((o) => o[0]);
+}
 
 function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
   const apiUrl = api.publicUrl ?? api.origins.apply((o) => o[0]);
@@ -172,10 +178,17 @@ function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: 
   const urls: Record<string, pulumi.Input<string>> = { [frontend.apiUrlVariable]: apiUrl, ...frontend.variables };
   if (frontend.wsUrlVariable) urls[frontend.wsUrlVariable] = pulumi.output(apiUrl).apply(websocketUrl);
   const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true });
-  return { url: web.origins.apply((o) => o[0]), origins: web.origins };
+  return { url: frontendUrlOf(web, frontend.domains), origins: web.origins };
 }
 
-const frontend = config.frontend && config.apiService ? declareFrontend(config.frontend, services[config.apiService]) : undefined;
+/** A service marked `frontend` (a Next.js server on Railway, with or without an API). */
+function serviceFrontend(name: string): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
+  return { url: frontendUrlOf(services[name], config.services[name].domains), origins: services[name].origins };
+}
+
+const webService = Object.entries(config.services).find(([, s]) => s.frontend)?.[0];
+const frontend =
+  config.frontend && config.apiService ? declareFrontend(config.frontend, services[config.apiService]) : webService ? serviceFrontend(webService) : undefined;
 setFrontendOrigins(pulumi.output(frontend?.origins ?? []));
 
 export const railwayProjectId = project.projectId;

@@ -13,6 +13,12 @@ describe("seed 001: pilot handbook", () => {
     expect(ex.recorder.get(`${DYN}:CustomDomain`, "web-domain-0").inputs).toMatchObject({ domain: "handbook.example.com", targetPort: 3000 });
   });
 
+  it("has the web service as its frontend: the frontendUrl output is its own domain, and the pack judges it as a browser bundle", () => {
+    expect(ex.outputs.frontendUrl).toBe("https://handbook.example.com");
+    expect(ex.recorder.get("trestle:index:RailwayService", "web").inputs).toMatchObject({ frontend: true });
+    expect(ex.recorder.get("trestle:index:RailwayService", "worker").inputs).toMatchObject({ frontend: false });
+  });
+
   it("reaches the databases privately and generates its own secrets", () => {
     expect(ex.vars("web")).toMatchObject({ DATABASE_URL: "${{Postgres.DATABASE_URL}}", REDIS_URL: "${{Redis.REDIS_URL}}", PORT: "3000" });
     expect(ex.vars("postgres")).toMatchObject({ POSTGRES_DB: "pilot_handbook", POSTGRES_USER: "handbook_user" });

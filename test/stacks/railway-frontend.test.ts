@@ -46,6 +46,7 @@ describe("a frontend on Railway", () => {
     const api = recorder.get(`${DYN}:Variables`, "backend-vars").inputs.variables as Record<string, string>;
     const origins = JSON.parse(api.CORS_ORIGINS) as string[];
     expect(origins).toEqual([expect.stringMatching(/^https:\/\/web-prod-[0-9a-f]+\.up\.railway\.app$/), "https://signals.example.com"]);
-    expect(outputs.frontendUrl).toBe(origins[0]);
+    // Where users open it: the first custom domain, as for a Vercel frontend.
+    expect(outputs.frontendUrl).toBe("https://signals.example.com");
   });
 });
