@@ -342,6 +342,12 @@ const frontendSchema = z
     platform: z.enum(["vercel", "railway"]),
     /** The Vercel project name, or the Railway service name. */
     name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web"),
+    /**
+     * Vercel: the longest a function may run, in seconds (the project's default
+     * function timeout). Vercel allows up to 300 on Hobby and 800 on Pro and
+     * Enterprise (docs: functions/limitations). @default Vercel's (300)
+     */
+    maxDurationSeconds: wholeIn("the maximum duration in seconds", 1, 800).optional(),
     /** Vercel framework preset; omit for a static site. */
     framework: z.enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"]).optional(),
     repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional(),
@@ -363,6 +369,9 @@ const frontendSchema = z
   })
   .superRefine((frontend, ctx) => {
     if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
+    if (frontend.platform === "railway" && frontend.maxDurationSeconds !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["maxDurationSeconds"], message: "`maxDurationSeconds` limits Vercel functions; a frontend on Railway is a server with no per-request limit: remove it" });
+    }
     if (frontend.platform === "vercel" && frontend.service) ctx.addIssue({ code: "custom", path: ["service"], message: "`service` applies only with `platform: railway`" });
     if (frontend.platform === "railway" && !frontend.service?.source) {
       ctx.addIssue({ code: "custom", path: ["service", "source"], message: "a Railway frontend needs `service.source`: `repo`, `image` or `build`" });

@@ -167,6 +167,7 @@ function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: 
       variables: frontend.variables,
       secrets: secretsOf(frontend.secrets),
       securityHeaders: frontend.securityHeaders,
+      maxDurationSeconds: frontend.maxDurationSeconds,
       teamId: config.vercel.team,
       production: config.production,
     });

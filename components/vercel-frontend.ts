@@ -28,6 +28,8 @@ export interface VercelFrontendArgs {
   secrets?: Record<string, pulumi.Input<string>>;
   /** `X-Content-Type-Options`, `X-Frame-Options`, `Strict-Transport-Security`. @default true */
   securityHeaders?: boolean;
+  /** The longest a function may run, in seconds (Vercel's project default function timeout). @default Vercel's */
+  maxDurationSeconds?: number;
   /** Vercel team id or slug. */
   teamId?: string;
   /** A production stack (recorded for the policy pack). @default false */
@@ -93,6 +95,7 @@ export class VercelFrontend extends pulumi.ComponentResource {
         framework: args.framework,
         rootDirectory: args.rootDirectory,
         gitRepository: { type: "github", repo: args.repo, productionBranch: args.branch ?? "main" },
+        ...(args.maxDurationSeconds !== undefined ? { resourceConfig: { functionDefaultTimeout: args.maxDurationSeconds } } : {}),
         ...team,
       },
       { parent: this },
