@@ -336,6 +336,16 @@ const redisSchema = z
     }
   }, ALWAYS);
 
+/** A frontend's secrets never go under a prefix frameworks build into the browser bundle. */
+function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets: Record<string, unknown> | undefined): void {
+  for (const name of Object.keys(secrets ?? {})) {
+    const prefix = publicPrefix(name);
+    if (prefix) {
+      ctx.addIssue({ code: "custom", path: [...where, name], message: `\`${name}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+    }
+  }
+}
+
 const frontendSchema = z
   .strictObject({
     /** `vercel`, or `railway` for a Next.js server run as a Railway service. */
@@ -384,14 +394,7 @@ const frontendSchema = z
       [["secrets"], frontend.secrets],
       [["service", "secrets"], frontend.service?.secrets],
     ];
-    for (const [where, group] of secretGroups) {
-      for (const name of Object.keys(group ?? {})) {
-        const prefix = publicPrefix(name);
-        if (prefix) {
-          ctx.addIssue({ code: "custom", path: [...where, name], message: `\`${name}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
-        }
-      }
-    }
+    for (const [where, group] of secretGroups) refusePublicSecrets(ctx, where, group);
   }, ALWAYS);
 
 const railwaySchema = z.strictObject({
@@ -490,12 +493,7 @@ const stackSchema = z
       if (!service.public && !service.domains?.length) {
         ctx.addIssue({ code: "custom", path: ["services", name, "public"], message: "browsers load the frontend: set `public: true` or give it `domains`" });
       }
-      for (const secret of Object.keys(service.secrets ?? {})) {
-        const prefix = publicPrefix(secret);
-        if (prefix) {
-          ctx.addIssue({ code: "custom", path: ["services", name, "secrets", secret], message: `\`${secret}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
-        }
-      }
+      refusePublicSecrets(ctx, ["services", name, "secrets"], service.secrets);
     }
     if (stack.frontend) {
       const api = stack.frontend.api ?? corsServices[0];

@@ -132,7 +132,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
 
     const password = this.createPassword(name);
-    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver, vcpus: args.limits?.vcpus, memoryGB: args.limits?.memoryGB });
+    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver }, args.limits);
     const volume = this.createVolume(name, scope, service, protect, args.backups ?? defaultBackups(args.production));
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
@@ -158,7 +158,8 @@ export class PostgresDb extends pulumi.ComponentResource {
     version: number,
     settings: Record<string, string | number>,
     protect: boolean,
-    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean; vcpus?: number; memoryGB?: number },
+    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean },
+    limits: railway.ServiceLimits | undefined,
   ): railway.Service {
     return new railway.Service(
       name,
@@ -171,6 +172,7 @@ export class PostgresDb extends pulumi.ComponentResource {
         restartPolicyMaxRetries: 10,
         sleepApplication: false,
         ...ownership,
+        ...limits, // vcpus, memoryGB (LIM-1)
       },
       { parent: this, protect },
     );

@@ -228,8 +228,7 @@ export class RailwayService extends pulumi.ComponentResource {
         sleepApplication: args.sleep ?? false,
         projectCreated: args.projectCreated,
         takeOver: args.takeOver,
-        vcpus: args.limits?.vcpus,
-        memoryGB: args.limits?.memoryGB,
+        ...args.limits, // vcpus, memoryGB (LIM-1)
       },
       { parent: this },
     );

@@ -218,8 +218,7 @@ export class RedisCache extends pulumi.ComponentResource {
         image,
         projectCreated: args.projectCreated,
         takeOver: args.takeOver,
-        vcpus: args.limits?.vcpus,
-        memoryGB: args.limits?.memoryGB,
+        ...args.limits, // vcpus, memoryGB (LIM-1)
         startCommand: redisStartCommand(server),
         restartPolicyType: "ON_FAILURE",
         restartPolicyMaxRetries: 10,

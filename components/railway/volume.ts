@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
-import { CheckFailure, canonical, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { CheckFailure, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
 
 export interface VolumeArgs {
@@ -201,7 +201,7 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
       });
     }
     // A schedule list taken out of the config is left as Railway has it.
-    if (news.backups !== undefined && canonical(news.backups) !== canonical(olds.backups ?? null)) await setBackups(olds.volumeInstanceId, news.backups);
+    if (news.backups !== undefined && !sameValue(news.backups, olds.backups)) await setBackups(olds.volumeInstanceId, news.backups);
     const outs: VolumeOutputs = { ...olds, ...news };
     if (news.backups === undefined) delete outs.backups;
     return { outs };

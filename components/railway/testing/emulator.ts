@@ -438,6 +438,12 @@ export class RailwayEmulator {
     return instance;
   }
 
+  private requireVolumeInstance(id: string): VolumeInstanceRecord {
+    const instance = this.state.volumeInstances.get(id);
+    if (!instance || instance.state === "DELETED") throw notFound("VolumeInstance");
+    return instance;
+  }
+
   private createEnvironment(projectId: string, name: string, source?: EnvironmentRecord, skipInitialDeploys = false): EnvironmentRecord {
     const env: EnvironmentRecord = { id: randomUUID(), projectId, name, createdAt: now(), sourceEnvironmentId: source?.id };
     this.state.environments.set(env.id, env);
@@ -1089,15 +1095,13 @@ export class RailwayEmulator {
       },
       // VOL-4: the instance's schedules become exactly the kinds given
       volumeInstanceBackupScheduleUpdate: ({ volumeInstanceId, kinds }) => {
-        const instance = s.volumeInstances.get(volumeInstanceId);
-        if (!instance || instance.state === "DELETED") throw notFound("VolumeInstance");
+        const instance = this.requireVolumeInstance(volumeInstanceId);
         instance.backups = [...new Set(kinds as string[])];
         return true;
       },
       // VOL-4: retention from Railway's backups reference; the cron text and names are assumed
       volumeInstanceBackupScheduleList: ({ volumeInstanceId }) => {
-        const instance = s.volumeInstances.get(volumeInstanceId);
-        if (!instance || instance.state === "DELETED") throw notFound("VolumeInstance");
+        const instance = this.requireVolumeInstance(volumeInstanceId);
         const days: Record<string, number> = { DAILY: 6, WEEKLY: 30, MONTHLY: 90 };
         const cron: Record<string, string> = { DAILY: "0 0 * * *", WEEKLY: "0 0 * * 0", MONTHLY: "0 0 1 * *" };
         return (instance.backups ?? []).map((kind) => ({
