@@ -1,7 +1,23 @@
+import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
+/** In this repository the packages run from their TypeScript sources (the `trestle-source` export condition). */
+const SOURCE_CONDITION = "--conditions=trestle-source";
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@trestle\/railway\/testing$/, replacement: src("railway/src/testing/index.ts") },
+      { find: /^@trestle\/railway$/, replacement: src("railway/src/index.ts") },
+      { find: /^@trestle\/components$/, replacement: src("components/src/index.ts") },
+      { find: /^@trestle\/policies$/, replacement: src("policies/src/index.ts") },
+      { find: /^@trestle\/cli$/, replacement: src("cli/src/index.ts") },
+    ],
+  },
   test: {
+    // Child processes (the CLI, fresh provider processes) resolve the packages the same way.
+    env: { NODE_OPTIONS: [process.env.NODE_OPTIONS, SOURCE_CONDITION].filter(Boolean).join(" ") },
     // `npm run test:live` (TRESTLE_LIVE=1) runs only the tests against real
     // Railway; `npm test` runs everything else and never reaches an account.
     include: process.env.TRESTLE_LIVE ? ["test/live/**/*.test.ts"] : ["test/**/*.test.ts"],

@@ -1,11 +1,11 @@
 // The baseline for bench:synth: load everything index.ts imports (the SDKs, the
 // components, the config schema) through ts-node, without running the program.
 import "@pulumi/pulumi";
-import "../config";
-import "../components/railway";
-import "../components/postgres-db";
-import "../components/railway-service";
-import "../components/redis-cache";
-import "../components/vercel-frontend";
-import "../synth/recorder";
-import "../policies/evaluate";
+import "../packages/components/src/stack/config";
+import "../packages/railway/src";
+import "../packages/components/src/postgres-db";
+import "../packages/components/src/railway-service";
+import "../packages/components/src/redis-cache";
+import "../packages/components/src/vercel-frontend";
+import "../packages/cli/src/synth/recorder";
+import "../packages/policies/src/evaluate";

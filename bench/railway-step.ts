@@ -3,7 +3,7 @@
 // the rehearsal engine with the state the previous step left.
 //   railway-step.ts <projectDir> <stack> <configFile> <endpoint> <token> <stateIn|-> <resultOut>
 import { readFileSync, writeFileSync } from "node:fs";
-import { RehearsalState, rehearse } from "../rehearse/run";
+import { RehearsalState, rehearse } from "../packages/cli/src/rehearse/run";
 
 async function main(): Promise<void> {
   const [projectDir, stack, configFile, url, token, stateIn, resultOut] = process.argv.slice(2);

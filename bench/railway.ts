@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { railwayProviders } from "../components/railway";
-import { planBudget } from "../components/railway/limits";
-import { configureRailway, resetRailwaySettings } from "../components/railway/settings";
-import { RailwayEmulator } from "../components/railway/testing/emulator";
-import type { RehearsalResult, RehearsalState } from "../rehearse/run";
+import { railwayProviders } from "../packages/railway/src";
+import { planBudget } from "../packages/railway/src/limits";
+import { configureRailway, resetRailwaySettings } from "../packages/railway/src/settings";
+import { RailwayEmulator } from "../packages/railway/src/testing/emulator";
+import type { RehearsalResult, RehearsalState } from "../packages/cli/src/rehearse/run";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEPLOYS = new Set(["serviceConnect", "serviceInstanceDeployV2"]);

@@ -41,7 +41,7 @@ function timed(args: string[]): { ms: number; cpu: number; resources?: number } 
 }
 
 function synth(stack: string, config?: string) {
-  return timed(["synth/cli.ts", "--stack", stack, "--quiet", "--out", path.join(work, "out"), ...(config ? ["--config", config] : [])]);
+  return timed(["packages/cli/src/synth/cli.ts", "--stack", stack, "--quiet", "--out", path.join(work, "out"), ...(config ? ["--config", config] : [])]);
 }
 
 /** A stack of `n` Railway services: an API behind a Vercel frontend, and workers. */

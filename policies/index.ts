@@ -1,7 +1,6 @@
-// The Trestle policy pack: `pulumi preview --policy-pack policies`. Only builds
-// the pack; the rules live in ./rules so tests and the offline synth can import
-// them without starting the pack's server.
-import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./rules";
+// This repository's policy pack: `npm run preview -- --stack prod` runs it
+// (`pulumi preview --policy-pack policies --policy-pack-config policies/config.json`).
+// A team's own pack is the same two lines.
+import { TrestlePolicies } from "@trestle/policies";
 
-new PolicyPack("trestle", { policies, enforcementLevel: "mandatory" });
+new TrestlePolicies("trestle");

@@ -1,9 +1,9 @@
-// Regenerates components/railway/testing/schema.graphql, the emulator's subset of Railway's
+// Regenerates packages/railway/src/testing/schema.graphql, the emulator's subset of Railway's
 // published schema, after Trestle's operations change: `npm run railway:subset`.
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildSchema } from "graphql";
-import { registeredOperations } from "../components/railway";
+import { registeredOperations } from "../packages/railway/src";
 import { subsetSchemaSDL } from "../test/railway/subset";
 import { FULL_SCHEMA_PATH, SUBSET_SCHEMA_PATH } from "../test/railway/paths";
 

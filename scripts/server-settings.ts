@@ -1,4 +1,4 @@
-// `npm run settings:generate`: writes components/data/server-settings.json, the
+// `npm run settings:generate`: writes packages/components/src/data/server-settings.json, the
 // list of every PostgreSQL and Redis setting (name, type, unit, range, values)
 // as the servers themselves report it, which the stack config validates against.
 //
@@ -12,9 +12,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { PostgresSetting, RedisSetting } from "../components/server-settings";
+import type { PostgresSetting, RedisSetting } from "../packages/components/src/server-settings";
 
-export const SETTINGS_FILE = path.resolve(__dirname, "../components/data/server-settings.json");
+export const SETTINGS_FILE = path.resolve(__dirname, "../packages/components/src/data/server-settings.json");
 const POSTGRES_VERSIONS = [15, 16, 17, 18] as const;
 /** The npm package that ships PostgreSQL binaries, per major version (pinned for a reproducible list). */
 const EMBEDDED: Record<number, string> = {

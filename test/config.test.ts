@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, RawStackConfig, StackConfigInput, parseStackConfig } from "../config";
+import { ConfigError, RawStackConfig, StackConfigInput, parseStackConfig } from "../packages/components/src/stack/config";
 import { ROOT, readStackFile } from "./stack-harness";
 
 /** A valid stack: the reference system, small. */
@@ -74,7 +74,7 @@ describe("stack config", () => {
 
   it.each(["staging", "prod"])("accepts Pulumi.%s.yaml as committed", (stack) => {
     const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-    const config = parseStackConfig({ values: file.values, secretKeys: new Set(file.secretKeys), stack });
+    const config = parseStackConfig({ values: file.values, secretKeys: new Set(file.secretKeys), stack, project: file.project });
     expect(Object.keys(config.services)).toEqual(["api", "worker", "beat"]);
     expect(config.secretKeys).toEqual(["amadeusClientId", "amadeusClientSecret", "cloudinaryApiKey", "cloudinaryApiSecret", "edgeConfig", "serpapiKey"]);
     expect(config.production).toBe(stack === "prod");
@@ -124,10 +124,10 @@ describe("stack config", () => {
     ["a bidirectional override in an origin", (c) => (c.services.api.cors.origins = ["https://evil\u202Eexample.com"]), "services.api.cors.origins.0: contains a bidirectional-override character, which makes text display differently from what it is; remove it"],
     ["a project name over 100 characters (counted as Railway counts them)", (c) => (c.railway.project = "🚂".repeat(101)), "railway.project: a project name has at most 100 characters"],
     ["more replicas than any plan allows", (c) => (c.services.api.replicas = 51), "services.api.replicas: Railway allows at most 50 replicas per service"],
-    ["more replicas than the plan allows (PLAN-1)", (c) => (c.services.api.replicas = 7), "services.api.replicas: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
-    ["more replicas over regions than the plan allows", (c) => (c.services.api.regions = { "us-west2": 4, "europe-west4-drams3a": 3 }), "services.api.regions: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `trestle:railwayPlan` to your plan (pro allows 42)"],
-    ["more vCPUs than the plan gives a replica (LIM-1)", (c) => (c.services.api.limits = { vcpus: 64 }), "services.api.limits.vcpus: 64 vCPUs is more than the hobby plan allows a replica (48 vCPUs); lower it, or set `trestle:railwayPlan` to your plan (pro allows 1000)"],
-    ["more Postgres memory than the plan gives", (c) => (c.postgres.limits = { memoryGB: 49 }), "postgres.limits.memoryGB: 49 GB is more than the hobby plan allows a replica (48 GB); lower it, or set `trestle:railwayPlan` to your plan (pro allows 1024)"],
+    ["more replicas than the plan allows (PLAN-1)", (c) => (c.services.api.replicas = 7), "services.api.replicas: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `railwayPlan` to your plan (pro allows 42)"],
+    ["more replicas over regions than the plan allows", (c) => (c.services.api.regions = { "us-west2": 4, "europe-west4-drams3a": 3 }), "services.api.regions: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `railwayPlan` to your plan (pro allows 42)"],
+    ["more vCPUs than the plan gives a replica (LIM-1)", (c) => (c.services.api.limits = { vcpus: 64 }), "services.api.limits.vcpus: 64 vCPUs is more than the hobby plan allows a replica (48 vCPUs); lower it, or set `railwayPlan` to your plan (pro allows 1000)"],
+    ["more Postgres memory than the plan gives", (c) => (c.postgres.limits = { memoryGB: 49 }), "postgres.limits.memoryGB: 49 GB is more than the hobby plan allows a replica (48 GB); lower it, or set `railwayPlan` to your plan (pro allows 1024)"],
     ["zero memory", (c) => (c.services.api.limits = { memoryGB: 0 }), "services.api.limits.memoryGB: give more than 0 GB"],
     ["empty limits", (c) => (c.services.api.limits = {}), "services.api.limits: give `vcpus`, `memoryGB` or both, or remove `limits`"],
     ["a typo in limits", (c) => (c.services.api.limits = { cpus: 1 }), "services.api.limits.cpus: unknown key; did you mean `vcpus`?"],

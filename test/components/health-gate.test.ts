@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HEALTH_GATE_SCRIPT } from "../../components/health-gate";
+import { HEALTH_GATE_SCRIPT } from "../../packages/components/src/health-gate";
 
 let server: Server;
 let base: string;

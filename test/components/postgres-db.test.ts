@@ -1,16 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Recorder } from "../../synth/recorder";
+import { Recorder } from "../../packages/cli/src/synth/recorder";
 import { childrenOf, leaks, resolve, showSecrets } from "../mock-helpers";
 
 const DYN = "pulumi-nodejs:dynamic/railway";
 let recorder: Recorder;
-let mod: typeof import("../../components/postgres-db");
+let mod: typeof import("../../packages/components/src/postgres-db");
 
 beforeAll(async () => {
   recorder = new Recorder("trestle", "prod");
   await recorder.install();
-  mod = await import("../../components/postgres-db");
+  mod = await import("../../packages/components/src/postgres-db");
 });
 
 describe("PostgresDb", () => {

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Recorder } from "../../synth/recorder";
+import { Recorder } from "../../packages/cli/src/synth/recorder";
 import { childrenOf, leaks, resolve, showSecrets } from "../mock-helpers";
 
 let recorder: Recorder;
-let mod: typeof import("../../components/vercel-frontend");
+let mod: typeof import("../../packages/components/src/vercel-frontend");
 
 beforeAll(async () => {
   recorder = new Recorder("trestle", "prod");
   await recorder.install();
-  mod = await import("../../components/vercel-frontend");
+  mod = await import("../../packages/components/src/vercel-frontend");
 });
 
 describe("VercelFrontend", () => {

@@ -1,8 +1,8 @@
 // Runs one example stack under mocks and checks it passes the policy pack.
 import * as path from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { evaluatePolicies } from "../../policies/evaluate";
-import type { Recorder } from "../../synth/recorder";
+import { evaluatePolicies } from "../../packages/policies/src/evaluate";
+import type { Recorder } from "../../packages/cli/src/synth/recorder";
 import { toEvaluated } from "../policies/fixtures";
 import { ROOT, readStackFile, runProgram } from "../stack-harness";
 

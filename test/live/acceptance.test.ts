@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { railwayOperation } from "../../components/railway/client";
-import { projectProvider } from "../../components/railway/project";
-import { railwayClient, resetRailwaySettings } from "../../components/railway/settings";
-import type { RehearsalResult } from "../../rehearse/run";
+import { railwayOperation } from "../../packages/railway/src/client";
+import { projectProvider } from "../../packages/railway/src/project";
+import { railwayClient, resetRailwaySettings } from "../../packages/railway/src/settings";
+import type { RehearsalResult } from "../../packages/cli/src/rehearse/run";
 import { ROOT } from "../stack-harness";
 
 const LIVE = Boolean(process.env.RAILWAY_API_TOKEN);

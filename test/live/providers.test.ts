@@ -3,12 +3,12 @@
 // RAILWAY_WORKSPACE_ID to choose the workspace the project is created in.
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { environmentProvider } from "../../components/railway/environment";
-import { projectProvider } from "../../components/railway/project";
-import { serviceDomainProvider } from "../../components/railway/service-domain";
-import { serviceProvider } from "../../components/railway/service";
-import { variablesProvider } from "../../components/railway/variables";
-import { resetRailwaySettings } from "../../components/railway/settings";
+import { environmentProvider } from "../../packages/railway/src/environment";
+import { projectProvider } from "../../packages/railway/src/project";
+import { serviceDomainProvider } from "../../packages/railway/src/service-domain";
+import { serviceProvider } from "../../packages/railway/src/service";
+import { variablesProvider } from "../../packages/railway/src/variables";
+import { resetRailwaySettings } from "../../packages/railway/src/settings";
 import { Managed, create, destroy, refresh, up } from "../railway/harness";
 
 const LIVE = Boolean(process.env.RAILWAY_API_TOKEN);

@@ -3,7 +3,7 @@
 // alone. Prints the false-positive rate; fails if any secret is missed or the
 // rate passes 5%.
 import { describe, expect, it } from "vitest";
-import { looksSecretName, publicPrefix, secretValueReason } from "../../policies/lib/secrets";
+import { looksSecretName, publicPrefix, secretValueReason } from "../../packages/components/src/contract/secrets";
 
 const SECRET_NAMES = [
   "DB_PASSWORD", "DBPASSWORD", "DB_PASS", "POSTGRES_PASSWORD", "MYSQL_ROOT_PASSWORD", "REDIS_PASSWORD", "ADMIN_PWD", "SMTP_PASSWD",

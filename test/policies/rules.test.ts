@@ -3,8 +3,8 @@
 // condition that changes one field. Seed problems are among the failing cases.
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EvaluatedResource, PackConfig, evaluatePolicies } from "../../policies/evaluate";
-import { policies } from "../../policies/rules";
+import { EvaluatedResource, PackConfig, evaluatePolicies } from "../../packages/policies/src/evaluate";
+import { policies } from "../../packages/policies/src/rules";
 import { ROOT, readStackFile, runProgram } from "../stack-harness";
 import { edited, toEvaluated } from "./fixtures";
 
@@ -15,7 +15,7 @@ let fixture: EvaluatedResource[];
 
 beforeAll(async () => {
   const { recorder } = await runProgram("prod", readStackFile(path.join(ROOT, "Pulumi.prod.yaml")));
-  const { RedisCache } = await import("../../components/redis-cache");
+  const { RedisCache } = await import("../../packages/components/src/redis-cache");
   new RedisCache("edge", { provider: "upstash", use: "cache", upstash: { primaryRegion: "us-east-1" }, production: true, protect: true });
   await recorder.settle();
   fixture = toEvaluated(recorder.resources);

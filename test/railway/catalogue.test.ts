@@ -32,7 +32,7 @@ describe("the Railway behaviour catalogue", () => {
   });
 
   it("catalogues every behaviour the code names", () => {
-    const files = [...sources("components"), ...sources("policies/rules"), ...sources("rehearse"), "config.ts"].map((f) => path.resolve(ROOT, f));
+    const files = [...sources("packages/railway/src"), ...sources("packages/components/src"), ...sources("packages/policies/src"), ...sources("packages/cli/src")].map((f) => path.resolve(ROOT, f));
     const named = new Map<string, string>();
     for (const file of files) for (const id of readFileSync(file, "utf8").match(ID) ?? []) named.set(id, path.relative(ROOT, file));
     const missing = [...named].filter(([id]) => !entries.has(id)).map(([id, file]) => `${id} (${file})`);
@@ -40,7 +40,7 @@ describe("the Railway behaviour catalogue", () => {
   });
 
   it("names an entry in every rule of the emulator", () => {
-    const text = readFileSync(path.join(ROOT, "components/railway/testing/emulator.ts"), "utf8");
+    const text = readFileSync(path.join(ROOT, "packages/railway/src/testing/emulator.ts"), "utf8");
     const body = text.slice(text.indexOf("  private root(): Record<string, (args: any) => unknown> {"), text.indexOf("  private logs("));
     // Each resolver starts at `      name: (` and runs to the next one; a comment may sit just above it.
     const starts = [...body.matchAll(/^ {6}(\w+): \(/gm)].map((m) => ({ name: m[1], at: m.index! }));

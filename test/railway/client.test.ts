@@ -13,9 +13,9 @@ import {
   isRateLimited,
   parseRetryAfter,
   railwayOperation,
-} from "../../components/railway/client";
-import { configureFromStack, configureRailway, railwayClient, resetRailwaySettings, resolveCredentials } from "../../components/railway/settings";
-import { RailwayEmulator } from "../../components/railway/testing/emulator";
+} from "../../packages/railway/src/client";
+import { configureFromStack, configureRailway, railwayClient, resetRailwaySettings, resolveCredentials } from "../../packages/railway/src/settings";
+import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 import { FAST_RETRY } from "./harness";
 
 const PROJECTS = railwayOperation(`

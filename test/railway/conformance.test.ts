@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { buildSchema, findBreakingChanges, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
-import { registeredOperations } from "../../components/railway";
+import { registeredOperations } from "../../packages/railway/src";
 import { FULL_SCHEMA_PATH, HAVE_FULL_SCHEMA, SUBSET_SCHEMA_PATH } from "./paths";
 import { subsetSchemaSDL } from "./subset";
 

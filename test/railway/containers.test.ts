@@ -1,14 +1,14 @@
 // The emulator starts deployments the way Railway does (RUN-1..RUN-7, IMG-1..IMG-7):
 // each case is one of the fidelity audit's breaks, before and after the fix.
 import { describe, expect, it } from "vitest";
-import { postgresStartCommand, postgresVariables } from "../../components/postgres-db";
-import { redisStartCommand, redisVariables } from "../../components/redis-cache";
-import { railwayCommand } from "../../components/start-command";
-import { execWords, imageSpec, resolveArgv, start, tokenize } from "../../components/railway/testing/containers";
-import { deploymentProvider } from "../../components/railway/deployment";
-import { serviceProvider } from "../../components/railway/service";
-import { variablesProvider } from "../../components/railway/variables";
-import { volumeProvider } from "../../components/railway/volume";
+import { postgresStartCommand, postgresVariables } from "../../packages/components/src/postgres-db";
+import { redisStartCommand, redisVariables } from "../../packages/components/src/redis-cache";
+import { railwayCommand } from "../../packages/components/src/start-command";
+import { execWords, imageSpec, resolveArgv, start, tokenize } from "../../packages/railway/src/testing/containers";
+import { deploymentProvider } from "../../packages/railway/src/deployment";
+import { serviceProvider } from "../../packages/railway/src/service";
+import { variablesProvider } from "../../packages/railway/src/variables";
+import { volumeProvider } from "../../packages/railway/src/volume";
 import { create } from "./harness";
 import { useRailwayProject } from "./use-project";
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { DeploymentFailedError, DeploymentInputs, deploymentProvider } from "../../components/railway/deployment";
-import { environmentProvider } from "../../components/railway/environment";
+import { DeploymentFailedError, DeploymentInputs, deploymentProvider } from "../../packages/railway/src/deployment";
+import { environmentProvider } from "../../packages/railway/src/environment";
 import { create, projectWithEnvironment, refresh, up } from "./harness";
 import { useRailwayProject } from "./use-project";
 
@@ -97,7 +97,7 @@ describe("Deployment", () => {
 
   it("refuses to connect a different source to a service another environment runs (serviceConnect is not per environment)", async () => {
     const shared = await projectWithEnvironment("shared-connect");
-    const { serviceProvider } = await import("../../components/railway/service");
+    const { serviceProvider } = await import("../../packages/railway/src/service");
     const other = await create(environmentProvider, { projectId: shared.projectId, name: "staging" });
     const svc = await create(serviceProvider, { projectId: shared.projectId, environmentId: shared.environmentId, name: "web", image: IMAGE });
     await ctx.emulator["root"]().serviceConnect({ id: svc.id, input: { image: IMAGE } });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { customDomainProvider } from "../../components/railway/custom-domain";
-import { serviceDomainProvider } from "../../components/railway/service-domain";
-import { tcpProxyProvider } from "../../components/railway/tcp-proxy";
+import { customDomainProvider } from "../../packages/railway/src/custom-domain";
+import { serviceDomainProvider } from "../../packages/railway/src/service-domain";
+import { tcpProxyProvider } from "../../packages/railway/src/tcp-proxy";
 import { create, destroy, refresh, up } from "./harness";
 import { useRailwayProject } from "./use-project";
 

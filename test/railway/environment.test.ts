@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { environmentProvider } from "../../components/railway/environment";
-import { projectProvider } from "../../components/railway/project";
-import { RailwayEmulator } from "../../components/railway/testing/emulator";
+import { environmentProvider } from "../../packages/railway/src/environment";
+import { projectProvider } from "../../packages/railway/src/project";
+import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 import { create, destroy, refresh, startEmulator, up } from "./harness";
 
 let emulator: RailwayEmulator;

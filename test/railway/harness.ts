@@ -1,8 +1,8 @@
 // Drives Railway providers the way the Pulumi engine does (check, diff, then
 // create/update/replace/delete) against a fresh emulator.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { configureRailway, resetRailwaySettings } from "../../components/railway/settings";
-import { EmulatorOptions, RailwayEmulator } from "../../components/railway/testing/emulator";
+import { configureRailway, resetRailwaySettings } from "../../packages/railway/src/settings";
+import { EmulatorOptions, RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 
 /** Fast retries: the policy's shape is under test, not its real-world delays. */
 export const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20, throttleDelayMs: 30, maxElapsedMs: 5_000 };
@@ -69,8 +69,8 @@ export async function destroy<O>(provider: dynamic.ResourceProvider<any, O>, sta
 
 /** A project and its default environment, made through the providers. */
 export async function projectWithEnvironment(name = "trestle-test") {
-  const { projectProvider } = await import("../../components/railway/project");
-  const { environmentProvider } = await import("../../components/railway/environment");
+  const { projectProvider } = await import("../../packages/railway/src/project");
+  const { environmentProvider } = await import("../../packages/railway/src/environment");
   const project = await create(projectProvider, { name });
   const env = await create(environmentProvider, { projectId: project.id, name: "production" });
   return { projectId: project.id, environmentId: env.id, project, env };

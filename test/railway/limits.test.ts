@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RailwayClient, railwayOperation } from "../../components/railway/client";
-import { PLAN_LIMITS, RequestLimiter, planBudget, pollIntervalSeconds } from "../../components/railway/limits";
-import { RailwayEmulator } from "../../components/railway/testing/emulator";
+import { RailwayClient, railwayOperation } from "../../packages/railway/src/client";
+import { PLAN_LIMITS, RequestLimiter, planBudget, pollIntervalSeconds } from "../../packages/railway/src/limits";
+import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 
 const PROJECTS = railwayOperation(`
 query limitProjects { projects(first: 1) { edges { node { id } } } }`);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectProvider } from "../../components/railway/project";
-import { RailwayEmulator } from "../../components/railway/testing/emulator";
-import { environmentProvider } from "../../components/railway/environment";
-import { configureRailway } from "../../components/railway/settings";
+import { projectProvider } from "../../packages/railway/src/project";
+import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
+import { environmentProvider } from "../../packages/railway/src/environment";
+import { configureRailway } from "../../packages/railway/src/settings";
 import { CheckFailedError, create, destroy, refresh, startEmulator, up } from "./harness";
 
 let emulator: RailwayEmulator;

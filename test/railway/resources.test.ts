@@ -2,7 +2,7 @@
 // and which of their inputs and outputs are secret.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PROVIDER_NOT_SERIALIZED } from "../../synth/recorder";
+import { PROVIDER_NOT_SERIALIZED } from "../../packages/cli/src/synth/recorder";
 
 interface Registered {
   type: string;
@@ -15,7 +15,7 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const isSecretInput = (value: unknown) =>
   typeof value === "object" && value !== null && (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
 
-let railway: typeof import("../../components/railway");
+let railway: typeof import("../../packages/railway/src");
 
 beforeAll(async () => {
   await pulumi.runtime.setMocks(
@@ -29,7 +29,7 @@ beforeAll(async () => {
     "trestle",
     "staging",
   );
-  railway = await import("../../components/railway");
+  railway = await import("../../packages/railway/src");
 });
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {

@@ -8,8 +8,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as railway from "../../components/railway";
-import { RailwayEmulator } from "../../components/railway/testing/emulator";
+import * as railway from "../../packages/railway/src";
+import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");

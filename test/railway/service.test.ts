@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServiceInputs, checkService, instanceInput, privateDomainOf, serviceProvider } from "../../components/railway/service";
-import { environmentProvider } from "../../components/railway/environment";
-import { RailwayEmulator } from "../../components/railway/testing/emulator";
+import { ServiceInputs, checkService, instanceInput, privateDomainOf, serviceProvider } from "../../packages/railway/src/service";
+import { environmentProvider } from "../../packages/railway/src/environment";
+import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 import { create, destroy, projectWithEnvironment, refresh, startEmulator, up } from "./harness";
 
 let emulator: RailwayEmulator;

@@ -1,6 +1,6 @@
 // Per-file setup for provider tests (vitest only).
 import { afterAll, beforeAll } from "vitest";
-import { RailwayEmulator } from "../../components/railway/testing/emulator";
+import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 import { create, projectWithEnvironment, startEmulator } from "./harness";
 
 export interface RailwayTestContext {
@@ -18,7 +18,7 @@ export function useRailwayProject(name: string): RailwayTestContext {
     context.emulator = await startEmulator();
     ({ projectId: context.projectId, environmentId: context.environmentId } = await projectWithEnvironment(name));
     context.service = async (prefix = "svc", image = "nginx") => {
-      const { serviceProvider } = await import("../../components/railway/service");
+      const { serviceProvider } = await import("../../packages/railway/src/service");
       const serviceName = `${prefix}-${Math.random().toString(16).slice(2, 8)}`;
       return (await create(serviceProvider, { projectId: context.projectId, environmentId: context.environmentId, name: serviceName, image })).id;
     };

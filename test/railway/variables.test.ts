@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { VariablesInputs, checkVariables, variablesProvider } from "../../components/railway/variables";
+import { VariablesInputs, checkVariables, variablesProvider } from "../../packages/railway/src/variables";
 import { create, destroy, refresh, up } from "./harness";
 import { useRailwayProject } from "./use-project";
 

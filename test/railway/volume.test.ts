@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { volumeProvider } from "../../components/railway/volume";
+import { volumeProvider } from "../../packages/railway/src/volume";
 import { create, destroy, refresh, up } from "./harness";
 import { useRailwayProject } from "./use-project";
 

@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RehearsalResult } from "../../rehearse/run";
+import type { RehearsalResult } from "../../packages/cli/src/rehearse/run";
 import { ROOT } from "../stack-harness";
 
 const temp: string[] = [];
 afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function rehearse(args: string[]): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "rehearse/cli.ts"), ...args], {
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "packages/cli/src/rehearse/cli.ts"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { decryptValue, encryptValue, newEncryptionSalt, passphraseMatches } from "../../scripts/passphrase";
+import { decryptValue, encryptValue, newEncryptionSalt, passphraseMatches } from "../../packages/cli/src/secret/passphrase";
 import { ROOT } from "../stack-harness";
 
 /** The passphrase of the committed placeholders (README, "Deploying for real"). */
@@ -26,10 +26,10 @@ describe("passphrase-encrypted stack secrets", () => {
     expect(passphraseMatches(PLACEHOLDER_PASSPHRASE, doc.encryptionsalt)).toBe(true);
     const secure = Object.entries(doc.config).filter(([, v]) => v && typeof v === "object" && "secure" in v) as [string, { secure: string }][];
     expect(secure.map(([k]) => k).sort()).toEqual(
-      ["amadeusClientId", "amadeusClientSecret", "cloudinaryApiKey", "cloudinaryApiSecret", "edgeConfig", "serpapiKey"].map((k) => `trestle:${k}`),
+      ["amadeusClientId", "amadeusClientSecret", "cloudinaryApiKey", "cloudinaryApiSecret", "edgeConfig", "serpapiKey"].map((k) => `travel-planner:${k}`),
     );
     for (const [key, { secure: value }] of secure) {
-      expect(decryptValue(PLACEHOLDER_PASSPHRASE, doc.encryptionsalt, value)).toBe(`placeholder-${key.slice("trestle:".length)}-${stack}`);
+      expect(decryptValue(PLACEHOLDER_PASSPHRASE, doc.encryptionsalt, value)).toBe(`placeholder-${key.slice("travel-planner:".length)}-${stack}`);
     }
     // No plaintext value anywhere looks like a credential.
     const text = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");

@@ -6,18 +6,18 @@
 // DATABASE_URL another service gets, and every setting reads back through SHOW.
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config";
-import { POSTGRES_DATA, postgresStartCommand, postgresVariables } from "../../components/postgres-db";
-import { execWords, renderReferences, start as startModel } from "../../components/railway/testing/containers";
-import { postgresSettingProblem } from "../../components/server-settings";
-import * as settingsData from "../../components/data/server-settings.json";
+import { parseStackConfig } from "../../packages/components/src/stack/config";
+import { POSTGRES_DATA, postgresStartCommand, postgresVariables } from "../../packages/components/src/postgres-db";
+import { execWords, renderReferences, start as startModel } from "../../packages/railway/src/testing/containers";
+import { postgresSettingProblem } from "../../packages/components/src/server-settings";
+import * as settingsData from "../../packages/components/src/data/server-settings.json";
 import { ROOT, readStackFile } from "../stack-harness";
 import { ENTRYPOINTS, Started, freePort, isRoot, run, start, tempDir, waitFor, which } from "./servers";
 
 const HAVE_POSTGRES = which("postgres") && which("initdb") && which("psql");
 
 const prod = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
-const prodSettings = parseStackConfig({ values: prod.values, secretKeys: new Set(prod.secretKeys), stack: "prod" }).postgres!.settings;
+const prodSettings = parseStackConfig({ values: prod.values, secretKeys: new Set(prod.secretKeys), stack: "prod", project: prod.project }).postgres!.settings;
 /** Seed 003's tuning ("Optimize PostgreSQL for Railway"). */
 const seed003 = { shared_buffers: "256MB", effective_cache_size: "1GB", maintenance_work_mem: "64MB", max_connections: 100 };
 const PASSWORD = "pgTestPassword7f3a91";

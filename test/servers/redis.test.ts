@@ -5,18 +5,18 @@
 // its password authenticates, none is refused, and every value reads back.
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config";
-import { RedisServerConfig, defaultEvictionPolicy, redisStartCommand, redisVariables } from "../../components/redis-cache";
-import { connectionRefusal, execWords, renderReferences } from "../../components/railway/testing/containers";
-import { redisSettingProblem } from "../../components/server-settings";
-import * as settingsData from "../../components/data/server-settings.json";
+import { parseStackConfig } from "../../packages/components/src/stack/config";
+import { RedisServerConfig, defaultEvictionPolicy, redisStartCommand, redisVariables } from "../../packages/components/src/redis-cache";
+import { connectionRefusal, execWords, renderReferences } from "../../packages/railway/src/testing/containers";
+import { redisSettingProblem } from "../../packages/components/src/server-settings";
+import * as settingsData from "../../packages/components/src/data/server-settings.json";
 import { ROOT, readStackFile } from "../stack-harness";
 import { ENTRYPOINTS, Started, freePort, isRoot, run, start, tempDir, waitFor, which } from "./servers";
 
 const HAVE_REDIS = which("redis-server") && which("redis-cli");
 
 const prodFile = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
-const prod = parseStackConfig({ values: prodFile.values, secretKeys: new Set(prodFile.secretKeys), stack: "prod" }).redis!;
+const prod = parseStackConfig({ values: prodFile.values, secretKeys: new Set(prodFile.secretKeys), stack: "prod", project: prodFile.project }).redis!;
 const fromProd: RedisServerConfig = {
   maxmemory: prod.maxmemory,
   evictionPolicy: prod.evictionPolicy ?? defaultEvictionPolicy(prod.use),

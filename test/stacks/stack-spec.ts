@@ -3,8 +3,8 @@
 // test file: the SDK's runtime state is per process).
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Recorder, isSecretValue } from "../../synth/recorder";
-import { evaluatePolicies } from "../../policies/evaluate";
+import { Recorder, isSecretValue } from "../../packages/cli/src/synth/recorder";
+import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import { toEvaluated } from "../policies/fixtures";
 import { leaks, showSecrets } from "../mock-helpers";
 import { ROOT, StackFileConfig, readStackFile, runProgram } from "../stack-harness";
@@ -110,8 +110,8 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
       expect(leaks(recorder, placeholders)).toEqual([]);
       const apiSecrets = showSecrets(vars("api").secretVariables) as { secret: Record<string, string> };
       expect(Object.keys(apiSecrets.secret).sort()).toEqual(["AMADEUS_CLIENT_ID", "AMADEUS_CLIENT_SECRET", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "SECRET_KEY", "SERPAPI_KEY"]);
-      expect(apiSecrets.secret.SERPAPI_KEY).toBe(file.values["trestle:serpapiKey"]);
-      expect(file.values["trestle:serpapiKey"]).toMatch(/^\[secret trestle:serpapiKey [0-9a-f]{12}\]$/);
+      expect(apiSecrets.secret.SERPAPI_KEY).toBe(file.values["travel-planner:serpapiKey"]);
+      expect(file.values["travel-planner:serpapiKey"]).toMatch(/^\[secret travel-planner:serpapiKey [0-9a-f]{12}\]$/);
       const edge = recorder.get("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", "frontend-secret-edge-config").inputs;
       expect(isSecretValue(edge.value)).toBe(true);
       expect(edge.sensitive).toBe(true);

@@ -17,7 +17,7 @@ function tempDir(): string {
 }
 
 function synth(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(cwd, "synth/cli.ts"), ...args], {
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(cwd, "packages/cli/src/synth/cli.ts"), ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, TS_NODE_PROJECT: path.join(cwd, "tsconfig.json") },
@@ -41,7 +41,7 @@ describe("npm run synth", () => {
     expect(result.stdout).toContain("✓ staging: 34 resources, policies 0 mandatory / 0 advisory");
     expect(result.stderr).toContain("synth staging: running the program for Pulumi.staging.yaml under the mock runtime");
     const json = JSON.parse(readFileSync(path.join(out, "staging.json"), "utf8"));
-    expect(json).toMatchObject({ format: 1, project: "trestle", stack: "staging", config: "Pulumi.staging.yaml", configErrors: [], policies: { mandatory: 0, advisory: 0 } });
+    expect(json).toMatchObject({ format: 1, project: "travel-planner", stack: "staging", config: "Pulumi.staging.yaml", configErrors: [], policies: { mandatory: 0, advisory: 0 } });
     expect(json.resources).toHaveLength(34);
     const api = json.resources.find((r: { name: string; type: string }) => r.name === "api-vars");
     expect(api.inputs.serviceId).toBe("«computed:api.serviceId»");
@@ -97,7 +97,7 @@ describe("npm run synth", () => {
   it("diffs a stack between two commits: added, changed, replaced, secrets only as changed", () => {
     // A repository of this project's files (without node_modules) with one commit.
     const repo = tempDir();
-    for (const entry of ["Pulumi.yaml", "Pulumi.staging.yaml", "index.ts", "config.ts", "components", "policies", "synth", "tsconfig.json", "package.json"]) {
+    for (const entry of ["Pulumi.yaml", "Pulumi.staging.yaml", "index.ts", "packages", "policies", "tsconfig.json", "tsconfig.base.json", "package.json"]) {
       cpSync(path.join(ROOT, entry), path.join(repo, entry), { recursive: true, filter: (src) => !src.includes("node_modules") });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
@@ -152,7 +152,7 @@ describe("npm run synth", () => {
     expect(synth(["--stack=staging", `--out=${out}`, "--quiet"]).code).toBe(0);
     expect(existsSync(path.join(out, "staging.json"))).toBe(true);
     const help = synth(["--help"]);
-    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining("usage: npm run synth -- --stack <name>")]);
+    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining("usage: trestle synth --stack <name>")]);
     const blocked = synth(["--stack", "staging", "--out", "/dev/null/reports"]);
     expect(blocked.code).toBe(2);
     expect(blocked.stderr).toContain("--out: cannot write reports to /dev/null/reports (ENOTDIR)");

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_STACK_FILE_BYTES, StackFileError, readYamlFile } from "../../synth/stack-file";
+import { MAX_STACK_FILE_BYTES, StackFileError, readYamlFile } from "../../packages/cli/src/synth/stack-file";
 
 const dir = mkdtempSync(path.join(tmpdir(), "trestle-stack-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,7 @@ const bomb = ["a: &a [1,1,1,1,1,1,1,1,1]", ..."bcdef".split("").map((k, i) => `$
 
 describe("reading a stack file", () => {
   it("refuses a file with no `config:` (such as /proc/self/environ or an empty file)", async () => {
-    const { readStackConfig } = await import("../../synth/run");
+    const { readStackConfig } = await import("../../packages/cli/src/synth/run");
     const file = path.join(dir, "Pulumi.empty.yaml");
     writeFileSync(file, "# nothing here\n");
     expect(() => readStackConfig(file, { name: "p" })).toThrow(/Pulumi\.empty\.yaml: no `config:` mapping; a stack file holds its settings under `config:`/);

@@ -1,6 +1,0 @@
-import type { BackupSchedule } from "./railway/volume";
-
-/** VOL-4: production data gets daily and weekly backups unless the stack says otherwise. */
-export function defaultBackups(production: boolean | undefined): BackupSchedule[] | undefined {
-  return production ? ["DAILY", "WEEKLY"] : undefined;
-}

@@ -1,0 +1,235 @@
+// One rehearsal of one stack, in this process: run the program as the synth
+// does, but create every Railway resource with its real provider code (check,
+// then create, in dependency order and as concurrently as the engine would)
+// against the Railway emulator, whose deploys start containers the way Railway
+// does. It answers "would every deployment come up?" and "what does the first
+// `up` cost in requests?" with no account and no network.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { DeploymentFailedError } from "@trestle/railway";
+import { railwayProviders } from "@trestle/railway";
+import { BudgetEstimate, MAX_REQUESTS_PER_SECOND, RAILWAY_PLANS, RailwayPlan, planBudget } from "@trestle/railway";
+import { configureRailway, resetRailwaySettings } from "@trestle/railway";
+import { RailwayEmulator } from "@trestle/railway/testing";
+import { Recorder, isSecretValue } from "../synth/recorder";
+import { loadStack } from "../synth/run";
+import { nativeStacksForSdkCaptures } from "../synth/stack-traces";
+
+const RAILWAY_TYPE = "pulumi-nodejs:dynamic/railway:";
+
+export interface DeploymentOutcome {
+  /** The Pulumi resource (`api-deploy`). */
+  resource: string;
+  /** The Railway service it deploys. */
+  service: string;
+  status: string;
+  /** The end of the build or runtime log, for a deploy that did not come up. */
+  logs: string[];
+}
+
+export interface RehearsalFailure {
+  resource: string;
+  type: string;
+  message: string;
+}
+
+export interface RehearsalResult {
+  project: string;
+  stack: string;
+  config: string;
+  plan: RailwayPlan;
+  configErrors: string[];
+  deployments: DeploymentOutcome[];
+  /** Railway resources whose check or create failed (other than a deploy that did not come up). */
+  failures: RehearsalFailure[];
+  /** Resources of other providers (Vercel, Upstash, Docker, random, command): not rehearsed. */
+  notRehearsed: { type: string; name: string }[];
+  requests: { total: number; mutations: number; polls: number; maxPerSecond: number; byOperation: Record<string, number> };
+  /** The first `up` against the plan's hourly budget, with builds of `buildSeconds`. */
+  budget: BudgetEstimate & { buildSeconds: number };
+  /** Every Railway object created, by resource (its id, and its outputs' URL when it has one). */
+  created: { type: string; name: string; id: string; url?: string }[];
+  /** What `pulumi up` would do to each Railway resource: `create`, `update`, `replace` or `same`. */
+  actions: Record<string, "create" | "update" | "replace" | "same">;
+  /** The state after the run, to rehearse the next change against. */
+  state: RehearsalState;
+}
+
+export interface RehearsalOptions {
+  projectDir: string;
+  stack: string;
+  configFile?: string;
+  plan?: RailwayPlan;
+  /** How long a build is assumed to take, for the projected polls. @default 240 */
+  buildSeconds?: number;
+  /**
+   * `emulator` (the default): no account, nothing leaves the machine. `railway`:
+   * the same run against the real API with the token from the environment
+   * (`npm run test:live` uses it; it creates real resources).
+   */
+  against?: "emulator" | "railway";
+  /**
+   * The state an earlier run left (its `state`): with it, a resource that exists
+   * is diffed and updated (or replaced) as `pulumi up` would, instead of created.
+   */
+  previous?: RehearsalState;
+  /** Use this endpoint and token instead of a fresh emulator (a benchmark keeps one across runs). */
+  endpoint?: { url: string; token: string };
+}
+
+/** Each Railway resource a run created or updated, by `type::name`, in the order they were made. */
+export type RehearsalState = Record<string, { type: string; name: string; id: string; outs: Record<string, unknown>; order: number }>;
+
+/** Inputs as a provider receives them: secrets unwrapped, the serialized provider dropped. */
+function plain(value: unknown): unknown {
+  if (isSecretValue(value)) return plain(value.value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k, v]) => k !== "__provider" && v !== undefined).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+const POLLS = new Set(["environmentDeployments", "deploymentStatus", "latestDeployment"]);
+
+function emptyResult(options: RehearsalOptions, configErrors: string[]): RehearsalResult {
+  const plan = options.plan ?? "hobby";
+  const buildSeconds = options.buildSeconds ?? 240;
+  return {
+    project: "", stack: options.stack, config: options.configFile ?? "", plan, configErrors, deployments: [], failures: [], notRehearsed: [],
+    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [], actions: {}, state: {},
+  };
+}
+
+/** Runs the rehearsal. Must run in a fresh process: the SDK's runtime state is per process. */
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
+  const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
+  const buildSeconds = options.buildSeconds ?? 240;
+  const loaded = loadStack(options.projectDir, configFile);
+  if ("configErrors" in loaded) return { ...emptyResult(options, loaded.configErrors), config: path.relative(options.projectDir, configFile) };
+  const { project, values, secretKeys } = loaded;
+  // The stack's own `railwayPlan` (project namespace, where the providers read it) unless --plan says otherwise.
+  const stackPlan = values[`${project.name}:railwayPlan`];
+  const plan: RailwayPlan = options.plan ?? ((RAILWAY_PLANS as readonly string[]).includes(stackPlan) ? (stackPlan as RailwayPlan) : "hobby");
+  const result: RehearsalResult = {
+    ...emptyResult({ ...options, plan }, []),
+    project: project.name,
+    config: path.relative(options.projectDir, configFile),
+  };
+
+  const live = options.against === "railway";
+  const emulator = live || options.endpoint ? undefined : await RailwayEmulator.start();
+  try {
+    resetRailwaySettings();
+    if (options.endpoint) {
+      configureRailway({ token: options.endpoint.token, tokenKind: "account", endpoint: options.endpoint.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+    } else if (emulator) {
+      // The real per-second limit; deploys advance one step per shared poll, a few milliseconds apart.
+      configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+    } else {
+      // Railway itself, with the token from RAILWAY_API_TOKEN / RAILWAY_TOKEN and the plan's pacing.
+      configureRailway({ plan });
+    }
+    const serviceNames = new Map<string, string>();
+
+    const realize = async (type: string, name: string, raw: Record<string, unknown>) => {
+      if (!type.startsWith(RAILWAY_TYPE)) {
+        result.notRehearsed.push({ type, name });
+        return undefined;
+      }
+      const kind = type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders;
+      const provider = railwayProviders[kind] as unknown as {
+        check(olds: unknown, news: unknown): Promise<{ inputs?: unknown; failures?: { property: string; reason: string }[] }>;
+        diff(id: string, olds: unknown, news: unknown): Promise<{ changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+        create(inputs: unknown): Promise<{ id: string; outs?: Record<string, unknown> }>;
+        update?(id: string, olds: unknown, news: unknown): Promise<{ outs?: Record<string, unknown> }>;
+        delete?(id: string, props: unknown): Promise<void>;
+      };
+      const key = `${type}::${name}`;
+      const before = options.previous?.[key];
+      const inputs = plain(raw) as Record<string, unknown>;
+      const checked = await provider.check(before?.outs ?? {}, inputs);
+      if (checked.failures?.length) {
+        result.failures.push({ resource: name, type: kind, message: checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") });
+        return undefined;
+      }
+      const news = checked.inputs ?? inputs;
+      const remember = (id: string, outs: Record<string, unknown>, action: RehearsalResult["actions"][string]) => {
+        result.actions[key] = action;
+        result.state[key] = { type, name, id, outs, order: Object.keys(result.state).length };
+        if (kind === "Service") serviceNames.set(id, String(outs.name ?? inputs.name));
+      };
+      let diff: Awaited<ReturnType<typeof provider.diff>> | undefined;
+      try {
+        if (before) {
+          // As `pulumi up` would: diff against the state, then update, replace or leave it.
+          diff = await provider.diff(before.id, before.outs, news);
+          if (!diff.changes) {
+            remember(before.id, before.outs, "same");
+            return { id: before.id, outputs: before.outs };
+          }
+          if (!diff.replaces?.length && provider.update) {
+            const updated = await provider.update(before.id, before.outs, news);
+            const outs = updated.outs ?? {};
+            remember(before.id, outs, "update");
+            if (kind === "Deployment") {
+              result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: String(outs.status), logs: [] });
+            }
+            return { id: before.id, outputs: outs };
+          }
+          if (diff.deleteBeforeReplace) await provider.delete?.(before.id, before.outs);
+        }
+        const created = await provider.create(news);
+        if (before && !diff?.deleteBeforeReplace) await provider.delete?.(before.id, before.outs);
+        const outs = created.outs ?? {};
+        remember(created.id, outs, before ? "replace" : "create");
+        result.created.push({ type: kind, name, id: created.id, ...(typeof outs.url === "string" ? { url: outs.url } : {}) });
+        if (kind === "Service") serviceNames.set(created.id, String(outs.name ?? inputs.name));
+        if (kind === "Deployment") {
+          result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: String(outs.status), logs: [] });
+        }
+        return { id: created.id, outputs: outs };
+      } catch (error) {
+        if (error instanceof DeploymentFailedError) {
+          result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: error.status, logs: error.logExcerpt });
+          return { id: error.deploymentId, outputs: { ...inputs, deploymentId: error.deploymentId, status: error.status } };
+        }
+        result.failures.push({ resource: name, type: kind, message: (error as Error).message });
+        return undefined;
+      }
+    };
+
+    nativeStacksForSdkCaptures();
+    pulumi.runtime.setAllConfig(values, secretKeys);
+    const recorder = new Recorder(project.name, options.stack);
+    await recorder.install(realize);
+    const main = path.resolve(options.projectDir, project.main ?? ".", "index.ts");
+    try {
+      require(main);
+    } catch (error) {
+      if ((error as Error).name === "ConfigError") return { ...result, configErrors: (error as { problems: string[] }).problems };
+      throw error;
+    }
+    await recorder.settle();
+
+    if (emulator) {
+      const counts = emulator.counts();
+      const polls = Object.entries(counts.byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
+      result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
+      // The writes and reads happen once; polls are projected for real build times.
+      result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds), buildSeconds };
+    }
+    result.deployments.sort((a, b) => a.resource.localeCompare(b.resource));
+    result.notRehearsed.sort((a, b) => `${a.type}/${a.name}`.localeCompare(`${b.type}/${b.name}`));
+    return result;
+  } finally {
+    await emulator?.stop();
+  }
+}
+
+/** 0: every deployment comes up within the budget; 1: one would not; 2: invalid configuration. */
+export function rehearsalExitCode(result: RehearsalResult): number {
+  if (result.configErrors.length) return 2;
+  const down = result.deployments.some((d) => d.status !== "SUCCESS" && d.status !== "SLEEPING");
+  return down || result.failures.length || !result.budget.fits ? 1 : 0;
+}

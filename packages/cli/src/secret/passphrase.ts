@@ -1,0 +1,87 @@
+// Pulumi's passphrase secrets provider, for writing `secure:` values into stack
+// files without the Pulumi CLI: AES-256-GCM with a key from PBKDF2-SHA256
+// (1,000,000 iterations) over an 8-byte salt; `encryptionsalt` is
+// `v1:<salt>:<"pulumi" encrypted>` (pulumi/pulumi sdk/go/common/resource/config/crypt.go,
+// pkg/secrets/passphrase/manager.go).
+//
+// `trestle secret set` (./cli.ts) uses it; the Pulumi CLI (`pulumi config set
+// --secret`) does the same where it is installed.
+import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+
+const ITERATIONS = 1_000_000;
+const keyCache = new Map<string, Buffer>();
+
+function key(passphrase: string, salt: Buffer): Buffer {
+  const id = `${passphrase}\u0000${salt.toString("base64")}`;
+  let derived = keyCache.get(id);
+  if (!derived) {
+    derived = pbkdf2Sync(passphrase, salt, ITERATIONS, 32, "sha256");
+    keyCache.set(id, derived);
+  }
+  return derived;
+}
+
+function encryptWith(k: Buffer, plaintext: string): string {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", k, nonce);
+  const sealed = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);
+  return `v1:${nonce.toString("base64")}:${sealed.toString("base64")}`;
+}
+
+function decryptWith(k: Buffer, value: string): string {
+  const [version, nonce, sealed] = value.split(":");
+  if (version !== "v1" || !nonce || !sealed) throw new Error("not a v1 passphrase-encrypted value");
+  const bytes = Buffer.from(sealed, "base64");
+  const decipher = createDecipheriv("aes-256-gcm", k, Buffer.from(nonce, "base64"));
+  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+  return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString("utf8");
+}
+
+function saltOf(encryptionsalt: string): Buffer {
+  const [version, salt] = encryptionsalt.split(":");
+  if (version !== "v1" || !salt) throw new Error("`encryptionsalt` is not a v1 passphrase salt");
+  return Buffer.from(salt, "base64");
+}
+
+/** A new `encryptionsalt` for a passphrase. */
+export function newEncryptionSalt(passphrase: string): string {
+  const salt = randomBytes(8);
+  return `v1:${salt.toString("base64")}:${encryptWith(key(passphrase, salt), "pulumi")}`;
+}
+
+/** Whether the passphrase opens this stack's `encryptionsalt`. */
+export function passphraseMatches(passphrase: string, encryptionsalt: string): boolean {
+  try {
+    return decryptWith(key(passphrase, saltOf(encryptionsalt)), encryptionsalt.split(":").slice(2).join(":")) === "pulumi";
+  } catch {
+    return false;
+  }
+}
+
+export function encryptValue(passphrase: string, encryptionsalt: string, plaintext: string): string {
+  return encryptWith(key(passphrase, saltOf(encryptionsalt)), plaintext);
+}
+
+export function decryptValue(passphrase: string, encryptionsalt: string, ciphertext: string): string {
+  return decryptWith(key(passphrase, saltOf(encryptionsalt)), ciphertext);
+}
+
+/** A passphrase that does not open the stack: one line for the user, no stack trace. */
+export class PassphraseError extends Error {}
+
+/** Sets `<namespace>:<key>` (as given) as a `secure:` value in a stack file, keeping its comments. */
+export function setStackSecret(file: string, passphrase: string, fullKey: string, value: string): void {
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  let salt = doc.get("encryptionsalt") as string | undefined;
+  if (!salt) {
+    salt = newEncryptionSalt(passphrase);
+    doc.set("encryptionsalt", salt);
+  } else if (!passphraseMatches(passphrase, salt)) {
+    throw new PassphraseError(`${path.relative(process.cwd(), file) || file}: the passphrase does not open this stack's secrets (its \`encryptionsalt\`); check PULUMI_CONFIG_PASSPHRASE`);
+  }
+  doc.setIn(["config", fullKey], { secure: encryptValue(passphrase, salt, value) });
+  writeFileSync(file, doc.toString({ lineWidth: 0 }));
+}

@@ -1,0 +1,233 @@
+// One synth of one stack, in this process: load the project and stack file,
+// run the program under the mock runtime (already loaded through ts-node, as
+// the Pulumi CLI loads it), evaluate the policy pack, and return the desired
+// state with every secret redacted. Never decrypts anything.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { EvaluatedResource, PackConfig, PolicyViolation, evaluatePolicies } from "@trestle/policies";
+import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue } from "./recorder";
+import { StackFileError, readYamlFile } from "./stack-file";
+import { nativeStacksForSdkCaptures } from "./stack-traces";
+
+export const SYNTH_FORMAT = 1;
+
+export interface SynthResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** The parent's URN; empty for top-level resources. */
+  parent: string;
+  dependencies: string[];
+  protect: boolean;
+  /** Inputs with secrets as `{ secret: <fingerprint> }` and provider-computed values as `«computed:…»`. */
+  inputs: Record<string, unknown>;
+  /** Outputs only a provider knows, shown with placeholders. */
+  computed: string[];
+}
+
+export interface SynthResult {
+  format: number;
+  project: string;
+  stack: string;
+  /** The stack file, relative to the project. */
+  config: string;
+  /** Invalid configuration (the program did not run). */
+  configErrors: string[];
+  resources: SynthResource[];
+  outputs: Record<string, unknown>;
+  policies: { violations: PolicyViolation[]; mandatory: number; advisory: number };
+}
+
+export interface SynthOptions {
+  /** The directory holding Pulumi.yaml (and the program). */
+  projectDir: string;
+  stack: string;
+  /** The stack file; default `<projectDir>/Pulumi.<stack>.yaml`. */
+  configFile?: string;
+  /** Where `policies/` is (the pack evaluated); default this checkout's. */
+  policyConfigFile?: string;
+}
+
+interface ProjectFile {
+  name: string;
+  main?: string;
+  config?: Record<string, { secret?: boolean; default?: unknown; type?: string }>;
+}
+
+/** A stand-in fingerprint: derived from the encrypted text or placeholder, never from a real secret. */
+function fingerprint(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
+}
+
+/** Reads a stack file's config as the CLI passes it: `secure:` values stay encrypted and become opaque placeholders. */
+export function readStackConfig(file: string, project: ProjectFile): { values: Record<string, string>; secretKeys: string[]; problems: string[] } {
+  const raw = readYamlFile(file) ?? {};
+  if (typeof raw !== "object" || Array.isArray(raw)) throw new StackFileError(`${path.relative(process.cwd(), file) || file}: a stack file is a mapping with a \`config:\` key`);
+  const doc = raw as { config?: Record<string, unknown> };
+  if (doc.config === undefined || doc.config === null) {
+    throw new StackFileError(`${path.relative(process.cwd(), file) || file}: no \`config:\` mapping; a stack file holds its settings under \`config:\``);
+  }
+  if (doc.config !== undefined && (typeof doc.config !== "object" || doc.config === null || Array.isArray(doc.config))) {
+    throw new StackFileError(`${path.relative(process.cwd(), file) || file}: \`config:\` must be a mapping of keys to values`);
+  }
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const problems: string[] = [];
+  for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
+    if (value && typeof value === "object" && "secure" in value) {
+      values[key] = `[secret ${key} ${fingerprint((value as { secure: unknown }).secure)}]`;
+      secretKeys.push(key);
+    } else {
+      values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  // What the CLI checks before running the program (Pulumi.yaml `config:` declarations).
+  for (const [name, declared] of Object.entries(project.config ?? {})) {
+    const key = `${project.name}:${name}`;
+    if (declared.secret && key in values && !secretKeys.includes(key)) {
+      problems.push(`${name}: declared secret in Pulumi.yaml but stored in plain text; run \`pulumi config set --secret ${name} <value>\``);
+    }
+    if (!(key in values) && declared.default === undefined) {
+      problems.push(`${name}: declared in Pulumi.yaml without a default, so every stack must set it; run \`pulumi config set${declared.secret ? " --secret" : ""} ${name} <value>\``);
+    }
+    if (!(key in values) && declared.default !== undefined) values[key] = typeof declared.default === "string" ? declared.default : JSON.stringify(declared.default);
+  }
+  return { values, secretKeys, problems };
+}
+
+/** Replaces secrets with fingerprints and placeholder values with `«computed:<resource>.<output>»`. */
+function presenter(recorder: Recorder) {
+  const computed = new Map<string, string>();
+  for (const r of recorder.resources) {
+    for (const output of r.computed) {
+      const value = r.outputs[output];
+      const raw = isSecretValue(value) ? undefined : value;
+      if (typeof raw === "string" && raw.length >= 8) computed.set(raw, `«computed:${r.name}.${output}»`);
+    }
+  }
+  const ordered = [...computed.keys()].sort((a, b) => b.length - a.length);
+  const present = (value: unknown): unknown => {
+    if (isSecretValue(value)) return { secret: fingerprint(value.value) };
+    if (Array.isArray(value)) return value.map(present);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([k]) => k !== "__provider")
+          .map(([k, v]) => [k, present(v)]),
+      );
+    }
+    if (typeof value === "string") {
+      let text = value;
+      for (const raw of ordered) if (text.includes(raw)) text = text.split(raw).join(computed.get(raw)!);
+      return text;
+    }
+    return value;
+  };
+  return present;
+}
+
+export function readProject(dir: string): ProjectFile {
+  const file = path.join(dir, "Pulumi.yaml");
+  if (!existsSync(file)) throw new Error(`no Pulumi.yaml in ${dir}`);
+  const project = readYamlFile(file) as ProjectFile | null;
+  if (!project || typeof project !== "object" || typeof project.name !== "string") throw new StackFileError(`${file}: a Pulumi.yaml needs a \`name\``);
+  return project;
+}
+
+async function resolveOutput(value: unknown): Promise<unknown> {
+  if (!pulumi.Output.isInstance(value)) return value;
+  const output = value as pulumi.Output<unknown>;
+  const [plain, secret] = await Promise.all([new Promise((resolve) => output.apply(resolve)), pulumi.isSecret(output)]);
+  return secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: plain } : plain;
+}
+
+/**
+ * A project and one of its stack files, read as the CLI reads them, or the
+ * configuration problems that stop a run before the program starts.
+ */
+export function loadStack(projectDir: string, configFile: string): { project: ProjectFile; values: Record<string, string>; secretKeys: string[] } | { configErrors: string[] } {
+  try {
+    const project = readProject(projectDir);
+    if (!existsSync(configFile)) return { configErrors: [`${path.relative(projectDir, configFile)}: no such stack file; create it or pass --config`] };
+    const { values, secretKeys, problems } = readStackConfig(configFile, project);
+    return problems.length ? { configErrors: problems } : { project, values, secretKeys };
+  } catch (error) {
+    if (error instanceof StackFileError) return { configErrors: [error.message] };
+    throw error;
+  }
+}
+
+/** Runs the synth. Must run in a fresh process: the SDK's runtime state is per process. */
+export async function synthesize(options: SynthOptions): Promise<SynthResult> {
+  const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
+  const loaded = loadStack(options.projectDir, configFile);
+  const base: SynthResult = {
+    format: SYNTH_FORMAT,
+    project: "project" in loaded ? loaded.project.name : "",
+    stack: options.stack,
+    config: path.relative(options.projectDir, configFile),
+    configErrors: "configErrors" in loaded ? loaded.configErrors : [],
+    resources: [],
+    outputs: {},
+    policies: { violations: [], mandatory: 0, advisory: 0 },
+  };
+  if ("configErrors" in loaded) return base;
+  const { project, values, secretKeys } = loaded;
+
+  pulumi.runtime.setAllConfig(values, secretKeys);
+  nativeStacksForSdkCaptures();
+  const recorder = new Recorder(project.name, options.stack);
+  await recorder.install();
+  const main = path.resolve(options.projectDir, project.main ?? ".", "index.ts");
+  let program: Record<string, unknown>;
+  try {
+    program = require(main) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as Error).name === "ConfigError") return { ...base, configErrors: (error as { problems: string[] }).problems };
+    throw error;
+  }
+  await recorder.settle();
+
+  const present = presenter(recorder);
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(program)) {
+    if (key !== "__esModule") outputs[key] = present(await resolveOutput(value));
+  }
+
+  const packConfigFile = options.policyConfigFile ?? path.join(options.projectDir, "policies", "config.json");
+  const packConfig = existsSync(packConfigFile) ? (JSON.parse(readFileSync(packConfigFile, "utf8")) as PackConfig) : {};
+  const evaluated: EvaluatedResource[] = recorder.resources.map(forPolicies);
+  const violations = evaluatePolicies(evaluated, packConfig).map((v) => ({ ...v, message: present(v.message) as string }));
+
+  const result: SynthResult = {
+    ...base,
+    resources: recorder.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      dependencies: r.dependencies,
+      protect: r.protect,
+      inputs: present(r.inputs) as Record<string, unknown>,
+      computed: r.computed,
+    })),
+    outputs,
+    policies: {
+      violations,
+      mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+      advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+    },
+  };
+  assertNoSecrets(result, [...secretKeys.map((k) => values[k]), ...recorder.secretOutputValues]);
+  return result;
+}
+
+/** The last line of defence: no secret value may appear anywhere in what the synth writes. */
+export function assertNoSecrets(result: SynthResult, secrets: string[]): void {
+  const text = JSON.stringify(result);
+  const leaked = secrets.filter((s) => s.length >= 6 && text.includes(s));
+  if (leaked.length) throw new Error(`refusing to write the synth: ${leaked.length} secret value(s) would appear in it`);
+}

@@ -1,0 +1,17 @@
+// `@trestle/components`: the architecture of a Railway + Vercel + Postgres +
+// Redis product as Pulumi components, the typed contract the policy pack and the
+// synth read, and the stack program that declares a whole stack from config.
+export * from "./railway-service";
+export * from "./postgres-db";
+export * from "./redis-cache";
+export * from "./vercel-frontend";
+export { remoteName } from "./naming";
+export { defaultBackups } from "./backups";
+export { HEALTH_GATE_SCRIPT } from "./health-gate";
+export type { HealthGateOptions } from "./health-gate";
+export * from "./start-command";
+export * from "./server-settings";
+export * from "./contract/secrets";
+export * from "./contract/variables";
+export * from "./stack/config";
+export * from "./stack/program";

@@ -1,0 +1,227 @@
+// PostgreSQL on Railway, the way Railway's own template runs it: the
+// `postgres-ssl` image, a volume at its data directory, a generated password,
+// and the variables Railway's Postgres exposes, reached over the private network.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as railway from "@trestle/railway";
+import { defaultBackups } from "./backups";
+import { digest } from "./digest";
+
+export interface PostgresDbArgs {
+  /** The Railway project. */
+  projectId: pulumi.Input<string>;
+  /** The environment this stack owns. */
+  environmentId: pulumi.Input<string>;
+  /** The service name other services reference (`${{Postgres.DATABASE_URL}}`). @default "Postgres" */
+  serviceName?: string;
+  /** Major version of the template image; changing it replaces the server (dump and restore first). @default 16 */
+  version?: 15 | 16 | 17 | 18;
+  /** @default "railway" */
+  database?: string;
+  /** @default "postgres" */
+  user?: string;
+  /** Server settings passed as `-c name=value` flags, e.g. `{ shared_buffers: "256MB" }`. @default {} */
+  settings?: Record<string, string | number>;
+  /** A public TCP proxy and `DATABASE_PUBLIC_URL`. @default false */
+  public?: boolean;
+  /** Protect the volume (and the database service) from deletion. @default false */
+  protect?: boolean;
+  /** A production stack (recorded for the policy pack). @default false */
+  production?: boolean;
+  /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
+  projectCreated?: pulumi.Input<boolean>;
+  /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
+  takeOver?: boolean;
+  /** The most vCPUs and memory (GB) each replica may use (LIM-1). @default the plan's */
+  limits?: railway.ServiceLimits;
+  /**
+   * Backup schedules of the data volume (VOL-4). @default daily and weekly in
+   * production, unmanaged elsewhere; `[]` turns them off.
+   */
+  backups?: railway.BackupSchedule[];
+}
+
+/** Railway's template image, pinned to a major version. */
+export const POSTGRES_IMAGE = "ghcr.io/railwayapp-templates/postgres-ssl";
+export const POSTGRES_DATA = "/var/lib/postgresql/data";
+export const POSTGRES_PORT = 5432;
+/** The template image's ENTRYPOINT (railwayapp-templates/postgres-ssl Dockerfile, IMG-1). */
+export const POSTGRES_ENTRYPOINT = "wrapper.sh";
+/** Seconds Railway lets the old server shut down cleanly on a redeploy; Railway's default is 0 (IMG-6). */
+export const POSTGRES_DRAINING_SECONDS = 60;
+
+/** The `-c name=value` server flags for `settings`, in a stable order. */
+export function postgresServerArgs(settings: Record<string, string | number>): string[] {
+  return Object.keys(settings)
+    .sort()
+    .flatMap((name) => ["-c", `${name}=${settings[name]}`]);
+}
+
+/**
+ * The start command for server settings, or none (the image's own ENTRYPOINT
+ * and CMD) without them. A start command replaces the image's ENTRYPOINT and
+ * runs in exec form (RUN-1, RUN-6), so it names the template's entrypoint
+ * itself: `wrapper.sh` checks the volume, makes the TLS certificate and runs
+ * `docker-entrypoint.sh`, which runs initdb and drops from root to the
+ * `postgres` user before starting the server (IMG-1, IMG-2, IMG-3). The values
+ * are validated to need no quoting or shell.
+ */
+export function postgresStartCommand(settings: Record<string, string | number>): string | undefined {
+  const args = postgresServerArgs(settings);
+  return args.length ? [POSTGRES_ENTRYPOINT, "postgres", `--port=${POSTGRES_PORT}`, ...args].join(" ") : undefined;
+}
+
+/**
+ * The Postgres service's plain variables, as Railway's template sets them
+ * (IMG-6); `POSTGRES_PASSWORD` is the secret beside them. The URLs hold
+ * references, not the password, so they are plain; Railway renders them (VAR-3).
+ */
+export function postgresVariables(db: { database: string; user: string; isPublic: boolean }): Record<string, string> {
+  const credentials = "${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}";
+  const variables: Record<string, string> = {
+    POSTGRES_USER: db.user,
+    POSTGRES_DB: db.database,
+    PGDATA: `${POSTGRES_DATA}/pgdata`,
+    // IMG-6: as Railway's Postgres template sets them.
+    RAILWAY_DEPLOYMENT_DRAINING_SECONDS: String(POSTGRES_DRAINING_SECONDS),
+    SSL_CERT_DAYS: "820",
+    PGHOST: "${{RAILWAY_PRIVATE_DOMAIN}}",
+    PGPORT: String(POSTGRES_PORT),
+    PGUSER: "${{POSTGRES_USER}}",
+    PGPASSWORD: "${{POSTGRES_PASSWORD}}",
+    PGDATABASE: "${{POSTGRES_DB}}",
+    DATABASE_URL: `postgresql://${credentials}@\${{RAILWAY_PRIVATE_DOMAIN}}:${POSTGRES_PORT}/\${{POSTGRES_DB}}`,
+  };
+  if (db.isPublic) {
+    variables.DATABASE_PUBLIC_URL = `postgresql://${credentials}@\${{RAILWAY_TCP_PROXY_DOMAIN}}:\${{RAILWAY_TCP_PROXY_PORT}}/\${{POSTGRES_DB}}`;
+  }
+  return variables;
+}
+
+/**
+ * A PostgreSQL database service on Railway's private network.
+ *
+ * ```ts
+ * const db = new PostgresDb("postgres", { projectId, environmentId, version: 15, settings: { max_connections: 100 } });
+ * // in another service: DATABASE_URL = db.urlReference  →  "${{Postgres.DATABASE_URL}}"
+ * ```
+ */
+export class PostgresDb extends pulumi.ComponentResource {
+  /** The Railway service name. */
+  readonly serviceName: string;
+  readonly serviceId: pulumi.Output<string>;
+  /** A reference other services use for the private URL: `${{Postgres.DATABASE_URL}}`. */
+  readonly urlReference: string;
+  /** The generated password, secret. */
+  readonly password: pulumi.Output<string>;
+  /** The public proxy host and port, when `public`. */
+  readonly publicEndpoint?: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresDbArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Recorded as inputs and outputs for the policy pack.
+    const facts = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false };
+    super("trestle:index:PostgresDb", name, facts, opts);
+
+    const serviceName = args.serviceName ?? "Postgres";
+    const version = args.version ?? 16;
+    const database = args.database ?? "railway";
+    const user = args.user ?? "postgres";
+    const settings = args.settings ?? {};
+    const isPublic = args.public ?? false;
+    const protect = args.protect ?? false;
+    const scope = { projectId: args.projectId, environmentId: args.environmentId };
+
+    const password = this.createPassword(name);
+    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver }, args.limits);
+    const volume = this.createVolume(name, scope, service, protect, args.backups ?? defaultBackups(args.production));
+    const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
+    const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
+    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic, limits: args.limits });
+
+    this.serviceName = serviceName;
+    this.serviceId = service.serviceId;
+    this.urlReference = `\${{${serviceName}.DATABASE_URL}}`;
+    this.password = password.result;
+    this.publicEndpoint = proxy ? pulumi.interpolate`${proxy.domain}:${proxy.proxyPort}` : undefined;
+    this.registerOutputs({ ...facts, serviceId: this.serviceId, urlReference: this.urlReference });
+  }
+
+  private createPassword(name: string): random.RandomPassword {
+    // URL-safe, so it can sit in DATABASE_URL unescaped.
+    return new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+  }
+
+  private createService(
+    name: string,
+    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
+    serviceName: string,
+    version: number,
+    settings: Record<string, string | number>,
+    protect: boolean,
+    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean },
+    limits: railway.ServiceLimits | undefined,
+  ): railway.Service {
+    return new railway.Service(
+      name,
+      {
+        ...scope,
+        name: serviceName,
+        image: `${POSTGRES_IMAGE}:${version}`,
+        startCommand: postgresStartCommand(settings),
+        restartPolicyType: "ON_FAILURE",
+        restartPolicyMaxRetries: 10,
+        sleepApplication: false,
+        ...ownership,
+        ...limits, // vcpus, memoryGB (LIM-1)
+      },
+      { parent: this, protect },
+    );
+  }
+
+  private createVolume(
+    name: string,
+    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
+    service: railway.Service,
+    protect: boolean,
+    backups: railway.BackupSchedule[] | undefined,
+  ): railway.Volume {
+    return new railway.Volume(
+      `${name}-data`,
+      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data`, backups },
+      { parent: this, protect },
+    );
+  }
+
+  private createProxy(name: string, environmentId: pulumi.Input<string>, service: railway.Service): railway.TcpProxy {
+    return new railway.TcpProxy(`${name}-proxy`, { environmentId, serviceId: service.serviceId, applicationPort: POSTGRES_PORT }, { parent: this });
+  }
+
+  private createVariables(
+    name: string,
+    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
+    service: railway.Service,
+    db: { database: string; user: string; password: pulumi.Output<string>; isPublic: boolean },
+  ): railway.Variables {
+    const variables = postgresVariables(db);
+    return new railway.Variables(
+      `${name}-vars`,
+      { ...scope, serviceId: service.serviceId, variables, secretVariables: { POSTGRES_PASSWORD: db.password } },
+      { parent: this },
+    );
+  }
+
+  private createDeployment(
+    name: string,
+    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
+    service: railway.Service,
+    image: string,
+    dependsOn: pulumi.Resource[],
+    settings: unknown,
+  ): railway.Deployment {
+    return new railway.Deployment(
+      `${name}-deploy`,
+      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest(settings) },
+      { parent: this, dependsOn: [service, ...dependsOn] },
+    );
+  }
+}

@@ -1,0 +1,251 @@
+// Redis for caches and queues: a Redis service on Railway's private network, or
+// a global Upstash database over TLS. What it is used for is recorded, because
+// an eviction policy that suits a cache silently loses a queue's jobs.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as upstash from "@upstash/pulumi";
+import * as railway from "@trestle/railway";
+import { defaultBackups } from "./backups";
+import { digest } from "./digest";
+import { remoteName } from "./naming";
+
+export type RedisUse = "cache" | "queue" | "both";
+export type EvictionPolicy = "noeviction" | "allkeys-lru" | "allkeys-lfu" | "allkeys-random" | "volatile-lru" | "volatile-lfu" | "volatile-random" | "volatile-ttl";
+
+export interface RedisPersistence {
+  /** Snapshots (and an append-only file when asked) on a volume at `/data`. */
+  enabled: boolean;
+  /** `save` rules, each "<seconds> <changes>". @default ["900 1", "300 10", "60 10000"] */
+  save?: string[];
+  /** @default false */
+  appendonly?: boolean;
+}
+
+export interface RedisCacheArgs {
+  /** `railway` or `upstash`; changing it replaces the database and loses its data. @default "railway" */
+  provider?: "railway" | "upstash";
+  /** What it holds; a `queue` or `both` Redis must not evict keys. */
+  use: RedisUse;
+  /** Required on Railway. */
+  projectId?: pulumi.Input<string>;
+  /** Required on Railway. */
+  environmentId?: pulumi.Input<string>;
+  /** The Railway service name (`${{Redis.REDIS_URL}}`), or the base of the Upstash database name. @default "Redis" */
+  serviceName?: string;
+  /** Redis image version on Railway. @default "7.4" */
+  version?: string;
+  /** e.g. `512mb`. @default Redis's (no limit) */
+  maxmemory?: string;
+  /** @default `allkeys-lru` for a cache, `noeviction` otherwise */
+  evictionPolicy?: EvictionPolicy;
+  /** @default off */
+  persistence?: RedisPersistence;
+  /** More `redis.conf` directives (`timeout`, `tcp-keepalive`). @default {} */
+  settings?: Record<string, string | number>;
+  /** A public TCP proxy and `REDIS_PUBLIC_URL` (Railway only). @default false */
+  public?: boolean;
+  /** Upstash placement; `primaryRegion` is required with `provider: upstash`, and changing it replaces the database. */
+  upstash?: { primaryRegion: string; readRegions?: string[]; budget?: number };
+  /** Whether this is a production stack (Upstash names). */
+  production: boolean;
+  /** Protect the data from deletion. @default false */
+  protect?: boolean;
+  /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
+  projectCreated?: pulumi.Input<boolean>;
+  /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
+  takeOver?: boolean;
+  /** The most vCPUs and memory (GB) each replica may use (LIM-1). @default the plan's */
+  limits?: railway.ServiceLimits;
+  /**
+   * Backup schedules of the data volume (VOL-4). @default daily and weekly in
+   * production, unmanaged elsewhere; `[]` turns them off.
+   */
+  backups?: railway.BackupSchedule[];
+}
+
+export const REDIS_PORT = 6379;
+export const REDIS_DATA = "/data";
+
+/** The resolved Redis server settings Trestle passes on the command line. */
+export interface RedisServerConfig {
+  maxmemory?: string;
+  evictionPolicy: EvictionPolicy;
+  persistence: RedisPersistence;
+  settings: Record<string, string | number>;
+}
+
+export function defaultEvictionPolicy(use: RedisUse): EvictionPolicy {
+  return use === "cache" ? "allkeys-lru" : "noeviction";
+}
+
+/** `redis-server` arguments (after `--requirepass`) for this configuration. */
+export function redisServerArgs(config: RedisServerConfig): string[] {
+  const args: string[] = [];
+  if (config.maxmemory) args.push("--maxmemory", config.maxmemory);
+  args.push("--maxmemory-policy", config.evictionPolicy);
+  if (config.persistence.enabled) {
+    args.push("--save", (config.persistence.save ?? ["900 1", "300 10", "60 10000"]).join(" "));
+    args.push("--appendonly", config.persistence.appendonly ? "yes" : "no");
+    args.push("--dir", REDIS_DATA);
+  } else {
+    args.push("--save", "", "--appendonly", "no");
+  }
+  for (const name of Object.keys(config.settings).sort()) args.push(`--${name}`, String(config.settings[name]));
+  return args;
+}
+
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The start command, shaped like Railway's own Redis template (IMG-5):
+ * `/bin/sh -c "… exec docker-entrypoint.sh redis-server --requirepass $REDIS_PASSWORD …"`.
+ * A start command runs in exec form (RUN-1), so the shell is what expands the
+ * password variable (which therefore never appears in the command itself), and
+ * the image's entrypoint is named so it still drops from root to `redis`
+ * (IMG-4). With a volume, its `lost+found` is removed first, as the template does.
+ */
+export function redisStartCommand(config: RedisServerConfig): string {
+  const server = ["docker-entrypoint.sh", "redis-server", "--requirepass", "$REDIS_PASSWORD", "--port", String(REDIS_PORT), ...redisServerArgs(config).map(shellQuote)].join(" ");
+  const script = config.persistence.enabled ? `rm -rf $RAILWAY_VOLUME_MOUNT_PATH/lost+found/ && exec ${server}` : `exec ${server}`;
+  // Inside the double quotes only `'` quoting is used (shellQuote), so nothing needs escaping.
+  return `/bin/sh -c "${script}"`;
+}
+
+/** The Redis service's plain variables, as Railway's template names them; `REDIS_PASSWORD` is the secret beside them. */
+export function redisVariables(isPublic: boolean): Record<string, string> {
+  const credentials = "default:${{REDIS_PASSWORD}}";
+  const variables: Record<string, string> = {
+    REDISUSER: "default",
+    REDISPASSWORD: "${{REDIS_PASSWORD}}",
+    REDISHOST: "${{RAILWAY_PRIVATE_DOMAIN}}",
+    REDISPORT: String(REDIS_PORT),
+    REDIS_URL: `redis://${credentials}@\${{RAILWAY_PRIVATE_DOMAIN}}:${REDIS_PORT}`,
+  };
+  if (isPublic) variables.REDIS_PUBLIC_URL = `redis://${credentials}@\${{RAILWAY_TCP_PROXY_DOMAIN}}:\${{RAILWAY_TCP_PROXY_PORT}}`;
+  return variables;
+}
+
+/**
+ * Redis on Railway or Upstash.
+ *
+ * ```ts
+ * const redis = new RedisCache("redis", { use: "queue", projectId, environmentId, maxmemory: "512mb", production: true });
+ * // redis.urlReference → "${{Redis.REDIS_URL}}" (Railway) ; redis.secretUrl → rediss://… (Upstash)
+ * ```
+ */
+export class RedisCache extends pulumi.ComponentResource {
+  readonly provider: "railway" | "upstash";
+  readonly use: RedisUse;
+  readonly evictionPolicy: EvictionPolicy;
+  /** Railway: a reference to the private URL, `${{Redis.REDIS_URL}}`. */
+  readonly urlReference?: string;
+  /** Upstash: the `rediss://` URL with its password, secret. */
+  readonly secretUrl?: pulumi.Output<string>;
+  /** Railway: the service; Upstash: the database id. */
+  readonly id: pulumi.Output<string>;
+
+  constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+    const provider = args.provider ?? "railway";
+    const evictionPolicy = args.evictionPolicy ?? defaultEvictionPolicy(args.use);
+    // Recorded as inputs and outputs: the policy pack judges eviction by use.
+    const facts = {
+      provider,
+      use: args.use,
+      evictionPolicy,
+      persistence: args.persistence?.enabled ?? false,
+      serviceName: args.serviceName ?? "Redis",
+      public: args.public ?? false,
+      production: args.production,
+    };
+    super("trestle:index:RedisCache", name, facts, opts);
+
+    this.provider = provider;
+    this.use = args.use;
+    this.evictionPolicy = evictionPolicy;
+    const serviceName = args.serviceName ?? "Redis";
+    if (provider === "upstash") {
+      const db = this.createUpstash(name, serviceName, args, evictionPolicy);
+      this.secretUrl = pulumi.secret(pulumi.interpolate`rediss://default:${db.password}@${db.endpoint}:${db.port}`);
+      this.id = db.databaseId;
+    } else {
+      const service = this.createRailway(name, serviceName, args, {
+        maxmemory: args.maxmemory,
+        evictionPolicy,
+        persistence: args.persistence ?? { enabled: false },
+        settings: args.settings ?? {},
+      });
+      this.urlReference = `\${{${serviceName}.REDIS_URL}}`;
+      this.id = service.serviceId;
+    }
+    this.registerOutputs({ ...facts, id: this.id, urlReference: this.urlReference, secretUrl: this.secretUrl });
+  }
+
+  private createUpstash(name: string, base: string, args: RedisCacheArgs, evictionPolicy: EvictionPolicy): upstash.RedisDatabase {
+    if (!args.upstash?.primaryRegion) throw new Error(`RedisCache ${name}: \`upstash.primaryRegion\` is required with \`provider: upstash\``);
+    // Regional databases are deprecated (API 400): a global database with a
+    // primary region. `tls` is set explicitly: left unset it reads back true
+    // and the next diff would replace (and empty) the database.
+    return new upstash.RedisDatabase(
+      name,
+      {
+        databaseName: remoteName("upstash", `${pulumi.getProject()}-${base}`, { production: args.production }),
+        region: "global",
+        primaryRegion: args.upstash.primaryRegion,
+        readRegions: args.upstash.readRegions?.length ? args.upstash.readRegions : undefined,
+        tls: true,
+        eviction: evictionPolicy !== "noeviction",
+        budget: args.upstash.budget,
+      },
+      { parent: this, protect: args.protect, additionalSecretOutputs: ["password", "restToken", "readOnlyRestToken"] },
+    );
+  }
+
+  private createRailway(name: string, serviceName: string, args: RedisCacheArgs, server: RedisServerConfig): railway.Service {
+    if (args.projectId === undefined || args.environmentId === undefined) {
+      throw new Error(`RedisCache ${name}: \`projectId\` and \`environmentId\` are required on Railway`);
+    }
+    const scope = { projectId: args.projectId, environmentId: args.environmentId };
+    // Letters and digits only: it travels unquoted through `sh -c` and unescaped in REDIS_URL.
+    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+    const image = `redis:${args.version ?? "7.4"}`;
+    const service = new railway.Service(
+      name,
+      {
+        ...scope,
+        name: serviceName,
+        image,
+        projectCreated: args.projectCreated,
+        takeOver: args.takeOver,
+        ...args.limits, // vcpus, memoryGB (LIM-1)
+        startCommand: redisStartCommand(server),
+        restartPolicyType: "ON_FAILURE",
+        restartPolicyMaxRetries: 10,
+        sleepApplication: false,
+      },
+      { parent: this, protect: args.protect },
+    );
+    const dependsOn: pulumi.Resource[] = [service];
+    if (server.persistence.enabled) {
+      dependsOn.push(
+        new railway.Volume(`${name}-data`, { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: args.backups ?? defaultBackups(args.production) },
+          { parent: this, protect: args.protect },
+        ),
+      );
+    }
+    if (args.public) {
+      dependsOn.push(new railway.TcpProxy(`${name}-proxy`, { environmentId: args.environmentId, serviceId: service.serviceId, applicationPort: REDIS_PORT }, { parent: this }));
+    }
+    const variables = redisVariables(args.public ?? false);
+    dependsOn.push(
+      new railway.Variables(`${name}-vars`, { ...scope, serviceId: service.serviceId, variables, secretVariables: { REDIS_PASSWORD: password.result } }, { parent: this }),
+    );
+    new railway.Deployment(
+      `${name}-deploy`,
+      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest({ server, version: args.version, public: args.public, limits: args.limits }) },
+      { parent: this, dependsOn },
+    );
+    return service;
+  }
+}

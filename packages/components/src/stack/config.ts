@@ -1,0 +1,850 @@
+// The stack configuration: the whole architecture of one environment, read from
+// `Pulumi.<stack>.yaml` under the `trestle:` namespace and validated with zod
+// before any resource is declared. Every problem is reported at once, each
+// with its config path and the fix.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { cronProblem } from "@trestle/railway";
+import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway";
+import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
+import { closestName } from "../did-you-mean";
+import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway";
+import { postgresVariables } from "../postgres-db";
+import { redisVariables } from "../redis-cache";
+import { publicPrefix } from "../contract/secrets";
+import { QUEUE_VARIABLE } from "../contract/variables";
+
+export const NAMESPACE = "trestle";
+
+/** The top-level keys (`trestle:<key>`) this schema reads. */
+export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "frontend", "vercel"] as const;
+/** Keys read elsewhere (the Railway providers' `configure`). */
+const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const MEMORY = /^\d+(b|kb|mb|gb)$/i;
+const PG_SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
+const PG_SETTING_VALUE = /^[A-Za-z0-9_.:/+-]+$/;
+
+export const EVICTION_POLICIES = [
+  "noeviction",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+] as const;
+export const UPSTASH_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2"] as const;
+
+/**
+ * Cross-field checks run even when a field is already invalid, so one run lists
+ * every problem (zod skips refinements after other issues by default). They
+ * therefore read fields defensively.
+ */
+const ALWAYS = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
+const secretKey = z
+  .string()
+  .regex(CONFIG_KEY, { error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `pulumi config set --secret`" });
+const envName = z.string().regex(ENV_NAME, { error: "variable names are letters, digits and `_`, not starting with a digit" });
+const hostname = z.string().regex(HOSTNAME, { error: "give a lower-case host name such as `api.example.com` (no scheme, path or port)" });
+const positiveInt = (what: string) => z.number({ error: `give ${what} as a whole number` }).int({ error: `give ${what} as a whole number` });
+/** A whole number in a range, each bound saying what it is. */
+const wholeIn = (what: string, min: number, max?: number) => {
+  const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
+  const base = positiveInt(what).min(min, { error: `give ${what} as a whole number ${range}` });
+  return max === undefined ? base : base.max(max, { error: `give ${what} as a whole number ${range}` });
+};
+
+/**
+ * The most vCPUs and memory each replica may use (LIM-1), e.g.
+ * `limits: { vcpus: 1, memoryGB: 1 }`. Unset: the plan's default. The stack's
+ * `railwayPlan` bounds them.
+ */
+const limitsSchema = z
+  .strictObject({
+    vcpus: z.number({ error: "give vCPUs as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 vCPUs" }).optional(),
+    memoryGB: z.number({ error: "give memory in GB as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 GB" }).optional(),
+  })
+  .refine((l) => l.vcpus !== undefined || l.memoryGB !== undefined, { error: "give `vcpus`, `memoryGB` or both, or remove `limits`" });
+
+/** Backup schedules of a database's volume (VOL-4); `[]` for none. */
+const backupsSchema = z
+  .array(z.enum(["daily", "weekly", "monthly"], { error: "give `daily`, `weekly` or `monthly`" }))
+  .refine((list) => new Set(list).size === list.length, { error: "list each schedule once" });
+
+const sourceSchema = z
+  .strictObject({
+    /** A GitHub repository `owner/name` Railway builds. */
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional(),
+    branch: z.string().min(1).optional(),
+    rootDirectory: z.string().min(1).optional(),
+    dockerfilePath: z.string().min(1).optional(),
+    /** A prebuilt image. */
+    image: z.string().min(1).optional(),
+    /** A local build context Trestle builds with Docker and pushes, deploying it by digest. */
+    build: z
+      .strictObject({
+        context: z.string().min(1),
+        dockerfile: z.string().min(1).optional(),
+        /** Repository to push to, e.g. `ghcr.io/acme/api` (tagged with the stack and a content hash). */
+        imageName: z.string().min(1),
+        registry: z.strictObject({
+          server: z.string().min(1),
+          username: z.string().min(1),
+          /** The stack secret holding the registry password or token. */
+          passwordSecret: secretKey,
+        }),
+        args: z.record(z.string(), z.string()).optional(),
+        platform: z.string().default("linux/amd64"),
+      })
+      .optional(),
+    /** For `image` sources from a private registry: the stack secret with the registry password. */
+    registry: z.strictObject({ username: z.string().min(1), passwordSecret: secretKey }).optional(),
+  })
+  .superRefine((source, ctx) => {
+    const given = (["repo", "image", "build"] as const).filter((k) => source[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: given.length
+          ? `give exactly one of \`repo\`, \`image\` or \`build\`, not ${given.map((k) => `\`${k}\``).join(" and ")}`
+          : "give a source: `repo` (GitHub `owner/name`), `image` (a Docker image) or `build` (a local context)",
+      });
+    }
+    for (const key of ["branch", "rootDirectory", "dockerfilePath"] as const) {
+      if (source[key] !== undefined && !source.repo) ctx.addIssue({ code: "custom", path: [key], message: `\`${key}\` applies only to a \`repo\` source` });
+    }
+    if (source.registry && !source.image) ctx.addIssue({ code: "custom", path: ["registry"], message: "`registry` applies only to an `image` source (a `build` has its own)" });
+  }, ALWAYS);
+
+const corsSchema = z.strictObject({
+  /** The variable the API reads its allowed origins from. */
+  variable: envName.default("ALLOWED_ORIGINS"),
+  /** Origins beyond the frontend's own domains, e.g. an admin site. */
+  origins: z.array(z.string()).default([]),
+  /** `comma` (`a,b`) or `json` (`["a","b"]`), as the API parses it. */
+  format: z.enum(["comma", "json"]).default("comma"),
+});
+
+const serviceFields = {
+  source: sourceSchema,
+  /** A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly. */
+  start: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "give the start command as a string, or as a list of words (exec form)" }).optional(),
+  buildCommand: z.string().min(1).optional(),
+  builder: z.enum(["RAILPACK", "NIXPACKS", "HEROKU", "PAKETO"]).optional(),
+  /** Runs before each deploy inside the private network: migrations. */
+  preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** The port the service listens on; public domains route to it. */
+  port: wholeIn("the port", 1, 65535).optional(),
+  healthcheck: z
+    .strictObject({
+      path: z.string().startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" }),
+      timeoutSeconds: wholeIn("the timeout in seconds", 1, 3600).optional(),
+    })
+    .optional(),
+  restart: z
+    .strictObject({
+      policy: z.enum(["ON_FAILURE", "ALWAYS", "NEVER"]).default("ON_FAILURE"),
+      maxRetries: wholeIn("the retries", 0, 1000).optional(),
+    })
+    .optional(),
+  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }).optional(),
+  regions: z
+    .record(
+      z.string(),
+      positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }),
+    )
+    .optional(),
+  cron: z.string().optional(),
+  sleep: z.boolean().optional(),
+  /** A public `*.up.railway.app` domain. */
+  public: z.boolean().default(false),
+  /** Custom domains (the DNS records to create are stack outputs). */
+  domains: z.array(hostname).default([]),
+  /** Private connections: `postgres` gets `DATABASE_URL`, `redis` gets `REDIS_URL`. */
+  connects: z.array(z.enum(["postgres", "redis"], { error: "`connects` names `postgres` or `redis`" })).default([]),
+  /** Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`). */
+  celery: z
+    .strictObject({ broker: wholeIn("the database", 0, 15).default(0), results: wholeIn("the database", 0, 15).default(1) })
+    .optional(),
+  variables: z.record(envName, z.string()).default({}),
+  /** Variable name → stack secret key, e.g. `SERPAPI_KEY: serpapiKey`. */
+  secrets: z.record(envName, secretKey).default({}),
+  /** Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`. */
+  generated: z.record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32) })).default({}),
+  /** Marks this service as the CORS-protected API. */
+  cors: corsSchema.optional(),
+  /** Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it. */
+  takeOver: z.boolean().optional(),
+  /** The most vCPUs and memory (GB) each replica may use. */
+  limits: limitsSchema.optional(),
+  /**
+   * This service is the app's frontend, a server such as Next.js that browsers
+   * load (seed 001's shape): the `frontendUrl` output, the origins an API's CORS
+   * allows, and its browser-public variables checked like a Vercel frontend's.
+   */
+  frontend: z.boolean().optional(),
+  /** Seconds to wait for a deploy to become healthy. */
+  deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
+};
+
+const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) => {
+  if (service.cron !== undefined) {
+    const problem = cronProblem(service.cron);
+    if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: `\`${service.cron}\` ${problem}` });
+    if ((service.replicas ?? 1) !== 1 || service.regions) ctx.addIssue({ code: "custom", path: ["cron"], message: "a cron service runs exactly 1 replica; remove `replicas`/`regions`" });
+    if (service.public) ctx.addIssue({ code: "custom", path: ["public"], message: "a cron service has no public domain" });
+  }
+  for (const region of Object.keys(service.regions ?? {})) {
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(region)) {
+      ctx.addIssue({ code: "custom", path: ["regions", region], message: "give a Railway region id such as `us-west2` or `europe-west4-drams3a`" });
+    }
+  }
+  if (service.replicas !== undefined && service.regions !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["replicas"], message: "give either `replicas` or `regions` (replicas per region), not both" });
+  }
+  if (service.restart?.maxRetries !== undefined && service.restart.policy !== "ON_FAILURE") {
+    ctx.addIssue({ code: "custom", path: ["restart", "maxRetries"], message: "retries apply only with `policy: ON_FAILURE`" });
+  }
+  if (service.celery && !service.connects?.includes("redis")) {
+    ctx.addIssue({ code: "custom", path: ["celery"], message: "Celery URLs need Redis: add `redis` to `connects`" });
+  }
+  if (service.celery && service.celery.broker === service.celery.results) {
+    ctx.addIssue({ code: "custom", path: ["celery"], message: "give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)" });
+  }
+  if ((service.public || service.domains?.length) && !service.port) {
+    ctx.addIssue({ code: "custom", path: ["port"], message: "a service with a public or custom domain needs `port`, the port it listens on" });
+  }
+  if (service.cors && Object.keys({ ...service.variables, ...service.secrets }).includes(service.cors.variable ?? "ALLOWED_ORIGINS")) {
+    const variable = service.cors.variable ?? "ALLOWED_ORIGINS";
+    ctx.addIssue({
+      code: "custom",
+      path: ["variables", variable],
+      message: `\`${variable}\` is set by \`cors\` (the frontend's domains and \`cors.origins\`), which would replace this value; remove it, and put extra origins in \`cors.origins\``,
+    });
+  }
+  const names = [service.variables, service.secrets, service.generated].flatMap((group) => Object.keys(group ?? {}));
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+    ctx.addIssue({ code: "custom", path: ["variables", name], message: `\`${name}\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one` });
+  }
+}, ALWAYS);
+
+const postgresSchema = z.strictObject({
+  /** The Railway service name; other services reference `${{<name>.DATABASE_URL}}`. */
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Postgres"),
+  /** Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first). */
+  version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16),
+  database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway"),
+  user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("postgres"),
+  /** Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`. */
+  settings: z
+    .record(
+      z.string().regex(PG_SETTING_NAME, { error: "PostgreSQL setting names are lower-case words joined by `_`, e.g. `shared_buffers`" }),
+      z.union([z.string().regex(PG_SETTING_VALUE, { error: "give a value without spaces or quotes, e.g. `256MB`" }), z.number()]),
+    )
+    .default({}),
+  /** A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked. */
+  public: z.boolean().default(false),
+  /** Manage a same-name Postgres service this stack did not create (in an adopted project). */
+  takeOver: z.boolean().optional(),
+  /** The most vCPUs and memory (GB) the Postgres service may use. */
+  limits: limitsSchema.optional(),
+  /** Backup schedules of the data volume. @default [daily, weekly] in production */
+  backups: backupsSchema.optional(),
+});
+
+const redisSchema = z
+  .strictObject({
+    /** `railway` (a Redis service on the private network) or `upstash` (serverless, TLS). */
+    provider: z.enum(["railway", "upstash"]).default("railway"),
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Redis"),
+    /** What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`. */
+    use: z.enum(["cache", "queue", "both"], { error: "say what Redis is for: `cache`, `queue` or `both`" }),
+    version: z.enum(["7.2", "7.4", "8.0"]).default("7.4"),
+    maxmemory: z.string().regex(MEMORY, { error: "give a size such as `512mb`" }).optional(),
+    evictionPolicy: z.enum(EVICTION_POLICIES).optional(),
+    persistence: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** `save` rules, each "<seconds> <changes>". */
+        save: z.array(z.string().regex(/^\d+ \d+$/, { error: "give each rule as `<seconds> <changes>`, e.g. `900 1`" })).default(["900 1", "300 10", "60 10000"]),
+        appendonly: z.boolean().default(false),
+      })
+      .default({ enabled: false, save: [], appendonly: false }),
+    /** More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`. */
+    settings: z
+      .record(
+        z.string().regex(/^[a-z][a-z-]*$/, { error: "Redis directive names are lower-case words joined by `-`, e.g. `tcp-keepalive`" }),
+        z.union([z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "give a single value without spaces or quotes" }), z.number()]),
+      )
+      .default({}),
+    public: z.boolean().default(false),
+    /** Manage a same-name Redis service this stack did not create (in an adopted project). */
+    takeOver: z.boolean().optional(),
+    /** The most vCPUs and memory (GB) the Redis service may use (a Railway Redis only). */
+    limits: limitsSchema.optional(),
+    /** Backup schedules of the persistence volume. @default [daily, weekly] in production */
+    backups: backupsSchema.optional(),
+    upstash: z
+      .strictObject({
+        primaryRegion: z.enum(UPSTASH_REGIONS),
+        readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]),
+        /** Monthly budget in USD; the database is throttled at it. */
+        budget: wholeIn("the budget", 1).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((redis, ctx) => {
+    if (redis.provider === "upstash" && !redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`" });
+    if (redis.provider === "railway" && redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
+    if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)) {
+      ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`" });
+    }
+    if (redis.backups?.length && !redis.persistence?.enabled) {
+      ctx.addIssue({ code: "custom", path: ["backups"], message: "backups copy the persistence volume, and this Redis has none: set `persistence.enabled: true`, or remove `backups`" });
+    }
+    if (redis.provider === "upstash" && redis.limits) {
+      ctx.addIssue({ code: "custom", path: ["limits"], message: "`limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`" });
+    }
+    // Every directive against what the Redis server reports, and Trestle's own (maxmemory, save, …).
+    for (const [name, value] of Object.entries(redis.settings ?? {})) {
+      const problem = redisSettingProblem(name, value);
+      if (problem) ctx.addIssue({ code: "custom", path: ["settings", name], message: problem });
+    }
+    // A Redis that holds jobs needs room for them; 1mb is Redis's own smallest useful budget.
+    const floor = redis.use === "cache" ? 1024 ** 2 : 10 * 1024 ** 2;
+    if (redis.maxmemory && redisBytes(redis.maxmemory) > 0 && redisBytes(redis.maxmemory) < floor) {
+      ctx.addIssue({ code: "custom", path: ["maxmemory"], message: `\`${redis.maxmemory}\` is too small to hold ${redis.use === "cache" ? "a cache" : "queued jobs"}; give at least ${redis.use === "cache" ? "1mb" : "10mb"} (or \`0\` for no limit)` });
+    }
+    for (const [i, rule] of (redis.persistence?.save ?? []).entries()) {
+      if (/^0 |^\d+ 0$/.test(rule)) ctx.addIssue({ code: "custom", path: ["persistence", "save", i], message: `\`${rule}\`: both the seconds and the number of changes must be at least 1` });
+    }
+    const policy = redis.evictionPolicy;
+    if (policy && policy !== "noeviction" && redis.use !== "cache") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["evictionPolicy"],
+        message: `\`${policy}\` can evict queued jobs from a Redis used as \`${redis.use}\`; use \`noeviction\`, or a separate cache Redis`,
+      });
+    }
+  }, ALWAYS);
+
+/** A frontend's secrets never go under a prefix frameworks build into the browser bundle. */
+function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets: Record<string, unknown> | undefined): void {
+  for (const name of Object.keys(secrets ?? {})) {
+    const prefix = publicPrefix(name);
+    if (prefix) {
+      ctx.addIssue({ code: "custom", path: [...where, name], message: `\`${name}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+    }
+  }
+}
+
+const frontendSchema = z
+  .strictObject({
+    /** `vercel`, or `railway` for a Next.js server run as a Railway service. */
+    platform: z.enum(["vercel", "railway"]),
+    /** The Vercel project name, or the Railway service name. */
+    name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web"),
+    /**
+     * Vercel: the longest a function may run, in seconds (the project's default
+     * function timeout). Vercel allows up to 300 on Hobby and 800 on Pro and
+     * Enterprise (docs: functions/limitations). @default Vercel's (300)
+     */
+    maxDurationSeconds: wholeIn("the maximum duration in seconds", 1, 800).optional(),
+    /** Vercel framework preset; omit for a static site. */
+    framework: z.enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"]).optional(),
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional(),
+    branch: z.string().min(1).default("main"),
+    rootDirectory: z.string().min(1).optional(),
+    /** Custom domains; the first is the production domain. */
+    domains: z.array(hostname).default([]),
+    /** The service whose public URL the frontend calls (default: the service with `cors`). */
+    api: z.string().optional(),
+    apiUrlVariable: envName.default("NEXT_PUBLIC_API_URL"),
+    /** `null` for a frontend without WebSockets. */
+    wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL"),
+    variables: z.record(envName, z.string()).default({}),
+    /** Variable name → stack secret key; stored as Vercel sensitive variables (server-side only). */
+    secrets: z.record(envName, secretKey).default({}),
+    securityHeaders: z.boolean().default(true),
+    /** With `platform: railway`: the service that runs the frontend. */
+    service: z.strictObject(serviceFields).partial({ source: true }).optional(),
+  })
+  .superRefine((frontend, ctx) => {
+    if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
+    if (frontend.platform === "railway" && frontend.maxDurationSeconds !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["maxDurationSeconds"], message: "`maxDurationSeconds` limits Vercel functions; a frontend on Railway is a server with no per-request limit: remove it" });
+    }
+    if (frontend.platform === "vercel" && frontend.service) ctx.addIssue({ code: "custom", path: ["service"], message: "`service` applies only with `platform: railway`" });
+    if (frontend.platform === "railway" && !frontend.service?.source) {
+      ctx.addIssue({ code: "custom", path: ["service", "source"], message: "a Railway frontend needs `service.source`: `repo`, `image` or `build`" });
+    }
+    if (frontend.platform === "railway" && !frontend.service?.port) {
+      ctx.addIssue({ code: "custom", path: ["service", "port"], message: "a Railway frontend needs `service.port`, the port its server listens on (3000 for Next.js)" });
+    }
+    // Secrets of the frontend, on Vercel or on Railway, never under a prefix frameworks build into the bundle.
+    const secretGroups: [PropertyKey[], Record<string, unknown> | undefined][] = [
+      [["secrets"], frontend.secrets],
+      [["service", "secrets"], frontend.service?.secrets],
+    ];
+    for (const [where, group] of secretGroups) refusePublicSecrets(ctx, where, group);
+  }, ALWAYS);
+
+const railwaySchema = z.strictObject({
+  /** Create a project with this name… */
+  project: z
+    .string()
+    .min(1)
+    .refine((name) => [...name].length <= 100, { error: "a project name has at most 100 characters" })
+    .optional(),
+  /** …or adopt an existing project by id (never deleted by Trestle). */
+  projectId: z.string().min(1).optional(),
+  workspaceId: z.string().min(1).optional(),
+  /** The Railway environment this stack owns. */
+  environment: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" }).default("production"),
+  /**
+   * In a shared project (`projectId`), create this environment as a fork of
+   * that one, so settings changed in either never reach the other.
+   */
+  forkOf: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "name the environment to fork, such as `production`" }).optional(),
+});
+
+const stackSchema = z
+  .strictObject({
+    railway: railwaySchema,
+    /** A production environment: protected data, https-only CORS. @default environment is `production` */
+    production: z.boolean().optional(),
+    /** Protect databases and volumes from `pulumi destroy`. @default production */
+    protect: z.boolean().optional(),
+    services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema),
+    postgres: postgresSchema.optional(),
+    redis: redisSchema.optional(),
+    frontend: frontendSchema.optional(),
+    vercel: z.strictObject({ team: z.string().min(1).optional() }).default({}),
+  })
+  .superRefine((stack, ctx) => {
+    const railway = stack.railway ?? {};
+    const services = stack.services && typeof stack.services === "object" ? stack.services : {};
+    if (stack.railway && !railway.project === !railway.projectId) {
+      ctx.addIssue({ code: "custom", path: ["railway"], message: "give `project` (a name, to create one) or `projectId` (to adopt one), not both or neither" });
+    }
+    if (railway.forkOf && !railway.projectId) {
+      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "`forkOf` applies to a shared project (`projectId`); a project of its own has one environment" });
+    }
+    if (railway.forkOf && railway.forkOf === railway.environment) {
+      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "an environment cannot be a fork of itself; name the other stack's environment" });
+    }
+    if (stack.services && Object.keys(services).length === 0) ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
+    for (const [name, service] of Object.entries(services)) {
+      for (const target of service?.connects ?? []) {
+        if ((target === "postgres" || target === "redis") && !stack[target]) {
+          ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\`` });
+        }
+      }
+      if (service?.celery && stack.redis?.provider === "upstash") {
+        ctx.addIssue({ code: "custom", path: ["services", name, "celery"], message: "Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself" });
+      }
+      if (stack.frontend && name === stack.frontend.name && stack.frontend.platform === "railway") {
+        ctx.addIssue({ code: "custom", path: ["frontend", "name"], message: `\`${name}\` is also a service name; Railway service names are unique` });
+      }
+    }
+    // Every Postgres setting against what that major version's server reports, and Trestle's own rules.
+    const production = stack.production ?? railway.environment === "production";
+    for (const [name, value] of Object.entries(stack.postgres?.settings ?? {})) {
+      const problem = postgresSettingProblem(stack.postgres?.version ?? 16, name, value, production);
+      if (problem) ctx.addIssue({ code: "custom", path: ["postgres", "settings", name], message: problem });
+    }
+    // A Redis some service uses as a queue is a queue, whatever its `use` label says.
+    if (stack.redis?.use === "cache") {
+      const redisName = stack.redis.name ?? "Redis";
+      for (const [name, service] of Object.entries(services)) {
+        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && v.includes(`\${{${redisName}.`));
+        const why = service?.celery ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : undefined;
+        if (why) {
+          ctx.addIssue({ code: "custom", path: ["redis", "use"], message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own` });
+        }
+      }
+    }
+    // Celery's databases must exist on the Redis it uses.
+    const databases = Number(stack.redis?.settings?.databases ?? 16);
+    for (const [name, service] of Object.entries(services)) {
+      const highest = Math.max(service?.celery?.broker ?? 0, service?.celery?.results ?? 0);
+      if (service?.celery && highest >= databases) {
+        ctx.addIssue({ code: "custom", path: ["redis", "settings", "databases"], message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}` });
+      }
+    }
+    for (const [path, message] of referenceProblems(stack)) ctx.addIssue({ code: "custom", path, message });
+    const corsServices = Object.entries(services).filter(([, s]) => s?.cors).map(([n]) => n);
+    if (corsServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the CORS-protected API; \`cors\` is set on ${corsServices.join(", ")}` });
+    const frontendServices = Object.entries(services).filter(([, s]) => s?.frontend).map(([n]) => n);
+    if (frontendServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the frontend; \`frontend\` is set on ${frontendServices.join(", ")}` });
+    for (const name of frontendServices) {
+      const service = services[name]!;
+      if (stack.frontend) {
+        ctx.addIssue({ code: "custom", path: ["services", name, "frontend"], message: "the stack already has `trestle:frontend`; keep one frontend: remove this flag, or the `frontend` block" });
+      }
+      if (!service.public && !service.domains?.length) {
+        ctx.addIssue({ code: "custom", path: ["services", name, "public"], message: "browsers load the frontend: set `public: true` or give it `domains`" });
+      }
+      refusePublicSecrets(ctx, ["services", name, "secrets"], service.secrets);
+    }
+    if (stack.frontend) {
+      const api = stack.frontend.api ?? corsServices[0];
+      if (!api) {
+        ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: "name the service the frontend calls (`api`), or mark one service with `cors`" });
+      } else if (!services[api]) {
+        ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: `\`${api}\` is not a service in \`services\`` });
+      } else if (!services[api].public && !services[api].domains?.length) {
+        ctx.addIssue({ code: "custom", path: ["services", api, "public"], message: "the frontend calls this service from the browser: set `public: true` or give it `domains`" });
+      }
+    }
+    const names = [stack.postgres?.name, stack.redis?.provider === "railway" ? stack.redis.name : undefined].filter(Boolean);
+    for (const name of names) {
+      if (Object.keys(services).some((s) => s.toLowerCase() === name!.toLowerCase())) {
+        ctx.addIssue({ code: "custom", path: ["services", name!.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
+      }
+    }
+  }, ALWAYS);
+
+export type StackConfigInput = z.input<typeof stackSchema>;
+type Parsed = z.output<typeof stackSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type PostgresConfig = z.output<typeof postgresSchema>;
+export type RedisConfig = z.output<typeof redisSchema>;
+export type FrontendConfig = z.output<typeof frontendSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+
+/** The validated stack, with defaults resolved. */
+export interface StackConfig extends Parsed {
+  production: boolean;
+  protect: boolean;
+  /** The service the frontend calls, if there is a frontend. */
+  apiService?: string;
+  /** Every stack secret key the program reads (all verified to be stored encrypted). */
+  secretKeys: string[];
+}
+
+/** Invalid configuration: every problem at once, each `path: problem and fix`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    const message = `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+    super(message);
+    this.message = message;
+    this.name = "ConfigError";
+  }
+}
+
+export interface RawStackConfig {
+  /** Every config value of the stack, keyed `namespace:key`, as the CLI passes them (objects as JSON text). */
+  values: Record<string, string>;
+  /** The keys stored encrypted (`secure:`). */
+  secretKeys: Set<string>;
+  stack: string;
+  /**
+   * The Pulumi project, whose namespace holds the stack secrets (what
+   * `pulumi config set --secret <key>` writes and `Pulumi.yaml` declares);
+   * `trestle` when omitted.
+   */
+  project?: string;
+}
+
+function decode(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function suggestion(key: string, known: readonly string[]): string {
+  const best = closestName(key, known);
+  return best ? `; did you mean \`${best}\`?` : `; the keys are ${known.map((k) => `\`${k}\``).join(", ")}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+/** Validates a stack's raw config. Throws `ConfigError` listing every problem. */
+export function parseStackConfig(raw: RawStackConfig): StackConfig {
+  const problems: string[] = [];
+  const ours: Record<string, unknown> = {};
+  const referenced = new Set<string>();
+
+  for (const [fullKey, value] of Object.entries(raw.values)) {
+    const [namespace, key] = fullKey.includes(":") ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)] : [NAMESPACE, fullKey];
+    if (namespace !== NAMESPACE) continue; // provider config (vercel:, upstash:, …)
+    ours[key] = (TOP_LEVEL_KEYS as readonly string[]).includes(key) ? decode(value) : value;
+  }
+
+  const structured = Object.fromEntries(Object.entries(ours).filter(([k]) => (TOP_LEVEL_KEYS as readonly string[]).includes(k)));
+  problems.push(...textProblems(structured));
+  const result = stackSchema.safeParse(structured);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "invalid_key") {
+        // A map key that fails its rule: say which rule, not zod's generic text.
+        const reason = (issue as unknown as { issues?: { message: string }[] }).issues?.[0]?.message ?? "is not a valid name";
+        problems.push(`${issuePath(issue.path)}: the name \`${String(issue.path.at(-1))}\` is not allowed: ${reason}`);
+      } else if (issue.code === "unrecognized_keys") {
+        const known = knownKeysAt(issue.path);
+        for (const key of issue.keys) problems.push(`${issuePath([...issue.path, key])}: unknown key${suggestion(key, known)}`);
+      } else if (issue.code !== "custom" && valueAt(structured, issue.path) === undefined) {
+        problems.push(`${issuePath(issue.path)}: required; ${requiredHint(issue.path)}`);
+      } else {
+        problems.push(`${issuePath(issue.path) || "(stack)"}: ${issue.message}`);
+      }
+    }
+  }
+
+  const parsed = result.success ? result.data : undefined;
+  // Checked on the raw input, so secrets are verified even when other fields are broken.
+  // Stack secrets live in the project's namespace: `Pulumi.yaml` can declare
+  // only its own keys with `secret: true` (pulumi/pulumi pkg/workspace/project.go:
+  // a key "not namespaced by the project … should not define a type").
+  const secretNamespace = raw.project ?? NAMESPACE;
+  for (const [path, key] of rawSecretReferences(structured)) {
+    referenced.add(key);
+    const full = `${secretNamespace}:${key}`;
+    if (!(full in raw.values)) {
+      problems.push(`${path}: the stack secret \`${key}\` is not set; run \`pulumi config set --secret ${key} <value> --stack ${raw.stack}\``);
+    } else if (!raw.secretKeys.has(full)) {
+      problems.push(`${path}: the stack secret \`${key}\` is stored in plain text; run \`pulumi config set --secret ${key} <value> --stack ${raw.stack}\` to encrypt it`);
+    }
+  }
+
+  const allowed = new Set<string>([...TOP_LEVEL_KEYS, ...PROVIDER_KEYS, ...referenced]);
+  if (secretNamespace !== NAMESPACE) {
+    for (const full of raw.secretKeys) {
+      const [namespace, key] = [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)];
+      if (namespace === secretNamespace && !referenced.has(key)) {
+        problems.push(`${key}: the stack secret \`${key}\` is not used by any service or frontend; reference it in a \`secrets\` map or remove it`);
+      }
+    }
+  }
+  for (const key of Object.keys(ours)) {
+    if (!allowed.has(key)) {
+      const looksSecret = raw.secretKeys.has(`${NAMESPACE}:${key}`);
+      problems.push(
+        looksSecret
+          ? `${key}: the stack secret \`${key}\` is not used by any service or frontend; reference it in a \`secrets\` map or remove it`
+          : `${key}: unknown key \`${NAMESPACE}:${key}\`${suggestion(key, TOP_LEVEL_KEYS)}`,
+      );
+    }
+  }
+
+  // The Railway providers' own keys, checked here so a mistake stops the program, not the first request.
+  // A dynamic provider reads its config in the project's namespace (@pulumi/pulumi
+  // cmd/dynamic-provider: `new Config(rawConfig, getProject())`).
+  const providerValue = (key: string) => raw.values[`${secretNamespace}:${key}`];
+  if (providerValue("railwayToken") !== undefined && !raw.secretKeys.has(`${secretNamespace}:railwayToken`)) {
+    problems.push(`railwayToken: the Railway token is stored in plain text; run \`pulumi config set --secret railwayToken <token> --stack ${raw.stack}\` to encrypt it`);
+  }
+  if (providerValue("railwayTokenKind") !== undefined && !["account", "project"].includes(providerValue("railwayTokenKind"))) {
+    problems.push(`railwayTokenKind: \`${providerValue("railwayTokenKind")}\` is not a Railway token kind; use \`account\` (account or workspace token) or \`project\``);
+  }
+  if (providerValue("railwayPlan") !== undefined && !["free", "hobby", "pro"].includes(providerValue("railwayPlan"))) {
+    problems.push(`railwayPlan: \`${providerValue("railwayPlan")}\` is not a Railway plan; use \`free\`, \`hobby\` or \`pro\` (it paces Trestle to the plan's hourly request budget)`);
+  }
+
+  // PLAN-1: replicas per service, as the stack's plan allows them.
+  const plan = (RAILWAY_PLANS as readonly string[]).includes(providerValue("railwayPlan")) ? (providerValue("railwayPlan") as RailwayPlan) : "hobby";
+  for (const [name, service] of Object.entries(parsed?.services ?? {})) {
+    const total = service.regions ? Object.values(service.regions).reduce((n, r) => n + r, 0) : (service.replicas ?? 1);
+    if (total > PLAN_LIMITS[plan].replicas) {
+      problems.push(
+        `services.${name}.${service.regions ? "regions" : "replicas"}: ${total} replicas is more than the ${plan} plan allows a service (${PLAN_LIMITS[plan].replicas}); ` +
+          `lower it, or set \`railwayPlan\` to your plan${plan === "pro" ? "" : " (pro allows 42)"}`,
+      );
+    }
+  }
+
+  // LIM-1: vCPUs and memory per replica, as the stack's plan allows them.
+  const sized: [string, { vcpus?: number; memoryGB?: number } | undefined][] = [
+    ...Object.entries(parsed?.services ?? {}).map(([name, service]) => [`services.${name}.limits`, service.limits] as [string, typeof service.limits]),
+    ["postgres.limits", parsed?.postgres?.limits],
+    ["redis.limits", parsed?.redis?.limits],
+  ];
+  for (const [at, limits] of sized) {
+    for (const [key, unit] of [["vcpus", "vCPUs"], ["memoryGB", "GB"]] as const) {
+      const value = limits?.[key];
+      if (value !== undefined && value > PLAN_LIMITS[plan][key]) {
+        problems.push(
+          `${at}.${key}: ${value} ${unit} is more than the ${plan} plan allows a replica (${PLAN_LIMITS[plan][key]} ${unit}); ` +
+            `lower it, or set \`railwayPlan\` to your plan${plan === "pro" ? "" : ` (pro allows ${PLAN_LIMITS.pro[key]})`}`,
+        );
+      }
+    }
+  }
+
+  if (problems.length || !parsed) throw new ConfigError(problems);
+  const production = parsed.production ?? parsed.railway.environment === "production";
+  const apiService = parsed.frontend ? (parsed.frontend.api ?? Object.entries(parsed.services).find(([, s]) => s.cors)?.[0]) : undefined;
+  return { ...parsed, production, protect: parsed.protect ?? production, apiService, secretKeys: [...referenced].sort() };
+}
+
+/** The variables a service defines: its own, those Trestle adds (`PORT`, CORS, connections), and Railway's. */
+function definedVariables(service: Record<string, any> | undefined, extra: string[] = []): Set<string> {
+  const own = [service?.variables, service?.secrets, service?.generated].flatMap((group) => Object.keys(group ?? {}));
+  const added = [
+    ...(service?.port ? ["PORT"] : []),
+    ...(service?.cors ? [service.cors.variable ?? "ALLOWED_ORIGINS"] : []),
+    ...(service?.connects?.includes("postgres") ? ["DATABASE_URL"] : []),
+    ...(service?.connects?.includes("redis") ? ["REDIS_URL"] : []),
+    ...(service?.celery ? ["CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"] : []),
+  ];
+  return new Set([...own, ...added, ...extra, ...RAILWAY_PROVIDED]);
+}
+
+/**
+ * Every `${{Service.NAME}}` and `${{NAME}}` in a service's variables must name a
+ * service of the stack (or `shared`) and a variable it defines or Railway
+ * provides (VAR-3, VAR-4); a Vercel variable cannot use them at all.
+ */
+function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][] {
+  const problems: [PropertyKey[], string][] = [];
+  const services: Record<string, any> = stack.services && typeof stack.services === "object" ? stack.services : {};
+  const defined = new Map<string, Set<string>>();
+  for (const [name, service] of Object.entries(services)) defined.set(name, definedVariables(service));
+  const frontend = stack.frontend;
+  if (frontend?.platform === "railway" && frontend.service) {
+    const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
+    defined.set(frontend.name ?? "web", definedVariables({ ...frontend.service, port: frontend.service.port }, [...urls, ...Object.keys(frontend.variables ?? {}), ...Object.keys(frontend.secrets ?? {})]));
+  }
+  if (stack.postgres) defined.set(stack.postgres.name ?? "Postgres", definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(stack.postgres.public) })), "POSTGRES_PASSWORD"]));
+  if (stack.redis && (stack.redis.provider ?? "railway") === "railway") defined.set(stack.redis.name ?? "Redis", definedVariables(undefined, [...Object.keys(redisVariables(Boolean(stack.redis.public))), "REDIS_PASSWORD"]));
+  const explicitPort = (name: string) => Boolean(services[name]?.port) || (name === (frontend?.name ?? "web") && Boolean(frontend?.service?.port));
+  const list = (names: Iterable<string>) => [...names].sort().map((n) => `\`${n}\``).join(", ");
+  const check = (self: string, path: PropertyKey[], value: unknown) => {
+    if (typeof value !== "string") return;
+    for (const ref of referencesIn(value)) {
+      if (ref.owner === "shared") continue; // shared variables are the environment's, not the stack's
+      const owner = ref.owner ?? self;
+      const variables = defined.get(owner);
+      if (!variables) {
+        problems.push([path, `\`${ref.text}\` names service \`${owner}\`, which is not in this stack; the services are ${list(defined.keys())} (and \`shared\`)`]);
+      } else if (!variables.has(ref.name)) {
+        const own = [...variables].filter((v) => !(RAILWAY_PROVIDED as readonly string[]).includes(v) || (v === "PORT" && explicitPort(owner)));
+        problems.push([path, `\`${ref.text}\`: \`${owner}\` has no variable \`${ref.name}\`; it has ${list(own)} and Railway's own (\`RAILWAY_PRIVATE_DOMAIN\`, \`PORT\`, …)`]);
+      }
+    }
+  };
+  for (const [name, service] of Object.entries(services)) {
+    for (const [key, value] of Object.entries(service?.variables ?? {})) check(name, ["services", name, "variables", key], value);
+  }
+  if (frontend?.platform === "railway") {
+    for (const [key, value] of Object.entries(frontend.variables ?? {})) check(frontend.name ?? "web", ["frontend", "variables", key], value);
+    for (const [key, value] of Object.entries(frontend.service?.variables ?? {})) check(frontend.name ?? "web", ["frontend", "service", "variables", key], value);
+  } else if (frontend) {
+    for (const [key, value] of Object.entries(frontend.variables ?? {})) {
+      if (typeof value === "string" && referencesIn(value).length) problems.push([["frontend", "variables", key], "Railway references (`${{…}}`) are rendered only on Railway; a Vercel variable gets the text. Give the value itself"]);
+    }
+  }
+  return problems;
+}
+
+/** Bidirectional overrides and isolates: text that displays differently from what it is. */
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
+/** Control characters other than tab, newline and carriage return (which a PEM value may hold). */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
+/** Keys JavaScript objects treat specially; a parsed map would silently lose `__proto__`. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Problems no field may have, found in one walk over the raw input: a key a map
+ * would lose or misread, a NUL or control character, or a bidirectional override.
+ */
+function textProblems(input: unknown): string[] {
+  const problems: string[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    const where = path.join(".") || "(stack)";
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) problems.push(`${where}: contains a NUL character; remove it`);
+      else if (CONTROL.test(value)) problems.push(`${where}: contains a control character; remove it`);
+      if (BIDI.test(value)) problems.push(`${where}: contains a bidirectional-override character, which makes text display differently from what it is; remove it`);
+      return;
+    }
+    if (!value || typeof value !== "object") return;
+    for (const key of Object.keys(value)) {
+      const here = [...path, key];
+      if (RESERVED_KEYS.has(key)) problems.push(`${here.join(".")}: \`${key}\` cannot be used as a name here; rename it`);
+      else if (CONTROL.test(key) || BIDI.test(key) || key.includes("\u0000")) problems.push(`${here.join(".")}: the name contains a control or bidirectional-override character; rename it`);
+      walk((value as Record<string, unknown>)[key], here);
+    }
+  };
+  walk(input, []);
+  return problems;
+}
+
+/** Every `[config path, stack secret key]` the input names: `secrets` maps and `passwordSecret` fields. */
+function rawSecretReferences(input: Record<string, unknown>): [string, string][] {
+  const found: [string, string][] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (!value || typeof value !== "object") return;
+    for (const [k, v] of Object.entries(value)) {
+      const here = [...path, k];
+      if ((path.at(-1) === "secrets" || k === "passwordSecret") && typeof v === "string" && CONFIG_KEY.test(v)) found.push([here.join("."), v]);
+      else walk(v, here);
+    }
+  };
+  walk(input, []);
+  return found;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  const p = path.map(String);
+  const shapes: Record<string, readonly string[]> = {
+    "": TOP_LEVEL_KEYS,
+    railway: Object.keys(railwaySchema.shape),
+    postgres: Object.keys(postgresSchema.shape),
+    redis: Object.keys(redisSchema.shape),
+    "redis.persistence": ["enabled", "save", "appendonly"],
+    "redis.upstash": ["primaryRegion", "readRegions", "budget"],
+    "postgres.limits": ["vcpus", "memoryGB"],
+    "redis.limits": ["vcpus", "memoryGB"],
+    frontend: Object.keys(frontendSchema.shape),
+    vercel: ["team"],
+  };
+  if (p[0] === "services" && p.length === 2) return Object.keys(serviceFields);
+  if (p[0] === "services" && p[2] === "source" && p.length === 3) return ["repo", "branch", "rootDirectory", "dockerfilePath", "image", "build", "registry"];
+  if (p[0] === "services" && p[2] === "healthcheck") return ["path", "timeoutSeconds"];
+  if (p[0] === "services" && p[2] === "limits") return ["vcpus", "memoryGB"];
+  if (p[0] === "services" && p[2] === "restart") return ["policy", "maxRetries"];
+  if (p[0] === "services" && p[2] === "cors") return ["variable", "origins", "format"];
+  if (p[0] === "frontend" && p[1] === "service" && p.length === 2) return Object.keys(serviceFields);
+  return shapes[p.join(".")] ?? [];
+}
+
+function requiredHint(path: readonly PropertyKey[]): string {
+  const p = path.map(String).join(".");
+  if (p === "railway") return "add `trestle:railway` with `project` (or `projectId`) and `environment`";
+  if (p === "services") return "add `trestle:services` with at least one service";
+  if (p.endsWith(".source")) return "give `repo`, `image` or `build`";
+  if (p === "redis.use") return "say what Redis is for: `cache`, `queue` or `both`";
+  if (p === "frontend.platform") return "give `vercel` or `railway`";
+  return "see the configuration reference in README.md";
+}
+
+/** Reads and validates the running stack's config (under the CLI or the mock runtime). */
+export function loadStackConfig(): StackConfig {
+  const values = (pulumi.runtime.allConfig() ?? {}) as Record<string, string>;
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  const secretKeys = new Set(Object.keys(values).filter((key) => isSecret?.(key) ?? false));
+  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack(), project: pulumi.getProject() });
+}
+
+/** The value of a stack secret this config references (in the project's namespace), as a Pulumi secret. */
+export function stackSecret(key: string): pulumi.Output<string> {
+  return new pulumi.Config().requireSecret(key);
+}

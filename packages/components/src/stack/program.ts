@@ -1,0 +1,219 @@
+// The Trestle stack program: read the stack's config, declare its architecture,
+// return what a user needs as stack outputs. Invalid config stops here, before
+// any resource exists. A project's `index.ts` is `export = trestleStack();`.
+import * as pulumi from "@pulumi/pulumi";
+import * as railway from "@trestle/railway";
+import { FrontendConfig, ServiceConfig, StackConfig, loadStackConfig, stackSecret } from "./config";
+import { PostgresDb } from "../postgres-db";
+import { RailwayService, RailwayServiceArgs } from "../railway-service";
+import { RedisCache } from "../redis-cache";
+import { VercelFrontend, websocketUrl } from "../vercel-frontend";
+import { remoteName } from "../naming";
+
+/** The stack outputs of a Trestle stack. */
+export interface TrestleStackOutputs {
+  railwayProjectId: pulumi.Output<string>;
+  railwayEnvironmentId: pulumi.Output<string>;
+  apiUrl?: pulumi.Input<string>;
+  frontendUrl?: pulumi.Input<string>;
+  serviceUrls: pulumi.Output<Record<string, string[]>>;
+  /** DNS records to create for every custom domain on Railway. */
+  dnsRecords: pulumi.Output<Record<string, unknown>>;
+  redisUse?: pulumi.Input<string>;
+}
+
+/** Declares the stack the current Pulumi stack's config describes (`trestle:*`) and returns its outputs. */
+export function trestleStack(): TrestleStackOutputs {
+  const config: StackConfig = loadStackConfig();
+
+  const project = new railway.Project("project", {
+    name: config.railway.project ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
+    existingProjectId: config.railway.projectId,
+    workspaceId: config.railway.workspaceId,
+    // A project of its own has exactly the stack's environment (PROJ-1, SVC-5).
+    defaultEnvironmentName: config.railway.environment,
+    // Marks the project as this stack's, so a run that died after creating it adopts it.
+    owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
+  });
+  const environment = new railway.Environment("environment", { projectId: project.projectId, name: config.railway.environment, forkOf: config.railway.forkOf });
+  const scope = { projectId: project.projectId, environmentId: environment.environmentId };
+  /** A same-name service in a project this stack created is its own; elsewhere only with `takeOver`. */
+  const ownership = { projectCreated: project.created };
+  /** Config spells backup schedules in lower case; Railway in upper (VOL-4). */
+  const upper = (kinds: ("daily" | "weekly" | "monthly")[]) => kinds.map((k) => k.toUpperCase() as railway.BackupSchedule);
+
+  const postgres =
+    config.postgres &&
+    new PostgresDb("postgres", {
+      ...scope,
+      serviceName: config.postgres.name,
+      version: config.postgres.version,
+      database: config.postgres.database,
+      user: config.postgres.user,
+      settings: config.postgres.settings,
+      public: config.postgres.public,
+      protect: config.protect,
+      production: config.production,
+      ...ownership,
+      takeOver: config.postgres.takeOver,
+      limits: config.postgres.limits,
+      backups: config.postgres.backups && upper(config.postgres.backups),
+    });
+
+  const redis =
+    config.redis &&
+    new RedisCache("redis", {
+      ...scope,
+      provider: config.redis.provider,
+      use: config.redis.use,
+      serviceName: config.redis.name,
+      version: config.redis.version,
+      maxmemory: config.redis.maxmemory,
+      evictionPolicy: config.redis.evictionPolicy,
+      persistence: config.redis.persistence,
+      settings: config.redis.settings,
+      public: config.redis.public,
+      upstash: config.redis.upstash,
+      production: config.production,
+      protect: config.protect,
+      ...ownership,
+      takeOver: config.redis.takeOver,
+      limits: config.redis.limits,
+      backups: config.redis.backups && upper(config.redis.backups),
+    });
+
+  // The API's CORS origins are the frontend's domains, and the frontend needs the
+  // API's URL: the origins are filled in once the frontend is declared.
+  const [frontendOrigins, setFrontendOrigins] = pulumi.deferredOutput<string[]>();
+
+  /** Connection variables for what a service `connects` to. */
+  function connections(service: Pick<ServiceConfig, "connects" | "celery">) {
+    const plain: Record<string, pulumi.Input<string>> = {};
+    const secret: Record<string, pulumi.Input<string>> = {};
+    if (service.connects.includes("postgres") && postgres) plain.DATABASE_URL = postgres.urlReference;
+    if (service.connects.includes("redis") && redis) {
+      // Railway: a reference to the private URL; Upstash: the secret rediss:// URL.
+      const put = (key: string, suffix: string) => {
+        if (redis.urlReference) plain[key] = `${redis.urlReference}${suffix}`;
+        else secret[key] = pulumi.interpolate`${redis.secretUrl!}${suffix}`;
+      };
+      put("REDIS_URL", "");
+      if (service.celery) {
+        put("CELERY_BROKER_URL", `/${service.celery.broker}`);
+        put("CELERY_RESULT_BACKEND", `/${service.celery.results}`);
+      }
+    }
+    return { plain, secret };
+  }
+
+  function secretsOf(secrets: Record<string, string>): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(Object.entries(secrets).map(([variable, key]) => [variable, stackSecret(key)]));
+  }
+
+  function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<string, pulumi.Input<string>> = {}): RailwayServiceArgs {
+    const { plain, secret } = connections(service);
+    const source = service.source;
+    return {
+      ...scope,
+      serviceName,
+      // Registry passwords are stack secret names in config; the component takes the secrets.
+      source: {
+        ...source,
+        registry: source.registry && { username: source.registry.username, password: stackSecret(source.registry.passwordSecret) },
+        build: source.build && {
+          ...source.build,
+          registry: { server: source.build.registry.server, username: source.build.registry.username, password: stackSecret(source.build.registry.passwordSecret) },
+        },
+      },
+      startCommand: service.start,
+      buildCommand: service.buildCommand,
+      builder: service.builder,
+      preDeployCommand: typeof service.preDeploy === "string" ? [service.preDeploy] : service.preDeploy,
+      port: service.port,
+      healthcheckPath: service.healthcheck?.path,
+      healthcheckTimeout: service.healthcheck?.timeoutSeconds,
+      restartPolicy: service.restart?.policy,
+      restartMaxRetries: service.restart?.maxRetries,
+      replicas: service.replicas,
+      regions: service.regions,
+      cronSchedule: service.cron,
+      sleep: service.sleep,
+      publicDomain: service.public,
+      customDomains: service.domains,
+      variables: { ...plain, ...service.variables, ...extra },
+      secretVariables: { ...secret, ...secretsOf(service.secrets) },
+      generated: service.generated,
+      cors: service.cors && {
+        variable: service.cors.variable,
+        format: service.cors.format,
+        origins: pulumi.all([frontendOrigins, service.cors.origins]).apply(([fromFrontend, extras]) => [...fromFrontend, ...extras]),
+      },
+      deployTimeoutSeconds: service.deployTimeoutSeconds,
+      production: config.production,
+      ...ownership,
+      takeOver: service.takeOver,
+      limits: service.limits,
+      frontend: service.frontend,
+    };
+  }
+
+  const services: Record<string, RailwayService> = Object.fromEntries(
+    Object.entries(config.services).map(([name, service]) => [name, new RailwayService(name, serviceArgs(name, service))]),
+  );
+
+  /** Where users open a frontend on Railway: its first custom domain, else its Railway URL (as a Vercel frontend's). */
+  function frontendUrlOf(web: RailwayService, domains: string[] | undefined): pulumi.Input<string> {
+    return domains?.length ? `https://${domains[0]}` : web.origins.apply((o) => o[0]);
+  }
+
+  function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
+    const apiUrl = api.publicUrl ?? api.origins.apply((o) => o[0]);
+    if (frontend.platform === "vercel") {
+      const web = new VercelFrontend("frontend", {
+        projectName: remoteName("vercel", frontend.name, { production: config.production }),
+        framework: frontend.framework,
+        repo: frontend.repo!,
+        branch: frontend.branch,
+        rootDirectory: frontend.rootDirectory,
+        domains: frontend.domains,
+        apiUrl,
+        apiUrlVariable: frontend.apiUrlVariable,
+        wsUrlVariable: frontend.wsUrlVariable,
+        variables: frontend.variables,
+        secrets: secretsOf(frontend.secrets),
+        securityHeaders: frontend.securityHeaders,
+        maxDurationSeconds: frontend.maxDurationSeconds,
+        teamId: config.vercel.team,
+        production: config.production,
+      });
+      return { url: web.url, origins: web.origins };
+    }
+    // A Next.js server on Railway: a service like the others, its API URL a variable.
+    const own = frontend.service!;
+    const service = { ...own, source: own.source!, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } } as ServiceConfig;
+    const urls: Record<string, pulumi.Input<string>> = { [frontend.apiUrlVariable]: apiUrl, ...frontend.variables };
+    if (frontend.wsUrlVariable) urls[frontend.wsUrlVariable] = pulumi.output(apiUrl).apply(websocketUrl);
+    const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true });
+    return { url: frontendUrlOf(web, frontend.domains), origins: web.origins };
+  }
+
+  /** A service marked `frontend` (a Next.js server on Railway, with or without an API). */
+  function serviceFrontend(name: string): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
+    return { url: frontendUrlOf(services[name], config.services[name].domains), origins: services[name].origins };
+  }
+
+  const webService = Object.entries(config.services).find(([, s]) => s.frontend)?.[0];
+  const frontend =
+    config.frontend && config.apiService ? declareFrontend(config.frontend, services[config.apiService]) : webService ? serviceFrontend(webService) : undefined;
+  setFrontendOrigins(pulumi.output(frontend?.origins ?? []));
+
+  return {
+    railwayProjectId: project.projectId,
+    railwayEnvironmentId: environment.environmentId,
+    apiUrl: config.apiService ? services[config.apiService].publicUrl : undefined,
+    frontendUrl: frontend?.url,
+    serviceUrls: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.origins]))),
+    dnsRecords: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.dnsRecords]))),
+    redisUse: redis?.use,
+  };
+}

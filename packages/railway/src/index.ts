@@ -1,0 +1,40 @@
+// Trestle's Railway layer: Pulumi dynamic resources over Railway's public GraphQL API.
+export * from "./client";
+export { configureRailway, configureFromStack, resetRailwaySettings, resolveCredentials, railwayClient, ENDPOINT_ENV, TOKEN_CONFIG_KEY, TOKEN_KIND_CONFIG_KEY, PLAN_CONFIG_KEY } from "./settings";
+export type { RailwaySettings } from "./settings";
+export { canonical, cronProblem, sameValue } from "./common";
+export * from "./limits";
+export * from "./exec-form";
+export { RAILWAY_PROVIDED, referencesIn } from "./references";
+export * from "./project";
+export * from "./environment";
+export * from "./service";
+export * from "./variables";
+export * from "./service-domain";
+export * from "./custom-domain";
+export * from "./tcp-proxy";
+export * from "./volume";
+export * from "./deployment";
+
+import { customDomainProvider } from "./custom-domain";
+import { deploymentProvider } from "./deployment";
+import { environmentProvider } from "./environment";
+import { projectProvider } from "./project";
+import { serviceProvider } from "./service";
+import { serviceDomainProvider } from "./service-domain";
+import { tcpProxyProvider } from "./tcp-proxy";
+import { variablesProvider } from "./variables";
+import { volumeProvider } from "./volume";
+
+/** Every Railway provider by its type name (`pulumi-nodejs:dynamic/railway:<Type>`). */
+export const railwayProviders = {
+  Project: projectProvider,
+  Environment: environmentProvider,
+  Service: serviceProvider,
+  Variables: variablesProvider,
+  ServiceDomain: serviceDomainProvider,
+  CustomDomain: customDomainProvider,
+  TcpProxy: tcpProxyProvider,
+  Volume: volumeProvider,
+  Deployment: deploymentProvider,
+} as const;
