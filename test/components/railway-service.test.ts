@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Recorder } from "../../packages/cli/src/synth/recorder";
 import { childrenOf, leaks, resolve, showSecrets } from "../mock-helpers";
+import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-const DYN = "pulumi-nodejs:dynamic/railway";
+/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 let recorder: Recorder;
 let mod: typeof import("../../packages/components/src/railway-service");
 

@@ -5,8 +5,10 @@ import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import type { Recorder } from "../../packages/cli/src/synth/recorder";
 import { toEvaluated } from "../policies/fixtures";
 import { ROOT, readStackFile, runProgram } from "../stack-harness";
+import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-export const DYN = "pulumi-nodejs:dynamic/railway";
+/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+export const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 
 export function useExample(dir: string, stack: string): { recorder: Recorder; outputs: Record<string, unknown>; vars(name: string): Record<string, string> } {
   const context = {} as { recorder: Recorder; outputs: Record<string, unknown>; vars(name: string): Record<string, string> };

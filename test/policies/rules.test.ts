@@ -7,8 +7,10 @@ import { EvaluatedResource, PackConfig, evaluatePolicies } from "../../packages/
 import { policies } from "../../packages/policies/src/rules";
 import { ROOT, readStackFile, runProgram } from "../stack-harness";
 import { edited, toEvaluated } from "./fixtures";
+import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-const DYN = "pulumi-nodejs:dynamic/railway";
+/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 const VARS = `${DYN}:Variables`;
 const SERVICE = `${DYN}:Service`;
 let fixture: EvaluatedResource[];

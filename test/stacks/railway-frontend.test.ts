@@ -4,8 +4,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Recorder } from "../../packages/cli/src/synth/recorder";
 import { runProgram } from "../stack-harness";
+import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-const DYN = "pulumi-nodejs:dynamic/railway";
+/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 let recorder: Recorder;
 let outputs: Record<string, unknown>;
 

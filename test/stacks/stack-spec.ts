@@ -8,8 +8,10 @@ import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import { toEvaluated } from "../policies/fixtures";
 import { leaks, showSecrets } from "../mock-helpers";
 import { ROOT, StackFileConfig, readStackFile, runProgram } from "../stack-harness";
+import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-const DYN = "pulumi-nodejs:dynamic/railway";
+/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 
 export interface StackExpectations {
   production: boolean;

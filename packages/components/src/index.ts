@@ -11,6 +11,7 @@ export { HEALTH_GATE_SCRIPT } from "./health-gate";
 export type { HealthGateOptions } from "./health-gate";
 export * from "./start-command";
 export * from "./server-settings";
+export * from "./contract/types";
 export * from "./contract/secrets";
 export * from "./contract/variables";
 export * from "./stack/config";

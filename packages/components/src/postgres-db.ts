@@ -6,6 +6,7 @@ import * as random from "@pulumi/random";
 import * as railway from "@trestle/railway";
 import { defaultBackups } from "./backups";
 import { digest } from "./digest";
+import { COMPONENT_TYPES } from "./contract/types";
 
 export interface PostgresDbArgs {
   /** The Railway project. */
@@ -107,6 +108,8 @@ export function postgresVariables(db: { database: string; user: string; isPublic
  * ```
  */
 export class PostgresDb extends pulumi.ComponentResource {
+  /** Its type token, defined once (contract/types.ts). */
+  static readonly __pulumiType = COMPONENT_TYPES.PostgresDb;
   /** The Railway service name. */
   readonly serviceName: string;
   readonly serviceId: pulumi.Output<string>;
@@ -120,7 +123,7 @@ export class PostgresDb extends pulumi.ComponentResource {
   constructor(name: string, args: PostgresDbArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded as inputs and outputs for the policy pack.
     const facts = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false };
-    super("trestle:index:PostgresDb", name, facts, opts);
+    super(PostgresDb.__pulumiType, name, facts, opts);
 
     const serviceName = args.serviceName ?? "Postgres";
     const version = args.version ?? 16;

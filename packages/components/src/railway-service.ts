@@ -8,6 +8,7 @@ import * as railway from "@trestle/railway";
 import { digest } from "./digest";
 import { HealthGateOptions, createHealthGate } from "./health-gate";
 import { CommandSpec, railwayCommand } from "./start-command";
+import { COMPONENT_TYPES } from "./contract/types";
 
 export interface RegistryLogin {
   username: pulumi.Input<string>;
@@ -132,6 +133,8 @@ export interface RailwayServiceFacts {
  * ```
  */
 export class RailwayService extends pulumi.ComponentResource {
+  /** Its type token, defined once (contract/types.ts). */
+  static readonly __pulumiType = COMPONENT_TYPES.RailwayService;
   readonly serviceId: pulumi.Output<string>;
   readonly serviceName: string;
   /** `<name>.railway.internal`. */
@@ -153,7 +156,7 @@ export class RailwayService extends pulumi.ComponentResource {
       cron: args.cronSchedule !== undefined,
       frontend: args.frontend ?? false,
     };
-    super("trestle:index:RailwayService", name, facts, opts);
+    super(RailwayService.__pulumiType, name, facts, opts);
 
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
     const customDomains = args.customDomains ?? [];

@@ -8,6 +8,7 @@ import * as railway from "@trestle/railway";
 import { defaultBackups } from "./backups";
 import { digest } from "./digest";
 import { remoteName } from "./naming";
+import { COMPONENT_TYPES } from "./contract/types";
 
 export type RedisUse = "cache" | "queue" | "both";
 export type EvictionPolicy = "noeviction" | "allkeys-lru" | "allkeys-lfu" | "allkeys-random" | "volatile-lru" | "volatile-lfu" | "volatile-random" | "volatile-ttl";
@@ -136,6 +137,8 @@ export function redisVariables(isPublic: boolean): Record<string, string> {
  * ```
  */
 export class RedisCache extends pulumi.ComponentResource {
+  /** Its type token, defined once (contract/types.ts). */
+  static readonly __pulumiType = COMPONENT_TYPES.RedisCache;
   readonly provider: "railway" | "upstash";
   readonly use: RedisUse;
   readonly evictionPolicy: EvictionPolicy;
@@ -159,7 +162,7 @@ export class RedisCache extends pulumi.ComponentResource {
       public: args.public ?? false,
       production: args.production,
     };
-    super("trestle:index:RedisCache", name, facts, opts);
+    super(RedisCache.__pulumiType, name, facts, opts);
 
     this.provider = provider;
     this.use = args.use;

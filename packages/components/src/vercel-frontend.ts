@@ -3,6 +3,7 @@
 // and the security headers every page gets.
 import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
+import { COMPONENT_TYPES } from "./contract/types";
 
 export interface VercelFrontendArgs {
   /** The Vercel project name (also its `<name>.vercel.app` host); changing it replaces the project. */
@@ -61,6 +62,8 @@ export function websocketUrl(apiUrl: string): string {
  * ```
  */
 export class VercelFrontend extends pulumi.ComponentResource {
+  /** Its type token, defined once (contract/types.ts). */
+  static readonly __pulumiType = COMPONENT_TYPES.VercelFrontend;
   readonly projectId: pulumi.Output<string>;
   /** The production URL: the first custom domain, else `<project>.vercel.app`. */
   readonly url: string;
@@ -72,7 +75,7 @@ export class VercelFrontend extends pulumi.ComponentResource {
     const origins = [...domains, `${args.projectName}.vercel.app`].map((host) => `https://${host}`);
     // Recorded as inputs and outputs: the policy pack checks CORS against these origins.
     const facts = { projectName: args.projectName, domains, origins, securityHeaders: args.securityHeaders ?? true, production: args.production ?? false };
-    super("trestle:index:VercelFrontend", name, facts, opts);
+    super(VercelFrontend.__pulumiType, name, facts, opts);
 
     const team = args.teamId ? { teamId: args.teamId } : {};
 

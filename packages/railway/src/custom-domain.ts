@@ -6,6 +6,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export interface CustomDomainArgs {
   /** Changing it replaces the domain. */
@@ -211,12 +212,14 @@ export const customDomainProvider: dynamic.ResourceProvider<CustomDomainInputs, 
  * ```
  */
 export class CustomDomain extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.CustomDomain;
   declare readonly domain: pulumi.Output<string>;
   declare readonly dnsRecords: pulumi.Output<DnsRecord[]>;
   declare readonly verificationRecord: pulumi.Output<DnsRecord | undefined>;
   declare readonly verified: pulumi.Output<boolean>;
 
   constructor(name: string, args: CustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(customDomainProvider, name, { dnsRecords: undefined, verificationRecord: undefined, verified: undefined, ...args }, opts, "railway", "CustomDomain");
+    super(customDomainProvider, name, { dnsRecords: undefined, verificationRecord: undefined, verified: undefined, ...args }, opts, RAILWAY_MODULE, "CustomDomain");
   }
 }

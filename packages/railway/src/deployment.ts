@@ -14,6 +14,7 @@ import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./
 import { pollIntervalSeconds } from "./limits";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 /** What the service runs: a repo at a branch, or an image. */
 export interface DeploymentSource {
@@ -402,11 +403,13 @@ export const deploymentProvider: dynamic.ResourceProvider<DeploymentInputs, Depl
  * ```
  */
 export class Deployment extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.Deployment;
   declare readonly deploymentId: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;
   declare readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(deploymentProvider, name, { deploymentId: undefined, status: undefined, url: undefined, connected: undefined, ...args }, opts, "railway", "Deployment");
+    super(deploymentProvider, name, { deploymentId: undefined, status: undefined, url: undefined, connected: undefined, ...args }, opts, RAILWAY_MODULE, "Deployment");
   }
 }

@@ -5,6 +5,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { configureFromStack, railwayClient, resolveCredentials } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export interface EnvironmentArgs {
   /** The project the environment belongs to; changing it replaces the environment. */
@@ -135,11 +136,13 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
  * ```
  */
 export class Environment extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.Environment;
   declare readonly environmentId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly created: pulumi.Output<boolean>;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(environmentProvider, name, { environmentId: undefined, created: undefined, ...args }, opts, "railway", "Environment");
+    super(environmentProvider, name, { environmentId: undefined, created: undefined, ...args }, opts, RAILWAY_MODULE, "Environment");
   }
 }

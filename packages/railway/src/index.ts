@@ -1,5 +1,6 @@
 // Trestle's Railway layer: Pulumi dynamic resources over Railway's public GraphQL API.
 export * from "./client";
+export * from "./types";
 export { configureRailway, configureFromStack, resetRailwaySettings, resolveCredentials, railwayClient, ENDPOINT_ENV, TOKEN_CONFIG_KEY, TOKEN_KIND_CONFIG_KEY, PLAN_CONFIG_KEY } from "./settings";
 export type { RailwaySettings } from "./settings";
 export { canonical, cronProblem, sameValue } from "./common";

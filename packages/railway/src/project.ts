@@ -4,6 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, unlessGone } from "./common";
 import { configureFromStack, railwayClient, resolveCredentials } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export interface ProjectArgs {
   /** The project's name in Railway. */
@@ -194,11 +195,13 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
  * ```
  */
 export class Project extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.Project;
   declare readonly projectId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly created: pulumi.Output<boolean>;
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-    super(projectProvider, name, { projectId: undefined, created: undefined, ...args }, opts, "railway", "Project");
+    super(projectProvider, name, { projectId: undefined, created: undefined, ...args }, opts, RAILWAY_MODULE, "Project");
   }
 }

@@ -4,6 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export interface ServiceDomainArgs {
   /** Changing it replaces the domain. */
@@ -148,10 +149,12 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
  * ```
  */
 export class ServiceDomain extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.ServiceDomain;
   declare readonly domain: pulumi.Output<string>;
   declare readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(serviceDomainProvider, name, { domain: undefined, url: undefined, ...args }, opts, "railway", "ServiceDomain");
+    super(serviceDomainProvider, name, { domain: undefined, url: undefined, ...args }, opts, RAILWAY_MODULE, "ServiceDomain");
   }
 }

@@ -12,6 +12,7 @@ import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffO
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
 import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
 import { configureFromStack, railwayClient } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export type Builder = "RAILPACK" | "NIXPACKS" | "HEROKU" | "PAKETO";
 export type RestartPolicyType = "ON_FAILURE" | "ALWAYS" | "NEVER";
@@ -528,6 +529,8 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
  * ```
  */
 export class Service extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.Service;
   declare readonly serviceId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly privateDomain: pulumi.Output<string>;
@@ -541,6 +544,6 @@ export class Service extends pulumi.dynamic.Resource {
       ...args,
       registryCredentials: args.registryCredentials === undefined ? undefined : pulumi.secret(args.registryCredentials),
     };
-    super(serviceProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "registryCredentials"] }, "railway", "Service");
+    super(serviceProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "registryCredentials"] }, RAILWAY_MODULE, "Service");
   }
 }

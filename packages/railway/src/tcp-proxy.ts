@@ -5,6 +5,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export interface TcpProxyArgs {
   /** Changing it replaces the proxy. */
@@ -122,10 +123,12 @@ export const tcpProxyProvider: dynamic.ResourceProvider<TcpProxyInputs, TcpProxy
  * ```
  */
 export class TcpProxy extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.TcpProxy;
   declare readonly domain: pulumi.Output<string>;
   declare readonly proxyPort: pulumi.Output<number>;
 
   constructor(name: string, args: TcpProxyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(tcpProxyProvider, name, { domain: undefined, proxyPort: undefined, ...args }, opts, "railway", "TcpProxy");
+    super(tcpProxyProvider, name, { domain: undefined, proxyPort: undefined, ...args }, opts, RAILWAY_MODULE, "TcpProxy");
   }
 }

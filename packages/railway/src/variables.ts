@@ -8,6 +8,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export interface VariablesArgs {
   /** Changing it replaces the collection. */
@@ -158,6 +159,8 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs, Variab
  * ```
  */
 export class Variables extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.Variables;
   declare readonly variables: pulumi.Output<Record<string, string> | undefined>;
   declare readonly secretVariables: pulumi.Output<Record<string, string> | undefined>;
 
@@ -166,6 +169,6 @@ export class Variables extends pulumi.dynamic.Resource {
       ...args,
       secretVariables: args.secretVariables === undefined ? undefined : pulumi.secret(args.secretVariables),
     };
-    super(variablesProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] }, "railway", "Variables");
+    super(variablesProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] }, RAILWAY_MODULE, "Variables");
   }
 }

@@ -4,6 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
+import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 export interface VolumeArgs {
   /** Changing it replaces the volume (and loses its data). */
@@ -220,11 +221,13 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
  * ```
  */
 export class Volume extends pulumi.dynamic.Resource {
+  /** Its type token (what `validateResourceOfType` and the synth match on). */
+  static readonly __pulumiType = RAILWAY_TYPES.Volume;
   declare readonly volumeId: pulumi.Output<string>;
   declare readonly mountPath: pulumi.Output<string>;
   declare readonly sizeMB: pulumi.Output<number>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(volumeProvider, name, { volumeId: undefined, volumeInstanceId: undefined, sizeMB: undefined, ...args }, opts, "railway", "Volume");
+    super(volumeProvider, name, { volumeId: undefined, volumeInstanceId: undefined, sizeMB: undefined, ...args }, opts, RAILWAY_MODULE, "Volume");
   }
 }

@@ -6,16 +6,24 @@
 // `up` cost in requests?" with no account and no network.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { DeploymentFailedError } from "@trestle/railway";
-import { railwayProviders } from "@trestle/railway";
-import { BudgetEstimate, MAX_REQUESTS_PER_SECOND, RAILWAY_PLANS, RailwayPlan, planBudget } from "@trestle/railway";
-import { configureRailway, resetRailwaySettings } from "@trestle/railway";
+import {
+  BudgetEstimate,
+  DeploymentFailedError,
+  MAX_REQUESTS_PER_SECOND,
+  RAILWAY_PLANS,
+  RAILWAY_TYPE_PREFIX,
+  RailwayPlan,
+  configureRailway,
+  planBudget,
+  railwayProviders,
+  resetRailwaySettings,
+} from "@trestle/railway";
 import { RailwayEmulator } from "@trestle/railway/testing";
 import { Recorder, isSecretValue } from "../synth/recorder";
 import { loadStack } from "../synth/run";
 import { nativeStacksForSdkCaptures } from "../synth/stack-traces";
 
-const RAILWAY_TYPE = "pulumi-nodejs:dynamic/railway:";
+const RAILWAY_TYPE = RAILWAY_TYPE_PREFIX;
 
 export interface DeploymentOutcome {
   /** The Pulumi resource (`api-deploy`). */

@@ -2,6 +2,7 @@
 // replaced or changed, and which properties changed. Secrets appear only as
 // "changed", never with a value.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { PROVIDER_TYPES } from "@trestle/components";
 import * as railway from "@trestle/railway";
 import { canonical } from "@trestle/railway";
 import { shortType } from "./report";
@@ -22,14 +23,14 @@ const RAILWAY_PROVIDERS: Record<string, dynamic.ResourceProvider> = railway.rail
 
 /** Properties whose change replaces the resource, for providers Trestle does not implement. */
 const REPLACE_ON: Record<string, string[]> = {
-  "upstash:index/redisDatabase:RedisDatabase": ["databaseName", "region", "primaryRegion"],
-  "vercel:index/project:Project": ["teamId"],
-  "vercel:index/projectDomain:ProjectDomain": ["projectId", "domain", "teamId"],
-  "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": ["projectId", "key", "teamId"],
-  "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables": ["projectId", "teamId"],
-  "vercel:index/projectRoute:ProjectRoute": ["projectId", "teamId"],
-  "random:index/randomPassword:RandomPassword": ["length", "special", "upper", "lower", "numeric", "overrideSpecial", "keepers"],
-  "command:local:Command": ["triggers"],
+  [PROVIDER_TYPES.upstashRedis]: ["databaseName", "region", "primaryRegion"],
+  [PROVIDER_TYPES.vercelProject]: ["teamId"],
+  [PROVIDER_TYPES.vercelProjectDomain]: ["projectId", "domain", "teamId"],
+  [PROVIDER_TYPES.vercelVariable]: ["projectId", "key", "teamId"],
+  [PROVIDER_TYPES.vercelVariables]: ["projectId", "teamId"],
+  [PROVIDER_TYPES.vercelRoute]: ["projectId", "teamId"],
+  [PROVIDER_TYPES.randomPassword]: ["length", "special", "upper", "lower", "numeric", "overrideSpecial", "keepers"],
+  [PROVIDER_TYPES.localCommand]: ["triggers"],
 };
 
 function isSecret(value: unknown): boolean {

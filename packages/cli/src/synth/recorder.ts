@@ -5,6 +5,8 @@
 // get realistic placeholders, listed as computed.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { PROVIDER_TYPES } from "@trestle/components";
+import { RAILWAY_TYPES } from "@trestle/railway";
 
 /** Pulumi's wire marker for a secret value (sdk/nodejs/runtime/rpc.ts). */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -68,19 +70,19 @@ function plain(value: unknown): unknown {
 function placeholders(type: string, name: string, inputs: Record<string, unknown>, stack: string): { outputs: Record<string, unknown>; secret: string[] } {
   const id = uuid(`${type}/${name}`);
   switch (type) {
-    case "pulumi-nodejs:dynamic/railway:Project":
+    case RAILWAY_TYPES.Project:
       return { outputs: { projectId: plain(inputs.existingProjectId) ?? id, created: !inputs.existingProjectId }, secret: [] };
-    case "pulumi-nodejs:dynamic/railway:Environment":
+    case RAILWAY_TYPES.Environment:
       return { outputs: { environmentId: id, created: plain(inputs.name) !== "production" }, secret: [] };
-    case "pulumi-nodejs:dynamic/railway:Service": {
+    case RAILWAY_TYPES.Service: {
       const serviceName = String(plain(inputs.name));
       return { outputs: { serviceId: id, privateDomain: `${serviceName.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.railway.internal` }, secret: [] };
     }
-    case "pulumi-nodejs:dynamic/railway:ServiceDomain": {
+    case RAILWAY_TYPES.ServiceDomain: {
       const host = `${name.replace(/-domain$/, "")}-${stack}-${hex(name, 4)}.up.railway.app`;
       return { outputs: { domain: host, url: `https://${host}` }, secret: [] };
     }
-    case "pulumi-nodejs:dynamic/railway:CustomDomain": {
+    case RAILWAY_TYPES.CustomDomain: {
       const domain = String(plain(inputs.domain));
       const [label, ...zone] = domain.split(".");
       return {
@@ -92,15 +94,15 @@ function placeholders(type: string, name: string, inputs: Record<string, unknown
         secret: [],
       };
     }
-    case "pulumi-nodejs:dynamic/railway:TcpProxy":
+    case RAILWAY_TYPES.TcpProxy:
       return { outputs: { domain: `${["shuttle", "roundhouse", "caboose"][parseInt(hex(name, 2), 16) % 3]}.proxy.rlwy.net`, proxyPort: 10_000 + (parseInt(hex(name, 4), 16) % 50_000) }, secret: [] };
-    case "pulumi-nodejs:dynamic/railway:Volume":
+    case RAILWAY_TYPES.Volume:
       return { outputs: { volumeId: id, volumeInstanceId: uuid(`${id}/instance`), sizeMB: 5000 }, secret: [] };
-    case "pulumi-nodejs:dynamic/railway:Deployment":
+    case RAILWAY_TYPES.Deployment:
       return { outputs: { deploymentId: id, status: "SUCCESS" }, secret: [] };
-    case "random:index/randomPassword:RandomPassword":
+    case PROVIDER_TYPES.randomPassword:
       return { outputs: { result: `generated-${hex(name, 24)}`, bcryptHash: `$2a$10$${hex(name, 53)}` }, secret: ["result", "bcryptHash"] };
-    case "upstash:index/redisDatabase:RedisDatabase":
+    case PROVIDER_TYPES.upstashRedis:
       return {
         outputs: {
           databaseId: id,
@@ -112,13 +114,13 @@ function placeholders(type: string, name: string, inputs: Record<string, unknown
         },
         secret: ["password", "restToken", "readOnlyRestToken"],
       };
-    case "docker:index/image:Image": {
+    case PROVIDER_TYPES.dockerImage: {
       const imageName = String(plain(inputs.imageName)).replace(/:[^:/]+$/, "");
       return { outputs: { repoDigest: `${imageName}@sha256:${hex(name, 64)}` }, secret: [] };
     }
-    case "vercel:index/project:Project":
+    case PROVIDER_TYPES.vercelProject:
       return { outputs: { id: `prj_${hex(name, 24)}` }, secret: [] };
-    case "command:local:Command":
+    case PROVIDER_TYPES.localCommand:
       return { outputs: { stdout: "", stderr: "" }, secret: [] };
     default:
       return { outputs: {}, secret: [] };

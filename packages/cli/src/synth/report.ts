@@ -1,5 +1,7 @@
 // The synth's readable report: a resource table, a Mermaid architecture diagram
 // (services, databases, frontend, who connects to whom), and the policy results.
+import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, PROVIDER_TYPES } from "@trestle/components";
+import { RAILWAY_TYPES } from "@trestle/railway";
 import type { SynthResource, SynthResult } from "./run";
 
 const SHORT_TYPE: [RegExp, string][] = [
@@ -40,33 +42,33 @@ interface Node {
 export function architecture(result: SynthResult): { nodes: Node[]; edges: [string, string, string][] } {
   const nodes: Node[] = [{ id: "n_users", label: "Users", shape: "external" }];
   const edges: [string, string, string][] = [];
-  const components = result.resources.filter((r) => r.type.startsWith("trestle:index:"));
+  const components = result.resources.filter((r) => r.type.startsWith(COMPONENT_TYPE_PREFIX));
   const byServiceName = new Map<string, string>();
   const variablesOf = (component: SynthResource) =>
-    result.resources.find((r) => r.type === "pulumi-nodejs:dynamic/railway:Variables" && r.parent === component.urn)?.inputs ?? {};
+    result.resources.find((r) => r.type === RAILWAY_TYPES.Variables && r.parent === component.urn)?.inputs ?? {};
 
   for (const c of components) {
     const id = mermaidId(c.name);
     const facts = c.inputs as Record<string, unknown>;
-    if (c.type === "trestle:index:PostgresDb") nodes.push({ id, label: `${facts.serviceName ?? "Postgres"}<br/>PostgreSQL ${facts.version ?? ""}`, shape: "database" });
-    else if (c.type === "trestle:index:RedisCache") nodes.push({ id, label: `${facts.serviceName ?? "Redis"}<br/>${facts.provider === "upstash" ? "Upstash Redis (TLS)" : "Redis"} · ${facts.use}`, shape: "database" });
-    else if (c.type === "trestle:index:VercelFrontend") nodes.push({ id, label: `${facts.projectName}<br/>Vercel`, shape: "frontend" });
+    if (c.type === COMPONENT_TYPES.PostgresDb) nodes.push({ id, label: `${facts.serviceName ?? "Postgres"}<br/>PostgreSQL ${facts.version ?? ""}`, shape: "database" });
+    else if (c.type === COMPONENT_TYPES.RedisCache) nodes.push({ id, label: `${facts.serviceName ?? "Redis"}<br/>${facts.provider === "upstash" ? "Upstash Redis (TLS)" : "Redis"} · ${facts.use}`, shape: "database" });
+    else if (c.type === COMPONENT_TYPES.VercelFrontend) nodes.push({ id, label: `${facts.projectName}<br/>Vercel`, shape: "frontend" });
     else nodes.push({ id, label: `${facts.serviceName}<br/>Railway${facts.cron ? " cron" : ""}`, shape: facts.frontend ? "frontend" : "service" });
     if (typeof facts.serviceName === "string") byServiceName.set(facts.serviceName, id);
   }
-  const upstash = components.find((c) => c.type === "trestle:index:RedisCache" && (c.inputs as Record<string, unknown>).provider === "upstash");
+  const upstash = components.find((c) => c.type === COMPONENT_TYPES.RedisCache && (c.inputs as Record<string, unknown>).provider === "upstash");
 
   for (const c of components) {
     const facts = c.inputs as Record<string, unknown>;
     const id = mermaidId(c.name);
-    if (c.type === "trestle:index:VercelFrontend") {
+    if (c.type === COMPONENT_TYPES.VercelFrontend) {
       edges.push(["n_users", id, "HTTPS"]);
-      const env = result.resources.find((r) => r.type === "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables" && r.parent === c.urn);
+      const env = result.resources.find((r) => r.type === PROVIDER_TYPES.vercelVariables && r.parent === c.urn);
       const api = components.find((s) => (s.inputs as Record<string, unknown>).cors);
       if (env && api) edges.push([id, mermaidId(api.name), "API (HTTPS)"]);
       continue;
     }
-    if (c.type !== "trestle:index:RailwayService") continue;
+    if (c.type !== COMPONENT_TYPES.RailwayService) continue;
     if (facts.public) edges.push(["n_users", id, "HTTPS"]);
     const variables = variablesOf(c) as { variables?: Record<string, unknown>; secretVariables?: unknown };
     const text = JSON.stringify(variables.variables ?? {});
@@ -74,7 +76,7 @@ export function architecture(result: SynthResult): { nodes: Node[]; edges: [stri
       if (target !== id && text.includes(`\${{${serviceName}.`)) edges.push([id, target, "private network"]);
     }
     // An Upstash URL is a secret variable; the dependency shows the connection.
-    const vars = result.resources.find((r) => r.type === "pulumi-nodejs:dynamic/railway:Variables" && r.parent === c.urn);
+    const vars = result.resources.find((r) => r.type === RAILWAY_TYPES.Variables && r.parent === c.urn);
     if (upstash && vars?.dependencies.some((d) => d.startsWith(upstash.urn) || result.resources.find((r) => r.urn === d)?.parent === upstash.urn)) {
       edges.push([id, mermaidId(upstash.name), "TLS"]);
     }

@@ -1,8 +1,7 @@
 // A Trestle stack as the rules see it: the resources Pulumi passes a stack
 // policy, grouped into services, databases and the frontend.
 import type { PolicyResource } from "@pulumi/policy";
-import { TYPES } from "./types";
-import { CORS_VARIABLE, QUEUE_VARIABLE } from "@trestle/components";
+import { COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES } from "@trestle/components";
 
 export type Kind = "postgres" | "redis" | "app";
 
@@ -44,9 +43,9 @@ export class StackView {
   readonly production: boolean;
 
   constructor(readonly resources: PolicyResource[]) {
-    this.production = resources.some((r) => r.type.startsWith("trestle:index:") && r.props.production === true);
+    this.production = resources.some((r) => r.type.startsWith(COMPONENT_TYPE_PREFIX) && r.props.production === true);
     this.services = this.ofType(TYPES.railwayService).map((service) => {
-      const component = service.parent?.type.startsWith("trestle:index:") ? service.parent : undefined;
+      const component = service.parent?.type.startsWith(COMPONENT_TYPE_PREFIX) ? service.parent : undefined;
       const near = (type: string) => this.ofType(type).filter((r) => belongsTo(r, service));
       const variables = near(TYPES.railwayVariables)[0];
       return {

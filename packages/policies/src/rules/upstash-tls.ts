@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { TYPES } from "../lib/types";
+import { TYPES } from "@trestle/components";
 
 export default trestleRule({
   name: "upstash-tls",

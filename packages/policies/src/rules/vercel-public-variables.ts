@@ -1,6 +1,6 @@
 import { trestleRule } from "../lib/rule";
 import { PUBLIC_PREFIX, looksSecretName, secretValueReason } from "@trestle/components";
-import { TYPES } from "../lib/types";
+import { TYPES } from "@trestle/components";
 
 export default trestleRule({
   name: "vercel-public-variables",
