@@ -27,9 +27,9 @@ describe("PostgresDb", () => {
     await resolve(db.serviceId);
     await recorder.settle();
     const component = recorder.get("trestle:index:PostgresDb", "pg");
-    const facts = { serviceName: "Postgres", version: 15, public: false, protect: true, production: false };
-    expect(component.inputs).toEqual(facts);
-    expect(component.outputs).toMatchObject({ ...facts, urlReference: "${{Postgres.DATABASE_URL}}" });
+    const intent = { serviceName: "Postgres", version: 15, public: false, protect: true, production: false };
+    expect(component.inputs).toEqual(intent);
+    expect(component.outputs).toMatchObject({ ...intent, urlReference: "${{Postgres.DATABASE_URL}}" });
     expect(childrenOf(recorder, component).map((r) => `${r.type}::${r.name}`).sort()).toEqual([
       `${DYN}:Deployment::pg-deploy`,
       `${DYN}:Service::pg`,

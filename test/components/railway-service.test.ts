@@ -41,9 +41,9 @@ describe("RailwayService", () => {
     await recorder.settle();
 
     const component = recorder.get("trestle:index:RailwayService", "api");
-    const facts = { serviceName: "api", production: false, public: true, cors: { variable: "ALLOWED_ORIGINS", format: "comma" }, cron: false, frontend: false };
-    expect(component.inputs).toEqual(facts);
-    expect(component.outputs).toMatchObject({ ...facts, origins: [expect.stringMatching(/^https:\/\/api-prod-/), "https://api.example.com"] });
+    const intent = { serviceName: "api", production: false, public: true, cors: { variable: "ALLOWED_ORIGINS", format: "comma" }, cron: false, frontend: false };
+    expect(component.inputs).toEqual(intent);
+    expect(component.outputs).toMatchObject({ ...intent, origins: [expect.stringMatching(/^https:\/\/api-prod-/), "https://api.example.com"] });
     expect(childrenOf(recorder, component).map((r) => `${r.type}::${r.name}`).sort()).toEqual([
       "command:local:Command::api-health",
       `${DYN}:CustomDomain::api-domain-0`,

@@ -30,9 +30,9 @@ describe("RedisCache on Railway", () => {
     await recorder.settle();
     const component = recorder.get("trestle:index:RedisCache", "cache");
     // Recorded for the policy pack, which judges eviction by use.
-    const facts = { provider: "railway", use: "queue", evictionPolicy: "noeviction", persistence: true, serviceName: "Redis", public: false, production: false };
-    expect(component.inputs).toEqual(facts);
-    expect(component.outputs).toMatchObject({ ...facts, urlReference: "${{Redis.REDIS_URL}}" });
+    const intent = { provider: "railway", use: "queue", evictionPolicy: "noeviction", persistence: true, serviceName: "Redis", public: false, production: false };
+    expect(component.inputs).toEqual(intent);
+    expect(component.outputs).toMatchObject({ ...intent, urlReference: "${{Redis.REDIS_URL}}" });
     expect(childrenOf(recorder, component).map((r) => r.name).sort()).toEqual(["cache", "cache-data", "cache-deploy", "cache-password", "cache-vars"]);
     expect(recorder.get(`${DYN}:Service`, "cache").inputs).toMatchObject({
       name: "Redis",

@@ -12,6 +12,7 @@ export type { HealthGateOptions } from "./health-gate";
 export * from "./start-command";
 export * from "./server-settings";
 export * from "./contract/types";
+export * from "./contract/intent";
 export * from "./contract/secrets";
 export * from "./contract/variables";
 export * from "./stack/config";

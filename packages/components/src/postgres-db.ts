@@ -6,6 +6,7 @@ import * as random from "@pulumi/random";
 import * as railway from "@trestle/railway";
 import { defaultBackups } from "./backups";
 import { digest } from "./digest";
+import { PostgresIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
 
 export interface PostgresDbArgs {
@@ -122,8 +123,8 @@ export class PostgresDb extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresDbArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded as inputs and outputs for the policy pack.
-    const facts = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false };
-    super(PostgresDb.__pulumiType, name, facts, opts);
+    const intent: PostgresIntent = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false };
+    super(PostgresDb.__pulumiType, name, intent, opts);
 
     const serviceName = args.serviceName ?? "Postgres";
     const version = args.version ?? 16;
@@ -146,7 +147,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     this.urlReference = `\${{${serviceName}.DATABASE_URL}}`;
     this.password = password.result;
     this.publicEndpoint = proxy ? pulumi.interpolate`${proxy.domain}:${proxy.proxyPort}` : undefined;
-    this.registerOutputs({ ...facts, serviceId: this.serviceId, urlReference: this.urlReference });
+    this.registerOutputs({ ...intent, serviceId: this.serviceId, urlReference: this.urlReference });
   }
 
   private createPassword(name: string): random.RandomPassword {

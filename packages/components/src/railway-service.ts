@@ -8,6 +8,7 @@ import * as railway from "@trestle/railway";
 import { digest } from "./digest";
 import { HealthGateOptions, createHealthGate } from "./health-gate";
 import { CommandSpec, railwayCommand } from "./start-command";
+import { RailwayServiceIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
 
 export interface RegistryLogin {
@@ -108,16 +109,6 @@ export interface RailwayServiceArgs {
   limits?: railway.ServiceLimits;
 }
 
-/** What the policy pack needs to know, recorded as the component's inputs and outputs. */
-export interface RailwayServiceFacts {
-  serviceName: string;
-  production: boolean;
-  public: boolean;
-  cors?: { variable: string; format: "comma" | "json" };
-  cron: boolean;
-  frontend: boolean;
-}
-
 /**
  * A Railway service with its variables, domains and deploys.
  *
@@ -148,7 +139,7 @@ export class RailwayService extends pulumi.ComponentResource {
   readonly deploymentId: pulumi.Output<string>;
 
   constructor(name: string, args: RailwayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const facts: RailwayServiceFacts = {
+    const intent: RailwayServiceIntent = {
       serviceName: args.serviceName,
       production: args.production ?? false,
       public: args.publicDomain ?? false,
@@ -156,7 +147,7 @@ export class RailwayService extends pulumi.ComponentResource {
       cron: args.cronSchedule !== undefined,
       frontend: args.frontend ?? false,
     };
-    super(RailwayService.__pulumiType, name, facts, opts);
+    super(RailwayService.__pulumiType, name, intent, opts);
 
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
     const customDomains = args.customDomains ?? [];
@@ -181,7 +172,7 @@ export class RailwayService extends pulumi.ComponentResource {
     this.origins = pulumi.all([publicDomain?.url, ...customDomains.map((d) => `https://${d}`)]).apply((urls) => urls.filter((u): u is string => Boolean(u)));
     this.dnsRecords = pulumi.all(custom.map((c) => c.dnsRecords)).apply((records) => Object.fromEntries(customDomains.map((d, i) => [d, records[i]])));
     this.deploymentId = deployment.deploymentId;
-    this.registerOutputs({ ...facts, serviceId: this.serviceId, publicUrl: this.publicUrl, origins: this.origins, deploymentId: this.deploymentId });
+    this.registerOutputs({ ...intent, serviceId: this.serviceId, publicUrl: this.publicUrl, origins: this.origins, deploymentId: this.deploymentId });
   }
 
   private createImage(name: string, build: NonNullable<ServiceSource["build"]>): docker.Image {

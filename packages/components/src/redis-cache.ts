@@ -8,6 +8,7 @@ import * as railway from "@trestle/railway";
 import { defaultBackups } from "./backups";
 import { digest } from "./digest";
 import { remoteName } from "./naming";
+import { RedisIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
 
 export type RedisUse = "cache" | "queue" | "both";
@@ -153,7 +154,7 @@ export class RedisCache extends pulumi.ComponentResource {
     const provider = args.provider ?? "railway";
     const evictionPolicy = args.evictionPolicy ?? defaultEvictionPolicy(args.use);
     // Recorded as inputs and outputs: the policy pack judges eviction by use.
-    const facts = {
+    const intent: RedisIntent = {
       provider,
       use: args.use,
       evictionPolicy,
@@ -162,7 +163,7 @@ export class RedisCache extends pulumi.ComponentResource {
       public: args.public ?? false,
       production: args.production,
     };
-    super(RedisCache.__pulumiType, name, facts, opts);
+    super(RedisCache.__pulumiType, name, intent, opts);
 
     this.provider = provider;
     this.use = args.use;
@@ -182,7 +183,7 @@ export class RedisCache extends pulumi.ComponentResource {
       this.urlReference = `\${{${serviceName}.REDIS_URL}}`;
       this.id = service.serviceId;
     }
-    this.registerOutputs({ ...facts, id: this.id, urlReference: this.urlReference, secretUrl: this.secretUrl });
+    this.registerOutputs({ ...intent, id: this.id, urlReference: this.urlReference, secretUrl: this.secretUrl });
   }
 
   private createUpstash(name: string, base: string, args: RedisCacheArgs, evictionPolicy: EvictionPolicy): upstash.RedisDatabase {

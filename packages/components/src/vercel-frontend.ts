@@ -3,6 +3,7 @@
 // and the security headers every page gets.
 import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
+import { FrontendIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
 
 export interface VercelFrontendArgs {
@@ -74,8 +75,8 @@ export class VercelFrontend extends pulumi.ComponentResource {
     const domains = args.domains ?? [];
     const origins = [...domains, `${args.projectName}.vercel.app`].map((host) => `https://${host}`);
     // Recorded as inputs and outputs: the policy pack checks CORS against these origins.
-    const facts = { projectName: args.projectName, domains, origins, securityHeaders: args.securityHeaders ?? true, production: args.production ?? false };
-    super(VercelFrontend.__pulumiType, name, facts, opts);
+    const intent: FrontendIntent = { projectName: args.projectName, domains, origins, securityHeaders: args.securityHeaders ?? true, production: args.production ?? false };
+    super(VercelFrontend.__pulumiType, name, intent, opts);
 
     const team = args.teamId ? { teamId: args.teamId } : {};
 
@@ -87,7 +88,7 @@ export class VercelFrontend extends pulumi.ComponentResource {
     this.projectId = project.id;
     this.origins = origins;
     this.url = origins[0];
-    this.registerOutputs({ ...facts, projectId: this.projectId, url: this.url });
+    this.registerOutputs({ ...intent, projectId: this.projectId, url: this.url });
   }
 
   private createProject(name: string, args: VercelFrontendArgs, team: { teamId?: string }): vercel.Project {

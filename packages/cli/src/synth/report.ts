@@ -1,6 +1,6 @@
 // The synth's readable report: a resource table, a Mermaid architecture diagram
 // (services, databases, frontend, who connects to whom), and the policy results.
-import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, PROVIDER_TYPES } from "@trestle/components";
+import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, ComponentIntents, PROVIDER_TYPES, intentOf } from "@trestle/components";
 import { RAILWAY_TYPES } from "@trestle/railway";
 import type { SynthResource, SynthResult } from "./run";
 
@@ -47,29 +47,37 @@ export function architecture(result: SynthResult): { nodes: Node[]; edges: [stri
   const variablesOf = (component: SynthResource) =>
     result.resources.find((r) => r.type === RAILWAY_TYPES.Variables && r.parent === component.urn)?.inputs ?? {};
 
-  for (const c of components) {
-    const id = mermaidId(c.name);
-    const facts = c.inputs as Record<string, unknown>;
-    if (c.type === COMPONENT_TYPES.PostgresDb) nodes.push({ id, label: `${facts.serviceName ?? "Postgres"}<br/>PostgreSQL ${facts.version ?? ""}`, shape: "database" });
-    else if (c.type === COMPONENT_TYPES.RedisCache) nodes.push({ id, label: `${facts.serviceName ?? "Redis"}<br/>${facts.provider === "upstash" ? "Upstash Redis (TLS)" : "Redis"} · ${facts.use}`, shape: "database" });
-    else if (c.type === COMPONENT_TYPES.VercelFrontend) nodes.push({ id, label: `${facts.projectName}<br/>Vercel`, shape: "frontend" });
-    else nodes.push({ id, label: `${facts.serviceName}<br/>Railway${facts.cron ? " cron" : ""}`, shape: facts.frontend ? "frontend" : "service" });
-    if (typeof facts.serviceName === "string") byServiceName.set(facts.serviceName, id);
-  }
-  const upstash = components.find((c) => c.type === COMPONENT_TYPES.RedisCache && (c.inputs as Record<string, unknown>).provider === "upstash");
+  /** A component's recorded intent, typed by its component (the synth keeps inputs as the engine records them). */
+  const intent = <T extends keyof ComponentIntents>(c: SynthResource, type: T) => intentOf({ type: c.type, props: c.inputs }, type);
+  const apiOf = () => components.find((s) => intent(s, COMPONENT_TYPES.RailwayService)?.cors);
 
   for (const c of components) {
-    const facts = c.inputs as Record<string, unknown>;
+    const id = mermaidId(c.name);
+    const postgres = intent(c, COMPONENT_TYPES.PostgresDb);
+    const redis = intent(c, COMPONENT_TYPES.RedisCache);
+    const frontend = intent(c, COMPONENT_TYPES.VercelFrontend);
+    const service = intent(c, COMPONENT_TYPES.RailwayService);
+    if (postgres) nodes.push({ id, label: `${postgres.serviceName ?? "Postgres"}<br/>PostgreSQL ${postgres.version ?? ""}`, shape: "database" });
+    else if (redis) nodes.push({ id, label: `${redis.serviceName ?? "Redis"}<br/>${redis.provider === "upstash" ? "Upstash Redis (TLS)" : "Redis"} · ${redis.use}`, shape: "database" });
+    else if (frontend) nodes.push({ id, label: `${frontend.projectName}<br/>Vercel`, shape: "frontend" });
+    else if (service) nodes.push({ id, label: `${service.serviceName}<br/>Railway${service.cron ? " cron" : ""}`, shape: service.frontend ? "frontend" : "service" });
+    const serviceName = (postgres ?? redis ?? service)?.serviceName;
+    if (typeof serviceName === "string") byServiceName.set(serviceName, id);
+  }
+  const upstash = components.find((c) => intent(c, COMPONENT_TYPES.RedisCache)?.provider === "upstash");
+
+  for (const c of components) {
     const id = mermaidId(c.name);
     if (c.type === COMPONENT_TYPES.VercelFrontend) {
       edges.push(["n_users", id, "HTTPS"]);
       const env = result.resources.find((r) => r.type === PROVIDER_TYPES.vercelVariables && r.parent === c.urn);
-      const api = components.find((s) => (s.inputs as Record<string, unknown>).cors);
+      const api = apiOf();
       if (env && api) edges.push([id, mermaidId(api.name), "API (HTTPS)"]);
       continue;
     }
-    if (c.type !== COMPONENT_TYPES.RailwayService) continue;
-    if (facts.public) edges.push(["n_users", id, "HTTPS"]);
+    const service = intent(c, COMPONENT_TYPES.RailwayService);
+    if (!service) continue;
+    if (service.public) edges.push(["n_users", id, "HTTPS"]);
     const variables = variablesOf(c) as { variables?: Record<string, unknown>; secretVariables?: unknown };
     const text = JSON.stringify(variables.variables ?? {});
     for (const [serviceName, target] of byServiceName) {
@@ -80,8 +88,8 @@ export function architecture(result: SynthResult): { nodes: Node[]; edges: [stri
     if (upstash && vars?.dependencies.some((d) => d.startsWith(upstash.urn) || result.resources.find((r) => r.urn === d)?.parent === upstash.urn)) {
       edges.push([id, mermaidId(upstash.name), "TLS"]);
     }
-    if (facts.frontend) {
-      const api = components.find((s) => (s.inputs as Record<string, unknown>).cors);
+    if (service.frontend) {
+      const api = apiOf();
       if (api) edges.push([id, mermaidId(api.name), "API (HTTPS)"]);
     }
   }

@@ -4,11 +4,9 @@
 // with its config path and the fix.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { cronProblem } from "@trestle/railway";
-import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway";
+import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RAILWAY_PROVIDED, RailwayPlan, cronProblem, referencesIn } from "@trestle/railway";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
 import { closestName } from "../did-you-mean";
-import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway";
 import { postgresVariables } from "../postgres-db";
 import { redisVariables } from "../redis-cache";
 import { publicPrefix } from "../contract/secrets";

@@ -1,7 +1,7 @@
 // A Trestle stack as the rules see it: the resources Pulumi passes a stack
 // policy, grouped into services, databases and the frontend.
 import type { PolicyResource } from "@pulumi/policy";
-import { COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES } from "@trestle/components";
+import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES, intentOf, isProduction } from "@trestle/components";
 
 export type Kind = "postgres" | "redis" | "app";
 
@@ -43,7 +43,7 @@ export class StackView {
   readonly production: boolean;
 
   constructor(readonly resources: PolicyResource[]) {
-    this.production = resources.some((r) => r.type.startsWith(COMPONENT_TYPE_PREFIX) && r.props.production === true);
+    this.production = isProduction(resources);
     this.services = this.ofType(TYPES.railwayService).map((service) => {
       const component = service.parent?.type.startsWith(COMPONENT_TYPE_PREFIX) ? service.parent : undefined;
       const near = (type: string) => this.ofType(type).filter((r) => belongsTo(r, service));
@@ -69,7 +69,7 @@ export class StackView {
   /** The CORS-protected API, with its variable and format. */
   api(): { service: ServiceView; variable: string; format: "comma" | "json" } | undefined {
     for (const service of this.services) {
-      const cors = service.component?.props.cors as { variable: string; format?: "comma" | "json" } | undefined;
+      const cors = intentOf(service.component, COMPONENT_TYPES.RailwayService)?.cors;
       if (cors?.variable) return { service, variable: cors.variable, format: cors.format ?? "comma" };
     }
     return undefined;
@@ -107,15 +107,17 @@ export class StackView {
           .filter((s) => s.kind === "app" && Object.entries(s.plainVariables).some(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && ref.test(v)))
           .map((s) => s.name)
           .sort();
-        return { redis, declared: redis.component?.props.use as string | undefined, queueBy };
+        return { redis, declared: intentOf(redis.component, COMPONENT_TYPES.RedisCache)?.use, queueBy };
       });
   }
 
   /** The frontend's origins and its production origin, when the stack has a frontend. */
   frontend(): { origins: string[]; productionOrigin: string } | undefined {
-    const vercel = this.ofType(TYPES.frontendComponent)[0];
-    const railway = this.ofType(TYPES.serviceComponent).find((c) => c.props.frontend === true);
-    const origins = ((vercel ?? railway)?.props.origins ?? undefined) as string[] | undefined;
+    const vercel = intentOf(this.ofType(TYPES.frontendComponent)[0], COMPONENT_TYPES.VercelFrontend);
+    const railway = this.ofType(TYPES.serviceComponent)
+      .map((c) => intentOf(c, COMPONENT_TYPES.RailwayService))
+      .find((intent) => intent?.frontend === true);
+    const origins = (vercel ?? railway)?.origins;
     if (!origins?.length) return undefined;
     return { origins, productionOrigin: origins[0] };
   }

@@ -1,6 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { looksSecretName, secretValueReason } from "@trestle/components";
-import { TYPES } from "@trestle/components";
+import { TYPES, looksSecretName, secretValueReason } from "@trestle/components";
 
 /** `redis-server --requirepass s3cret`: a literal password on a command line. */
 const LITERAL_PASSWORD_FLAG = /--(requirepass|password|pass)[= ]+(?!["']?\$)(\S+)/;

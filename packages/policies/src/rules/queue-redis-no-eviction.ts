@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { TYPES } from "@trestle/components";
+import { COMPONENT_TYPES, TYPES, intentOf } from "@trestle/components";
 
 export default trestleRule({
   name: "queue-redis-no-eviction",
@@ -10,15 +10,17 @@ export default trestleRule({
   validate(view, report) {
     for (const { redis, declared, queueBy } of view.redisUses()) {
       const component = redis.component;
-      const evictionPolicy = component?.props.evictionPolicy as string | undefined;
+      const evictionPolicy = intentOf(component, COMPONENT_TYPES.RedisCache)?.evictionPolicy;
       const asQueue = declared === "queue" || declared === "both" || queueBy.length > 0;
       if (!asQueue || !evictionPolicy || evictionPolicy === "noeviction") continue;
       const why = declared === "queue" || declared === "both" ? `a Redis used as \`${declared}\`` : `a Redis ${queueBy.join(", ")} use${queueBy.length === 1 ? "s" : ""} as a queue (its \`use\` says \`${declared}\`)`;
       report(`${redis.name}: \`${evictionPolicy}\` can evict queued jobs from ${why}`, component ?? redis.resource, { name: redis.name });
     }
     // An Upstash Redis has no Railway service; judge it by its component.
-    for (const upstash of view.ofType(TYPES.redisComponent).filter((c) => c.props.provider === "upstash")) {
-      const { use, evictionPolicy, serviceName } = upstash.props as { use?: string; evictionPolicy?: string; serviceName?: string };
+    for (const upstash of view.ofType(TYPES.redisComponent)) {
+      const intent = intentOf(upstash, COMPONENT_TYPES.RedisCache);
+      if (intent?.provider !== "upstash") continue;
+      const { use, evictionPolicy, serviceName } = intent;
       if ((use === "queue" || use === "both") && evictionPolicy && evictionPolicy !== "noeviction") {
         report(`${serviceName ?? upstash.name}: \`${evictionPolicy}\` can evict queued jobs from a Redis used as \`${use}\``, upstash, { name: serviceName ?? upstash.name });
       }

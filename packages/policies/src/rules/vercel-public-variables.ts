@@ -1,6 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { PUBLIC_PREFIX, looksSecretName, secretValueReason } from "@trestle/components";
-import { TYPES } from "@trestle/components";
+import { COMPONENT_TYPES, PUBLIC_PREFIX, intentOf, looksSecretName, secretValueReason } from "@trestle/components";
 
 export default trestleRule({
   name: "vercel-public-variables",
@@ -18,7 +17,7 @@ export default trestleRule({
     };
     for (const v of view.vercelVariables()) check(v.key, v.value, "frontend", v.resource);
     // A Next.js server on Railway inlines its public variables at build time too.
-    for (const service of view.services.filter((s) => s.component?.type === TYPES.serviceComponent && s.component.props.frontend === true)) {
+    for (const service of view.services.filter((s) => intentOf(s.component, COMPONENT_TYPES.RailwayService)?.frontend === true)) {
       const all = { ...service.plainVariables, ...((service.variables?.props.secretVariables ?? {}) as Record<string, unknown>) };
       for (const [key, value] of Object.entries(all)) check(key, value, service.name, service.variables ?? service.resource);
     }
