@@ -21,7 +21,7 @@ describe("PostgresDb", () => {
       projectId: "proj",
       environmentId: "env",
       version: 15,
-      settings: { shared_buffers: "256MB", max_connections: 100 },
+      settings: { shared_buffers: "256MB", max_connections: "100" },
       protect: true,
     });
     await resolve(db.serviceId);

@@ -23,17 +23,16 @@ describe("RailwayService", () => {
       ...scope,
       serviceName: "api",
       source: { repo: "acme/travel", rootDirectory: "backend", dockerfilePath: "Dockerfile" },
-      startCommand: "uvicorn app.main:app --host 0.0.0.0 --port $PORT",
-      preDeployCommand: ["alembic upgrade head"],
+      start: "uvicorn app.main:app --host 0.0.0.0 --port $PORT",
+      preDeploy: ["alembic upgrade head"],
       port: 8000,
-      healthcheckPath: "/health",
-      healthcheckTimeout: 60,
-      restartMaxRetries: 3,
+      healthcheck: { path: "/health", timeoutSeconds: 60 },
+      restart: { maxRetries: 3 },
       replicas: 2,
-      publicDomain: true,
-      customDomains: ["api.example.com"],
+      public: true,
+      domains: ["api.example.com"],
       variables: { DATABASE_URL: "${{Postgres.DATABASE_URL}}", ENVIRONMENT: "production" },
-      secretVariables: { SERPAPI_KEY: pulumi.secret("serp-secret-value") },
+      secrets: { SERPAPI_KEY: pulumi.secret("serp-secret-value") },
       generated: { SECRET_KEY: { length: 48 } },
       cors: { variable: "ALLOWED_ORIGINS", origins: ["https://travel.example.com", "https://travel-web.vercel.app", "https://travel.example.com"], format: "comma" },
     });
@@ -131,7 +130,7 @@ describe("RailwayService", () => {
   });
 
   it("has no domains and no health gate when it is private", async () => {
-    const worker = new mod.RailwayService("worker", { ...scope, serviceName: "worker", source: { repo: "acme/travel" }, startCommand: "celery -A app worker", healthcheckPath: "/health" });
+    const worker = new mod.RailwayService("worker", { ...scope, serviceName: "worker", source: { repo: "acme/travel" }, start: "celery -A app worker", healthcheck: { path: "/health" } });
     await resolve(worker.deploymentId);
     await recorder.settle();
     expect(childrenOf(recorder, recorder.get("trestle:index:RailwayService", "worker")).map((r) => r.name).sort()).toEqual(["worker", "worker-deploy", "worker-vars"]);

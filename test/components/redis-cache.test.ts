@@ -23,7 +23,7 @@ describe("RedisCache on Railway", () => {
       environmentId: "env",
       maxmemory: "512mb",
       persistence: { enabled: true, save: ["900 1", "300 10"] },
-      settings: { timeout: 300 },
+      settings: { timeout: "300" },
       production: false,
     });
     await resolve(redis.id);

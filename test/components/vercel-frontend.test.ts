@@ -75,7 +75,7 @@ describe("VercelFrontend", () => {
   });
 
   it("leaves out the WebSocket URL and headers when asked", async () => {
-    const web = new mod.VercelFrontend("static", { projectName: "threadr", repo: "acme/threadr", apiUrl: "https://api.example.com", wsUrlVariable: null, securityHeaders: false });
+    const web = new mod.VercelFrontend("static", { projectName: "threadr", repo: "acme/threadr", apiUrl: "https://api.example.com", wsUrlVariable: "", securityHeaders: false });
     await resolve(web.projectId);
     await recorder.settle();
     expect(recorder.resources.find((r) => r.name === "static-security-headers")).toBeUndefined();

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../stack-harness";
 
 const PACKAGES = ["railway", "components", "policies", "cli"];
+/** The component provider package (`@trestle/trestle`), which ships sources for Pulumi's analyzer instead of a build. */
+const PLUGIN = "plugin";
 const ROOT_MANIFEST = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 const pinned = (name: string) => ROOT_MANIFEST.dependencies[name] ?? ROOT_MANIFEST.devDependencies[name];
 
@@ -28,7 +30,7 @@ beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), "trestle-packed-"));
   const dest = path.join(work, "tarballs");
   mkdirSync(dest);
-  for (const name of PACKAGES) {
+  for (const name of [...PACKAGES, PLUGIN]) {
     const out = execFileSync("npm", ["pack", "--silent", "--workspace", `packages/${name}`, "--pack-destination", dest], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
     tarballs[name] = path.join(dest, out.trim().split("\n").pop()!);
   }
@@ -39,6 +41,7 @@ beforeAll(() => {
     private: true,
     dependencies: {
       ...Object.fromEntries(PACKAGES.map((name) => [`@trestle/${name}`, `file:${tarballs[name]}`])),
+      "@trestle/trestle": `file:${tarballs[PLUGIN]}`,
       "@pulumi/pulumi": pinned("@pulumi/pulumi"),
       "@pulumi/policy": pinned("@pulumi/policy"),
     },
@@ -64,7 +67,7 @@ describe("the packed packages", () => {
     }
     const railway = execFileSync("tar", ["-tzf", tarballs.railway], { encoding: "utf8" });
     expect(railway).toContain("package/dist/testing/schema.graphql");
-    expect(readdirSync(path.join(project, "node_modules", "@trestle")).sort()).toEqual(["cli", "components", "policies", "railway"]);
+    expect(readdirSync(path.join(project, "node_modules", "@trestle")).sort()).toEqual(["cli", "components", "policies", "railway", "trestle"]);
   });
 
   it("declare the components under Pulumi's mocks in a plain JavaScript program", () => {
@@ -85,7 +88,7 @@ describe("the packed packages", () => {
       const scope = { projectId: "p", environmentId: "e" };
       new PostgresDb("db", { ...scope, serviceName: "db", version: 16 });
       new RedisCache("cache", { ...scope, use: "cache", serviceName: "cache" });
-      new RailwayService("api", { ...scope, serviceName: "api", source: { image: "ghcr.io/team/api:1" }, port: 8000, publicDomain: true });
+      new RailwayService("api", { ...scope, serviceName: "api", source: { image: "ghcr.io/team/api:1" }, port: 8000, public: true });
       new VercelFrontend("web", { projectName: "team-web", framework: "nextjs", repo: "team/web", apiUrl: "https://api.example.com" });
       setTimeout(() => console.log(JSON.stringify({
         registered: registered.sort(),
@@ -127,6 +130,24 @@ describe("the packed packages", () => {
       count: 20,
       wildcard: "advisory",
       problems: ["database-tcp-proxy.exemptions[0].reason: an exemption needs a written reason of at least 10 characters saying why it is acceptable"],
+    });
+  });
+
+  it("serves the four components as the `trestle` component package, read by Pulumi's analyzer from the installed types", () => {
+    const check = `
+      const { Analyzer } = require("@pulumi/pulumi/provider/experimental/analyzer");
+      const dir = require("path").dirname(require.resolve("@trestle/trestle/package.json"));
+      const names = ["RailwayService", "PostgresDb", "RedisCache", "VercelFrontend"];
+      const { components } = new Analyzer(dir, "trestle", require(dir + "/package.json"), new Set(names)).analyze();
+      const served = Object.keys(require("@trestle/trestle")).sort();
+      console.log(JSON.stringify({ analyzed: Object.keys(components).sort(), served, start: Object.keys(components.RailwayService.inputs).includes("start") }));
+    `;
+    const result = run(process.execPath, ["-e", check], project);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({
+      analyzed: ["PostgresDb", "RailwayService", "RedisCache", "VercelFrontend"],
+      served: ["PostgresDb", "RailwayService", "RedisCache", "VercelFrontend"],
+      start: true,
     });
   });
 

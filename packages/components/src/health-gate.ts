@@ -30,6 +30,8 @@ const intervalMs = Number(process.env.HEALTH_INTERVAL_SECONDS) * 1000;
 '`;
 
 export interface HealthGateOptions {
+  /** Whether to poll at all. @default true */
+  enabled?: boolean;
   /** @default 30 */
   attempts?: number;
   /** @default 10 */

@@ -4,10 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as railway from "@trestle/railway";
+import { allOneOf, oneOf } from "./args";
 import { defaultBackups } from "./backups";
 import { digest } from "./digest";
 import { PostgresIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
+import { POSTGRES_VERSIONS } from "./server-settings";
 
 export interface PostgresDbArgs {
   /** The Railway project. */
@@ -17,13 +19,13 @@ export interface PostgresDbArgs {
   /** The service name other services reference (`${{Postgres.DATABASE_URL}}`). @default "Postgres" */
   serviceName?: string;
   /** Major version of the template image; changing it replaces the server (dump and restore first). @default 16 */
-  version?: 15 | 16 | 17 | 18;
-  /** @default "railway" */
+  version?: number;
+  /** The database created on first start (`PGDATABASE`). @default "railway" */
   database?: string;
-  /** @default "postgres" */
+  /** The superuser (`PGUSER`). @default "postgres" */
   user?: string;
   /** Server settings passed as `-c name=value` flags, e.g. `{ shared_buffers: "256MB" }`. @default {} */
-  settings?: Record<string, string | number>;
+  settings?: Record<string, string>;
   /** A public TCP proxy and `DATABASE_PUBLIC_URL`. @default false */
   public?: boolean;
   /** Protect the volume (and the database service) from deletion. @default false */
@@ -40,7 +42,7 @@ export interface PostgresDbArgs {
    * Backup schedules of the data volume (VOL-4). @default daily and weekly in
    * production, unmanaged elsewhere; `[]` turns them off.
    */
-  backups?: railway.BackupSchedule[];
+  backups?: string[];
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -125,9 +127,11 @@ export class PostgresDb extends pulumi.ComponentResource {
     // Recorded as inputs and outputs for the policy pack.
     const intent: PostgresIntent = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false };
     super(PostgresDb.__pulumiType, name, intent, opts);
+    const where = `PostgresDb ${name}`;
+    const version = oneOf(where, "version", args.version, POSTGRES_VERSIONS) ?? 16;
+    const backups = allOneOf(where, "backups", args.backups, railway.BACKUP_SCHEDULES);
 
     const serviceName = args.serviceName ?? "Postgres";
-    const version = args.version ?? 16;
     const database = args.database ?? "railway";
     const user = args.user ?? "postgres";
     const settings = args.settings ?? {};
@@ -137,7 +141,7 @@ export class PostgresDb extends pulumi.ComponentResource {
 
     const password = this.createPassword(name);
     const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver }, args.limits);
-    const volume = this.createVolume(name, scope, service, protect, args.backups ?? defaultBackups(args.production));
+    const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production));
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
     this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic, limits: args.limits });

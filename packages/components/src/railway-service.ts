@@ -7,37 +7,67 @@ import * as random from "@pulumi/random";
 import * as railway from "@trestle/railway";
 import { digest } from "./digest";
 import { HealthGateOptions, createHealthGate } from "./health-gate";
+import { oneOf } from "./args";
 import { CommandSpec, railwayCommand } from "./start-command";
 import { RailwayServiceIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
 
+/** Credentials for a container registry. */
 export interface RegistryLogin {
   username: pulumi.Input<string>;
   /** Stored and sent as a secret. */
   password: pulumi.Input<string>;
 }
 
+/** Credentials for the registry a built image is pushed to. */
+export interface BuildRegistry {
+  /** e.g. `ghcr.io`. */
+  server: string;
+  username: pulumi.Input<string>;
+  /** Stored and sent as a secret. */
+  password: pulumi.Input<string>;
+}
+
+/** A local Docker build, built and pushed by Trestle and deployed by digest. */
+export interface ImageBuild {
+  /** The build context directory. */
+  context: string;
+  /** @default "<context>/Dockerfile" */
+  dockerfile?: string;
+  /** Repository to push to, e.g. `ghcr.io/acme/api`; tagged with the stack name. */
+  imageName: string;
+  /** @default "linux/amd64" */
+  platform?: string;
+  /** Build arguments. @default {} */
+  args?: Record<string, string>;
+  registry: BuildRegistry;
+}
+
+/** Where a service's code comes from: exactly one of `repo`, `image` or `build`. */
 export interface ServiceSource {
   /** A GitHub repository `owner/name` that Railway builds. */
   repo?: string;
   /** @default "main" */
   branch?: string;
+  /** The directory of `repo` to build. @default the repository's root */
   rootDirectory?: string;
+  /** The Dockerfile in `repo`. @default Railway's detection */
   dockerfilePath?: string;
   /** A prebuilt image. */
   image?: string;
   /** Credentials to pull a private `image`. */
   registry?: RegistryLogin;
   /** A local Docker build context, built and pushed by Trestle and deployed by digest. */
-  build?: {
-    context: string;
-    dockerfile?: string;
-    /** Repository to push to, e.g. `ghcr.io/acme/api`; tagged with the stack name. */
-    imageName: string;
-    platform?: string;
-    args?: Record<string, string>;
-    registry: RegistryLogin & { server: string };
-  };
+  build?: ImageBuild;
+}
+
+/** How an API reads its allowed origins. */
+export const CORS_FORMATS = ["comma", "json"] as const;
+export type CorsFormat = (typeof CORS_FORMATS)[number];
+
+/** The start command as given: a shell string, or exec-form words. */
+function startOf(args: RailwayServiceArgs): CommandSpec | undefined {
+  return args.startExec ?? args.start;
 }
 
 export interface CorsArgs {
@@ -45,56 +75,89 @@ export interface CorsArgs {
   variable: string;
   /** Allowed origins: the frontend's domains and any extras. */
   origins: pulumi.Input<pulumi.Input<string>[]>;
-  /** How the API parses it: `comma` (`a,b`) or `json` (`["a","b"]`). */
-  format: "comma" | "json";
+  /** How the API parses it: `comma` (`a,b`) or `json` (`["a","b"]`). @default "comma" */
+  format?: string;
 }
 
+/** Railway's health check. */
+export interface HealthcheckArgs {
+  /** The path Railway probes before it sends traffic to a new deployment, e.g. `/health`. */
+  path: string;
+  /** Seconds Railway waits for it. @default 300 */
+  timeoutSeconds?: number;
+}
+
+/** What Railway does when the process exits. */
+export interface RestartArgs {
+  /** `ON_FAILURE`, `ALWAYS` or `NEVER`. @default "ON_FAILURE" */
+  policy?: string;
+  /** Retries with `ON_FAILURE`. @default 10 */
+  maxRetries?: number;
+}
+
+/** A variable generated once and kept. */
+export interface GeneratedSecret {
+  /** Characters (letters and digits). */
+  length: number;
+}
+
+/**
+ * The args are named as the stack config names them (`start`, `public`,
+ * `domains`, `healthcheck`, `restart`, `cron`, `secrets`), so a stack file and
+ * a program read alike. The Railway resources underneath use Railway's API names.
+ */
 export interface RailwayServiceArgs {
+  /** The Railway project (`railway.Project`'s `projectId`). */
   projectId: pulumi.Input<string>;
+  /** The Railway environment (`railway.Environment`'s `environmentId`). */
   environmentId: pulumi.Input<string>;
   /** The Railway service name, also its private host `<name>.railway.internal`. */
   serviceName: string;
   /** Exactly one of `repo`, `image` or `build`. */
   source: ServiceSource;
   /**
-   * How the service starts. A string is a shell command: when it needs a shell
-   * (`$PORT`, `&&`, a pipe) Trestle wraps it in `/bin/sh -c "exec …"`, because
-   * Railway runs image and Dockerfile start commands without one. A list is
-   * exec form, passed exactly as given. @default the image's or builder's own
+   * How the service starts, as a shell command: when it needs a shell (`$PORT`,
+   * `&&`, a pipe) Trestle wraps it in `/bin/sh -c "exec …"`, because Railway runs
+   * image and Dockerfile start commands without one (RUN-1). Give `startExec`
+   * instead for exec form. @default the image's or builder's own
    */
-  startCommand?: CommandSpec;
+  start?: string;
+  /** How the service starts, in exec form: each word passed exactly as given. Not with `start`. */
+  startExec?: string[];
+  /** Railway's build command. @default the builder's */
   buildCommand?: string;
-  builder?: railway.Builder;
-  /** Run before each deploy inside the private network, e.g. migrations; each wrapped like `startCommand`. */
-  preDeployCommand?: string[];
+  /** `RAILPACK`, `NIXPACKS`, `HEROKU` or `PAKETO`. @default Railway's */
+  builder?: string;
+  /** Run before each deploy inside the private network, e.g. migrations; each wrapped like `start`. */
+  preDeploy?: string[];
   /** The port the service listens on; set as `PORT` and used by its domains. */
   port?: number;
-  healthcheckPath?: string;
-  /** @default 300 */
-  healthcheckTimeout?: number;
-  /** @default "ON_FAILURE" */
-  restartPolicy?: railway.RestartPolicyType;
-  /** @default 10 with ON_FAILURE */
-  restartMaxRetries?: number;
-  /** @default 1 */
+  /** Railway's health check before a deployment takes traffic. @default none */
+  healthcheck?: HealthcheckArgs;
+  /** What Railway does when the process exits. @default `ON_FAILURE` with 10 retries */
+  restart?: RestartArgs;
+  /** Instances Railway runs. @default 1 */
   replicas?: number;
+  /** Replicas per region, instead of `replicas`. */
   regions?: Record<string, number>;
-  cronSchedule?: string;
+  /** A cron schedule (UTC): the service runs on it and exits. */
+  cron?: string;
+  /** Let Railway sleep the service when idle. @default false */
   sleep?: boolean;
   /** A public `*.up.railway.app` domain. @default false */
-  publicDomain?: boolean;
+  public?: boolean;
   /** Custom domains; their DNS records are outputs. @default [] */
-  customDomains?: string[];
+  domains?: string[];
   /** Plain variables, e.g. references like `${{Postgres.DATABASE_URL}}`. */
   variables?: Record<string, pulumi.Input<string>>;
   /** Secret variables (stack secrets, credentialed URLs). */
-  secretVariables?: Record<string, pulumi.Input<string>>;
+  secrets?: Record<string, pulumi.Input<string>>;
   /** Variables generated once and kept (`SECRET_KEY`), secret. */
-  generated?: Record<string, { length: number }>;
+  generated?: Record<string, GeneratedSecret>;
   /** Makes this the CORS-protected API. */
   cors?: CorsArgs;
-  /** Poll the public health endpoint after each deploy. @default on when public with a health-check path */
-  healthGate?: HealthGateOptions | false;
+  /** Poll the public health endpoint after each deploy. @default on when public with a health check */
+  healthGate?: HealthGateOptions;
   /** Seconds a deploy may take. @default 1200 */
   deployTimeoutSeconds?: number;
   /** A production stack (recorded for the policy pack). @default false */
@@ -116,8 +179,8 @@ export interface RailwayServiceArgs {
  * const api = new RailwayService("api", {
  *   projectId, environmentId, serviceName: "api",
  *   source: { repo: "acme/travel", rootDirectory: "backend" },
- *   startCommand: "uvicorn app.main:app --host 0.0.0.0 --port $PORT", port: 8000,
- *   healthcheckPath: "/health", publicDomain: true,
+ *   start: "uvicorn app.main:app --host 0.0.0.0 --port $PORT", port: 8000,
+ *   healthcheck: { path: "/health" }, public: true,
  *   variables: { DATABASE_URL: db.urlReference },
  *   cors: { variable: "ALLOWED_ORIGINS", origins: ["https://app.example.com"], format: "comma" },
  * });
@@ -130,7 +193,7 @@ export class RailwayService extends pulumi.ComponentResource {
   readonly serviceName: string;
   /** `<name>.railway.internal`. */
   readonly privateDomain: pulumi.Output<string>;
-  /** `https://<name>-….up.railway.app`, when `publicDomain`. */
+  /** `https://<name>-….up.railway.app`, when `public`. */
   readonly publicUrl?: pulumi.Output<string>;
   /** `https://` origins of every public and custom domain (for a frontend's CORS entry). */
   readonly origins: pulumi.Output<string[]>;
@@ -139,30 +202,34 @@ export class RailwayService extends pulumi.ComponentResource {
   readonly deploymentId: pulumi.Output<string>;
 
   constructor(name: string, args: RailwayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const where = `RailwayService ${name}`;
+    const corsFormat = oneOf(where, "cors.format", args.cors?.format, CORS_FORMATS) ?? "comma";
     const intent: RailwayServiceIntent = {
       serviceName: args.serviceName,
       production: args.production ?? false,
-      public: args.publicDomain ?? false,
-      cors: args.cors ? { variable: args.cors.variable, format: args.cors.format } : undefined,
-      cron: args.cronSchedule !== undefined,
+      public: args.public ?? false,
+      cors: args.cors ? { variable: args.cors.variable, format: corsFormat } : undefined,
+      cron: args.cron !== undefined,
       frontend: args.frontend ?? false,
     };
     super(RailwayService.__pulumiType, name, intent, opts);
+    if (args.start !== undefined && args.startExec !== undefined) throw new Error(`${where}: give \`start\` (a shell command) or \`startExec\` (exec form), not both`);
+    const builder = oneOf(where, "builder", args.builder, railway.BUILDERS);
+    const restartPolicy = oneOf(where, "restart.policy", args.restart?.policy, railway.RESTART_POLICY_TYPES) ?? "ON_FAILURE";
 
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
-    const customDomains = args.customDomains ?? [];
-    const restartPolicy = args.restartPolicy ?? "ON_FAILURE";
+    const customDomains = args.domains ?? [];
 
     const image = args.source.build ? this.createImage(name, args.source.build) : undefined;
-    const service = this.createService(name, args, scope, restartPolicy, image);
+    const service = this.createService(name, args, scope, { restartPolicy, builder }, image);
     const generated = this.createGenerated(name, args.generated ?? {});
-    const variables = this.createVariables(name, args, scope, service, generated);
-    const publicDomain = args.publicDomain ? this.createPublicDomain(name, args, scope, service) : undefined;
+    const variables = this.createVariables(name, args, scope, service, generated, corsFormat);
+    const publicDomain = args.public ? this.createPublicDomain(name, args, scope, service) : undefined;
     const custom = customDomains.map((domain, i) => this.createCustomDomain(`${name}-domain-${i}`, args, scope, service, domain));
     const deployment = this.createDeployment(name, args, scope, service, [variables, ...(publicDomain ? [publicDomain] : []), ...custom], image);
     const gate = args.healthGate ?? {};
-    if (gate !== false && publicDomain && args.healthcheckPath) {
-      createHealthGate(`${name}-health`, { url: pulumi.interpolate`${publicDomain.url}${args.healthcheckPath}`, deploymentId: deployment.deploymentId, ...gate }, { parent: this, dependsOn: [deployment] });
+    if (gate.enabled !== false && publicDomain && args.healthcheck?.path) {
+      createHealthGate(`${name}-health`, { url: pulumi.interpolate`${publicDomain.url}${args.healthcheck.path}`, deploymentId: deployment.deploymentId, ...gate }, { parent: this, dependsOn: [deployment] });
     }
 
     this.serviceId = service.serviceId;
@@ -175,7 +242,7 @@ export class RailwayService extends pulumi.ComponentResource {
     this.registerOutputs({ ...intent, serviceId: this.serviceId, publicUrl: this.publicUrl, origins: this.origins, deploymentId: this.deploymentId });
   }
 
-  private createImage(name: string, build: NonNullable<ServiceSource["build"]>): docker.Image {
+  private createImage(name: string, build: ImageBuild): docker.Image {
     return new docker.Image(
       `${name}-image`,
       {
@@ -191,7 +258,7 @@ export class RailwayService extends pulumi.ComponentResource {
     name: string,
     args: RailwayServiceArgs,
     scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    restartPolicy: railway.RestartPolicyType,
+    { restartPolicy, builder }: { restartPolicy: railway.RestartPolicyType; builder?: railway.Builder },
     image: docker.Image | undefined,
   ): railway.Service {
     const { source } = args;
@@ -208,17 +275,17 @@ export class RailwayService extends pulumi.ComponentResource {
         rootDirectory: source.rootDirectory,
         dockerfilePath: source.dockerfilePath,
         registryCredentials: login ? { username: login.username, password: login.password } : undefined,
-        startCommand: args.startCommand === undefined ? undefined : railwayCommand(args.startCommand),
+        startCommand: startOf(args) === undefined ? undefined : railwayCommand(startOf(args)!),
         buildCommand: args.buildCommand,
-        builder: args.builder,
-        preDeployCommand: args.preDeployCommand?.map((command) => railwayCommand(command)),
-        healthcheckPath: args.healthcheckPath,
-        healthcheckTimeout: args.healthcheckTimeout,
+        builder,
+        preDeployCommand: args.preDeploy?.map((command) => railwayCommand(command)),
+        healthcheckPath: args.healthcheck?.path,
+        healthcheckTimeout: args.healthcheck?.timeoutSeconds,
         restartPolicyType: restartPolicy,
-        restartPolicyMaxRetries: restartPolicy === "ON_FAILURE" ? (args.restartMaxRetries ?? 10) : undefined,
+        restartPolicyMaxRetries: restartPolicy === "ON_FAILURE" ? (args.restart?.maxRetries ?? 10) : undefined,
         replicas: args.regions ? undefined : (args.replicas ?? 1),
         regions: args.regions,
-        cronSchedule: args.cronSchedule,
+        cronSchedule: args.cron,
         sleepApplication: args.sleep ?? false,
         projectCreated: args.projectCreated,
         takeOver: args.takeOver,
@@ -228,7 +295,7 @@ export class RailwayService extends pulumi.ComponentResource {
     );
   }
 
-  private createGenerated(name: string, generated: Record<string, { length: number }>): Record<string, pulumi.Output<string>> {
+  private createGenerated(name: string, generated: Record<string, GeneratedSecret>): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(
       Object.entries(generated).map(([variable, { length }]) => [
         variable,
@@ -243,11 +310,11 @@ export class RailwayService extends pulumi.ComponentResource {
     scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
     service: railway.Service,
     generated: Record<string, pulumi.Output<string>>,
+    format: CorsFormat,
   ): railway.Variables {
     const variables: Record<string, pulumi.Input<string>> = { ...(args.variables ?? {}) };
     if (args.port) variables.PORT = String(args.port);
     if (args.cors) {
-      const { format } = args.cors;
       variables[args.cors.variable] = pulumi.output(args.cors.origins).apply((origins) => {
         const unique = [...new Set(origins)];
         return format === "json" ? JSON.stringify(unique) : unique.join(",");
@@ -255,7 +322,7 @@ export class RailwayService extends pulumi.ComponentResource {
     }
     return new railway.Variables(
       `${name}-vars`,
-      { ...scope, serviceId: service.serviceId, variables, secretVariables: { ...(args.secretVariables ?? {}), ...generated } },
+      { ...scope, serviceId: service.serviceId, variables, secretVariables: { ...(args.secrets ?? {}), ...generated } },
       { parent: this },
     );
   }
@@ -288,27 +355,27 @@ export class RailwayService extends pulumi.ComponentResource {
     const settings = {
       // Registry logins stay out: they hold passwords, and changing one needs no deploy.
       source: { ...source, build: build && { ...build, registry: undefined } },
-      startCommand: args.startCommand,
+      startCommand: startOf(args),
       buildCommand: args.buildCommand,
       builder: args.builder,
-      preDeployCommand: args.preDeployCommand,
+      preDeployCommand: args.preDeploy,
       port: args.port,
-      healthcheck: [args.healthcheckPath, args.healthcheckTimeout],
-      restart: [args.restartPolicy, args.restartMaxRetries],
+      healthcheck: [args.healthcheck?.path, args.healthcheck?.timeoutSeconds],
+      restart: [args.restart?.policy, args.restart?.maxRetries],
       replicas: [args.replicas, args.regions],
       // LIM-1: limits take effect with the next deployment.
       limits: args.limits,
-      cronSchedule: args.cronSchedule,
+      cronSchedule: args.cron,
       sleep: args.sleep,
       generated: args.generated,
-      domains: [args.publicDomain, args.customDomains],
+      domains: [args.public, args.domains],
     };
     const triggers = pulumi.all([
       digest(settings),
       pulumi.output(args.variables ?? {}).apply((v) => digest(v)),
       args.cors ? pulumi.output(args.cors.origins).apply((o) => digest(o)) : "",
       image ? image.repoDigest : "",
-      pulumi.secret(pulumi.output(args.secretVariables ?? {})),
+      pulumi.secret(pulumi.output(args.secrets ?? {})),
     ]);
     // SVC-3: the Deployment connects the source (the built digest, the image, or the repo at its branch).
     const deploySource = image

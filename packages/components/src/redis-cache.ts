@@ -5,14 +5,31 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as upstash from "@upstash/pulumi";
 import * as railway from "@trestle/railway";
+import { allOneOf, oneOf } from "./args";
 import { defaultBackups } from "./backups";
 import { digest } from "./digest";
 import { remoteName } from "./naming";
 import { RedisIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
 
-export type RedisUse = "cache" | "queue" | "both";
-export type EvictionPolicy = "noeviction" | "allkeys-lru" | "allkeys-lfu" | "allkeys-random" | "volatile-lru" | "volatile-lfu" | "volatile-random" | "volatile-ttl";
+/** What a Redis holds. */
+export const REDIS_USES = ["cache", "queue", "both"] as const;
+export type RedisUse = (typeof REDIS_USES)[number];
+/** Redis's `maxmemory-policy` values. */
+export const EVICTION_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"] as const;
+export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
+export const REDIS_PROVIDERS = ["railway", "upstash"] as const;
+export type RedisProvider = (typeof REDIS_PROVIDERS)[number];
+
+/** Upstash placement and spending. */
+export interface UpstashArgs {
+  /** Where the database lives; changing it replaces the database. */
+  primaryRegion: string;
+  /** Read replicas. @default none */
+  readRegions?: string[];
+  /** Monthly budget in dollars. @default Upstash's */
+  budget?: number;
+}
 
 export interface RedisPersistence {
   /** Snapshots (and an append-only file when asked) on a volume at `/data`. */
@@ -25,9 +42,9 @@ export interface RedisPersistence {
 
 export interface RedisCacheArgs {
   /** `railway` or `upstash`; changing it replaces the database and loses its data. @default "railway" */
-  provider?: "railway" | "upstash";
-  /** What it holds; a `queue` or `both` Redis must not evict keys. */
-  use: RedisUse;
+  provider?: string;
+  /** What it holds: `cache`, `queue` or `both`; a `queue` or `both` Redis must not evict keys. */
+  use: string;
   /** Required on Railway. */
   projectId?: pulumi.Input<string>;
   /** Required on Railway. */
@@ -38,16 +55,16 @@ export interface RedisCacheArgs {
   version?: string;
   /** e.g. `512mb`. @default Redis's (no limit) */
   maxmemory?: string;
-  /** @default `allkeys-lru` for a cache, `noeviction` otherwise */
-  evictionPolicy?: EvictionPolicy;
-  /** @default off */
+  /** One of Redis's `maxmemory-policy` values. @default `allkeys-lru` for a cache, `noeviction` otherwise */
+  evictionPolicy?: string;
+  /** Snapshots (and an append-only file) on a volume. @default off */
   persistence?: RedisPersistence;
   /** More `redis.conf` directives (`timeout`, `tcp-keepalive`). @default {} */
-  settings?: Record<string, string | number>;
+  settings?: Record<string, string>;
   /** A public TCP proxy and `REDIS_PUBLIC_URL` (Railway only). @default false */
   public?: boolean;
   /** Upstash placement; `primaryRegion` is required with `provider: upstash`, and changing it replaces the database. */
-  upstash?: { primaryRegion: string; readRegions?: string[]; budget?: number };
+  upstash?: UpstashArgs;
   /** Whether this is a production stack (Upstash names). */
   production: boolean;
   /** Protect the data from deletion. @default false */
@@ -62,7 +79,7 @@ export interface RedisCacheArgs {
    * Backup schedules of the data volume (VOL-4). @default daily and weekly in
    * production, unmanaged elsewhere; `[]` turns them off.
    */
-  backups?: railway.BackupSchedule[];
+  backups?: string[];
 }
 
 export const REDIS_PORT = 6379;
@@ -140,9 +157,12 @@ export function redisVariables(isPublic: boolean): Record<string, string> {
 export class RedisCache extends pulumi.ComponentResource {
   /** Its type token, defined once (contract/types.ts). */
   static readonly __pulumiType = COMPONENT_TYPES.RedisCache;
-  readonly provider: "railway" | "upstash";
-  readonly use: RedisUse;
-  readonly evictionPolicy: EvictionPolicy;
+  /** `railway` or `upstash`. */
+  readonly provider: string;
+  /** `cache`, `queue` or `both`. */
+  readonly use: string;
+  /** The `maxmemory-policy` in effect. */
+  readonly evictionPolicy: string;
   /** Railway: a reference to the private URL, `${{Redis.REDIS_URL}}`. */
   readonly urlReference?: string;
   /** Upstash: the `rediss://` URL with its password, secret. */
@@ -151,12 +171,15 @@ export class RedisCache extends pulumi.ComponentResource {
   readonly id: pulumi.Output<string>;
 
   constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
-    const provider = args.provider ?? "railway";
-    const evictionPolicy = args.evictionPolicy ?? defaultEvictionPolicy(args.use);
+    const where = `RedisCache ${name}`;
+    const provider = oneOf(where, "provider", args.provider, REDIS_PROVIDERS) ?? "railway";
+    const use = oneOf(where, "use", args.use ?? "", REDIS_USES)!;
+    const evictionPolicy = oneOf(where, "evictionPolicy", args.evictionPolicy, EVICTION_POLICIES) ?? defaultEvictionPolicy(use);
+    const backups = allOneOf(where, "backups", args.backups, railway.BACKUP_SCHEDULES);
     // Recorded as inputs and outputs: the policy pack judges eviction by use.
     const intent: RedisIntent = {
       provider,
-      use: args.use,
+      use,
       evictionPolicy,
       persistence: args.persistence?.enabled ?? false,
       serviceName: args.serviceName ?? "Redis",
@@ -166,7 +189,7 @@ export class RedisCache extends pulumi.ComponentResource {
     super(RedisCache.__pulumiType, name, intent, opts);
 
     this.provider = provider;
-    this.use = args.use;
+    this.use = use;
     this.evictionPolicy = evictionPolicy;
     const serviceName = args.serviceName ?? "Redis";
     if (provider === "upstash") {
@@ -179,7 +202,7 @@ export class RedisCache extends pulumi.ComponentResource {
         evictionPolicy,
         persistence: args.persistence ?? { enabled: false },
         settings: args.settings ?? {},
-      });
+      }, backups);
       this.urlReference = `\${{${serviceName}.REDIS_URL}}`;
       this.id = service.serviceId;
     }
@@ -206,7 +229,7 @@ export class RedisCache extends pulumi.ComponentResource {
     );
   }
 
-  private createRailway(name: string, serviceName: string, args: RedisCacheArgs, server: RedisServerConfig): railway.Service {
+  private createRailway(name: string, serviceName: string, args: RedisCacheArgs, server: RedisServerConfig, backups: railway.BackupSchedule[] | undefined): railway.Service {
     if (args.projectId === undefined || args.environmentId === undefined) {
       throw new Error(`RedisCache ${name}: \`projectId\` and \`environmentId\` are required on Railway`);
     }
@@ -233,7 +256,7 @@ export class RedisCache extends pulumi.ComponentResource {
     const dependsOn: pulumi.Resource[] = [service];
     if (server.persistence.enabled) {
       dependsOn.push(
-        new railway.Volume(`${name}-data`, { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: args.backups ?? defaultBackups(args.production) },
+        new railway.Volume(`${name}-data`, { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: backups ?? defaultBackups(args.production) },
           { parent: this, protect: args.protect },
         ),
       );

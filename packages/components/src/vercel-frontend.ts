@@ -15,15 +15,16 @@ export interface VercelFrontendArgs {
   repo: string;
   /** The branch production deploys from. @default "main" */
   branch?: string;
+  /** The directory of `repo` Vercel builds. @default the repository's root */
   rootDirectory?: string;
   /** Custom domains; the first is the production domain. @default [] */
   domains?: string[];
   /** The API's public URL (`https://…`). */
   apiUrl: pulumi.Input<string>;
-  /** @default "NEXT_PUBLIC_API_URL" */
+  /** The variable the frontend reads the API's URL from. @default "NEXT_PUBLIC_API_URL" */
   apiUrlVariable?: string;
-  /** The WebSocket URL variable, `wss://` on the API's host; `null` for none. @default "NEXT_PUBLIC_WS_URL" */
-  wsUrlVariable?: string | null;
+  /** The WebSocket URL variable, `wss://` on the API's host; `""` for none. @default "NEXT_PUBLIC_WS_URL" */
+  wsUrlVariable?: string;
   /** Plain variables (visible in the dashboard). @default {} */
   variables?: Record<string, pulumi.Input<string>>;
   /** Secret variables, stored as Vercel sensitive values (server-side only). @default {} */

@@ -14,8 +14,12 @@ import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
-export type Builder = "RAILPACK" | "NIXPACKS" | "HEROKU" | "PAKETO";
-export type RestartPolicyType = "ON_FAILURE" | "ALWAYS" | "NEVER";
+/** Railway's builders (the schema's `Builder` enum). */
+export const BUILDERS = ["RAILPACK", "NIXPACKS", "HEROKU", "PAKETO"] as const;
+export type Builder = (typeof BUILDERS)[number];
+/** Railway's restart policies (the schema's `RestartPolicyType` enum). */
+export const RESTART_POLICY_TYPES = ["ON_FAILURE", "ALWAYS", "NEVER"] as const;
+export type RestartPolicyType = (typeof RESTART_POLICY_TYPES)[number];
 
 export interface RegistryCredentials {
   username: string;

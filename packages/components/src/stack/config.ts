@@ -4,11 +4,12 @@
 // with its config path and the fix.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { MAX_REPLICAS, PLAN_LIMITS, RAILWAY_PLANS, RAILWAY_PROVIDED, RailwayPlan, cronProblem, referencesIn } from "@trestle/railway";
+import { BUILDERS, MAX_REPLICAS, RESTART_POLICY_TYPES, PLAN_LIMITS, RAILWAY_PLANS, RAILWAY_PROVIDED, RailwayPlan, cronProblem, referencesIn } from "@trestle/railway";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
 import { closestName } from "../did-you-mean";
 import { postgresVariables } from "../postgres-db";
-import { redisVariables } from "../redis-cache";
+import { CORS_FORMATS } from "../railway-service";
+import { EVICTION_POLICIES, REDIS_PROVIDERS, REDIS_USES, redisVariables } from "../redis-cache";
 import { publicPrefix } from "../contract/secrets";
 import { QUEUE_VARIABLE } from "../contract/variables";
 
@@ -28,16 +29,6 @@ const MEMORY = /^\d+(b|kb|mb|gb)$/i;
 const PG_SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
 const PG_SETTING_VALUE = /^[A-Za-z0-9_.:/+-]+$/;
 
-export const EVICTION_POLICIES = [
-  "noeviction",
-  "allkeys-lru",
-  "allkeys-lfu",
-  "allkeys-random",
-  "volatile-lru",
-  "volatile-lfu",
-  "volatile-random",
-  "volatile-ttl",
-] as const;
 export const UPSTASH_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2"] as const;
 
 /**
@@ -128,7 +119,7 @@ const corsSchema = z.strictObject({
   /** Origins beyond the frontend's own domains, e.g. an admin site. */
   origins: z.array(z.string()).default([]),
   /** `comma` (`a,b`) or `json` (`["a","b"]`), as the API parses it. */
-  format: z.enum(["comma", "json"]).default("comma"),
+  format: z.enum(CORS_FORMATS).default("comma"),
 });
 
 const serviceFields = {
@@ -136,7 +127,7 @@ const serviceFields = {
   /** A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly. */
   start: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "give the start command as a string, or as a list of words (exec form)" }).optional(),
   buildCommand: z.string().min(1).optional(),
-  builder: z.enum(["RAILPACK", "NIXPACKS", "HEROKU", "PAKETO"]).optional(),
+  builder: z.enum(BUILDERS).optional(),
   /** Runs before each deploy inside the private network: migrations. */
   preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   /** The port the service listens on; public domains route to it. */
@@ -149,7 +140,7 @@ const serviceFields = {
     .optional(),
   restart: z
     .strictObject({
-      policy: z.enum(["ON_FAILURE", "ALWAYS", "NEVER"]).default("ON_FAILURE"),
+      policy: z.enum(RESTART_POLICY_TYPES).default("ON_FAILURE"),
       maxRetries: wholeIn("the retries", 0, 1000).optional(),
     })
     .optional(),
@@ -261,10 +252,10 @@ const postgresSchema = z.strictObject({
 const redisSchema = z
   .strictObject({
     /** `railway` (a Redis service on the private network) or `upstash` (serverless, TLS). */
-    provider: z.enum(["railway", "upstash"]).default("railway"),
+    provider: z.enum(REDIS_PROVIDERS).default("railway"),
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Redis"),
     /** What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`. */
-    use: z.enum(["cache", "queue", "both"], { error: "say what Redis is for: `cache`, `queue` or `both`" }),
+    use: z.enum(REDIS_USES, { error: "say what Redis is for: `cache`, `queue` or `both`" }),
     version: z.enum(["7.2", "7.4", "8.0"]).default("7.4"),
     maxmemory: z.string().regex(MEMORY, { error: "give a size such as `512mb`" }).optional(),
     evictionPolicy: z.enum(EVICTION_POLICIES).optional(),

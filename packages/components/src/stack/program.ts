@@ -10,6 +10,16 @@ import { RedisCache } from "../redis-cache";
 import { VercelFrontend, websocketUrl } from "../vercel-frontend";
 import { remoteName } from "../naming";
 
+/** The named fields of `from`, as they are. */
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]])) as Pick<T, K>;
+}
+
+/** Settings as the components take them: text, as Pulumi's component schema has no number-or-string. */
+function textValues(settings: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]));
+}
+
 /** The stack outputs of a Trestle stack. */
 export interface TrestleStackOutputs {
   railwayProjectId: pulumi.Output<string>;
@@ -50,7 +60,7 @@ export function trestleStack(): TrestleStackOutputs {
       version: config.postgres.version,
       database: config.postgres.database,
       user: config.postgres.user,
-      settings: config.postgres.settings,
+      settings: textValues(config.postgres.settings),
       public: config.postgres.public,
       protect: config.protect,
       production: config.production,
@@ -71,7 +81,7 @@ export function trestleStack(): TrestleStackOutputs {
       maxmemory: config.redis.maxmemory,
       evictionPolicy: config.redis.evictionPolicy,
       persistence: config.redis.persistence,
-      settings: config.redis.settings,
+      settings: textValues(config.redis.settings),
       public: config.redis.public,
       upstash: config.redis.upstash,
       production: config.production,
@@ -125,35 +135,20 @@ export function trestleStack(): TrestleStackOutputs {
           registry: { server: source.build.registry.server, username: source.build.registry.username, password: stackSecret(source.build.registry.passwordSecret) },
         },
       },
-      startCommand: service.start,
-      buildCommand: service.buildCommand,
-      builder: service.builder,
-      preDeployCommand: typeof service.preDeploy === "string" ? [service.preDeploy] : service.preDeploy,
-      port: service.port,
-      healthcheckPath: service.healthcheck?.path,
-      healthcheckTimeout: service.healthcheck?.timeoutSeconds,
-      restartPolicy: service.restart?.policy,
-      restartMaxRetries: service.restart?.maxRetries,
-      replicas: service.replicas,
-      regions: service.regions,
-      cronSchedule: service.cron,
-      sleep: service.sleep,
-      publicDomain: service.public,
-      customDomains: service.domains,
+      // The config's names are the component's; only what config spells as stack
+      // secret names, connections and either-or forms is translated here.
+      ...pick(service, ["buildCommand", "builder", "port", "healthcheck", "restart", "replicas", "regions", "cron", "sleep", "public", "domains", "generated", "deployTimeoutSeconds", "takeOver", "limits", "frontend"]),
+      ...(typeof service.start === "string" ? { start: service.start } : { startExec: service.start }),
+      preDeploy: typeof service.preDeploy === "string" ? [service.preDeploy] : service.preDeploy,
       variables: { ...plain, ...service.variables, ...extra },
-      secretVariables: { ...secret, ...secretsOf(service.secrets) },
-      generated: service.generated,
+      secrets: { ...secret, ...secretsOf(service.secrets) },
       cors: service.cors && {
         variable: service.cors.variable,
         format: service.cors.format,
         origins: pulumi.all([frontendOrigins, service.cors.origins]).apply(([fromFrontend, extras]) => [...fromFrontend, ...extras]),
       },
-      deployTimeoutSeconds: service.deployTimeoutSeconds,
       production: config.production,
       ...ownership,
-      takeOver: service.takeOver,
-      limits: service.limits,
-      frontend: service.frontend,
     };
   }
 
@@ -178,7 +173,7 @@ export function trestleStack(): TrestleStackOutputs {
         domains: frontend.domains,
         apiUrl,
         apiUrlVariable: frontend.apiUrlVariable,
-        wsUrlVariable: frontend.wsUrlVariable,
+        wsUrlVariable: frontend.wsUrlVariable ?? "",
         variables: frontend.variables,
         secrets: secretsOf(frontend.secrets),
         securityHeaders: frontend.securityHeaders,
