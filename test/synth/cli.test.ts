@@ -48,12 +48,20 @@ describe("npm run synth", () => {
     expect(api.inputs.secretVariables).toEqual({ secret: expect.stringMatching(/^[0-9a-f]{12}$/) });
     expect(api.inputs.variables.DATABASE_URL).toBe("${{Postgres.DATABASE_URL}}");
     expect(json.outputs.apiUrl).toBe("«computed:api-domain.url»");
+    // Where each secret went, by name.
+    expect(json.secretVariables).toEqual(
+      expect.arrayContaining([
+        { owner: "api", platform: "railway", names: ["AMADEUS_CLIENT_ID", "AMADEUS_CLIENT_SECRET", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "SECRET_KEY", "SERPAPI_KEY"] },
+        { owner: "frontend", platform: "vercel", names: ["EDGE_CONFIG"] },
+      ]),
+    );
     const markdown = readFileSync(path.join(out, "staging.md"), "utf8");
+    expect(markdown).toContain("| frontend | Vercel | `EDGE_CONFIG` |");
     expect(markdown).toContain("```mermaid\nflowchart LR");
     expect(markdown).toContain('n_frontend -->|"API (HTTPS)"| n_api');
     expect(markdown).toContain("No policy violations.");
     for (const text of [JSON.stringify(json), markdown, result.stdout]) {
-      expect(text).not.toMatch(/\[secret trestle:|placeholder-|generated-[0-9a-f]/);
+      expect(text).not.toMatch(/\[secret [a-z-]+:|placeholder-|generated-[0-9a-f]/);
     }
   });
 

@@ -159,7 +159,7 @@ async function diffAgainst(args: Args): Promise<number> {
     const baseConfig = args.config ? path.join(baseProject, path.relative(args.projectDir, args.config)) : undefined;
 
     progress(args, `synthesizing ${args.diffBase}`);
-    const empty: SynthResult = { format: 1, project: "", stack: args.stack!, config: "", configErrors: [], resources: [], outputs: {}, policies: { violations: [], mandatory: 0, advisory: 0 } };
+    const empty: SynthResult = { format: 1, project: "", stack: args.stack!, config: "", configErrors: [], resources: [], outputs: {}, policies: { violations: [], mandatory: 0, advisory: 0 }, secretVariables: [] };
     const hasBaseStack = existsSync(baseConfig ?? path.join(baseProject, `Pulumi.${args.stack}.yaml`)) && existsSync(path.join(baseProject, "Pulumi.yaml"));
     const base = hasBaseStack ? (synthInChild(baseProject, args.stack!, baseConfig, path.join(work, "out-base")) ?? empty) : empty;
     progress(args, "synthesizing the working tree");

@@ -131,6 +131,19 @@ function sizing(result: SynthResult): string[] {
   ];
 }
 
+/** Which secret variables each service and the frontend get: names, so a reader can check where a key went; never values. */
+function secretVariables(result: SynthResult): string[] {
+  if (!result.secretVariables?.length) return [];
+  return [
+    "## Secret variables (names only)",
+    "",
+    "| service or frontend | on | secret variables |",
+    "| --- | --- | --- |",
+    ...result.secretVariables.map((s) => `| ${cell(s.owner)} | ${s.platform === "railway" ? "Railway" : "Vercel"} | ${s.names.map((n) => `\`${n}\``).join(", ")} |`),
+    "",
+  ];
+}
+
 export function markdownReport(result: SynthResult): string {
   const lines = [`# Trestle synth: \`${result.stack}\``, "", `Project \`${result.project}\`, config \`${result.config}\`. Offline: values only a provider knows are shown as \`«computed:…»\`; secrets as fingerprints, never their values.`, ""];
   if (result.configErrors.length) {
@@ -155,6 +168,7 @@ export function markdownReport(result: SynthResult): string {
     ),
     "",
     ...sizing(result),
+    ...secretVariables(result),
     "## Outputs",
     "",
     "```json",

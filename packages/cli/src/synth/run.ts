@@ -6,7 +6,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { PROVIDER_TYPES } from "@trestle/components";
 import { EvaluatedResource, PackConfig, PolicyViolation, evaluatePolicies } from "@trestle/policies";
+import { RAILWAY_TYPES } from "@trestle/railway";
 import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue } from "./recorder";
 import { StackFileError, readYamlFile } from "./stack-file";
 import { nativeStacksForSdkCaptures } from "./stack-traces";
@@ -38,6 +40,16 @@ export interface SynthResult {
   resources: SynthResource[];
   outputs: Record<string, unknown>;
   policies: { violations: PolicyViolation[]; mandatory: number; advisory: number };
+  /** Per service and frontend, the names (never the values) of its secret variables. */
+  secretVariables: SecretVariables[];
+}
+
+export interface SecretVariables {
+  /** The service or frontend, by its name in the program. */
+  owner: string;
+  /** Where they are set: Railway or Vercel. */
+  platform: "railway" | "vercel";
+  names: string[];
 }
 
 export interface SynthOptions {
@@ -99,6 +111,28 @@ export function readStackConfig(file: string, project: ProjectFile): { values: R
 }
 
 /** Replaces secrets with fingerprints and placeholder values with `«computed:<resource>.<output>»`. */
+/** The secret variables each Railway service and Vercel frontend gets, by name; the recorder holds their values, which stay behind. */
+function secretVariablesOf(recorder: Recorder): SecretVariables[] {
+  const plain = (value: unknown) => (isSecretValue(value) ? value.value : value);
+  const ownerOf = (r: Recorder["resources"][number]) => recorder.resources.find((p) => p.urn === r.parent)?.name ?? r.name;
+  const byOwner = new Map<string, SecretVariables>();
+  const add = (owner: string, platform: SecretVariables["platform"], names: string[]) => {
+    if (!names.length) return;
+    const entry = byOwner.get(`${platform}:${owner}`) ?? { owner, platform, names: [] };
+    entry.names = [...new Set([...entry.names, ...names])].sort();
+    byOwner.set(`${platform}:${owner}`, entry);
+  };
+  for (const r of recorder.resources) {
+    if (r.type === RAILWAY_TYPES.Variables) add(ownerOf(r), "railway", Object.keys((plain(r.inputs.secretVariables) ?? {}) as Record<string, unknown>));
+    if (r.type === PROVIDER_TYPES.vercelVariable && (r.inputs.sensitive === true || isSecretValue(r.inputs.value))) add(ownerOf(r), "vercel", [String(plain(r.inputs.key))]);
+    if (r.type === PROVIDER_TYPES.vercelVariables) {
+      const entries = (plain(r.inputs.variables) ?? []) as { key: unknown; value: unknown; sensitive?: unknown }[];
+      add(ownerOf(r), "vercel", entries.filter((v) => v.sensitive === true || isSecretValue(v.value)).map((v) => String(plain(v.key))));
+    }
+  }
+  return [...byOwner.values()].sort((a, b) => a.owner.localeCompare(b.owner) || a.platform.localeCompare(b.platform));
+}
+
 function presenter(recorder: Recorder) {
   const computed = new Map<string, string>();
   for (const r of recorder.resources) {
@@ -173,6 +207,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     resources: [],
     outputs: {},
     policies: { violations: [], mandatory: 0, advisory: 0 },
+    secretVariables: [],
   };
   if ("configErrors" in loaded) return base;
   const { project, values, secretKeys } = loaded;
@@ -215,6 +250,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       computed: r.computed,
     })),
     outputs,
+    secretVariables: secretVariablesOf(recorder),
     policies: {
       violations,
       mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,

@@ -1,0 +1,178 @@
+// The `trestle` command as a user runs it from this repository (its bin, which
+// runs the TypeScript sources): dispatch, `secret set`, `preview`/`up` with the
+// pack, and `init`.
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { decryptValue } from "../../packages/cli/src/secret/passphrase";
+import { ROOT } from "../stack-harness";
+
+const BIN = path.join(ROOT, "packages", "cli", "bin", "trestle.js");
+const temp: string[] = [];
+afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "trestle-cli-test-"));
+  temp.push(dir);
+  return dir;
+}
+
+function trestle(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, input: options.input ?? "", encoding: "utf8", env: { ...process.env, ...options.env } });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A copy of the root project (its Pulumi.yaml and staging stack) to change. */
+function projectCopy(): string {
+  const dir = tempDir();
+  for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml"]) cpSync(path.join(ROOT, file), path.join(dir, file));
+  return dir;
+}
+
+describe("trestle", () => {
+  it("lists its commands, and refuses an unknown one with exit 2", () => {
+    const help = trestle(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["synth", "diff", "rehearse", "init", "secret", "preview", "up"]) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    const unknown = trestle(["deploy"]);
+    expect([unknown.code, unknown.stderr.split("\n")[0]]).toEqual([2, "trestle: unknown command `deploy`"]);
+  });
+
+  describe("secret set", () => {
+    it("reads the value from standard input and writes it encrypted under the project's namespace", () => {
+      const dir = projectCopy();
+      const result = trestle(["secret", "set", "serpapiKey", "--stack", "staging"], { cwd: dir, input: "sk-from-stdin\n", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      expect(result.stderr).toBe("");
+      expect(result.stdout.trim()).toBe("set travel-planner:serpapiKey (encrypted) in Pulumi.staging.yaml");
+      const text = readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
+      expect(text).not.toContain("sk-from-stdin");
+      const doc = parse(text) as { encryptionsalt: string; config: Record<string, { secure: string }> };
+      expect(decryptValue("trestle-placeholders", doc.encryptionsalt, doc.config["travel-planner:serpapiKey"].secure)).toBe("sk-from-stdin");
+      // Comments survive.
+      expect(text).toContain("# Secrets are `secure:` placeholders");
+    });
+
+    it("takes a stack file by path", () => {
+      const dir = projectCopy();
+      const result = trestle(["secret", "set", "edgeConfig", "--config", path.join(dir, "Pulumi.staging.yaml")], { input: "edge", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("set travel-planner:edgeConfig (encrypted)");
+    });
+
+    it.each([
+      ["a wrong passphrase", ["serpapiKey", "--stack", "staging"], { PULUMI_CONFIG_PASSPHRASE: "not-it" }, "Pulumi.staging.yaml: the passphrase does not open this stack's secrets (its `encryptionsalt`); check PULUMI_CONFIG_PASSPHRASE"],
+      ["a value on the command line", ["serpapiKey", "sk-live-123", "--stack", "staging"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "unknown argument `sk-live-123`; the value is read from standard input or a prompt, never from the command line"],
+      ["no stack", ["serpapiKey"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "--stack is required"],
+      ["a stack that does not exist", ["serpapiKey", "--stack", "qa"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "Pulumi.qa.yaml: no such stack file"],
+    ])("refuses %s with one line and exit 2, changing nothing", (_, args, env, message) => {
+      const dir = projectCopy();
+      const before = readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
+      const result = trestle(["secret", "set", ...args], { cwd: dir, input: "value", env: env as Record<string, string> });
+      expect(result.code).toBe(2);
+      expect(result.stderr.split("\n")[0]).toContain(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")).toBe(before);
+    });
+  });
+
+  describe("preview and up", () => {
+    /** A `pulumi` on PATH that records how it was called. */
+    function fakePulumi(): { bin: string; calls: string } {
+      const bin = tempDir();
+      const calls = path.join(bin, "calls.txt");
+      writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "$PWD|$*" >> "${calls}"\n`);
+      chmodSync(path.join(bin, "pulumi"), 0o755);
+      return { bin, calls };
+    }
+
+    it.each(["preview", "up"])("%s runs Pulumi with the project's policy pack and its config", (command) => {
+      const { bin, calls } = fakePulumi();
+      const result = trestle([command, "--stack", "prod", "--", "--diff"], { env: { PATH: `${bin}:${process.env.PATH}` } });
+      expect(result.code).toBe(0);
+      expect(readFileSync(calls, "utf8").trim()).toBe(`${ROOT}|${command} --stack prod --policy-pack ${ROOT}/policies --policy-pack-config ${ROOT}/policies/config.json --diff`);
+    });
+
+    it("says how to install Pulumi when it is not on PATH", () => {
+      const result = trestle(["preview", "--stack", "prod"], { env: { PATH: path.dirname(process.execPath) } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("the Pulumi CLI is not on PATH");
+    });
+
+    it("refuses a project without a policy pack", () => {
+      const dir = projectCopy();
+      const result = trestle(["up", "--stack", "staging"], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("policies: no policy pack here");
+    });
+  });
+
+  describe("init", () => {
+    it("writes a project with a name of its own, its secrets declared, and a pack", () => {
+      const dir = path.join(tempDir(), "shop");
+      const result = trestle(["init", dir, "--name", "acme-shop", "--from", "godo"]);
+      expect(result.code).toBe(0);
+      const project = parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; runtime: { name: string } };
+      expect(project).toMatchObject({ name: "acme-shop", runtime: { name: "nodejs" } });
+      expect(readFileSync(path.join(dir, "index.ts"), "utf8")).toContain("export = trestleStack();");
+      expect(readFileSync(path.join(dir, "policies", "index.ts"), "utf8")).toContain('new TrestlePolicies("trestle")');
+      expect(existsSync(path.join(dir, "policies", "PulumiPolicy.yaml"))).toBe(true);
+      const staging = parse(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")) as { config: Record<string, unknown> };
+      expect(staging.config["trestle:railway"]).toEqual({ project: "acme-shop-staging", environment: "staging" });
+      expect(staging.config["trestle:production"]).toBe(false);
+      const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+      expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(["@trestle/components", "@trestle/policies"]));
+    });
+
+    it("declares and placeholders the secrets its stacks reference", () => {
+      const dir = path.join(tempDir(), "threadr");
+      expect(trestle(["init", dir, "--from", "threadr"], { env: { PULUMI_CONFIG_PASSPHRASE: "p" } }).code).toBe(0);
+      const project = parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { secret: boolean }> };
+      expect(project.name).toBe("threadr");
+      expect(Object.keys(project.config).sort()).toEqual(["openaiApiKey", "stripeSecretKey", "stripeWebhookSecret"]);
+      const prod = parse(readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, { secure: string }> };
+      expect(decryptValue("p", prod.encryptionsalt, prod.config["threadr:openaiApiKey"].secure)).toBe("placeholder-openaiApiKey-prod");
+    });
+
+    it.each([
+      [["init"], "give the directory to create"],
+      [["init", "x", "--from", "wordpress"], "--from: no example `wordpress`; the examples are `travel`, `pilot-handbook`, `threadr`, `gayed-signals`, `godo`"],
+      [["init", "x", "--name", "trestle"], "--name: `trestle` is the namespace of Trestle's own settings"],
+      [["init", "x", "--name", "no spaces"], "--name: `no spaces` is not a Pulumi project name"],
+    ])("refuses %j with exit 2", (args, message) => {
+      const cwd = tempDir();
+      const result = trestle(args, { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+    });
+
+    it("refuses a directory that is not empty", () => {
+      const dir = tempDir();
+      mkdirSync(path.join(dir, "app"));
+      writeFileSync(path.join(dir, "app", "notes.txt"), "mine");
+      const result = trestle(["init", path.join(dir, "app")]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("exists and is not empty");
+    });
+
+    it("makes a project that synthesizes clean", () => {
+      const dir = path.join(tempDir(), "starter");
+      expect(trestle(["init", dir]).code).toBe(0);
+      symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+      const synth = trestle(["synth", "--stack", "staging"], { cwd: dir });
+      expect(synth.stdout).toContain("✓ staging: ");
+      expect(synth.code).toBe(0);
+    });
+  });
+});
+
+describe("the repository's projects", () => {
+  it("each have a name of their own, so no two share a stack's state", () => {
+    const files = ["Pulumi.yaml", ...["000-travel", "001-pilot-handbook", "002-threadr", "003-gayed-signals", "004-godo"].map((e) => `examples/${e}/Pulumi.yaml`)];
+    const names = files.map((f) => (parse(readFileSync(path.join(ROOT, f), "utf8")) as { name: string }).name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).not.toContain("trestle");
+  });
+});
