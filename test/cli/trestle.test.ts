@@ -95,6 +95,13 @@ describe("trestle", () => {
       expect(readFileSync(calls, "utf8").trim()).toBe(`${ROOT}|${command} --stack prod --policy-pack ${ROOT}/policies --policy-pack-config ${ROOT}/policies/config.json --diff`);
     });
 
+    it("uses the repository's pack for a project without its own (an example)", () => {
+      const { bin, calls } = fakePulumi();
+      const example = path.join(ROOT, "examples", "004-godo");
+      expect(trestle(["up", "--stack", "prod"], { cwd: example, env: { PATH: `${bin}:${process.env.PATH}` } }).code).toBe(0);
+      expect(readFileSync(calls, "utf8").trim()).toBe(`${example}|up --stack prod --policy-pack ${ROOT}/policies --policy-pack-config ${ROOT}/policies/config.json`);
+    });
+
     it("says how to install Pulumi when it is not on PATH", () => {
       const result = trestle(["preview", "--stack", "prod"], { env: { PATH: path.dirname(process.execPath) } });
       expect(result.code).toBe(2);

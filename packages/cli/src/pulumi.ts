@@ -2,7 +2,8 @@
 // pack on, so nobody has to remember two flags for the rules to run:
 //   pulumi <preview|up> --stack <s> --policy-pack <project>/policies
 //     --policy-pack-config <project>/policies/config.json <pulumi args>
-// The pack directory is the project's `policies/` (what `trestle init` writes).
+// The pack directory is the project's `policies/` (what `trestle init` writes), or
+// the nearest one above it in the same repository (this repository's examples).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -14,6 +15,14 @@ const USAGE = `usage: trestle ${command} --stack <name> [-- <more pulumi ${comma
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
+}
+
+/** The project's `policies/`, or in a repository of several projects the nearest one above it (up to the repository's root). */
+function findPack(projectDir: string): string {
+  for (let dir = projectDir; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "policies", "PulumiPolicy.yaml"))) return path.join(dir, "policies");
+    if (existsSync(path.join(dir, ".git")) || path.dirname(dir) === dir) return path.join(projectDir, "policies");
+  }
 }
 
 let stack: string | undefined;
@@ -36,7 +45,7 @@ if (!stack) fail(`--stack is required\n${USAGE}`);
 if (!/^[A-Za-z0-9_./-]+$/.test(stack)) fail(`--stack: \`${stack}\` is not a stack name`);
 
 const projectDir = findProjectDir();
-const pack = path.join(projectDir, "policies");
+const pack = findPack(projectDir);
 if (!existsSync(path.join(pack, "PulumiPolicy.yaml"))) {
   fail(`${path.relative(process.cwd(), pack) || pack}: no policy pack here; \`trestle init\` writes one (policies/index.ts constructs \`TrestlePolicies\`)`);
 }

@@ -58,8 +58,8 @@ const wholeIn = (what: string, min: number, max?: number) => {
  */
 const limitsSchema = z
   .strictObject({
-    vcpus: z.number({ error: "give vCPUs as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 vCPUs" }).optional(),
-    memoryGB: z.number({ error: "give memory in GB as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 GB" }).optional(),
+    vcpus: z.number({ error: "give vCPUs as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 vCPUs" }).optional().describe("vCPUs per replica, e.g. `0.5` or `2`; the plan bounds it."),
+    memoryGB: z.number({ error: "give memory in GB as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 GB" }).optional().describe("Memory per replica in GB, e.g. `0.5` or `2`; the plan bounds it."),
   })
   .refine((l) => l.vcpus !== undefined || l.memoryGB !== undefined, { error: "give `vcpus`, `memoryGB` or both, or remove `limits`" });
 
@@ -70,32 +70,27 @@ const backupsSchema = z
 
 const sourceSchema = z
   .strictObject({
-    /** A GitHub repository `owner/name` Railway builds. */
-    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional(),
-    branch: z.string().min(1).optional(),
-    rootDirectory: z.string().min(1).optional(),
-    dockerfilePath: z.string().min(1).optional(),
-    /** A prebuilt image. */
-    image: z.string().min(1).optional(),
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional().describe("A GitHub repository `owner/name` Railway builds."),
+    branch: z.string().min(1).optional().describe("The branch Railway deploys. @default \"main\""),
+    rootDirectory: z.string().min(1).optional().describe("The directory of `repo` Railway builds. @default the repository's root"),
+    dockerfilePath: z.string().min(1).optional().describe("The Dockerfile in `repo`. @default Railway's detection"),
+    image: z.string().min(1).optional().describe("A prebuilt image."),
     /** A local build context Trestle builds with Docker and pushes, deploying it by digest. */
     build: z
       .strictObject({
-        context: z.string().min(1),
-        dockerfile: z.string().min(1).optional(),
-        /** Repository to push to, e.g. `ghcr.io/acme/api` (tagged with the stack and a content hash). */
-        imageName: z.string().min(1),
+        context: z.string().min(1).describe("The directory to build, relative to the project."),
+        dockerfile: z.string().min(1).optional().describe("The Dockerfile. @default `<context>/Dockerfile`"),
+        imageName: z.string().min(1).describe("Repository to push to, e.g. `ghcr.io/acme/api` (tagged with the stack and a content hash)."),
         registry: z.strictObject({
-          server: z.string().min(1),
-          username: z.string().min(1),
-          /** The stack secret holding the registry password or token. */
-          passwordSecret: secretKey,
-        }),
-        args: z.record(z.string(), z.string()).optional(),
-        platform: z.string().default("linux/amd64"),
+          server: z.string().min(1).describe("The registry host, e.g. `ghcr.io`."),
+          username: z.string().min(1).describe("The registry user."),
+          passwordSecret: secretKey.describe("The stack secret holding the registry password or token."),
+        }).describe("Where the built image is pushed."),
+        args: z.record(z.string(), z.string()).optional().describe("Docker build arguments."),
+        platform: z.string().default("linux/amd64").describe("The platform built for (Railway runs linux/amd64)."),
       })
-      .optional(),
-    /** For `image` sources from a private registry: the stack secret with the registry password. */
-    registry: z.strictObject({ username: z.string().min(1), passwordSecret: secretKey }).optional(),
+      .optional().describe("A local build context Trestle builds with Docker and pushes, deploying it by digest."),
+    registry: z.strictObject({ username: z.string().min(1).describe("The registry user."), passwordSecret: secretKey.describe("The stack secret holding the registry password or token.") }).optional().describe("For `image` sources from a private registry: the stack secret with the registry password.").describe("For `image` sources from a private registry: the login; `passwordSecret` names the stack secret with the password."),
   })
   .superRefine((source, ctx) => {
     const given = (["repo", "image", "build"] as const).filter((k) => source[k] !== undefined);
@@ -114,74 +109,62 @@ const sourceSchema = z
   }, ALWAYS);
 
 const corsSchema = z.strictObject({
-  /** The variable the API reads its allowed origins from. */
-  variable: envName.default("ALLOWED_ORIGINS"),
-  /** Origins beyond the frontend's own domains, e.g. an admin site. */
-  origins: z.array(z.string()).default([]),
-  /** `comma` (`a,b`) or `json` (`["a","b"]`), as the API parses it. */
-  format: z.enum(CORS_FORMATS).default("comma"),
+  variable: envName.default("ALLOWED_ORIGINS").describe("The variable the API reads its allowed origins from."),
+  origins: z.array(z.string()).default([]).describe("Origins beyond the frontend's own domains, e.g. an admin site."),
+  format: z.enum(CORS_FORMATS).default("comma").describe("`comma` (`a,b`) or `json` (`[\"a\",\"b\"]`), as the API parses it."),
 });
 
 const serviceFields = {
-  source: sourceSchema,
-  /** A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly. */
-  start: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "give the start command as a string, or as a list of words (exec form)" }).optional(),
-  buildCommand: z.string().min(1).optional(),
-  builder: z.enum(BUILDERS).optional(),
-  /** Runs before each deploy inside the private network: migrations. */
-  preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  /** The port the service listens on; public domains route to it. */
-  port: wholeIn("the port", 1, 65535).optional(),
+  source: sourceSchema.describe("Where the code comes from: exactly one of `repo`, `image` or `build`."),
+  start: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "give the start command as a string, or as a list of words (exec form)" }).optional().describe("A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly."),
+  buildCommand: z.string().min(1).optional().describe("Railway's build command. @default the builder's"),
+  builder: z.enum(BUILDERS).optional().describe("The Railway builder. @default Railway's choice"),
+  preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe("Runs before each deploy inside the private network: migrations."),
+  port: wholeIn("the port", 1, 65535).optional().describe("The port the service listens on; public domains route to it."),
   healthcheck: z
     .strictObject({
-      path: z.string().startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" }),
-      timeoutSeconds: wholeIn("the timeout in seconds", 1, 3600).optional(),
+      path: z.string().startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" }).describe("The path Railway probes, e.g. `/health`."),
+      timeoutSeconds: wholeIn("the timeout in seconds", 1, 3600).optional().describe("How long Railway waits for it. @default 300"),
     })
-    .optional(),
+    .optional().describe("Railway's health check: a new deployment takes traffic only once `path` answers 2xx."),
   restart: z
     .strictObject({
-      policy: z.enum(RESTART_POLICY_TYPES).default("ON_FAILURE"),
-      maxRetries: wholeIn("the retries", 0, 1000).optional(),
+      policy: z.enum(RESTART_POLICY_TYPES).default("ON_FAILURE").describe("Restart on failure, always, or never."),
+      maxRetries: wholeIn("the retries", 0, 1000).optional().describe("Restarts before Railway gives up (with `ON_FAILURE`). @default 10"),
     })
-    .optional(),
-  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }).optional(),
+    .optional().describe("What Railway does when the process exits."),
+  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }).optional().describe("Instances of the service."),
   regions: z
     .record(
       z.string(),
       positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }),
     )
-    .optional(),
-  cron: z.string().optional(),
-  sleep: z.boolean().optional(),
-  /** A public `*.up.railway.app` domain. */
-  public: z.boolean().default(false),
-  /** Custom domains (the DNS records to create are stack outputs). */
-  domains: z.array(hostname).default([]),
-  /** Private connections: `postgres` gets `DATABASE_URL`, `redis` gets `REDIS_URL`. */
-  connects: z.array(z.enum(["postgres", "redis"], { error: "`connects` names `postgres` or `redis`" })).default([]),
+    .optional().describe("Replicas per Railway region, e.g. `{ us-west2: 2, europe-west4-drams3a: 1 }`, instead of `replicas`."),
+  cron: z.string().optional().describe("A cron schedule (UTC), e.g. `0 3 * * *`: the service runs on it and exits; at most every 5 minutes."),
+  sleep: z.boolean().optional().describe("Let Railway sleep the service when it has no traffic."),
+  public: z.boolean().default(false).describe("A public `*.up.railway.app` domain."),
+  domains: z.array(hostname).default([]).describe("Custom domains (the DNS records to create are stack outputs)."),
+  connects: z.array(z.enum(["postgres", "redis"], { error: "`connects` names `postgres` or `redis`" })).default([]).describe("Private connections: `postgres` gets `DATABASE_URL`, `redis` gets `REDIS_URL`."),
   /** Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`). */
   celery: z
-    .strictObject({ broker: wholeIn("the database", 0, 15).default(0), results: wholeIn("the database", 0, 15).default(1) })
-    .optional(),
-  variables: z.record(envName, z.string()).default({}),
-  /** Variable name → stack secret key, e.g. `SERPAPI_KEY: serpapiKey`. */
-  secrets: z.record(envName, secretKey).default({}),
-  /** Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`. */
-  generated: z.record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32) })).default({}),
-  /** Marks this service as the CORS-protected API. */
-  cors: corsSchema.optional(),
-  /** Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it. */
-  takeOver: z.boolean().optional(),
-  /** The most vCPUs and memory (GB) each replica may use. */
-  limits: limitsSchema.optional(),
+    .strictObject({
+      broker: wholeIn("the database", 0, 15).default(0).describe("The Redis database of the broker."),
+      results: wholeIn("the database", 0, 15).default(1).describe("The Redis database of the results."),
+    })
+    .optional().describe("Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`)."),
+  variables: z.record(envName, z.string()).default({}).describe("Plain variables, e.g. `LOG_LEVEL: info` or references like `${{Postgres.DATABASE_URL}}`."),
+  secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key, e.g. `SERPAPI_KEY: serpapiKey`."),
+  generated: z.record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32).describe("Characters (letters and digits).") })).default({}).describe("Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`."),
+  cors: corsSchema.optional().describe("Marks this service as the CORS-protected API."),
+  takeOver: z.boolean().optional().describe("Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it."),
+  limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) each replica may use."),
   /**
    * This service is the app's frontend, a server such as Next.js that browsers
-   * load (seed 001's shape): the `frontendUrl` output, the origins an API's CORS
+   * load (the pilot handbook's shape): the `frontendUrl` output, the origins an API's CORS
    * allows, and its browser-public variables checked like a Vercel frontend's.
    */
-  frontend: z.boolean().optional(),
-  /** Seconds to wait for a deploy to become healthy. */
-  deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional(),
+  frontend: z.boolean().optional().describe("This service is the app's frontend, a server such as Next.js that browsers load: the `frontendUrl` output, the origins an API's CORS allows, and its browser-public variables checked like a Vercel frontend's."),
+  deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional().describe("Seconds to wait for a deploy to become healthy."),
 };
 
 const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) => {
@@ -226,69 +209,58 @@ const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) =
 }, ALWAYS);
 
 const postgresSchema = z.strictObject({
-  /** The Railway service name; other services reference `${{<name>.DATABASE_URL}}`. */
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Postgres"),
-  /** Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first). */
-  version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16),
-  database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway"),
-  user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("postgres"),
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Postgres").describe("The Railway service name; other services reference `${{<name>.DATABASE_URL}}`."),
+  version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16).describe("Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first)."),
+  database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway").describe("The database created on first start (`PGDATABASE`)."),
+  user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("postgres").describe("The superuser (`PGUSER`)."),
   /** Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`. */
   settings: z
     .record(
       z.string().regex(PG_SETTING_NAME, { error: "PostgreSQL setting names are lower-case words joined by `_`, e.g. `shared_buffers`" }),
       z.union([z.string().regex(PG_SETTING_VALUE, { error: "give a value without spaces or quotes, e.g. `256MB`" }), z.number()]),
     )
-    .default({}),
-  /** A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked. */
-  public: z.boolean().default(false),
-  /** Manage a same-name Postgres service this stack did not create (in an adopted project). */
-  takeOver: z.boolean().optional(),
-  /** The most vCPUs and memory (GB) the Postgres service may use. */
-  limits: limitsSchema.optional(),
-  /** Backup schedules of the data volume. @default [daily, weekly] in production */
-  backups: backupsSchema.optional(),
+    .default({})
+    .describe("Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`; each checked against what that major version's server accepts."),
+  public: z.boolean().default(false).describe("A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked."),
+  takeOver: z.boolean().optional().describe("Manage a same-name Postgres service this stack did not create (in an adopted project)."),
+  limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Postgres service may use."),
+  backups: backupsSchema.optional().describe("Backup schedules of the data volume. @default [daily, weekly] in production"),
 });
 
 const redisSchema = z
   .strictObject({
-    /** `railway` (a Redis service on the private network) or `upstash` (serverless, TLS). */
-    provider: z.enum(REDIS_PROVIDERS).default("railway"),
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Redis"),
-    /** What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`. */
-    use: z.enum(REDIS_USES, { error: "say what Redis is for: `cache`, `queue` or `both`" }),
-    version: z.enum(["7.2", "7.4", "8.0"]).default("7.4"),
-    maxmemory: z.string().regex(MEMORY, { error: "give a size such as `512mb`" }).optional(),
-    evictionPolicy: z.enum(EVICTION_POLICIES).optional(),
+    provider: z.enum(REDIS_PROVIDERS).default("railway").describe("`railway` (a Redis service on the private network) or `upstash` (serverless, TLS)."),
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Redis").describe("The Railway service name (`${{Redis.REDIS_URL}}`), or the base of the Upstash database name."),
+    use: z.enum(REDIS_USES, { error: "say what Redis is for: `cache`, `queue` or `both`" }).describe("What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`."),
+    version: z.enum(["7.2", "7.4", "8.0"]).default("7.4").describe("The Redis image version on Railway."),
+    maxmemory: z.string().regex(MEMORY, { error: "give a size such as `512mb`" }).optional().describe("The memory limit, e.g. `512mb`. @default no limit"),
+    evictionPolicy: z.enum(EVICTION_POLICIES).optional().describe("`maxmemory-policy`. @default `allkeys-lru` for a cache, `noeviction` for a queue"),
     persistence: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        /** `save` rules, each "<seconds> <changes>". */
-        save: z.array(z.string().regex(/^\d+ \d+$/, { error: "give each rule as `<seconds> <changes>`, e.g. `900 1`" })).default(["900 1", "300 10", "60 10000"]),
-        appendonly: z.boolean().default(false),
+        enabled: z.boolean().default(true).describe("Snapshots on a volume at `/data`."),
+        save: z.array(z.string().regex(/^\d+ \d+$/, { error: "give each rule as `<seconds> <changes>`, e.g. `900 1`" })).default(["900 1", "300 10", "60 10000"]).describe("`save` rules, each \"<seconds> <changes>\"."),
+        appendonly: z.boolean().default(false).describe("An append-only file as well (`appendonly yes`)."),
       })
-      .default({ enabled: false, save: [], appendonly: false }),
+      .default({ enabled: false, save: [], appendonly: false }).describe("Keep the data on a volume across restarts."),
     /** More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`. */
     settings: z
       .record(
         z.string().regex(/^[a-z][a-z-]*$/, { error: "Redis directive names are lower-case words joined by `-`, e.g. `tcp-keepalive`" }),
         z.union([z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "give a single value without spaces or quotes" }), z.number()]),
       )
-      .default({}),
-    public: z.boolean().default(false),
-    /** Manage a same-name Redis service this stack did not create (in an adopted project). */
-    takeOver: z.boolean().optional(),
-    /** The most vCPUs and memory (GB) the Redis service may use (a Railway Redis only). */
-    limits: limitsSchema.optional(),
-    /** Backup schedules of the persistence volume. @default [daily, weekly] in production */
-    backups: backupsSchema.optional(),
+      .default({})
+      .describe("More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`; each checked against what the server accepts."),
+    public: z.boolean().default(false).describe("A public TCP proxy and `REDIS_PUBLIC_URL` (Railway only)."),
+    takeOver: z.boolean().optional().describe("Manage a same-name Redis service this stack did not create (in an adopted project)."),
+    limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Redis service may use (a Railway Redis only)."),
+    backups: backupsSchema.optional().describe("Backup schedules of the persistence volume. @default [daily, weekly] in production"),
     upstash: z
       .strictObject({
-        primaryRegion: z.enum(UPSTASH_REGIONS),
-        readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]),
-        /** Monthly budget in USD; the database is throttled at it. */
-        budget: wholeIn("the budget", 1).optional(),
+        primaryRegion: z.enum(UPSTASH_REGIONS).describe("Where the database lives; changing it replaces the database."),
+        readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]).describe("Read replicas."),
+        budget: wholeIn("the budget", 1).optional().describe("Monthly budget in USD; the database is throttled at it."),
       })
-      .optional(),
+      .optional().describe("Upstash placement and spending, with `provider: upstash`."),
   })
   .superRefine((redis, ctx) => {
     if (redis.provider === "upstash" && !redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`" });
@@ -337,34 +309,24 @@ function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets
 
 const frontendSchema = z
   .strictObject({
-    /** `vercel`, or `railway` for a Next.js server run as a Railway service. */
-    platform: z.enum(["vercel", "railway"]),
-    /** The Vercel project name, or the Railway service name. */
-    name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web"),
-    /**
-     * Vercel: the longest a function may run, in seconds (the project's default
-     * function timeout). Vercel allows up to 300 on Hobby and 800 on Pro and
-     * Enterprise (docs: functions/limitations). @default Vercel's (300)
-     */
-    maxDurationSeconds: wholeIn("the maximum duration in seconds", 1, 800).optional(),
-    /** Vercel framework preset; omit for a static site. */
-    framework: z.enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"]).optional(),
-    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional(),
-    branch: z.string().min(1).default("main"),
-    rootDirectory: z.string().min(1).optional(),
-    /** Custom domains; the first is the production domain. */
-    domains: z.array(hostname).default([]),
-    /** The service whose public URL the frontend calls (default: the service with `cors`). */
-    api: z.string().optional(),
-    apiUrlVariable: envName.default("NEXT_PUBLIC_API_URL"),
-    /** `null` for a frontend without WebSockets. */
-    wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL"),
-    variables: z.record(envName, z.string()).default({}),
-    /** Variable name → stack secret key; stored as Vercel sensitive variables (server-side only). */
-    secrets: z.record(envName, secretKey).default({}),
-    securityHeaders: z.boolean().default(true),
-    /** With `platform: railway`: the service that runs the frontend. */
-    service: z.strictObject(serviceFields).partial({ source: true }).optional(),
+    platform: z.enum(["vercel", "railway"]).describe("`vercel`, or `railway` for a Next.js server run as a Railway service."),
+    name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web").describe("The Vercel project name, or the Railway service name."),
+    // Vercel allows up to 300 s on Hobby and 800 on Pro and Enterprise (docs: functions/limitations).
+    maxDurationSeconds: wholeIn("the maximum duration in seconds", 1, 800)
+      .optional()
+      .describe("Vercel: the longest a function may run, in seconds (the project's default function timeout). @default Vercel's (300)"),
+    framework: z.enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"]).optional().describe("Vercel framework preset; omit for a static site."),
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional().describe("The GitHub repository `owner/name` Vercel builds (required on Vercel)."),
+    branch: z.string().min(1).default("main").describe("The branch production deploys from."),
+    rootDirectory: z.string().min(1).optional().describe("The directory of `repo` to build. @default the repository's root"),
+    domains: z.array(hostname).default([]).describe("Custom domains; the first is the production domain."),
+    api: z.string().optional().describe("The service whose public URL the frontend calls (default: the service with `cors`)."),
+    apiUrlVariable: envName.default("NEXT_PUBLIC_API_URL").describe("The variable the frontend reads the API's URL from."),
+    wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL").describe("`null` for a frontend without WebSockets."),
+    variables: z.record(envName, z.string()).default({}).describe("Plain variables (`NEXT_PUBLIC_*` ones reach every browser)."),
+    secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key; stored as Vercel sensitive variables (server-side only)."),
+    securityHeaders: z.boolean().default(true).describe("Security headers on every response (HSTS, nosniff, frame denial, referrer policy)."),
+    service: z.strictObject(serviceFields).partial({ source: true }).optional().describe("With `platform: railway`: the service that runs the frontend."),
   })
   .superRefine((frontend, ctx) => {
     if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
@@ -387,36 +349,30 @@ const frontendSchema = z
   }, ALWAYS);
 
 const railwaySchema = z.strictObject({
-  /** Create a project with this name… */
   project: z
     .string()
     .min(1)
     .refine((name) => [...name].length <= 100, { error: "a project name has at most 100 characters" })
-    .optional(),
-  /** …or adopt an existing project by id (never deleted by Trestle). */
-  projectId: z.string().min(1).optional(),
-  workspaceId: z.string().min(1).optional(),
-  /** The Railway environment this stack owns. */
-  environment: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" }).default("production"),
-  /**
-   * In a shared project (`projectId`), create this environment as a fork of
-   * that one, so settings changed in either never reach the other.
-   */
-  forkOf: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "name the environment to fork, such as `production`" }).optional(),
+    .optional().describe("Create (or, after an interrupted run, find) a Railway project with this name; give this or `projectId`."),
+  projectId: z.string().min(1).optional().describe("Adopt an existing project by id instead of `project`; Trestle never deletes an adopted project."),
+  workspaceId: z.string().min(1).optional().describe("The Railway workspace a new project is created in. @default the token's"),
+  environment: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" }).default("production").describe("The Railway environment this stack owns."),
+  forkOf: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "name the environment to fork, such as `production`" })
+    .optional().describe("In a shared project (`projectId`), create this environment as a fork of that one, so settings changed in either never reach the other."),
 });
 
-const stackSchema = z
+export const stackSchema = z
   .strictObject({
-    railway: railwaySchema,
-    /** A production environment: protected data, https-only CORS. @default environment is `production` */
-    production: z.boolean().optional(),
-    /** Protect databases and volumes from `pulumi destroy`. @default production */
-    protect: z.boolean().optional(),
-    services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema),
-    postgres: postgresSchema.optional(),
-    redis: redisSchema.optional(),
-    frontend: frontendSchema.optional(),
-    vercel: z.strictObject({ team: z.string().min(1).optional() }).default({}),
+    railway: railwaySchema.describe("The Railway project and the environment this stack deploys to."),
+    production: z.boolean().optional().describe("A production environment: protected data, https-only CORS. @default environment is `production`"),
+    protect: z.boolean().optional().describe("Protect databases and volumes from `pulumi destroy`. @default production"),
+    services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema).describe("The Railway services (an API, workers, cron jobs), by name: the name is the Railway service name and its private host `<name>.railway.internal`."),
+    postgres: postgresSchema.optional().describe("A PostgreSQL database on Railway (Railway's `postgres-ssl` image), reachable privately as `${{Postgres.DATABASE_URL}}`."),
+    redis: redisSchema.optional().describe("A Redis: a Railway service on the private network, or an Upstash database over TLS."),
+    frontend: frontendSchema.optional().describe("The app browsers load: a Vercel project built from Git, or a server on Railway."),
+    vercel: z.strictObject({ team: z.string().min(1).optional().describe("The Vercel team (id or slug) that owns the project. @default the token's personal account") }).default({}).describe("Vercel settings shared by the frontend."),
   })
   .superRefine((stack, ctx) => {
     const railway = stack.railway ?? {};

@@ -6,7 +6,7 @@ export default trestleRule({
   description: "A Redis used as a queue or broker never uses an eviction policy that can drop keys; a cache-only Redis may.",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Set `evictionPolicy: noeviction` on a Redis whose `use` is `queue` or `both` (seed 004's `allkeys-lru` broker silently loses Celery jobs under memory pressure), or split the cache into a Redis of its own with `use: cache`.",
+    "Set `evictionPolicy: noeviction` on a Redis whose `use` is `queue` or `both` (Godo's `allkeys-lru` broker silently loses Celery jobs under memory pressure), or split the cache into a Redis of its own with `use: cache`.",
   validate(view, report) {
     for (const { redis, declared, queueBy } of view.redisUses()) {
       const component = redis.component;
