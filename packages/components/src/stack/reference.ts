@@ -3,7 +3,7 @@
 // `npm run docs:config` writes docs/configuration.md, and a test fails when the
 // file differs from what this produces or when a setting has no description.
 import { z } from "zod";
-import { NAMESPACE, stackSchema } from "./config";
+import { NAMESPACE, stackSchema } from "./schema";
 
 interface JsonSchema {
   type?: string | string[];
@@ -96,7 +96,7 @@ export function configurationReference(): string {
   const lines = [
     "# Configuration reference",
     "",
-    "<!-- Generated from the stack schema (packages/components/src/stack/config.ts) by `npm run docs:config`; a test fails when it is stale. Do not edit by hand. -->",
+    "<!-- Generated from the stack schema (packages/components/src/stack/schema.ts) by `npm run docs:config`; a test fails when it is stale. Do not edit by hand. -->",
     "",
     `A stack file (\`Pulumi.<stack>.yaml\`) holds a stack's whole architecture under the \`${NAMESPACE}:\` namespace, one key per row of the first table below. \`trestle synth\` checks all of it and names every problem with its path (\`services.api.port: …\`).`,
     "Stack secrets are not here: they live in the project's own namespace (\`pulumi config set --secret <key>\` or \`trestle secret set <key>\`), and settings below name them (\`secrets: { SERPAPI_KEY: serpapiKey }\`).",

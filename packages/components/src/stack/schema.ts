@@ -1,0 +1,534 @@
+// The stack schema: the whole architecture of one environment as zod
+// validates it, each setting with its description (docs/configuration.md is
+// generated from these), and the types the program reads.
+import { z } from "zod";
+import { BUILDERS, MAX_REPLICAS, RESTART_POLICY_TYPES, RAILWAY_PROVIDED, cronProblem, referencesIn } from "@trestle/railway";
+import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
+import { postgresVariables } from "../postgres-db";
+import { CORS_FORMATS } from "../railway-service";
+import { EVICTION_POLICIES, REDIS_PROVIDERS, REDIS_USES, redisVariables } from "../redis-cache";
+import { publicPrefix } from "../contract/secrets";
+import { QUEUE_VARIABLE } from "../contract/variables";
+
+export const NAMESPACE = "trestle";
+
+/** The top-level keys (`trestle:<key>`) this schema reads. */
+export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "frontend", "vercel"] as const;
+/** Keys read elsewhere (the Railway providers' `configure`). */
+export const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const MEMORY = /^\d+(b|kb|mb|gb)$/i;
+const PG_SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
+const PG_SETTING_VALUE = /^[A-Za-z0-9_.:/+-]+$/;
+
+export const UPSTASH_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2"] as const;
+
+/**
+ * Cross-field checks run even when a field is already invalid, so one run lists
+ * every problem (zod skips refinements after other issues by default). They
+ * therefore read fields defensively.
+ */
+const ALWAYS = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
+const secretKey = z
+  .string()
+  .regex(CONFIG_KEY, { error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `pulumi config set --secret`" });
+const envName = z.string().regex(ENV_NAME, { error: "variable names are letters, digits and `_`, not starting with a digit" });
+const hostname = z.string().regex(HOSTNAME, { error: "give a lower-case host name such as `api.example.com` (no scheme, path or port)" });
+const positiveInt = (what: string) => z.number({ error: `give ${what} as a whole number` }).int({ error: `give ${what} as a whole number` });
+/** A whole number in a range, each bound saying what it is. */
+const wholeIn = (what: string, min: number, max?: number) => {
+  const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
+  const base = positiveInt(what).min(min, { error: `give ${what} as a whole number ${range}` });
+  return max === undefined ? base : base.max(max, { error: `give ${what} as a whole number ${range}` });
+};
+
+/**
+ * The most vCPUs and memory each replica may use (LIM-1), e.g.
+ * `limits: { vcpus: 1, memoryGB: 1 }`. Unset: the plan's default. The stack's
+ * `railwayPlan` bounds them.
+ */
+const limitsSchema = z
+  .strictObject({
+    vcpus: z.number({ error: "give vCPUs as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 vCPUs" }).optional().describe("vCPUs per replica, e.g. `0.5` or `2`; the plan bounds it."),
+    memoryGB: z.number({ error: "give memory in GB as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 GB" }).optional().describe("Memory per replica in GB, e.g. `0.5` or `2`; the plan bounds it."),
+  })
+  .refine((l) => l.vcpus !== undefined || l.memoryGB !== undefined, { error: "give `vcpus`, `memoryGB` or both, or remove `limits`" });
+
+/** Backup schedules of a database's volume (VOL-4); `[]` for none. */
+const backupsSchema = z
+  .array(z.enum(["daily", "weekly", "monthly"], { error: "give `daily`, `weekly` or `monthly`" }))
+  .refine((list) => new Set(list).size === list.length, { error: "list each schedule once" });
+
+const sourceSchema = z
+  .strictObject({
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional().describe("A GitHub repository `owner/name` Railway builds."),
+    branch: z.string().min(1).optional().describe("The branch Railway deploys. @default \"main\""),
+    rootDirectory: z.string().min(1).optional().describe("The directory of `repo` Railway builds. @default the repository's root"),
+    dockerfilePath: z.string().min(1).optional().describe("The Dockerfile in `repo`. @default Railway's detection"),
+    image: z.string().min(1).optional().describe("A prebuilt image."),
+    /** A local build context Trestle builds with Docker and pushes, deploying it by digest. */
+    build: z
+      .strictObject({
+        context: z.string().min(1).describe("The directory to build, relative to the project."),
+        dockerfile: z.string().min(1).optional().describe("The Dockerfile. @default `<context>/Dockerfile`"),
+        imageName: z.string().min(1).describe("Repository to push to, e.g. `ghcr.io/acme/api` (tagged with the stack and a content hash)."),
+        registry: z.strictObject({
+          server: z.string().min(1).describe("The registry host, e.g. `ghcr.io`."),
+          username: z.string().min(1).describe("The registry user."),
+          passwordSecret: secretKey.describe("The stack secret holding the registry password or token."),
+        }).describe("Where the built image is pushed."),
+        args: z.record(z.string(), z.string()).optional().describe("Docker build arguments."),
+        platform: z.string().default("linux/amd64").describe("The platform built for (Railway runs linux/amd64)."),
+      })
+      .optional().describe("A local build context Trestle builds with Docker and pushes, deploying it by digest."),
+    registry: z.strictObject({ username: z.string().min(1).describe("The registry user."), passwordSecret: secretKey.describe("The stack secret holding the registry password or token.") }).optional().describe("For `image` sources from a private registry: the stack secret with the registry password.").describe("For `image` sources from a private registry: the login; `passwordSecret` names the stack secret with the password."),
+  })
+  .superRefine((source, ctx) => {
+    const given = (["repo", "image", "build"] as const).filter((k) => source[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: given.length
+          ? `give exactly one of \`repo\`, \`image\` or \`build\`, not ${given.map((k) => `\`${k}\``).join(" and ")}`
+          : "give a source: `repo` (GitHub `owner/name`), `image` (a Docker image) or `build` (a local context)",
+      });
+    }
+    for (const key of ["branch", "rootDirectory", "dockerfilePath"] as const) {
+      if (source[key] !== undefined && !source.repo) ctx.addIssue({ code: "custom", path: [key], message: `\`${key}\` applies only to a \`repo\` source` });
+    }
+    if (source.registry && !source.image) ctx.addIssue({ code: "custom", path: ["registry"], message: "`registry` applies only to an `image` source (a `build` has its own)" });
+  }, ALWAYS);
+
+const corsSchema = z.strictObject({
+  variable: envName.default("ALLOWED_ORIGINS").describe("The variable the API reads its allowed origins from."),
+  origins: z.array(z.string()).default([]).describe("Origins beyond the frontend's own domains, e.g. an admin site."),
+  format: z.enum(CORS_FORMATS).default("comma").describe("`comma` (`a,b`) or `json` (`[\"a\",\"b\"]`), as the API parses it."),
+});
+
+export const serviceFields = {
+  source: sourceSchema.describe("Where the code comes from: exactly one of `repo`, `image` or `build`."),
+  start: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "give the start command as a string, or as a list of words (exec form)" }).optional().describe("A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly."),
+  buildCommand: z.string().min(1).optional().describe("Railway's build command. @default the builder's"),
+  builder: z.enum(BUILDERS).optional().describe("The Railway builder. @default Railway's choice"),
+  preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe("Runs before each deploy inside the private network: migrations."),
+  port: wholeIn("the port", 1, 65535).optional().describe("The port the service listens on; public domains route to it."),
+  healthcheck: z
+    .strictObject({
+      path: z.string().startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" }).describe("The path Railway probes, e.g. `/health`."),
+      timeoutSeconds: wholeIn("the timeout in seconds", 1, 3600).optional().describe("How long Railway waits for it. @default 300"),
+    })
+    .optional().describe("Railway's health check: a new deployment takes traffic only once `path` answers 2xx."),
+  restart: z
+    .strictObject({
+      policy: z.enum(RESTART_POLICY_TYPES).default("ON_FAILURE").describe("Restart on failure, always, or never."),
+      maxRetries: wholeIn("the retries", 0, 1000).optional().describe("Restarts before Railway gives up (with `ON_FAILURE`). @default 10"),
+    })
+    .optional().describe("What Railway does when the process exits."),
+  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }).optional().describe("Instances of the service."),
+  regions: z
+    .record(
+      z.string(),
+      positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }),
+    )
+    .optional().describe("Replicas per Railway region, e.g. `{ us-west2: 2, europe-west4-drams3a: 1 }`, instead of `replicas`."),
+  cron: z.string().optional().describe("A cron schedule (UTC), e.g. `0 3 * * *`: the service runs on it and exits; at most every 5 minutes."),
+  sleep: z.boolean().optional().describe("Let Railway sleep the service when it has no traffic."),
+  public: z.boolean().default(false).describe("A public `*.up.railway.app` domain."),
+  domains: z.array(hostname).default([]).describe("Custom domains (the DNS records to create are stack outputs)."),
+  connects: z.array(z.enum(["postgres", "redis"], { error: "`connects` names `postgres` or `redis`" })).default([]).describe("Private connections: `postgres` gets `DATABASE_URL`, `redis` gets `REDIS_URL`."),
+  /** Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`). */
+  celery: z
+    .strictObject({
+      broker: wholeIn("the database", 0, 15).default(0).describe("The Redis database of the broker."),
+      results: wholeIn("the database", 0, 15).default(1).describe("The Redis database of the results."),
+    })
+    .optional().describe("Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`)."),
+  variables: z.record(envName, z.string()).default({}).describe("Plain variables, e.g. `LOG_LEVEL: info` or references like `${{Postgres.DATABASE_URL}}`."),
+  secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key, e.g. `SERPAPI_KEY: serpapiKey`."),
+  generated: z.record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32).describe("Characters (letters and digits).") })).default({}).describe("Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`."),
+  cors: corsSchema.optional().describe("Marks this service as the CORS-protected API."),
+  takeOver: z.boolean().optional().describe("Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it."),
+  limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) each replica may use."),
+  /**
+   * This service is the app's frontend, a server such as Next.js that browsers
+   * load (the pilot handbook's shape): the `frontendUrl` output, the origins an API's CORS
+   * allows, and its browser-public variables checked like a Vercel frontend's.
+   */
+  frontend: z.boolean().optional().describe("This service is the app's frontend, a server such as Next.js that browsers load: the `frontendUrl` output, the origins an API's CORS allows, and its browser-public variables checked like a Vercel frontend's."),
+  deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional().describe("Seconds to wait for a deploy to become healthy."),
+};
+
+const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) => {
+  if (service.cron !== undefined) {
+    const problem = cronProblem(service.cron);
+    if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: `\`${service.cron}\` ${problem}` });
+    if ((service.replicas ?? 1) !== 1 || service.regions) ctx.addIssue({ code: "custom", path: ["cron"], message: "a cron service runs exactly 1 replica; remove `replicas`/`regions`" });
+    if (service.public) ctx.addIssue({ code: "custom", path: ["public"], message: "a cron service has no public domain" });
+  }
+  for (const region of Object.keys(service.regions ?? {})) {
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(region)) {
+      ctx.addIssue({ code: "custom", path: ["regions", region], message: "give a Railway region id such as `us-west2` or `europe-west4-drams3a`" });
+    }
+  }
+  if (service.replicas !== undefined && service.regions !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["replicas"], message: "give either `replicas` or `regions` (replicas per region), not both" });
+  }
+  if (service.restart?.maxRetries !== undefined && service.restart.policy !== "ON_FAILURE") {
+    ctx.addIssue({ code: "custom", path: ["restart", "maxRetries"], message: "retries apply only with `policy: ON_FAILURE`" });
+  }
+  if (service.celery && !service.connects?.includes("redis")) {
+    ctx.addIssue({ code: "custom", path: ["celery"], message: "Celery URLs need Redis: add `redis` to `connects`" });
+  }
+  if (service.celery && service.celery.broker === service.celery.results) {
+    ctx.addIssue({ code: "custom", path: ["celery"], message: "give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)" });
+  }
+  if ((service.public || service.domains?.length) && !service.port) {
+    ctx.addIssue({ code: "custom", path: ["port"], message: "a service with a public or custom domain needs `port`, the port it listens on" });
+  }
+  if (service.cors && Object.keys({ ...service.variables, ...service.secrets }).includes(service.cors.variable ?? "ALLOWED_ORIGINS")) {
+    const variable = service.cors.variable ?? "ALLOWED_ORIGINS";
+    ctx.addIssue({
+      code: "custom",
+      path: ["variables", variable],
+      message: `\`${variable}\` is set by \`cors\` (the frontend's domains and \`cors.origins\`), which would replace this value; remove it, and put extra origins in \`cors.origins\``,
+    });
+  }
+  const names = [service.variables, service.secrets, service.generated].flatMap((group) => Object.keys(group ?? {}));
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+    ctx.addIssue({ code: "custom", path: ["variables", name], message: `\`${name}\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one` });
+  }
+}, ALWAYS);
+
+export const postgresSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Postgres").describe("The Railway service name; other services reference `${{<name>.DATABASE_URL}}`."),
+  version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16).describe("Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first)."),
+  database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway").describe("The database created on first start (`PGDATABASE`)."),
+  user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("postgres").describe("The superuser (`PGUSER`)."),
+  /** Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`. */
+  settings: z
+    .record(
+      z.string().regex(PG_SETTING_NAME, { error: "PostgreSQL setting names are lower-case words joined by `_`, e.g. `shared_buffers`" }),
+      z.union([z.string().regex(PG_SETTING_VALUE, { error: "give a value without spaces or quotes, e.g. `256MB`" }), z.number()]),
+    )
+    .default({})
+    .describe("Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`; each checked against what that major version's server accepts."),
+  public: z.boolean().default(false).describe("A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked."),
+  takeOver: z.boolean().optional().describe("Manage a same-name Postgres service this stack did not create (in an adopted project)."),
+  limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Postgres service may use."),
+  backups: backupsSchema.optional().describe("Backup schedules of the data volume. @default [daily, weekly] in production"),
+});
+
+export const redisSchema = z
+  .strictObject({
+    provider: z.enum(REDIS_PROVIDERS).default("railway").describe("`railway` (a Redis service on the private network) or `upstash` (serverless, TLS)."),
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Redis").describe("The Railway service name (`${{Redis.REDIS_URL}}`), or the base of the Upstash database name."),
+    use: z.enum(REDIS_USES, { error: "say what Redis is for: `cache`, `queue` or `both`" }).describe("What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`."),
+    version: z.enum(["7.2", "7.4", "8.0"]).default("7.4").describe("The Redis image version on Railway."),
+    maxmemory: z.string().regex(MEMORY, { error: "give a size such as `512mb`" }).optional().describe("The memory limit, e.g. `512mb`. @default no limit"),
+    evictionPolicy: z.enum(EVICTION_POLICIES).optional().describe("`maxmemory-policy`. @default `allkeys-lru` for a cache, `noeviction` for a queue"),
+    persistence: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("Snapshots on a volume at `/data`."),
+        save: z.array(z.string().regex(/^\d+ \d+$/, { error: "give each rule as `<seconds> <changes>`, e.g. `900 1`" })).default(["900 1", "300 10", "60 10000"]).describe("`save` rules, each \"<seconds> <changes>\"."),
+        appendonly: z.boolean().default(false).describe("An append-only file as well (`appendonly yes`)."),
+      })
+      .default({ enabled: false, save: [], appendonly: false }).describe("Keep the data on a volume across restarts."),
+    /** More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`. */
+    settings: z
+      .record(
+        z.string().regex(/^[a-z][a-z-]*$/, { error: "Redis directive names are lower-case words joined by `-`, e.g. `tcp-keepalive`" }),
+        z.union([z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "give a single value without spaces or quotes" }), z.number()]),
+      )
+      .default({})
+      .describe("More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`; each checked against what the server accepts."),
+    public: z.boolean().default(false).describe("A public TCP proxy and `REDIS_PUBLIC_URL` (Railway only)."),
+    takeOver: z.boolean().optional().describe("Manage a same-name Redis service this stack did not create (in an adopted project)."),
+    limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Redis service may use (a Railway Redis only)."),
+    backups: backupsSchema.optional().describe("Backup schedules of the persistence volume. @default [daily, weekly] in production"),
+    upstash: z
+      .strictObject({
+        primaryRegion: z.enum(UPSTASH_REGIONS).describe("Where the database lives; changing it replaces the database."),
+        readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]).describe("Read replicas."),
+        budget: wholeIn("the budget", 1).optional().describe("Monthly budget in USD; the database is throttled at it."),
+      })
+      .optional().describe("Upstash placement and spending, with `provider: upstash`."),
+  })
+  .superRefine((redis, ctx) => {
+    if (redis.provider === "upstash" && !redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`" });
+    if (redis.provider === "railway" && redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
+    if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)) {
+      ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`" });
+    }
+    if (redis.backups?.length && !redis.persistence?.enabled) {
+      ctx.addIssue({ code: "custom", path: ["backups"], message: "backups copy the persistence volume, and this Redis has none: set `persistence.enabled: true`, or remove `backups`" });
+    }
+    if (redis.provider === "upstash" && redis.limits) {
+      ctx.addIssue({ code: "custom", path: ["limits"], message: "`limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`" });
+    }
+    // Every directive against what the Redis server reports, and Trestle's own (maxmemory, save, …).
+    for (const [name, value] of Object.entries(redis.settings ?? {})) {
+      const problem = redisSettingProblem(name, value);
+      if (problem) ctx.addIssue({ code: "custom", path: ["settings", name], message: problem });
+    }
+    // A Redis that holds jobs needs room for them; 1mb is Redis's own smallest useful budget.
+    const floor = redis.use === "cache" ? 1024 ** 2 : 10 * 1024 ** 2;
+    if (redis.maxmemory && redisBytes(redis.maxmemory) > 0 && redisBytes(redis.maxmemory) < floor) {
+      ctx.addIssue({ code: "custom", path: ["maxmemory"], message: `\`${redis.maxmemory}\` is too small to hold ${redis.use === "cache" ? "a cache" : "queued jobs"}; give at least ${redis.use === "cache" ? "1mb" : "10mb"} (or \`0\` for no limit)` });
+    }
+    for (const [i, rule] of (redis.persistence?.save ?? []).entries()) {
+      if (/^0 |^\d+ 0$/.test(rule)) ctx.addIssue({ code: "custom", path: ["persistence", "save", i], message: `\`${rule}\`: both the seconds and the number of changes must be at least 1` });
+    }
+    const policy = redis.evictionPolicy;
+    if (policy && policy !== "noeviction" && redis.use !== "cache") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["evictionPolicy"],
+        message: `\`${policy}\` can evict queued jobs from a Redis used as \`${redis.use}\`; use \`noeviction\`, or a separate cache Redis`,
+      });
+    }
+  }, ALWAYS);
+
+/** A frontend's secrets never go under a prefix frameworks build into the browser bundle. */
+function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets: Record<string, unknown> | undefined): void {
+  for (const name of Object.keys(secrets ?? {})) {
+    const prefix = publicPrefix(name);
+    if (prefix) {
+      ctx.addIssue({ code: "custom", path: [...where, name], message: `\`${name}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+    }
+  }
+}
+
+export const frontendSchema = z
+  .strictObject({
+    platform: z.enum(["vercel", "railway"]).describe("`vercel`, or `railway` for a Next.js server run as a Railway service."),
+    name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web").describe("The Vercel project name, or the Railway service name."),
+    // Vercel allows up to 300 s on Hobby and 800 on Pro and Enterprise (docs: functions/limitations).
+    maxDurationSeconds: wholeIn("the maximum duration in seconds", 1, 800)
+      .optional()
+      .describe("Vercel: the longest a function may run, in seconds (the project's default function timeout). @default Vercel's (300)"),
+    framework: z.enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"]).optional().describe("Vercel framework preset; omit for a static site."),
+    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional().describe("The GitHub repository `owner/name` Vercel builds (required on Vercel)."),
+    branch: z.string().min(1).default("main").describe("The branch production deploys from."),
+    rootDirectory: z.string().min(1).optional().describe("The directory of `repo` to build. @default the repository's root"),
+    domains: z.array(hostname).default([]).describe("Custom domains; the first is the production domain."),
+    api: z.string().optional().describe("The service whose public URL the frontend calls (default: the service with `cors`)."),
+    apiUrlVariable: envName.default("NEXT_PUBLIC_API_URL").describe("The variable the frontend reads the API's URL from."),
+    wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL").describe("`null` for a frontend without WebSockets."),
+    variables: z.record(envName, z.string()).default({}).describe("Plain variables (`NEXT_PUBLIC_*` ones reach every browser)."),
+    secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key; stored as Vercel sensitive variables (server-side only)."),
+    securityHeaders: z.boolean().default(true).describe("Security headers on every response (HSTS, nosniff, frame denial, referrer policy)."),
+    service: z.strictObject(serviceFields).partial({ source: true }).optional().describe("With `platform: railway`: the service that runs the frontend."),
+  })
+  .superRefine((frontend, ctx) => {
+    if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
+    if (frontend.platform === "railway" && frontend.maxDurationSeconds !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["maxDurationSeconds"], message: "`maxDurationSeconds` limits Vercel functions; a frontend on Railway is a server with no per-request limit: remove it" });
+    }
+    if (frontend.platform === "vercel" && frontend.service) ctx.addIssue({ code: "custom", path: ["service"], message: "`service` applies only with `platform: railway`" });
+    if (frontend.platform === "railway" && !frontend.service?.source) {
+      ctx.addIssue({ code: "custom", path: ["service", "source"], message: "a Railway frontend needs `service.source`: `repo`, `image` or `build`" });
+    }
+    if (frontend.platform === "railway" && !frontend.service?.port) {
+      ctx.addIssue({ code: "custom", path: ["service", "port"], message: "a Railway frontend needs `service.port`, the port its server listens on (3000 for Next.js)" });
+    }
+    // Secrets of the frontend, on Vercel or on Railway, never under a prefix frameworks build into the bundle.
+    const secretGroups: [PropertyKey[], Record<string, unknown> | undefined][] = [
+      [["secrets"], frontend.secrets],
+      [["service", "secrets"], frontend.service?.secrets],
+    ];
+    for (const [where, group] of secretGroups) refusePublicSecrets(ctx, where, group);
+  }, ALWAYS);
+
+export const railwaySchema = z.strictObject({
+  project: z
+    .string()
+    .min(1)
+    .refine((name) => [...name].length <= 100, { error: "a project name has at most 100 characters" })
+    .optional().describe("Create (or, after an interrupted run, find) a Railway project with this name; give this or `projectId`."),
+  projectId: z.string().min(1).optional().describe("Adopt an existing project by id instead of `project`; Trestle never deletes an adopted project."),
+  workspaceId: z.string().min(1).optional().describe("The Railway workspace a new project is created in. @default the token's"),
+  environment: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" }).default("production").describe("The Railway environment this stack owns."),
+  forkOf: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "name the environment to fork, such as `production`" })
+    .optional().describe("In a shared project (`projectId`), create this environment as a fork of that one, so settings changed in either never reach the other."),
+});
+
+/** The variables a service defines: its own, those Trestle adds (`PORT`, CORS, connections), and Railway's. */
+function definedVariables(service: Record<string, any> | undefined, extra: string[] = []): Set<string> {
+  const own = [service?.variables, service?.secrets, service?.generated].flatMap((group) => Object.keys(group ?? {}));
+  const added = [
+    ...(service?.port ? ["PORT"] : []),
+    ...(service?.cors ? [service.cors.variable ?? "ALLOWED_ORIGINS"] : []),
+    ...(service?.connects?.includes("postgres") ? ["DATABASE_URL"] : []),
+    ...(service?.connects?.includes("redis") ? ["REDIS_URL"] : []),
+    ...(service?.celery ? ["CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"] : []),
+  ];
+  return new Set([...own, ...added, ...extra, ...RAILWAY_PROVIDED]);
+}
+
+/**
+ * Every `${{Service.NAME}}` and `${{NAME}}` in a service's variables must name a
+ * service of the stack (or `shared`) and a variable it defines or Railway
+ * provides (VAR-3, VAR-4); a Vercel variable cannot use them at all.
+ */
+function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][] {
+  const problems: [PropertyKey[], string][] = [];
+  const services: Record<string, any> = stack.services && typeof stack.services === "object" ? stack.services : {};
+  const defined = new Map<string, Set<string>>();
+  for (const [name, service] of Object.entries(services)) defined.set(name, definedVariables(service));
+  const frontend = stack.frontend;
+  if (frontend?.platform === "railway" && frontend.service) {
+    const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
+    defined.set(frontend.name ?? "web", definedVariables({ ...frontend.service, port: frontend.service.port }, [...urls, ...Object.keys(frontend.variables ?? {}), ...Object.keys(frontend.secrets ?? {})]));
+  }
+  if (stack.postgres) defined.set(stack.postgres.name ?? "Postgres", definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(stack.postgres.public) })), "POSTGRES_PASSWORD"]));
+  if (stack.redis && (stack.redis.provider ?? "railway") === "railway") defined.set(stack.redis.name ?? "Redis", definedVariables(undefined, [...Object.keys(redisVariables(Boolean(stack.redis.public))), "REDIS_PASSWORD"]));
+  const explicitPort = (name: string) => Boolean(services[name]?.port) || (name === (frontend?.name ?? "web") && Boolean(frontend?.service?.port));
+  const list = (names: Iterable<string>) => [...names].sort().map((n) => `\`${n}\``).join(", ");
+  const check = (self: string, path: PropertyKey[], value: unknown) => {
+    if (typeof value !== "string") return;
+    for (const ref of referencesIn(value)) {
+      if (ref.owner === "shared") continue; // shared variables are the environment's, not the stack's
+      const owner = ref.owner ?? self;
+      const variables = defined.get(owner);
+      if (!variables) {
+        problems.push([path, `\`${ref.text}\` names service \`${owner}\`, which is not in this stack; the services are ${list(defined.keys())} (and \`shared\`)`]);
+      } else if (!variables.has(ref.name)) {
+        const own = [...variables].filter((v) => !(RAILWAY_PROVIDED as readonly string[]).includes(v) || (v === "PORT" && explicitPort(owner)));
+        problems.push([path, `\`${ref.text}\`: \`${owner}\` has no variable \`${ref.name}\`; it has ${list(own)} and Railway's own (\`RAILWAY_PRIVATE_DOMAIN\`, \`PORT\`, …)`]);
+      }
+    }
+  };
+  for (const [name, service] of Object.entries(services)) {
+    for (const [key, value] of Object.entries(service?.variables ?? {})) check(name, ["services", name, "variables", key], value);
+  }
+  if (frontend?.platform === "railway") {
+    for (const [key, value] of Object.entries(frontend.variables ?? {})) check(frontend.name ?? "web", ["frontend", "variables", key], value);
+    for (const [key, value] of Object.entries(frontend.service?.variables ?? {})) check(frontend.name ?? "web", ["frontend", "service", "variables", key], value);
+  } else if (frontend) {
+    for (const [key, value] of Object.entries(frontend.variables ?? {})) {
+      if (typeof value === "string" && referencesIn(value).length) problems.push([["frontend", "variables", key], "Railway references (`${{…}}`) are rendered only on Railway; a Vercel variable gets the text. Give the value itself"]);
+    }
+  }
+  return problems;
+}
+
+export const stackSchema = z
+  .strictObject({
+    railway: railwaySchema.describe("The Railway project and the environment this stack deploys to."),
+    production: z.boolean().optional().describe("A production environment: protected data, https-only CORS. @default environment is `production`"),
+    protect: z.boolean().optional().describe("Protect databases and volumes from `pulumi destroy`. @default production"),
+    services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema).describe("The Railway services (an API, workers, cron jobs), by name: the name is the Railway service name and its private host `<name>.railway.internal`."),
+    postgres: postgresSchema.optional().describe("A PostgreSQL database on Railway (Railway's `postgres-ssl` image), reachable privately as `${{Postgres.DATABASE_URL}}`."),
+    redis: redisSchema.optional().describe("A Redis: a Railway service on the private network, or an Upstash database over TLS."),
+    frontend: frontendSchema.optional().describe("The app browsers load: a Vercel project built from Git, or a server on Railway."),
+    vercel: z.strictObject({ team: z.string().min(1).optional().describe("The Vercel team (id or slug) that owns the project. @default the token's personal account") }).default({}).describe("Vercel settings shared by the frontend."),
+  })
+  .superRefine((stack, ctx) => {
+    const railway = stack.railway ?? {};
+    const services = stack.services && typeof stack.services === "object" ? stack.services : {};
+    if (stack.railway && !railway.project === !railway.projectId) {
+      ctx.addIssue({ code: "custom", path: ["railway"], message: "give `project` (a name, to create one) or `projectId` (to adopt one), not both or neither" });
+    }
+    if (railway.forkOf && !railway.projectId) {
+      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "`forkOf` applies to a shared project (`projectId`); a project of its own has one environment" });
+    }
+    if (railway.forkOf && railway.forkOf === railway.environment) {
+      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "an environment cannot be a fork of itself; name the other stack's environment" });
+    }
+    if (stack.services && Object.keys(services).length === 0) ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
+    for (const [name, service] of Object.entries(services)) {
+      for (const target of service?.connects ?? []) {
+        if ((target === "postgres" || target === "redis") && !stack[target]) {
+          ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\`` });
+        }
+      }
+      if (service?.celery && stack.redis?.provider === "upstash") {
+        ctx.addIssue({ code: "custom", path: ["services", name, "celery"], message: "Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself" });
+      }
+      if (stack.frontend && name === stack.frontend.name && stack.frontend.platform === "railway") {
+        ctx.addIssue({ code: "custom", path: ["frontend", "name"], message: `\`${name}\` is also a service name; Railway service names are unique` });
+      }
+    }
+    // Every Postgres setting against what that major version's server reports, and Trestle's own rules.
+    const production = stack.production ?? railway.environment === "production";
+    for (const [name, value] of Object.entries(stack.postgres?.settings ?? {})) {
+      const problem = postgresSettingProblem(stack.postgres?.version ?? 16, name, value, production);
+      if (problem) ctx.addIssue({ code: "custom", path: ["postgres", "settings", name], message: problem });
+    }
+    // A Redis some service uses as a queue is a queue, whatever its `use` label says.
+    if (stack.redis?.use === "cache") {
+      const redisName = stack.redis.name ?? "Redis";
+      for (const [name, service] of Object.entries(services)) {
+        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && v.includes(`\${{${redisName}.`));
+        const why = service?.celery ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : undefined;
+        if (why) {
+          ctx.addIssue({ code: "custom", path: ["redis", "use"], message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own` });
+        }
+      }
+    }
+    // Celery's databases must exist on the Redis it uses.
+    const databases = Number(stack.redis?.settings?.databases ?? 16);
+    for (const [name, service] of Object.entries(services)) {
+      const highest = Math.max(service?.celery?.broker ?? 0, service?.celery?.results ?? 0);
+      if (service?.celery && highest >= databases) {
+        ctx.addIssue({ code: "custom", path: ["redis", "settings", "databases"], message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}` });
+      }
+    }
+    for (const [path, message] of referenceProblems(stack)) ctx.addIssue({ code: "custom", path, message });
+    const corsServices = Object.entries(services).filter(([, s]) => s?.cors).map(([n]) => n);
+    if (corsServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the CORS-protected API; \`cors\` is set on ${corsServices.join(", ")}` });
+    const frontendServices = Object.entries(services).filter(([, s]) => s?.frontend).map(([n]) => n);
+    if (frontendServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the frontend; \`frontend\` is set on ${frontendServices.join(", ")}` });
+    for (const name of frontendServices) {
+      const service = services[name]!;
+      if (stack.frontend) {
+        ctx.addIssue({ code: "custom", path: ["services", name, "frontend"], message: "the stack already has `trestle:frontend`; keep one frontend: remove this flag, or the `frontend` block" });
+      }
+      if (!service.public && !service.domains?.length) {
+        ctx.addIssue({ code: "custom", path: ["services", name, "public"], message: "browsers load the frontend: set `public: true` or give it `domains`" });
+      }
+      refusePublicSecrets(ctx, ["services", name, "secrets"], service.secrets);
+    }
+    if (stack.frontend) {
+      const api = stack.frontend.api ?? corsServices[0];
+      if (!api) {
+        ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: "name the service the frontend calls (`api`), or mark one service with `cors`" });
+      } else if (!services[api]) {
+        ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: `\`${api}\` is not a service in \`services\`` });
+      } else if (!services[api].public && !services[api].domains?.length) {
+        ctx.addIssue({ code: "custom", path: ["services", api, "public"], message: "the frontend calls this service from the browser: set `public: true` or give it `domains`" });
+      }
+    }
+    const names = [stack.postgres?.name, stack.redis?.provider === "railway" ? stack.redis.name : undefined].filter(Boolean);
+    for (const name of names) {
+      if (Object.keys(services).some((s) => s.toLowerCase() === name!.toLowerCase())) {
+        ctx.addIssue({ code: "custom", path: ["services", name!.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
+      }
+    }
+  }, ALWAYS);
+
+export type StackConfigInput = z.input<typeof stackSchema>;
+type Parsed = z.output<typeof stackSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type PostgresConfig = z.output<typeof postgresSchema>;
+export type RedisConfig = z.output<typeof redisSchema>;
+export type FrontendConfig = z.output<typeof frontendSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+
+/** The validated stack, with defaults resolved. */
+export interface StackConfig extends Parsed {
+  production: boolean;
+  protect: boolean;
+  /** The service the frontend calls, if there is a frontend. */
+  apiService?: string;
+  /** Every stack secret key the program reads (all verified to be stored encrypted). */
+  secretKeys: string[];
+}
