@@ -114,3 +114,16 @@ export function cronProblem(expression: string): string | undefined {
   }
   return undefined;
 }
+
+/** A lower-case DNS host name such as `api.example.com` (no scheme, path or port). */
+export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** A variable name Railway accepts: letters, digits and `_`, not starting with a digit. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A `check` failure when `value` is not a TCP port (1-65535); an optional port may be left out. */
+export function tcpPortFailure(property: string, value: unknown, optional = true): CheckFailure[] {
+  if ((optional && value === undefined) || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) return [];
+  return [{ property, reason: `\`${value}\` is not a TCP port (1-65535)` }];
+}
+

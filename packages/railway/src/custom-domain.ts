@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
-import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { CheckFailure, HOSTNAME, compact, deleteIfPresent, diffOf, requireStrings, tcpPortFailure, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -89,7 +89,6 @@ mutation customDomainDelete($id: String!) {
   customDomainDelete(id: $id)
 }`);
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 function recordType(raw: string): string {
   return raw.replace(/^DNS_RECORD_TYPE_/, "");
@@ -143,9 +142,7 @@ export const customDomainProvider: dynamic.ResourceProvider<CustomDomainInputs, 
     if (typeof news.domain === "string" && !HOSTNAME.test(news.domain)) {
       failures.push({ property: "domain", reason: `\`${news.domain}\` is not a lower-case host name such as \`api.example.com\` (no scheme, path or port)` });
     }
-    if (news.targetPort !== undefined && (!Number.isInteger(news.targetPort) || news.targetPort < 1 || news.targetPort > 65535)) {
-      failures.push({ property: "targetPort", reason: `\`${news.targetPort}\` is not a TCP port (1-65535)` });
-    }
+    failures.push(...tcpPortFailure("targetPort", news.targetPort));
     return { inputs: news, failures };
   },
 

@@ -3,7 +3,7 @@ export * from "./client";
 export * from "./types";
 export { configureRailway, configureFromStack, resetRailwaySettings, resolveCredentials, railwayClient, ENDPOINT_ENV, TOKEN_CONFIG_KEY, TOKEN_KIND_CONFIG_KEY, PLAN_CONFIG_KEY } from "./settings";
 export type { RailwaySettings } from "./settings";
-export { canonical, cronProblem, sameValue } from "./common";
+export { HOSTNAME, VARIABLE_NAME, canonical, cronProblem, sameValue, tcpPortFailure } from "./common";
 export * from "./limits";
 export * from "./exec-form";
 export { RAILWAY_PROVIDED, referencesIn } from "./references";

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
-import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, tcpPortFailure, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -77,9 +77,7 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
 
   async check(_olds, news) {
     const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
-    if (news.targetPort !== undefined && (!Number.isInteger(news.targetPort) || news.targetPort < 1 || news.targetPort > 65535)) {
-      failures.push({ property: "targetPort", reason: `\`${news.targetPort}\` is not a TCP port (1-65535)` });
-    }
+    failures.push(...tcpPortFailure("targetPort", news.targetPort));
     return { inputs: news, failures };
   },
 

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
-import { CheckFailure, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { CheckFailure, deleteIfPresent, diffOf, requireStrings, tcpPortFailure, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -72,9 +72,7 @@ export const tcpProxyProvider: dynamic.ResourceProvider<TcpProxyInputs, TcpProxy
 
   async check(_olds, news) {
     const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["environmentId", "serviceId"]);
-    if (!Number.isInteger(news.applicationPort) || news.applicationPort < 1 || news.applicationPort > 65535) {
-      failures.push({ property: "applicationPort", reason: `\`${news.applicationPort}\` is not a TCP port (1-65535)` });
-    }
+    failures.push(...tcpPortFailure("applicationPort", news.applicationPort, false));
     return { inputs: news, failures };
   },
 

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
-import { CheckFailure, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
+import { CheckFailure, VARIABLE_NAME, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -33,7 +33,6 @@ export interface VariablesInputs {
 
 export type VariablesOutputs = VariablesInputs;
 
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const VARIABLES_UPSERT = railwayOperation(`
 mutation variableCollectionUpsert($input: VariableCollectionUpsertInput!) {

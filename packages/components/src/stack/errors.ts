@@ -2,7 +2,7 @@
 // problem, each with its config path and the fix, with a did-you-mean for
 // unknown keys and a hint for missing ones.
 import { closestName } from "../did-you-mean";
-import { TOP_LEVEL_KEYS, frontendSchema, postgresSchema, railwaySchema, redisSchema, serviceFields } from "./schema";
+import { TOP_LEVEL_KEYS, frontendObject, postgresSchema, railwaySchema, redisSchema, serviceFields } from "./schema";
 
 /** Invalid configuration: every problem at once, each `path: problem and fix`. */
 export class ConfigError extends Error {
@@ -38,7 +38,7 @@ export function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
     "redis.upstash": ["primaryRegion", "readRegions", "budget"],
     "postgres.limits": ["vcpus", "memoryGB"],
     "redis.limits": ["vcpus", "memoryGB"],
-    frontend: Object.keys(frontendSchema.shape),
+    frontend: Object.keys(frontendObject.shape),
     vercel: ["team"],
   };
   if (p[0] === "services" && p.length === 2) return Object.keys(serviceFields);

@@ -167,7 +167,7 @@ export function trestleStack(): TrestleStackOutputs {
       const web = new VercelFrontend("frontend", {
         projectName: remoteName("vercel", frontend.name, { production: config.production }),
         framework: frontend.framework,
-        repo: frontend.repo!,
+        repo: frontend.repo,
         branch: frontend.branch,
         rootDirectory: frontend.rootDirectory,
         domains: frontend.domains,
@@ -184,8 +184,8 @@ export function trestleStack(): TrestleStackOutputs {
       return { url: web.url, origins: web.origins };
     }
     // A Next.js server on Railway: a service like the others, its API URL a variable.
-    const own = frontend.service!;
-    const service = { ...own, source: own.source!, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } } as ServiceConfig;
+    const own = frontend.service;
+    const service: ServiceConfig = { ...own, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } };
     const urls: Record<string, pulumi.Input<string>> = { [frontend.apiUrlVariable]: apiUrl, ...frontend.variables };
     if (frontend.wsUrlVariable) urls[frontend.wsUrlVariable] = pulumi.output(apiUrl).apply(websocketUrl);
     const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true });

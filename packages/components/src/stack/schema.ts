@@ -2,7 +2,7 @@
 // validates it, each setting with its description (docs/configuration.md is
 // generated from these), and the types the program reads.
 import { z } from "zod";
-import { BUILDERS, MAX_REPLICAS, RESTART_POLICY_TYPES, RAILWAY_PROVIDED, cronProblem, referencesIn } from "@trestle/railway";
+import { BUILDERS, HOSTNAME, MAX_REPLICAS, RAILWAY_PROVIDED, RESTART_POLICY_TYPES, VARIABLE_NAME, cronProblem, referencesIn } from "@trestle/railway";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
 import { postgresVariables } from "../postgres-db";
 import { CORS_FORMATS } from "../railway-service";
@@ -18,9 +18,8 @@ export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "
 export const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = VARIABLE_NAME;
 export const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const MEMORY = /^\d+(b|kb|mb|gb)$/i;
 const PG_SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
@@ -304,8 +303,7 @@ function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets
   }
 }
 
-export const frontendSchema = z
-  .strictObject({
+export const frontendObject = z.strictObject({
     platform: z.enum(["vercel", "railway"]).describe("`vercel`, or `railway` for a Next.js server run as a Railway service."),
     name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web").describe("The Vercel project name, or the Railway service name."),
     // Vercel allows up to 300 s on Hobby and 800 on Pro and Enterprise (docs: functions/limitations).
@@ -324,7 +322,9 @@ export const frontendSchema = z
     secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key; stored as Vercel sensitive variables (server-side only)."),
     securityHeaders: z.boolean().default(true).describe("Security headers on every response (HSTS, nosniff, frame denial, referrer policy)."),
     service: z.strictObject(serviceFields).partial({ source: true }).optional().describe("With `platform: railway`: the service that runs the frontend."),
-  })
+});
+
+export const frontendSchema = frontendObject
   .superRefine((frontend, ctx) => {
     if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
     if (frontend.platform === "railway" && frontend.maxDurationSeconds !== undefined) {
@@ -343,7 +343,11 @@ export const frontendSchema = z
       [["service", "secrets"], frontend.service?.secrets],
     ];
     for (const [where, group] of secretGroups) refusePublicSecrets(ctx, where, group);
-  }, ALWAYS);
+  }, ALWAYS)
+  // One strict object checked field by field keeps each mistake's own message
+  // (`a Vercel frontend needs \`repo\``); what the program gets is the
+  // discriminated union those checks guarantee.
+  .transform((frontend) => frontend as FrontendConfig);
 
 export const railwaySchema = z.strictObject({
   project: z
@@ -520,7 +524,26 @@ type Parsed = z.output<typeof stackSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;
 export type PostgresConfig = z.output<typeof postgresSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;
-export type FrontendConfig = z.output<typeof frontendSchema>;
+type FrontendFields = z.output<typeof frontendObject>;
+/** Settings both kinds of frontend have. */
+type FrontendCommon = Omit<FrontendFields, "platform" | "service" | "repo" | "branch" | "rootDirectory" | "framework" | "maxDurationSeconds" | "securityHeaders">;
+/** A Vercel project built from Git. */
+export interface VercelFrontendConfig extends FrontendCommon {
+  platform: "vercel";
+  repo: string;
+  branch: string;
+  rootDirectory?: string;
+  framework?: FrontendFields["framework"];
+  maxDurationSeconds?: number;
+  securityHeaders: boolean;
+}
+/** A server (Next.js) run as a Railway service. */
+export interface RailwayFrontendConfig extends FrontendCommon {
+  platform: "railway";
+  service: ServiceConfig;
+}
+/** The frontend: which fields exist depends on `platform`. */
+export type FrontendConfig = VercelFrontendConfig | RailwayFrontendConfig;
 export type SourceConfig = z.output<typeof sourceSchema>;
 
 /** The validated stack, with defaults resolved. */
