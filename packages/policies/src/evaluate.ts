@@ -7,13 +7,18 @@ import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@p
 import { MIN_REASON } from "./lib/rule";
 import { policies } from "./rules";
 
-export interface EvaluatedResource {
+/** Where a resource stands in a stack: what the engine identifies it by and what it depends on. */
+export interface ResourcePlacement {
   urn: string;
   type: string;
   name: string;
+  /** The parent's URN; empty for top-level resources. */
   parent: string;
   dependencies: string[];
   protect: boolean;
+}
+
+export interface EvaluatedResource extends ResourcePlacement {
   additionalSecretOutputs: string[];
   /** What the engine gives a stack policy: outputs (inputs plus what providers return). */
   props: Record<string, unknown>;

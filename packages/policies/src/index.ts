@@ -4,5 +4,5 @@
 export { policies } from "./rules";
 export { TrestlePolicies, configuredPolicies } from "./pack";
 export { evaluatePolicies, packConfigProblems, PackConfigError, unwrapSecrets } from "./evaluate";
-export type { EvaluatedResource, PackConfig, PolicyViolation } from "./evaluate";
+export type { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement } from "./evaluate";
 export type { Exemption, TrestleRule } from "./lib/rule";

@@ -35,14 +35,14 @@ export interface RecordedResource {
 }
 
 /** A recorded resource as the policy pack sees it in a stack policy (props are outputs). */
+/** What identifies a recorded resource and places it in the graph. */
+export function placement(r: RecordedResource) {
+  return { urn: r.urn, type: r.type, name: r.name, parent: r.parent, dependencies: r.dependencies, protect: r.protect };
+}
+
 export function forPolicies(r: RecordedResource) {
   return {
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    parent: r.parent,
-    dependencies: r.dependencies,
-    protect: r.protect,
+    ...placement(r),
     additionalSecretOutputs: r.additionalSecretOutputs,
     props: r.outputs,
   };

@@ -7,22 +7,15 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_TYPES } from "@trestle/components";
-import { EvaluatedResource, PackConfig, PolicyViolation, evaluatePolicies } from "@trestle/policies";
+import { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement, evaluatePolicies } from "@trestle/policies";
 import { RAILWAY_TYPES } from "@trestle/railway";
-import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue } from "./recorder";
+import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue, placement } from "./recorder";
 import { StackFileError, readYamlFile } from "./stack-file";
 import { nativeStacksForSdkCaptures } from "./stack-traces";
 
 export const SYNTH_FORMAT = 1;
 
-export interface SynthResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** The parent's URN; empty for top-level resources. */
-  parent: string;
-  dependencies: string[];
-  protect: boolean;
+export interface SynthResource extends ResourcePlacement {
   /** Inputs with secrets as `{ secret: <fingerprint> }` and provider-computed values as `«computed:…»`. */
   inputs: Record<string, unknown>;
   /** Outputs only a provider knows, shown with placeholders. */
@@ -240,12 +233,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const result: SynthResult = {
     ...base,
     resources: recorder.resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent,
-      dependencies: r.dependencies,
-      protect: r.protect,
+      ...placement(r),
       inputs: present(r.inputs) as Record<string, unknown>,
       computed: r.computed,
     })),
