@@ -21,7 +21,9 @@ function tempDir(): string {
 }
 
 function trestle(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, input: options.input ?? "", encoding: "utf8", env: { ...process.env, ...options.env } });
+  // `init` from a checkout packs its packages for the new project; one test below does, the rest name versions.
+  const env = { ...process.env, TRESTLE_INIT_SPECS: "version", ...options.env };
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, input: options.input ?? "", encoding: "utf8", env });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -4,7 +4,7 @@
 // pack, the emulator, and the `trestle` command (init, synth, rehearse) from
 // its compiled JavaScript.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -184,4 +184,19 @@ describe("the packed packages", () => {
       expect(rehearsal.stdout).toMatch(/✓ \S+\s+api: SUCCESS/);
     }
   });
+
+  it("from a checkout, points the new project at this checkout's packages, packed (nothing is published yet)", () => {
+    // Here, not in test/cli: packing builds dist/ in the packages, which must not run twice at once.
+    const dir = path.join(work, "from-checkout");
+    const result = spawnSync(process.execPath, [path.join(ROOT, "packages", "cli", "bin", "trestle.js"), "init", dir], { encoding: "utf8", env: { ...process.env, TRESTLE_INIT_SPECS: "" } });
+    expect(result.stderr).toContain("packing this checkout's packages");
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const specs = { ...manifest.dependencies, ...manifest.devDependencies };
+    for (const name of ["railway", "components", "policies", "cli"]) {
+      const spec = specs[`@trestle/${name}`];
+      expect(spec).toMatch(new RegExp(`^file:${ROOT}/\\.trestle/packages/trestle-${name}-\\d+\\.\\d+\\.\\d+\\.tgz$`));
+      expect(existsSync(spec.slice("file:".length))).toBe(true);
+    }
+  }, 60_000);
 });

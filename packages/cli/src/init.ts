@@ -10,6 +10,7 @@
 //
 // Secrets are placeholders encrypted with PULUMI_CONFIG_PASSPHRASE (empty when
 // unset), so nothing real is ever written; `trestle secret set` replaces them.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
@@ -132,9 +133,38 @@ function projectFile(name: string, secrets: string[], from: string | undefined):
   return `${lines.join("\n")}\n`;
 }
 
+/** This checkout's packages directory, when the CLI runs from Trestle's own sources. */
+function checkoutPackages(): string | undefined {
+  const packages = path.resolve(__dirname, "..", "..");
+  return path.basename(__dirname) === "src" && existsSync(path.join(packages, "components", "src")) ? packages : undefined;
+}
+
+/**
+ * How the new project names each Trestle package: the published version, or,
+ * when this CLI runs from a checkout (nothing is on npm yet), the checkout's
+ * packages packed into `<checkout>/.trestle/packages` (as `npm pack` makes them
+ * for a registry), so `npm install` in the new project works either way.
+ */
+function trestleSpecs(version: string): Record<string, string> {
+  const names = ["railway", "components", "policies", "cli"];
+  const packages = checkoutPackages();
+  if (!packages || process.env.TRESTLE_INIT_SPECS === "version") return Object.fromEntries(names.map((n) => [`@trestle/${n}`, version]));
+  const dest = path.join(packages, "..", ".trestle", "packages");
+  mkdirSync(dest, { recursive: true });
+  console.error(`packing this checkout's packages into ${path.relative(process.cwd(), dest) || dest} (nothing is published yet)`);
+  const specs: Record<string, string> = {};
+  for (const name of names) {
+    const run = spawnSync("npm", ["pack", "--silent", "--workspace", `packages/${name}`, "--pack-destination", dest], { cwd: path.join(packages, ".."), encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+    if (run.status !== 0) fail(`npm pack of @trestle/${name} failed: ${run.stderr.trim()}`);
+    specs[`@trestle/${name}`] = `file:${path.join(dest, run.stdout.trim().split("\n").pop()!)}`;
+  }
+  return specs;
+}
+
 function packageFile(name: string): string {
   const own = JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string };
   const pulumi = "3.270.0";
+  const trestle = trestleSpecs(own.version);
   return `${JSON.stringify(
     {
       name,
@@ -149,11 +179,13 @@ function packageFile(name: string): string {
       dependencies: {
         "@pulumi/pulumi": pulumi,
         "@pulumi/policy": "1.21.0",
-        "@trestle/components": own.version,
-        "@trestle/policies": own.version,
+        "@trestle/components": trestle["@trestle/components"],
+        "@trestle/policies": trestle["@trestle/policies"],
+        // Its dependency, named here so a packed checkout's copy is the one installed.
+        "@trestle/railway": trestle["@trestle/railway"],
       },
       devDependencies: {
-        "@trestle/cli": own.version,
+        "@trestle/cli": trestle["@trestle/cli"],
         "@types/node": "24.19.2",
         "ts-node": "10.9.2",
         typescript: "5.9.3",
