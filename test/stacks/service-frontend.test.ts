@@ -1,4 +1,4 @@
-// A service marked `frontend` (seed 001's shape, here with an API beside it):
+// A service marked `frontend` (the pilot handbook's shape, here with an API beside it):
 // it is where users open the app (`frontendUrl`), the API's CORS allows
 // exactly its origins, and the pack judges it as a browser bundle.
 import { beforeAll, describe, expect, it } from "vitest";

@@ -81,6 +81,13 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     }
   }
 
+  // Read on the raw input: the schema fills in `name` with its default.
+  for (const [name, db] of Object.entries((structured.databases ?? {}) as Record<string, Record<string, { name?: unknown } | undefined> | undefined>)) {
+    for (const engine of ["redis", "postgres"]) {
+      if (db?.[engine]?.name !== undefined) problems.push(`databases.${name}.${engine}.name: the key \`${name}\` is this database's name; remove \`name\``);
+    }
+  }
+
   const allowed = new Set<string>([...TOP_LEVEL_KEYS, ...PROVIDER_KEYS, ...referenced]);
   if (secretNamespace !== NAMESPACE) {
     for (const full of raw.secretKeys) {

@@ -48,6 +48,9 @@ export function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (p[0] === "services" && p[2] === "restart") return ["policy", "maxRetries"];
   if (p[0] === "services" && p[2] === "cors") return ["variable", "origins", "format"];
   if (p[0] === "frontend" && p[1] === "service" && p.length === 2) return Object.keys(serviceFields);
+  // A named database is `{ redis: … }` or `{ postgres: … }`, each shaped as the single one.
+  if (p[0] === "databases" && p.length === 2) return ["redis", "postgres"];
+  if (p[0] === "databases" && p.length >= 3) return knownKeysAt(p.slice(2));
   return shapes[p.join(".")] ?? [];
 }
 

@@ -3,7 +3,7 @@
 // any resource exists. A project's `index.ts` is `export = trestleStack();`.
 import * as pulumi from "@pulumi/pulumi";
 import * as railway from "@trestle/railway";
-import { FrontendConfig, ServiceConfig, StackConfig, loadStackConfig, stackSecret } from "./config";
+import { FrontendConfig, PostgresConfig, RedisConfig, ServiceConfig, StackConfig, databaseVariable, loadStackConfig, stackSecret } from "./config";
 import { PostgresDb } from "../postgres-db";
 import { RailwayService, RailwayServiceArgs } from "../railway-service";
 import { RedisCache } from "../redis-cache";
@@ -52,45 +52,56 @@ export function trestleStack(): TrestleStackOutputs {
   /** Config spells backup schedules in lower case; Railway in upper (VOL-4). */
   const upper = (kinds: ("daily" | "weekly" | "monthly")[]) => kinds.map((k) => k.toUpperCase() as railway.BackupSchedule);
 
-  const postgres =
-    config.postgres &&
-    new PostgresDb("postgres", {
+  function declarePostgres(resourceName: string, serviceName: string | undefined, db: PostgresConfig): PostgresDb {
+    return new PostgresDb(resourceName, {
       ...scope,
-      serviceName: config.postgres.name,
-      version: config.postgres.version,
-      database: config.postgres.database,
-      user: config.postgres.user,
-      settings: textValues(config.postgres.settings),
-      public: config.postgres.public,
+      serviceName,
+      version: db.version,
+      database: db.database,
+      user: db.user,
+      settings: textValues(db.settings),
+      public: db.public,
       protect: config.protect,
       production: config.production,
       ...ownership,
-      takeOver: config.postgres.takeOver,
-      limits: config.postgres.limits,
-      backups: config.postgres.backups && upper(config.postgres.backups),
+      takeOver: db.takeOver,
+      limits: db.limits,
+      backups: db.backups && upper(db.backups),
     });
+  }
 
-  const redis =
-    config.redis &&
-    new RedisCache("redis", {
+  function declareRedis(resourceName: string, serviceName: string | undefined, db: RedisConfig): RedisCache {
+    return new RedisCache(resourceName, {
       ...scope,
-      provider: config.redis.provider,
-      use: config.redis.use,
-      serviceName: config.redis.name,
-      version: config.redis.version,
-      maxmemory: config.redis.maxmemory,
-      evictionPolicy: config.redis.evictionPolicy,
-      persistence: config.redis.persistence,
-      settings: textValues(config.redis.settings),
-      public: config.redis.public,
-      upstash: config.redis.upstash,
+      provider: db.provider,
+      use: db.use,
+      serviceName,
+      version: db.version,
+      maxmemory: db.maxmemory,
+      evictionPolicy: db.evictionPolicy,
+      persistence: db.persistence,
+      settings: textValues(db.settings),
+      public: db.public,
+      upstash: db.upstash,
       production: config.production,
       protect: config.protect,
       ...ownership,
-      takeOver: config.redis.takeOver,
-      limits: config.redis.limits,
-      backups: config.redis.backups && upper(config.redis.backups),
+      takeOver: db.takeOver,
+      limits: db.limits,
+      backups: db.backups && upper(db.backups),
     });
+  }
+
+  const postgres = config.postgres && declarePostgres("postgres", config.postgres.name, config.postgres);
+  const redis = config.redis && declareRedis("redis", config.redis.name, config.redis);
+  /** What `connects` names: the single databases, and every database of `trestle:databases` by its key (also its service name). */
+  const databases: Record<string, PostgresDb | RedisCache> = {
+    ...(postgres ? { postgres } : {}),
+    ...(redis ? { redis } : {}),
+    ...Object.fromEntries(
+      Object.entries(config.databases).map(([name, db]) => [name, db.postgres ? declarePostgres(name, name, db.postgres) : declareRedis(name, name, db.redis!)]),
+    ),
+  };
 
   // The API's CORS origins are the frontend's domains, and the frontend needs the
   // API's URL: the origins are filled in once the frontend is declared.
@@ -100,18 +111,16 @@ export function trestleStack(): TrestleStackOutputs {
   function connections(service: Pick<ServiceConfig, "connects" | "celery">) {
     const plain: Record<string, pulumi.Input<string>> = {};
     const secret: Record<string, pulumi.Input<string>> = {};
-    if (service.connects.includes("postgres") && postgres) plain.DATABASE_URL = postgres.urlReference;
-    if (service.connects.includes("redis") && redis) {
-      // Railway: a reference to the private URL; Upstash: the secret rediss:// URL.
-      const put = (key: string, suffix: string) => {
-        if (redis.urlReference) plain[key] = `${redis.urlReference}${suffix}`;
-        else secret[key] = pulumi.interpolate`${redis.secretUrl!}${suffix}`;
-      };
-      put("REDIS_URL", "");
-      if (service.celery) {
-        put("CELERY_BROKER_URL", `/${service.celery.broker}`);
-        put("CELERY_RESULT_BACKEND", `/${service.celery.results}`);
-      }
+    // Railway: a reference to the private URL; Upstash: the secret rediss:// URL.
+    const put = (db: PostgresDb | RedisCache, key: string, suffix = "") => {
+      if (db.urlReference) plain[key] = `${db.urlReference}${suffix}`;
+      else secret[key] = pulumi.interpolate`${(db as RedisCache).secretUrl!}${suffix}`;
+    };
+    for (const target of service.connects) put(databases[target], databaseVariable(target));
+    const broker = service.celery && databases[service.celery.redis ?? "redis"];
+    if (service.celery && broker) {
+      put(broker, "CELERY_BROKER_URL", `/${service.celery.broker}`);
+      put(broker, "CELERY_RESULT_BACKEND", `/${service.celery.results}`);
     }
     return { plain, secret };
   }

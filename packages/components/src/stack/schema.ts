@@ -13,7 +13,7 @@ import { QUEUE_VARIABLE } from "../contract/variables";
 export const NAMESPACE = "trestle";
 
 /** The top-level keys (`trestle:<key>`) this schema reads. */
-export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "frontend", "vercel"] as const;
+export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "databases", "frontend", "vercel"] as const;
 /** Keys read elsewhere (the Railway providers' `configure`). */
 export const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
 
@@ -140,10 +140,14 @@ export const serviceFields = {
   sleep: z.boolean().optional().describe("Let Railway sleep the service when it has no traffic."),
   public: z.boolean().default(false).describe("A public `*.up.railway.app` domain."),
   domains: z.array(hostname).default([]).describe("Custom domains (the DNS records to create are stack outputs)."),
-  connects: z.array(z.enum(["postgres", "redis"], { error: "`connects` names `postgres` or `redis`" })).default([]).describe("Private connections: `postgres` gets `DATABASE_URL`, `redis` gets `REDIS_URL`."),
+  connects: z
+    .array(z.string().regex(SERVICE_NAME, { error: "`connects` names `postgres`, `redis` or a database of `trestle:databases`" }))
+    .default([])
+    .describe("Private connections: `postgres` sets `DATABASE_URL`, `redis` sets `REDIS_URL`, and a database of `trestle:databases` named `cache` sets `CACHE_URL`."),
   /** Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`). */
   celery: z
     .strictObject({
+      redis: z.string().optional().describe("The Redis that holds them: `redis`, or a Redis of `trestle:databases`; it must be in `connects`. @default redis"),
       broker: wholeIn("the database", 0, 15).default(0).describe("The Redis database of the broker."),
       results: wholeIn("the database", 0, 15).default(1).describe("The Redis database of the results."),
     })
@@ -181,8 +185,8 @@ const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) =
   if (service.restart?.maxRetries !== undefined && service.restart.policy !== "ON_FAILURE") {
     ctx.addIssue({ code: "custom", path: ["restart", "maxRetries"], message: "retries apply only with `policy: ON_FAILURE`" });
   }
-  if (service.celery && !service.connects?.includes("redis")) {
-    ctx.addIssue({ code: "custom", path: ["celery"], message: "Celery URLs need Redis: add `redis` to `connects`" });
+  if (service.celery && !service.connects?.includes(service.celery.redis ?? "redis")) {
+    ctx.addIssue({ code: "custom", path: ["celery"], message: `Celery URLs need Redis: add \`${service.celery.redis ?? "redis"}\` to \`connects\`` });
   }
   if (service.celery && service.celery.broker === service.celery.results) {
     ctx.addIssue({ code: "custom", path: ["celery"], message: "give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)" });
@@ -293,6 +297,53 @@ export const redisSchema = z
     }
   }, ALWAYS);
 
+/** Names `connects` gives the single databases; a database of `trestle:databases` takes any other. */
+const RESERVED_DATABASE_NAMES = ["postgres", "redis"];
+
+/** A named database: exactly one of `redis` or `postgres`, each with the settings of `trestle:redis` / `trestle:postgres`. */
+const databaseSchema = z
+  .strictObject({
+    redis: redisSchema.optional().describe("A Redis, with every setting of `trestle:redis` but `name` (the database's key is its name)."),
+    postgres: postgresSchema.optional().describe("A PostgreSQL database, with every setting of `trestle:postgres` but `name`."),
+  })
+  .superRefine((db, ctx) => {
+    const given = (["redis", "postgres"] as const).filter((k) => db[k] !== undefined);
+    if (given.length !== 1) ctx.addIssue({ code: "custom", message: "give exactly one of `redis` or `postgres`" });
+  }, ALWAYS);
+
+/** The variable a connection to database `name` sets: `CACHE_URL` for `cache`. */
+export function databaseVariable(name: string): string {
+  return name === "postgres" ? "DATABASE_URL" : name === "redis" ? "REDIS_URL" : `${name.toUpperCase().replace(/-/g, "_")}_URL`;
+}
+
+interface DatabaseEntry<T> {
+  /** What `connects` calls it. */
+  key: string;
+  /** Where it is in the config. */
+  path: PropertyKey[];
+  /** Its Railway service name. */
+  serviceName: string;
+  config: T;
+}
+
+/** Every Redis of a (raw) stack: `trestle:redis` and the Redis databases of `trestle:databases`. */
+export function redisEntries<T = Record<string, any>>(stack: Record<string, any>): DatabaseEntry<T>[] {
+  const named = Object.entries((stack.databases ?? {}) as Record<string, any>).filter(([, db]) => db?.redis);
+  return [
+    ...(stack.redis ? [{ key: "redis", path: ["redis"], serviceName: stack.redis.name ?? "Redis", config: stack.redis }] : []),
+    ...named.map(([name, db]) => ({ key: name, path: ["databases", name, "redis"], serviceName: name, config: db.redis })),
+  ];
+}
+
+/** Every Postgres of a (raw) stack: `trestle:postgres` and the Postgres databases of `trestle:databases`. */
+export function postgresEntries<T = Record<string, any>>(stack: Record<string, any>): DatabaseEntry<T>[] {
+  const named = Object.entries((stack.databases ?? {}) as Record<string, any>).filter(([, db]) => db?.postgres);
+  return [
+    ...(stack.postgres ? [{ key: "postgres", path: ["postgres"], serviceName: stack.postgres.name ?? "Postgres", config: stack.postgres }] : []),
+    ...named.map(([name, db]) => ({ key: name, path: ["databases", name, "postgres"], serviceName: name, config: db.postgres })),
+  ];
+}
+
 /** A frontend's secrets never go under a prefix frameworks build into the browser bundle. */
 function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets: Record<string, unknown> | undefined): void {
   for (const name of Object.keys(secrets ?? {})) {
@@ -370,8 +421,7 @@ function definedVariables(service: Record<string, any> | undefined, extra: strin
   const added = [
     ...(service?.port ? ["PORT"] : []),
     ...(service?.cors ? [service.cors.variable ?? "ALLOWED_ORIGINS"] : []),
-    ...(service?.connects?.includes("postgres") ? ["DATABASE_URL"] : []),
-    ...(service?.connects?.includes("redis") ? ["REDIS_URL"] : []),
+    ...((service?.connects ?? []) as string[]).map(databaseVariable),
     ...(service?.celery ? ["CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"] : []),
   ];
   return new Set([...own, ...added, ...extra, ...RAILWAY_PROVIDED]);
@@ -392,8 +442,10 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
     const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
     defined.set(frontend.name ?? "web", definedVariables({ ...frontend.service, port: frontend.service.port }, [...urls, ...Object.keys(frontend.variables ?? {}), ...Object.keys(frontend.secrets ?? {})]));
   }
-  if (stack.postgres) defined.set(stack.postgres.name ?? "Postgres", definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(stack.postgres.public) })), "POSTGRES_PASSWORD"]));
-  if (stack.redis && (stack.redis.provider ?? "railway") === "railway") defined.set(stack.redis.name ?? "Redis", definedVariables(undefined, [...Object.keys(redisVariables(Boolean(stack.redis.public))), "REDIS_PASSWORD"]));
+  for (const db of postgresEntries(stack)) defined.set(db.serviceName, definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(db.config.public) })), "POSTGRES_PASSWORD"]));
+  for (const db of redisEntries(stack)) {
+    if ((db.config.provider ?? "railway") === "railway") defined.set(db.serviceName, definedVariables(undefined, [...Object.keys(redisVariables(Boolean(db.config.public))), "REDIS_PASSWORD"]));
+  }
   const explicitPort = (name: string) => Boolean(services[name]?.port) || (name === (frontend?.name ?? "web") && Boolean(frontend?.service?.port));
   const list = (names: Iterable<string>) => [...names].sort().map((n) => `\`${n}\``).join(", ");
   const check = (self: string, path: PropertyKey[], value: unknown) => {
@@ -432,6 +484,10 @@ export const stackSchema = z
     services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema).describe("The Railway services (an API, workers, cron jobs), by name: the name is the Railway service name and its private host `<name>.railway.internal`."),
     postgres: postgresSchema.optional().describe("A PostgreSQL database on Railway (Railway's `postgres-ssl` image), reachable privately as `${{Postgres.DATABASE_URL}}`."),
     redis: redisSchema.optional().describe("A Redis: a Railway service on the private network, or an Upstash database over TLS."),
+    databases: z
+      .record(z.string().regex(SERVICE_NAME, { error: "database names are lower-case letters, digits and `-`, 2-32 characters" }), databaseSchema)
+      .default({})
+      .describe("Named databases beyond `trestle:postgres` and `trestle:redis`, e.g. a `cache` Redis that evicts and a `broker` Redis that never does. Each is a Railway service of that name; a service reaches one with `connects: [<name>]`, which sets `<NAME>_URL`."),
     frontend: frontendSchema.optional().describe("The app browsers load: a Vercel project built from Git, or a server on Railway."),
     vercel: z.strictObject({ team: z.string().min(1).optional().describe("The Vercel team (id or slug) that owns the project. @default the token's personal account") }).default({}).describe("Vercel settings shared by the frontend."),
   })
@@ -452,9 +508,16 @@ export const stackSchema = z
       for (const target of service?.connects ?? []) {
         if ((target === "postgres" || target === "redis") && !stack[target]) {
           ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\`` });
+        } else if (target !== "postgres" && target !== "redis" && !stack.databases?.[target]) {
+          const known = Object.keys(stack.databases ?? {});
+          ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not a database of this stack: declare it in \`${NAMESPACE}:databases\`${known.length ? ` (there: ${known.map((k) => `\`${k}\``).join(", ")})` : ""}, or connect \`postgres\` or \`redis\`` });
         }
       }
-      if (service?.celery && stack.redis?.provider === "upstash") {
+      const celeryRedis = service?.celery ? redisEntries(stack).find((db) => db.key === (service.celery?.redis ?? "redis")) : undefined;
+      if (service?.celery && service.celery.redis && service.celery.redis !== "redis" && !stack.databases?.[service.celery.redis]?.redis) {
+        ctx.addIssue({ code: "custom", path: ["services", name, "celery", "redis"], message: `\`${service.celery.redis}\` is not a Redis of \`${NAMESPACE}:databases\`` });
+      }
+      if (service?.celery && celeryRedis?.config.provider === "upstash") {
         ctx.addIssue({ code: "custom", path: ["services", name, "celery"], message: "Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself" });
       }
       if (stack.frontend && name === stack.frontend.name && stack.frontend.platform === "railway") {
@@ -463,27 +526,33 @@ export const stackSchema = z
     }
     // Every Postgres setting against what that major version's server reports, and Trestle's own rules.
     const production = stack.production ?? railway.environment === "production";
-    for (const [name, value] of Object.entries(stack.postgres?.settings ?? {})) {
-      const problem = postgresSettingProblem(stack.postgres?.version ?? 16, name, value, production);
-      if (problem) ctx.addIssue({ code: "custom", path: ["postgres", "settings", name], message: problem });
+    for (const db of postgresEntries(stack)) {
+      for (const [name, value] of Object.entries(db.config.settings ?? {})) {
+        const problem = postgresSettingProblem(db.config.version ?? 16, name, value as string | number, production);
+        if (problem) ctx.addIssue({ code: "custom", path: [...db.path, "settings", name], message: problem });
+      }
     }
     // A Redis some service uses as a queue is a queue, whatever its `use` label says.
-    if (stack.redis?.use === "cache") {
-      const redisName = stack.redis.name ?? "Redis";
+    for (const db of redisEntries(stack)) {
+      if (db.config.use !== "cache") continue;
       for (const [name, service] of Object.entries(services)) {
-        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && v.includes(`\${{${redisName}.`));
-        const why = service?.celery ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : undefined;
+        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && v.includes(`\${{${db.serviceName}.`));
+        const celeryHere = service?.celery && (service.celery.redis ?? "redis") === db.key;
+        const why = celeryHere ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : undefined;
         if (why) {
-          ctx.addIssue({ code: "custom", path: ["redis", "use"], message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own` });
+          ctx.addIssue({ code: "custom", path: [...db.path, "use"], message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own` });
         }
       }
     }
     // Celery's databases must exist on the Redis it uses.
-    const databases = Number(stack.redis?.settings?.databases ?? 16);
     for (const [name, service] of Object.entries(services)) {
-      const highest = Math.max(service?.celery?.broker ?? 0, service?.celery?.results ?? 0);
-      if (service?.celery && highest >= databases) {
-        ctx.addIssue({ code: "custom", path: ["redis", "settings", "databases"], message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}` });
+      const celery = service?.celery;
+      const db = celery ? redisEntries(stack).find((entry) => entry.key === (celery.redis ?? "redis")) : undefined;
+      if (!celery || !db) continue;
+      const databases = Number(db.config.settings?.databases ?? 16);
+      const highest = Math.max(celery.broker ?? 0, celery.results ?? 0);
+      if (highest >= databases) {
+        ctx.addIssue({ code: "custom", path: [...db.path, "settings", "databases"], message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}` });
       }
     }
     for (const [path, message] of referenceProblems(stack)) ctx.addIssue({ code: "custom", path, message });
@@ -511,10 +580,18 @@ export const stackSchema = z
         ctx.addIssue({ code: "custom", path: ["services", api, "public"], message: "the frontend calls this service from the browser: set `public: true` or give it `domains`" });
       }
     }
-    const names = [stack.postgres?.name, stack.redis?.provider === "railway" ? stack.redis.name : undefined].filter(Boolean);
+    const names = [...postgresEntries(stack), ...redisEntries(stack).filter((db) => (db.config.provider ?? "railway") === "railway")].map((db) => db.serviceName);
     for (const name of names) {
-      if (Object.keys(services).some((s) => s.toLowerCase() === name!.toLowerCase())) {
-        ctx.addIssue({ code: "custom", path: ["services", name!.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
+      if (Object.keys(services).some((s) => s.toLowerCase() === name.toLowerCase())) {
+        ctx.addIssue({ code: "custom", path: ["services", name.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
+      }
+    }
+    for (const name of Object.keys(stack.databases ?? {})) {
+      if (RESERVED_DATABASE_NAMES.includes(name)) {
+        ctx.addIssue({ code: "custom", path: ["databases", name], message: `\`${name}\` is what \`connects\` calls \`${NAMESPACE}:${name}\`; give this database another name` });
+      }
+      if ([stack.postgres?.name ?? (stack.postgres ? "Postgres" : undefined), stack.redis?.name ?? (stack.redis ? "Redis" : undefined)].some((n) => n?.toLowerCase() === name)) {
+        ctx.addIssue({ code: "custom", path: ["databases", name], message: `\`${name}\` is already the service name of \`${NAMESPACE}:postgres\` or \`${NAMESPACE}:redis\`; give this database another name` });
       }
     }
   }, ALWAYS);

@@ -6,7 +6,7 @@ export default trestleRule({
   description: "A Redis used as a queue or broker never uses an eviction policy that can drop keys; a cache-only Redis may.",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Set `evictionPolicy: noeviction` on a Redis whose `use` is `queue` or `both` (Godo's `allkeys-lru` broker silently loses Celery jobs under memory pressure), or split the cache into a Redis of its own with `use: cache`.",
+    "Set `evictionPolicy: noeviction` on a Redis whose `use` is `queue` or `both` (Godo's `allkeys-lru` broker silently loses Celery jobs under memory pressure), or split the cache into a Redis of its own: keep the queue's `noeviction`, and declare a cache Redis in `trestle:databases` (`cache: { redis: { use: cache, evictionPolicy: allkeys-lru } }`, reached with `connects: [cache]`).",
   validate(view, report) {
     for (const { redis, declared, queueBy } of view.redisUses()) {
       const component = redis.component;
