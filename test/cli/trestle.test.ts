@@ -177,6 +177,48 @@ describe("trestle", () => {
   });
 });
 
+describe("trestle preview-env", () => {
+  it("writes a pull request's stack from staging: its own project and environment, the branch deployed, no production settings, staging's secrets kept", () => {
+    const dir = projectCopy();
+    const result = trestle(["preview-env", "--pr", "42", "--branch", "feature/search", "--scope", "acme"], { cwd: dir });
+    expect(result.stdout.trim()).toBe("wrote Pulumi.pr-42.yaml: the preview of pull request #42");
+    const staging = parse(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, any> };
+    const pr = parse(readFileSync(path.join(dir, "Pulumi.pr-42.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, any> };
+    expect(pr.config["trestle:railway"]).toEqual({ project: "travel-backend-staging-pr-42", environment: "pr-42" });
+    expect(pr.config["trestle:preview"]).toEqual({ pullRequest: 42, branch: "feature/search", baseStack: "staging", scope: "acme" });
+    expect(pr.config["trestle:production"]).toBe(false);
+    expect(pr.config["trestle:protect"]).toBe(false);
+    for (const service of Object.values(pr.config["trestle:services"]) as { source: { branch?: string; repo?: string }; domains?: unknown }[]) {
+      if (service.source.repo) expect(service.source.branch).toBe("feature/search");
+      expect(service.domains).toBeUndefined();
+    }
+    expect(pr.encryptionsalt).toBe(staging.encryptionsalt);
+    expect(pr.config["travel-planner:serpapiKey"]).toEqual(staging.config["travel-planner:serpapiKey"]);
+  });
+
+  it("writes a stack that synthesizes clean, with CORS for exactly the branch's preview", () => {
+    const dir = tempDir();
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml", "index.ts", "tsconfig.json", "tsconfig.base.json"]) cpSync(path.join(ROOT, file), path.join(dir, file));
+    expect(trestle(["preview-env", "--pr", "42", "--branch", "feature/search", "--scope", "acme"], { cwd: dir }).code).toBe(0);
+    const synth = trestle(["synth", "--stack", "pr-42"], { cwd: dir });
+    expect(synth.stdout).toContain("✓ pr-42: ");
+    const json = JSON.parse(readFileSync(path.join(dir, ".trestle", "synth", "pr-42.json"), "utf8")) as { resources: { name: string; inputs: { variables?: Record<string, string> } }[] };
+    expect(json.resources.find((r) => r.name === "api-vars")!.inputs.variables!.ALLOWED_ORIGINS).toBe("https://travel-web-staging-git-feature-search-acme.vercel.app");
+  });
+
+  it.each([
+    [["preview-env", "--branch", "x"], "--pr: give the pull request's number"],
+    [["preview-env", "--pr", "7"], "--branch: give the pull request's branch"],
+    [["preview-env", "--pr", "7", "--branch", "x", "--from", "qa"], "Pulumi.qa.yaml: no such stack file"],
+    [["preview-env", "--pr", "seven", "--branch", "x"], "--pr: give the pull request's number"],
+  ])("refuses %j with exit 2", (args, message) => {
+    const result = trestle(args, { cwd: projectCopy() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
 describe("the repository's projects", () => {
   it("each have a name of their own, so no two share a stack's state", () => {
     const files = ["Pulumi.yaml", ...["000-travel", "001-pilot-handbook", "002-threadr", "003-gayed-signals", "004-godo"].map((e) => `examples/${e}/Pulumi.yaml`)];

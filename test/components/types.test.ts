@@ -8,7 +8,7 @@ import * as vercel from "@pulumiverse/vercel";
 import * as upstash from "@upstash/pulumi";
 import { describe, expect, it } from "vitest";
 import { COMPONENT_TYPES, PROVIDER_TYPES } from "../../packages/components/src/contract/types";
-import { PostgresDb, RailwayService, RedisCache, VercelFrontend } from "../../packages/components/src";
+import { PostgresDb, RailwayService, RedisCache, VercelFrontend, VercelPreview } from "../../packages/components/src";
 import * as railway from "../../packages/railway/src";
 
 const tokenOf = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;
@@ -20,8 +20,9 @@ describe("type tokens", () => {
       PostgresDb: "trestle:index:PostgresDb",
       RedisCache: "trestle:index:RedisCache",
       VercelFrontend: "trestle:index:VercelFrontend",
+      VercelPreview: "trestle:index:VercelPreview",
     });
-    expect([RailwayService, PostgresDb, RedisCache, VercelFrontend].map(tokenOf)).toEqual(Object.values(COMPONENT_TYPES));
+    expect([RailwayService, PostgresDb, RedisCache, VercelFrontend, VercelPreview].map(tokenOf)).toEqual(Object.values(COMPONENT_TYPES));
   });
 
   it("are the Railway resources' own, on the classes", () => {

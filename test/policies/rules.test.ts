@@ -56,7 +56,7 @@ describe("the compliant fixture", () => {
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
       expect(policy.remediationSteps.length).toBeGreaterThan(40);
     }
-    expect(policies).toHaveLength(20);
+    expect(policies).toHaveLength(21);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { decryptValue, encryptValue, newEncryptionSalt, passphraseMatches } from "../../packages/cli/src/secret/passphrase";
 import { ROOT } from "../stack-harness";
 
-/** The passphrase of the committed placeholders (README, "Deploying for real"). */
+/** The passphrase of the committed placeholders (docs/deploying.md). */
 const PLACEHOLDER_PASSPHRASE = "trestle-placeholders";
 
 describe("passphrase-encrypted stack secrets", () => {

@@ -38,6 +38,23 @@ describe("GitHub workflows", () => {
     expect(preview.strategy.matrix.stack).toEqual(["staging", "prod"]);
   });
 
+  it("gives each pull request of this repository an environment of its own, and tears it down when it closes", () => {
+    const workflow = load("pr-environment.yml");
+    expect(workflow.on.pull_request.types).toEqual(["opened", "synchronize", "reopened", "closed"]);
+    const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
+    expect(workflow.jobs.deploy.if).toBe(`github.event.action != 'closed' && ${sameRepo}`);
+    expect(workflow.jobs.teardown.if).toBe(`github.event.action == 'closed' && ${sameRepo}`);
+    const deploy = workflow.jobs.deploy.steps.map((s: { run?: string }) => s.run ?? "").join("\n");
+    expect(deploy).toContain('npx trestle preview-env --pr "$PR" --branch "$BRANCH" --scope "$VERCEL_SCOPE"');
+    expect(deploy).toContain('npx trestle rehearse --stack "pr-$PR"');
+    expect(deploy).toContain('npx trestle up --stack "pr-$PR"');
+    expect(JSON.stringify(workflow.jobs.teardown)).toContain('pulumi destroy --stack \\"pr-$PR\\" --yes --remove');
+    // The branch name reaches the shell as a variable, never spliced into the script.
+    expect(JSON.stringify(workflow.jobs)).not.toContain("github.head_ref");
+    expect(workflow.env.BRANCH).toBe("${{ github.head_ref }}");
+    expect(workflow.concurrency).toEqual({ group: "pr-environment-${{ github.event.pull_request.number }}", "cancel-in-progress": false });
+  });
+
   it("posts the synth diff from a privileged workflow that never runs the pull request's code", () => {
     const comment = load("synth-comment.yml");
     expect(comment.on.workflow_run).toEqual({ workflows: ["Pull request"], types: ["completed"] });

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
 import { newEncryptionSalt, encryptValue } from "./secret/passphrase";
+import { withoutProductionSettings } from "./stack-files";
 
 const USAGE = "usage: trestle init <dir> [--name <project>] [--from <example>]";
 /** Where the example systems are: packed beside the CLI, or this repository's `examples/`. */
@@ -94,15 +95,8 @@ function stackFile(template: string, stack: "prod" | "staging", project: string,
   // Only Trestle's settings carry over; a template's own secrets are re-made below.
   for (const item of [...(config?.items ?? [])]) if (!String(item.key.value).startsWith("trestle:")) doc.deleteIn(["config", item.key.value]);
   if (stack === "staging") {
-    doc.setIn(["config", "trestle:production"], false);
+    withoutProductionSettings(doc);
     doc.setIn(["config", "trestle:railway", "environment"], "staging");
-    // Custom domains and replicas are production's; staging runs on Railway's and Vercel's own URLs.
-    const services = (doc.getIn(["config", "trestle:services"]) as { items: { key: { value: string } }[] } | undefined)?.items ?? [];
-    for (const service of services) {
-      doc.deleteIn(["config", "trestle:services", service.key.value, "domains"]);
-      doc.deleteIn(["config", "trestle:services", service.key.value, "replicas"]);
-    }
-    if (doc.hasIn(["config", "trestle:frontend"])) doc.deleteIn(["config", "trestle:frontend", "domains"]);
   }
   const railway = doc.getIn(["config", "trestle:railway"]) as { get(k: string): unknown } | undefined;
   if (railway?.get("project") !== undefined) doc.setIn(["config", "trestle:railway", "project"], `${project}-${stack}`);

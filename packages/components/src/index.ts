@@ -5,6 +5,7 @@ export * from "./railway-service";
 export * from "./postgres-db";
 export * from "./redis-cache";
 export * from "./vercel-frontend";
+export * from "./vercel-preview";
 export { remoteName } from "./naming";
 export { defaultBackups } from "./backups";
 export { HEALTH_GATE_SCRIPT } from "./health-gate";

@@ -162,6 +162,8 @@ export interface RailwayServiceArgs {
   deployTimeoutSeconds?: number;
   /** A production stack (recorded for the policy pack). @default false */
   production?: boolean;
+  /** Part of a pull request's preview stack (recorded for the policy pack). @default false */
+  preview?: boolean;
   /** This service is the frontend (a Next.js server); its origins are the ones the API allows. @default false */
   frontend?: boolean;
   /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
@@ -211,6 +213,7 @@ export class RailwayService extends pulumi.ComponentResource {
       cors: args.cors ? { variable: args.cors.variable, format: corsFormat } : undefined,
       cron: args.cron !== undefined,
       frontend: args.frontend ?? false,
+      ...(args.preview ? { preview: true } : {}),
     };
     super(RailwayService.__pulumiType, name, intent, opts);
     if (args.start !== undefined && args.startExec !== undefined) throw new Error(`${where}: give \`start\` (a shell command) or \`startExec\` (exec form), not both`);

@@ -35,6 +35,16 @@ export interface RecordedResource {
 }
 
 /** A recorded resource as the policy pack sees it in a stack policy (props are outputs). */
+/**
+ * What a data source returns offline: its inputs, and for the lookups Trestle
+ * makes (a pull request's preview finds the base stack's Vercel project) the id
+ * only the provider knows, as a placeholder.
+ */
+function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (token === "vercel:index/getProject:getProject") return { ...inputs, id: `«computed:vercel project ${String(inputs.name)}»` };
+  return inputs;
+}
+
 /** What identifies a recorded resource and places it in the graph. */
 export function placement(r: RecordedResource) {
   return { urn: r.urn, type: r.type, name: r.name, parent: r.parent, dependencies: r.dependencies, protect: r.protect };
@@ -203,7 +213,7 @@ export class Recorder {
           });
           return { id: args.custom === false ? "" : (real?.id ?? String(outputs.id ?? outputs.serviceId ?? `${args.name}-id`)), state };
         },
-        call: (args) => args.inputs,
+        call: (args) => invokeResult(args.token, args.inputs),
       },
       this.project,
       stack,

@@ -18,6 +18,8 @@ export interface RailwayServiceIntent {
   frontend: boolean;
   /** Outputs, as the engine gives them to policies: `https://` origins of its domains. */
   origins?: string[];
+  /** Part of a pull request's preview stack. */
+  preview?: boolean;
 }
 
 export interface PostgresIntent {
@@ -47,16 +49,30 @@ export interface FrontendIntent {
   production: boolean;
 }
 
+/** A pull request's Vercel previews (`VercelPreview`). */
+export interface PreviewFrontendIntent {
+  projectName: string;
+  branch: string;
+  /** The branch's preview origin, the only one the API allows. */
+  origins: string[];
+}
+
 export interface ComponentIntents {
   [COMPONENT_TYPES.RailwayService]: RailwayServiceIntent;
   [COMPONENT_TYPES.PostgresDb]: PostgresIntent;
   [COMPONENT_TYPES.RedisCache]: RedisIntent;
   [COMPONENT_TYPES.VercelFrontend]: FrontendIntent;
+  [COMPONENT_TYPES.VercelPreview]: PreviewFrontendIntent;
 }
 
 /** The intent a component recorded, when `resource` is a component of `type`. */
 export function intentOf<T extends keyof ComponentIntents>(resource: { type: string; props: Record<string, unknown> } | undefined, type: T): ComponentIntents[T] | undefined {
   return resource?.type === type ? (resource.props as unknown as ComponentIntents[T]) : undefined;
+}
+
+/** Whether the stack is a pull request's preview: it has a `VercelPreview`, or a service says so. */
+export function isPreview(resources: readonly { type: string; props: Record<string, unknown> }[]): boolean {
+  return resources.some((r) => r.type === COMPONENT_TYPES.VercelPreview || (r.type === COMPONENT_TYPES.RailwayService && (r.props as { preview?: boolean }).preview === true));
 }
 
 /** Whether any component of the stack says it is production. */

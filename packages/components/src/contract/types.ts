@@ -10,6 +10,7 @@ export const COMPONENT_TYPES = {
   PostgresDb: "trestle:index:PostgresDb",
   RedisCache: "trestle:index:RedisCache",
   VercelFrontend: "trestle:index:VercelFrontend",
+  VercelPreview: "trestle:index:VercelPreview",
 } as const;
 
 /** What every Trestle component's token starts with. */
@@ -39,6 +40,10 @@ export const TYPES = {
   postgresComponent: COMPONENT_TYPES.PostgresDb,
   redisComponent: COMPONENT_TYPES.RedisCache,
   frontendComponent: COMPONENT_TYPES.VercelFrontend,
+  previewComponent: COMPONENT_TYPES.VercelPreview,
+  railwayProject: RAILWAY_TYPES.Project,
+  railwayEnvironment: RAILWAY_TYPES.Environment,
+  vercelProjectDomain: PROVIDER_TYPES.vercelProjectDomain,
   vercelProject: PROVIDER_TYPES.vercelProject,
   vercelVariables: PROVIDER_TYPES.vercelVariables,
   vercelVariable: PROVIDER_TYPES.vercelVariable,

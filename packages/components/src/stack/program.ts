@@ -8,6 +8,7 @@ import { PostgresDb } from "../postgres-db";
 import { RailwayService, RailwayServiceArgs } from "../railway-service";
 import { RedisCache } from "../redis-cache";
 import { VercelFrontend, websocketUrl } from "../vercel-frontend";
+import { VercelPreview } from "../vercel-preview";
 import { remoteName } from "../naming";
 
 /** The named fields of `from`, as they are. */
@@ -157,6 +158,7 @@ export function trestleStack(): TrestleStackOutputs {
         origins: pulumi.all([frontendOrigins, service.cors.origins]).apply(([fromFrontend, extras]) => [...fromFrontend, ...extras]),
       },
       production: config.production,
+      preview: config.preview ? true : undefined,
       ...ownership,
     };
   }
@@ -172,6 +174,21 @@ export function trestleStack(): TrestleStackOutputs {
 
   function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
     const apiUrl = api.publicUrl ?? api.origins.apply((o) => o[0]);
+    if (frontend.platform === "vercel" && config.preview) {
+      // A pull request: the base stack's Vercel project already builds the branch; point its previews here.
+      const web = new VercelPreview("frontend", {
+        projectName: remoteName("vercel", frontend.name, { production: false, stack: config.preview.baseStack }),
+        branch: config.preview.branch,
+        scope: config.preview.scope ?? "",
+        origin: config.preview.origin,
+        apiUrl,
+        apiUrlVariable: frontend.apiUrlVariable,
+        wsUrlVariable: frontend.wsUrlVariable ?? "",
+        variables: frontend.variables,
+        teamId: config.vercel.team,
+      });
+      return { url: web.url, origins: web.origins };
+    }
     if (frontend.platform === "vercel") {
       const web = new VercelFrontend("frontend", {
         projectName: remoteName("vercel", frontend.name, { production: config.production }),

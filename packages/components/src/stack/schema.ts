@@ -13,7 +13,7 @@ import { QUEUE_VARIABLE } from "../contract/variables";
 export const NAMESPACE = "trestle";
 
 /** The top-level keys (`trestle:<key>`) this schema reads. */
-export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "databases", "frontend", "vercel"] as const;
+export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "databases", "frontend", "vercel", "preview"] as const;
 /** Keys read elsewhere (the Railway providers' `configure`). */
 export const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
 
@@ -489,6 +489,24 @@ export const stackSchema = z
       .default({})
       .describe("Named databases beyond `trestle:postgres` and `trestle:redis`, e.g. a `cache` Redis that evicts and a `broker` Redis that never does. Each is a Railway service of that name; a service reaches one with `connects: [<name>]`, which sets `<NAME>_URL`."),
     frontend: frontendSchema.optional().describe("The app browsers load: a Vercel project built from Git, or a server on Railway."),
+    preview: z
+      .strictObject({
+        pullRequest: wholeIn("the pull request number", 1).describe("The pull request this stack previews."),
+        branch: z.string().min(1).describe("The pull request's branch, as Git names it."),
+        baseStack: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("staging").describe("The stack whose Vercel project builds the branch's previews (its frontend keeps its name there)."),
+        scope: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/, { error: "give the Vercel team's slug (or your user name), as in its URLs" })
+          .optional()
+          .describe("The Vercel scope in the branch's preview URL (`<project>-git-<branch>-<scope>.vercel.app`): the team's slug, or the personal account's user name."),
+        origin: z
+          .string()
+          .regex(/^https:\/\/[a-z0-9.-]+$/, { error: "give an https origin such as `https://web-git-feature-acme.vercel.app` (no path)" })
+          .optional()
+          .describe("The branch's preview origin, when Vercel shortens its branch URL (longer than 63 characters). @default from `scope`"),
+      })
+      .optional()
+      .describe("Makes this stack a pull request's preview: its own Railway project, Postgres and Redis (never production's), the base stack's Vercel previews of the branch pointed at its API, and CORS for exactly that preview. `trestle preview-env` writes such a stack file."),
     vercel: z.strictObject({ team: z.string().min(1).optional().describe("The Vercel team (id or slug) that owns the project. @default the token's personal account") }).default({}).describe("Vercel settings shared by the frontend."),
   })
   .superRefine((stack, ctx) => {
@@ -584,6 +602,19 @@ export const stackSchema = z
     for (const name of names) {
       if (Object.keys(services).some((s) => s.toLowerCase() === name.toLowerCase())) {
         ctx.addIssue({ code: "custom", path: ["services", name.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
+      }
+    }
+    if (stack.preview) {
+      // A preview never touches production: its own project and environment, no production flag, no custom domain.
+      if (stack.production) ctx.addIssue({ code: "custom", path: ["production"], message: "a pull request's preview is never production: remove `production`" });
+      if (railway.environment === "production") ctx.addIssue({ code: "custom", path: ["railway", "environment"], message: "a preview's environment is its own (`pr-<number>`), never `production`" });
+      if (railway.projectId) ctx.addIssue({ code: "custom", path: ["railway", "projectId"], message: "a preview creates a Railway project of its own (`project`); adopting one by id could be production's" });
+      for (const [name, service] of Object.entries(services)) {
+        if (service?.domains?.length) ctx.addIssue({ code: "custom", path: ["services", name, "domains"], message: "custom domains belong to production and staging; a preview uses Railway's own domain: remove `domains`" });
+      }
+      if (stack.frontend?.domains?.length) ctx.addIssue({ code: "custom", path: ["frontend", "domains"], message: "custom domains belong to production and staging; a preview uses the branch's preview URL: remove `domains`" });
+      if (stack.frontend?.platform === "vercel" && !stack.preview.scope && !stack.preview.origin) {
+        ctx.addIssue({ code: "custom", path: ["preview", "scope"], message: "give the Vercel scope (the team's slug) so the branch's preview origin is known, or `origin`" });
       }
     }
     for (const name of Object.keys(stack.databases ?? {})) {

@@ -1,7 +1,7 @@
 // A Trestle stack as the rules see it: the resources Pulumi passes a stack
 // policy, grouped into services, databases and the frontend.
 import type { PolicyResource } from "@pulumi/policy";
-import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES, intentOf, isProduction } from "@trestle/components";
+import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES, intentOf, isPreview, isProduction } from "@trestle/components";
 
 export type Kind = "postgres" | "redis" | "app";
 
@@ -41,9 +41,12 @@ export class StackView {
   readonly services: ServiceView[];
   /** A production stack: protected data, https-only CORS. */
   readonly production: boolean;
+  /** A pull request's preview stack. */
+  readonly preview: boolean;
 
   constructor(readonly resources: PolicyResource[]) {
     this.production = isProduction(resources);
+    this.preview = isPreview(resources);
     this.services = this.ofType(TYPES.railwayService).map((service) => {
       const component = service.parent?.type.startsWith(COMPONENT_TYPE_PREFIX) ? service.parent : undefined;
       const near = (type: string) => this.ofType(type).filter((r) => belongsTo(r, service));

@@ -9,6 +9,7 @@ import execFormVariables from "./exec-form-variables";
 import noSecretsInCommands from "./no-secrets-in-commands";
 import privateDatabaseUrls from "./private-database-urls";
 import productionDataBackups from "./production-data-backups";
+import previewIsolation from "./preview-isolation";
 import productionDataProtected from "./production-data-protected";
 import publicServiceHealthcheck from "./public-service-healthcheck";
 import queueRedisNoEviction from "./queue-redis-no-eviction";
@@ -41,4 +42,5 @@ export const policies = [
   queueRedisNoEviction,
   productionDataProtected,
   productionDataBackups,
+  previewIsolation,
 ];

@@ -1,0 +1,36 @@
+import { trestleRule } from "../lib/rule";
+import { TYPES } from "@trestle/components";
+
+// A pull request's preview runs code nobody has reviewed yet: it must not be
+// able to reach, change or stand in for production. What production owns, a
+// preview neither adopts nor declares.
+export default trestleRule({
+  name: "preview-isolation",
+  description: "A pull request's preview references no production resource: no production flag or environment, no adopted project, no custom domain, no Vercel production variable or project of its own.",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Write preview stacks with `trestle preview-env` (its own Railway project and `pr-<number>` environment, fresh Postgres and Redis, the base stack's Vercel previews of the branch); remove custom domains, `projectId` and anything aimed at production.",
+  validate(view, report) {
+    if (!view.preview) return;
+    const components = view.resources.filter((r) => r.type === TYPES.serviceComponent || r.type === TYPES.postgresComponent || r.type === TYPES.redisComponent);
+    for (const component of components) {
+      if (component.props.production === true) report(`${component.name}: a preview is marked production`, component, { name: component.name });
+    }
+    for (const environment of view.ofType(TYPES.railwayEnvironment)) {
+      if (environment.props.name === "production") report(`${environment.name}: a preview deploys to the \`production\` environment`, environment, { name: environment.name });
+    }
+    for (const project of view.ofType(TYPES.railwayProject)) {
+      if (project.props.existingProjectId) report(`${project.name}: a preview adopts an existing Railway project, which may be production's`, project, { name: project.name });
+    }
+    for (const domain of [...view.ofType(TYPES.customDomain), ...view.ofType(TYPES.vercelProjectDomain)]) {
+      report(`${domain.name}: a preview declares the custom domain \`${String(domain.props.domain)}\`, which production or staging serves`, domain, { name: domain.name });
+    }
+    for (const project of view.ofType(TYPES.vercelProject)) {
+      report(`${project.name}: a preview manages the Vercel project \`${String(project.props.name)}\`; it sets branch variables on the base stack's project instead`, project, { name: project.name });
+    }
+    for (const v of view.vercelVariables()) {
+      const targets = (v.resource.props.targets ?? (v.resource.props.variables as { key: string; targets?: string[] }[] | undefined)?.find((e) => e.key === v.key)?.targets ?? []) as string[];
+      if (targets.includes("production")) report(`frontend: \`${v.key}\` is set for Vercel production from a preview`, v.resource, { name: "frontend", value: v.key });
+    }
+  },
+});
