@@ -11,7 +11,7 @@ describe("seed 000: travel planner", () => {
 
   it("puts Celery on separate Redis databases and allows only the frontend's origins", () => {
     expect(ex.vars("worker")).toMatchObject({ CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0", CELERY_RESULT_BACKEND: "${{Redis.REDIS_URL}}/1" });
-    expect(ex.vars("api").ALLOWED_ORIGINS).toBe("https://travel.example.com,https://travel-web.vercel.app");
+    expect(ex.vars("api").ALLOWED_ORIGINS).toBe("https://travel.example.com");
     expect(ex.recorder.get(`${DYN}:Service`, "api").inputs.replicas).toBe(2);
   });
 });

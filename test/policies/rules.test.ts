@@ -32,7 +32,7 @@ function apiVars(edit: (vars: Record<string, string>) => void): EvaluatedResourc
   return edited(fixture, VARS, "api-vars", (r) => edit(r.props.variables as Record<string, string>));
 }
 
-const PROD_ORIGINS = "https://travel.example.com,https://www.travel.example.com,https://travel-web.vercel.app";
+const PROD_ORIGINS = "https://travel.example.com,https://www.travel.example.com";
 
 /** A resource added under a parent, like one the components would declare. */
 function withChild(type: string, name: string, parentName: string, dependsOnService: string, props: Record<string, unknown>): EvaluatedResource[] {
@@ -69,8 +69,8 @@ describe("CORS", () => {
     ["a production origin is http", (v) => (v.ALLOWED_ORIGINS = `${PROD_ORIGINS},http://travel.example.com`), "mandatory cors-origins-absolute: api: `http://travel.example.com` in `ALLOWED_ORIGINS` is plain http in production; use https"],
     ["a production origin is localhost", (v) => (v.ALLOWED_ORIGINS = `${PROD_ORIGINS},https://localhost:3000`), "mandatory cors-origins-absolute: api: `https://localhost:3000` in `ALLOWED_ORIGINS` is localhost in production"],
     ["production allows `https://*.vercel.app` (seed 000's CORS fix)", (v) => (v.ALLOWED_ORIGINS = `${PROD_ORIGINS},https://*.vercel.app`), "mandatory cors-wildcard-production: api: `https://*.vercel.app` in `ALLOWED_ORIGINS` lets any site on that domain call the production API"],
-    ["an origin is not the frontend's", (v) => (v.ALLOWED_ORIGINS = `${PROD_ORIGINS},https://evil.example.net`), "mandatory cors-origins-from-frontend: api: `https://evil.example.net` in `ALLOWED_ORIGINS` is not a domain of the frontend (https://travel.example.com, https://www.travel.example.com, https://travel-web.vercel.app)"],
-    ["the frontend's production domain is missing", (v) => (v.ALLOWED_ORIGINS = "https://www.travel.example.com,https://travel-web.vercel.app"), "mandatory cors-origins-from-frontend: api: the frontend's production origin `https://travel.example.com` is missing from `ALLOWED_ORIGINS`, so the live site cannot call the API"],
+    ["an origin is not the frontend's", (v) => (v.ALLOWED_ORIGINS = `${PROD_ORIGINS},https://evil.example.net`), "mandatory cors-origins-from-frontend: api: `https://evil.example.net` in `ALLOWED_ORIGINS` is not a domain of the frontend (https://travel.example.com, https://www.travel.example.com)"],
+    ["the frontend's production domain is missing", (v) => (v.ALLOWED_ORIGINS = "https://www.travel.example.com"), "mandatory cors-origins-from-frontend: api: the frontend's production origin `https://travel.example.com` is missing from `ALLOWED_ORIGINS`, so the live site cannot call the API"],
   ])("fails when %s", (_title, edit, expected) => {
     expect(violations(apiVars(edit))).toContain(expected);
   });

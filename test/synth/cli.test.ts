@@ -134,7 +134,7 @@ describe("npm run synth", () => {
     expect(diff).toContain("| + | frontend-domain-0 | `vercel:ProjectDomain` |  |");
     expect(diff).toContain("| ± | environment | `railway:Environment` | `name`: `staging` → `qa` |");
     expect(diff).toContain("`variables.LOG_LEVEL`: `debug` → `info`");
-    expect(diff).toContain("`variables.ALLOWED_ORIGINS`: `https://travel-web-staging.vercel.app` → `https://staging.travel.example.com,https://travel-web-staging.vercel.app`");
+    expect(diff).toContain("`variables.ALLOWED_ORIGINS`: `https://travel-web-staging.vercel.app` → `https://staging.travel.example.com`");
     expect(diff).toMatch(/\| ± \| api-deploy \| `railway:Deployment` \| .*`triggers`: changed \(secret\) \|/);
     expect(diff).toContain("Policies at this commit: 0 mandatory, 0 advisory.");
     expect(diff).not.toMatch(/placeholder-|generated-[0-9a-f]/);

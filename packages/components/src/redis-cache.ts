@@ -27,8 +27,12 @@ export interface UpstashArgs {
   primaryRegion: string;
   /** Read replicas. @default none */
   readRegions?: string[];
-  /** Monthly budget in dollars. @default Upstash's */
+  /** Monthly budget in dollars; at it the database is throttled until the next month. @default Upstash's ($20) */
   budget?: number;
+  /** Move to a higher plan automatically when the database hits its quotas. @default false */
+  autoScale?: boolean;
+  /** Upstash's Prod Pack (uptime SLA, multi-zone, monitoring), billed per database. @default false */
+  prodPack?: boolean;
 }
 
 export interface RedisPersistence {
@@ -224,6 +228,8 @@ export class RedisCache extends pulumi.ComponentResource {
         tls: true,
         eviction: evictionPolicy !== "noeviction",
         budget: args.upstash.budget,
+        autoScale: args.upstash.autoScale,
+        prodPack: args.upstash.prodPack,
       },
       { parent: this, protect: args.protect, additionalSecretOutputs: ["password", "restToken", "readOnlyRestToken"] },
     );

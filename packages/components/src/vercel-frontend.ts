@@ -33,6 +33,19 @@ export interface VercelFrontendArgs {
   securityHeaders?: boolean;
   /** The longest a function may run, in seconds (Vercel's project default function timeout). @default Vercel's */
   maxDurationSeconds?: number;
+  /**
+   * A single-page app: every path without a file extension (a client-side
+   * route such as `/threads/42`) is served `index.html`. @default false
+   */
+  spa?: boolean;
+  /**
+   * The project's production `*.vercel.app` host, as Vercel shows it. Vercel
+   * gives a project `<project>.vercel.app` only when nobody holds that name,
+   * else a suffixed one (`threadr-plum.vercel.app`), and the plain name may be
+   * someone else's site. @default `<project>.vercel.app` when the frontend has
+   * no custom domain; with custom domains, none (they are its origins)
+   */
+  vercelDomain?: string;
   /** Vercel team id or slug. */
   teamId?: string;
   /** A production stack (recorded for the policy pack). @default false */
@@ -67,14 +80,17 @@ export class VercelFrontend extends pulumi.ComponentResource {
   /** Its type token, defined once (contract/types.ts). */
   static readonly __pulumiType = COMPONENT_TYPES.VercelFrontend;
   readonly projectId: pulumi.Output<string>;
-  /** The production URL: the first custom domain, else `<project>.vercel.app`. */
+  /** The production URL: the first custom domain, else its vercel.app host. */
   readonly url: string;
   /** Every `https://` origin the frontend is served from: the CORS entries its API needs. */
   readonly origins: string[];
 
   constructor(name: string, args: VercelFrontendArgs, opts?: pulumi.ComponentResourceOptions) {
     const domains = args.domains ?? [];
-    const origins = [...domains, `${args.projectName}.vercel.app`].map((host) => `https://${host}`);
+    // CORS admits only origins that are surely this project's: its custom domains,
+    // and a vercel.app host only when given (or when there is nothing else).
+    const vercelHost = args.vercelDomain ?? (domains.length ? undefined : `${args.projectName}.vercel.app`);
+    const origins = [...domains, ...(vercelHost ? [vercelHost] : [])].map((host) => `https://${host}`);
     // Recorded as inputs and outputs: the policy pack checks CORS against these origins.
     const intent: FrontendIntent = { projectName: args.projectName, domains, origins, securityHeaders: args.securityHeaders ?? true, production: args.production ?? false };
     super(VercelFrontend.__pulumiType, name, intent, opts);
@@ -85,6 +101,7 @@ export class VercelFrontend extends pulumi.ComponentResource {
     this.createVariables(name, args, project, team);
     domains.forEach((domain, i) => this.createDomain(`${name}-domain-${i}`, project, domain, team));
     if (args.securityHeaders ?? true) this.createSecurityHeaders(name, project, team);
+    if (args.spa) this.createSpaFallback(name, project, team);
 
     this.projectId = project.id;
     this.origins = origins;
@@ -129,6 +146,25 @@ export class VercelFrontend extends pulumi.ComponentResource {
 
   private createDomain(resourceName: string, project: vercel.Project, domain: string, team: { teamId?: string }): vercel.ProjectDomain {
     return new vercel.ProjectDomain(resourceName, { projectId: project.id, domain, ...team }, { parent: this });
+  }
+
+  private createSpaFallback(name: string, project: vercel.Project, team: { teamId?: string }): vercel.ProjectRoute {
+    // A rewrite (a `dest` with no `status`; the provider's own example) of
+    // paths with no dot, so files (`/app.js`, `/logo.svg`) are served as they
+    // are whatever order Vercel applies project rules in. The pattern is the
+    // one Threadr's deployment guide settled on when its longer regex failed.
+    return new vercel.ProjectRoute(
+      `${name}-spa`,
+      {
+        projectId: project.id,
+        name: "spa-fallback",
+        description: "Trestle: serve index.html for client-side routes",
+        srcSyntax: "path-to-regexp",
+        route: { src: "/:path([^.]*)", dest: "/index.html" },
+        ...team,
+      },
+      { parent: this },
+    );
   }
 
   private createSecurityHeaders(name: string, project: vercel.Project, team: { teamId?: string }): vercel.ProjectRoute {

@@ -35,7 +35,7 @@ export function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
     postgres: Object.keys(postgresSchema.shape),
     redis: Object.keys(redisSchema.shape),
     "redis.persistence": ["enabled", "save", "appendonly"],
-    "redis.upstash": ["primaryRegion", "readRegions", "budget"],
+    "redis.upstash": ["primaryRegion", "readRegions", "budget", "autoScale", "prodPack"],
     "postgres.limits": ["vcpus", "memoryGB"],
     "redis.limits": ["vcpus", "memoryGB"],
     frontend: Object.keys(frontendObject.shape),

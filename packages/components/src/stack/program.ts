@@ -204,6 +204,8 @@ export function trestleStack(): TrestleStackOutputs {
         secrets: secretsOf(frontend.secrets),
         securityHeaders: frontend.securityHeaders,
         maxDurationSeconds: frontend.maxDurationSeconds,
+        spa: frontend.spa,
+        vercelDomain: frontend.vercelDomain,
         teamId: config.vercel.team,
         production: config.production,
       });

@@ -259,6 +259,8 @@ export const redisSchema = z
         primaryRegion: z.enum(UPSTASH_REGIONS).describe("Where the database lives; changing it replaces the database."),
         readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]).describe("Read replicas."),
         budget: wholeIn("the budget", 1).optional().describe("Monthly budget in USD; the database is throttled at it."),
+        autoScale: z.boolean().optional().describe("Move to a higher Upstash plan automatically when the database hits its quotas. @default false"),
+        prodPack: z.boolean().optional().describe("Upstash's Prod Pack (uptime SLA, multi-zone, monitoring), billed per database. @default false"),
       })
       .optional().describe("Upstash placement and spending, with `provider: upstash`."),
   })
@@ -371,6 +373,12 @@ export const frontendObject = z.strictObject({
     wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL").describe("`null` for a frontend without WebSockets."),
     variables: z.record(envName, z.string()).default({}).describe("Plain variables (`NEXT_PUBLIC_*` ones reach every browser)."),
     secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key; stored as Vercel sensitive variables (server-side only)."),
+    vercelDomain: z
+      .string()
+      .regex(/^[a-z0-9-]+\.vercel\.app$/, { error: "give the project's `*.vercel.app` host as Vercel shows it, e.g. `threadr-plum.vercel.app`" })
+      .optional()
+      .describe("Vercel: the project's production `*.vercel.app` host as Vercel shows it (Vercel suffixes it when `<project>.vercel.app` is taken). CORS admits it. @default `<project>.vercel.app` without custom domains; none with them"),
+    spa: z.boolean().optional().describe("Vercel: a single-page app; every path without a file extension (a client-side route) is served `index.html`."),
     securityHeaders: z.boolean().default(true).describe("Security headers on every response (HSTS, nosniff, frame denial, referrer policy)."),
     service: z.strictObject(serviceFields).partial({ source: true }).optional().describe("With `platform: railway`: the service that runs the frontend."),
 });
@@ -378,6 +386,12 @@ export const frontendObject = z.strictObject({
 export const frontendSchema = frontendObject
   .superRefine((frontend, ctx) => {
     if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
+    if (frontend.platform === "railway" && frontend.vercelDomain !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["vercelDomain"], message: "`vercelDomain` names a Vercel project's host; a frontend on Railway has Railway's: remove it" });
+    }
+    if (frontend.platform === "railway" && frontend.spa !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["spa"], message: "`spa` sets a Vercel rewrite; a frontend on Railway serves its own routes: remove it" });
+    }
     if (frontend.platform === "railway" && frontend.maxDurationSeconds !== undefined) {
       ctx.addIssue({ code: "custom", path: ["maxDurationSeconds"], message: "`maxDurationSeconds` limits Vercel functions; a frontend on Railway is a server with no per-request limit: remove it" });
     }
@@ -634,7 +648,7 @@ export type PostgresConfig = z.output<typeof postgresSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;
 type FrontendFields = z.output<typeof frontendObject>;
 /** Settings both kinds of frontend have. */
-type FrontendCommon = Omit<FrontendFields, "platform" | "service" | "repo" | "branch" | "rootDirectory" | "framework" | "maxDurationSeconds" | "securityHeaders">;
+type FrontendCommon = Omit<FrontendFields, "platform" | "service" | "repo" | "branch" | "rootDirectory" | "framework" | "maxDurationSeconds" | "securityHeaders" | "spa" | "vercelDomain">;
 /** A Vercel project built from Git. */
 export interface VercelFrontendConfig extends FrontendCommon {
   platform: "vercel";
@@ -643,6 +657,8 @@ export interface VercelFrontendConfig extends FrontendCommon {
   rootDirectory?: string;
   framework?: FrontendFields["framework"];
   maxDurationSeconds?: number;
+  spa?: boolean;
+  vercelDomain?: string;
   securityHeaders: boolean;
 }
 /** A server (Next.js) run as a Railway service. */
