@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { module: string; about: string; prefix?: string[
   diff: { module: "./synth/cli", about: "what a stack deploys differently from a git commit (`--base <ref>`)" },
   rehearse: { module: "./rehearse/cli", about: "create every Railway resource against the emulator and start each deployment" },
   "preview-env": { module: "./preview-env", about: "write a pull request's preview stack file from staging (`--pr <n> --branch <name>`)" },
+  import: { module: "./import", about: "write a stack file from an existing Railway project, adopting everything (`--project <id> [--environment <name>]`)" },
   init: { module: "./init", about: "write a new Trestle project (`trestle init <dir> [--name <project>] [--from <example>]`)" },
   secret: { module: "./secret/cli", about: "set a stack secret from a prompt or standard input (`trestle secret set <key> --stack <s>`)" },
   preview: { module: "./pulumi", about: "`pulumi preview` with the project's policy pack and its config" },

@@ -43,6 +43,12 @@ export interface PostgresDbArgs {
    * production, unmanaged elsewhere; `[]` turns them off.
    */
   backups?: string[];
+  /**
+   * The password of a database that already exists (one adopted by
+   * `trestle import`): its data directory keeps the password it was created
+   * with, so a new one would lock every client out. @default generated
+   */
+  password?: pulumi.Input<string>;
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -118,7 +124,7 @@ export class PostgresDb extends pulumi.ComponentResource {
   readonly serviceId: pulumi.Output<string>;
   /** A reference other services use for the private URL: `${{Postgres.DATABASE_URL}}`. */
   readonly urlReference: string;
-  /** The generated password, secret. */
+  /** The password (generated, or the existing database's), secret. */
   readonly password: pulumi.Output<string>;
   /** The public proxy host and port, when `public`. */
   readonly publicEndpoint?: pulumi.Output<string>;
@@ -139,17 +145,17 @@ export class PostgresDb extends pulumi.ComponentResource {
     const protect = args.protect ?? false;
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
 
-    const password = this.createPassword(name);
+    const password = args.password !== undefined ? pulumi.secret(pulumi.output(args.password)) : this.createPassword(name).result;
     const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver }, args.limits);
     const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production));
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
-    const variables = this.createVariables(name, scope, service, { database, user, password: password.result, isPublic });
+    const variables = this.createVariables(name, scope, service, { database, user, password, isPublic });
     this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic, limits: args.limits });
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
     this.urlReference = `\${{${serviceName}.DATABASE_URL}}`;
-    this.password = password.result;
+    this.password = password;
     this.publicEndpoint = proxy ? pulumi.interpolate`${proxy.domain}:${proxy.proxyPort}` : undefined;
     this.registerOutputs({ ...intent, serviceId: this.serviceId, urlReference: this.urlReference });
   }

@@ -72,7 +72,7 @@ mutation customDomainCreate($input: CustomDomainCreateInput!) {
   customDomainCreate(input: $input) { ${CUSTOM_DOMAIN_FIELDS} }
 }`);
 
-const CUSTOM_DOMAINS = railwayOperation(`
+export const CUSTOM_DOMAINS = railwayOperation(`
 query customDomains($projectId: String!, $environmentId: String!, $serviceId: String!) {
   domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
     customDomains { ${CUSTOM_DOMAIN_FIELDS} }

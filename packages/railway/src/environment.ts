@@ -46,7 +46,7 @@ mutation environmentCreate($input: EnvironmentCreateInput!) {
   environmentCreate(input: $input) { id name projectId }
 }`);
 
-const ENVIRONMENTS_LIST = railwayOperation(`
+export const ENVIRONMENTS_LIST = railwayOperation(`
 query environments($projectId: String!) {
   environments(projectId: $projectId, first: 500) { edges { node { id name projectId } } }
 }`);

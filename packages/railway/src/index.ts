@@ -15,6 +15,8 @@ export * from "./service-domain";
 export * from "./custom-domain";
 export * from "./tcp-proxy";
 export * from "./volume";
+export { readInventory, InventoryError } from "./inventory";
+export type { ProjectInventory, ServiceInventory } from "./inventory";
 export * from "./deployment";
 
 import { customDomainProvider } from "./custom-domain";

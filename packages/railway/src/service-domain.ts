@@ -42,7 +42,7 @@ mutation serviceDomainCreate($input: ServiceDomainCreateInput!) {
   serviceDomainCreate(input: $input) { id domain targetPort }
 }`);
 
-const SERVICE_DOMAINS = railwayOperation(`
+export const SERVICE_DOMAINS = railwayOperation(`
 query serviceDomains($projectId: String!, $environmentId: String!, $serviceId: String!) {
   domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
     serviceDomains { id domain targetPort }

@@ -161,7 +161,7 @@ interface ServiceNode {
   deletedAt?: string | null;
 }
 
-interface InstanceNode {
+export interface InstanceNode {
   source?: { image?: string | null; repo?: string | null } | null;
   rootDirectory?: string | null;
   dockerfilePath?: string | null;
@@ -186,7 +186,7 @@ mutation serviceCreate($input: ServiceCreateInput!) {
   serviceCreate(input: $input) { id name }
 }`);
 
-const PROJECT_SERVICES = railwayOperation(`
+export const PROJECT_SERVICES = railwayOperation(`
 query projectServices($projectId: String!) {
   project(id: $projectId) { services(first: 500) { edges { node { id name } } } }
 }`);
@@ -217,7 +217,7 @@ mutation serviceUpdate($id: String!, $input: ServiceUpdateInput!) {
   serviceUpdate(id: $id, input: $input) { id name }
 }`);
 
-const SERVICE_READ = railwayOperation(`
+export const SERVICE_READ = railwayOperation(`
 query serviceInstanceSettings($serviceId: String!, $environmentId: String!) {
   service(id: $serviceId) { id name deletedAt }
   serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {

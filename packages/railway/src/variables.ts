@@ -39,7 +39,7 @@ mutation variableCollectionUpsert($input: VariableCollectionUpsertInput!) {
   variableCollectionUpsert(input: $input)
 }`);
 
-const VARIABLES_READ = railwayOperation(`
+export const VARIABLES_READ = railwayOperation(`
 query variables($projectId: String!, $environmentId: String!, $serviceId: String!) {
   variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
 }`);

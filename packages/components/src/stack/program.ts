@@ -68,6 +68,7 @@ export function trestleStack(): TrestleStackOutputs {
       takeOver: db.takeOver,
       limits: db.limits,
       backups: db.backups && upper(db.backups),
+      password: db.passwordSecret ? stackSecret(db.passwordSecret) : undefined,
     });
   }
 

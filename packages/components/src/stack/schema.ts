@@ -86,7 +86,7 @@ const sourceSchema = z
         platform: z.string().default("linux/amd64").describe("The platform built for (Railway runs linux/amd64)."),
       })
       .optional().describe("A local build context Trestle builds with Docker and pushes, deploying it by digest."),
-    registry: z.strictObject({ username: z.string().min(1).describe("The registry user."), passwordSecret: secretKey.describe("The stack secret holding the registry password or token.") }).optional().describe("For `image` sources from a private registry: the stack secret with the registry password.").describe("For `image` sources from a private registry: the login; `passwordSecret` names the stack secret with the password."),
+    registry: z.strictObject({ username: z.string().min(1).describe("The registry user."), passwordSecret: secretKey.describe("The stack secret holding the registry password or token.") }).optional().describe("For `image` sources from a private registry: the login; `passwordSecret` names the stack secret with the password."),
   })
   .superRefine((source, ctx) => {
     const given = (["repo", "image", "build"] as const).filter((k) => source[k] !== undefined);
@@ -209,6 +209,7 @@ const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) =
 }, ALWAYS);
 
 export const postgresSchema = z.strictObject({
+  passwordSecret: secretKey.optional().describe("The stack secret holding the password of a database that already exists (`trestle import` sets it): its data keeps the password it was created with. @default generated"),
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Postgres").describe("The Railway service name; other services reference `${{<name>.DATABASE_URL}}`."),
   version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16).describe("Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first)."),
   database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway").describe("The database created on first start (`PGDATABASE`)."),
