@@ -28,6 +28,8 @@ describe("GitHub workflows", () => {
     expect(synth).toContain('npm run --silent synth -- --stack \\"$stack\\" --diff-base \\"origin/${BASE_REF}\\"');
     expect(synth).toContain("examples/*/Pulumi.*.yaml");
     expect(synth).toContain("bash scripts/rehearse-all.sh");
+    // And what the pull request's own environment would deploy, offline.
+    expect(synth).toContain('npx trestle preview-env --pr \\"${PR_NUMBER}\\" --branch \\"${HEAD_REF}\\"');
   });
 
   it("previews for real only for branches of this repository, with the policy pack, commenting on the PR", () => {
