@@ -15,13 +15,9 @@ import { POSTGRES_IMAGE, looksSecretName, secretValueReason } from "@trestle/com
 import { InventoryError, ProjectInventory, RailwayTokenMissingError, ServiceInventory, isNotFound, readInventory } from "@trestle/railway";
 import { findProjectDir } from "./self";
 import { encryptValue, newEncryptionSalt, passphraseMatches } from "./secret/passphrase";
+import { fail, splitFlag } from "./cli-args";
 
 const USAGE = "usage: trestle import --project <railway project id> [--environment <name>] [--stack <name>]";
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 type Config = Record<string, unknown>;
 
@@ -178,7 +174,7 @@ export function importedStack(inventory: ProjectInventory): Imported {
 function parseArgs(argv: string[]): { project: string; environment: string; stack?: string } {
   const given: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] = splitFlag(argv[i]);
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);

@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
 import { newEncryptionSalt, encryptValue } from "./secret/passphrase";
 import { withoutProductionSettings } from "./stack-files";
+import { fail, splitFlag } from "./cli-args";
 
 const USAGE = "usage: trestle init <dir> [--name <project>] [--from <example>]";
 /** Where the example systems are: packed beside the CLI, or this repository's `examples/`. */
@@ -23,11 +24,6 @@ const EXAMPLE_DIRS = [path.join(__dirname, "..", "templates", "examples"), path.
 const STARTER = path.join(__dirname, "..", "templates", "starter");
 /** Pulumi's rule for project names. */
 const PROJECT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 /** Example systems by their short name (`godo` for `examples/004-godo`). */
 export function examples(): Map<string, string> {
@@ -53,7 +49,7 @@ function parseArgs(argv: string[]): Args {
   let name: string | undefined;
   let from: string | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] = splitFlag(argv[i]);
     const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value\n${USAGE}`);
     if (flag === "--help" || flag === "-h") {
       console.log(`${USAGE}\n  examples: ${[...examples().keys()].join(", ")}`);

@@ -13,13 +13,9 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { findProjectDir } from "./self";
 import { serviceNames, withoutProductionSettings } from "./stack-files";
+import { fail, splitFlag } from "./cli-args";
 
 const USAGE = "usage: trestle preview-env --pr <number> --branch <name> [--from <base stack>] [--scope <vercel team slug>] [--origin <preview origin>] [--out <file>]";
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 interface Args {
   pr: number;
@@ -33,7 +29,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const given: Partial<Record<string, string>> = {};
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] = splitFlag(argv[i]);
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);

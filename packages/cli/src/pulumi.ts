@@ -8,14 +8,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { findProjectDir } from "./self";
+import { fail } from "./cli-args";
 
 const [command, ...argv] = process.argv.slice(2);
 const USAGE = `usage: trestle ${command} --stack <name> [-- <more pulumi ${command} arguments>]`;
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 /** The project's `policies/`, or in a repository of several projects the nearest one above it (up to the repository's root). */
 function findPack(projectDir: string): string {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway";
 import type { RehearsalResult } from "./run";
 import { findProjectDir } from "../self";
+import { fail, splitFlag } from "../cli-args";
 
 const USAGE =
   "usage: trestle rehearse --stack <name> [--config <file>] [--plan free|hobby|pro] [--build-seconds <n>] [--json]\n" +
@@ -23,15 +24,10 @@ interface Args {
   projectDir: string;
 }
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
 function parseArgs(argv: string[]): Args {
   const args: Args = { buildSeconds: 240, json: false, projectDir: findProjectDir() };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] = splitFlag(argv[i]);
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) fail(`${flag} needs a value\n${USAGE}`);

@@ -10,13 +10,9 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { findProjectDir } from "../self";
 import { PassphraseError, setStackSecret } from "./passphrase";
+import { fail, splitFlag } from "../cli-args";
 
 const USAGE = "usage: trestle secret set <key> --stack <name> [--config <stack file>]   (the value from standard input or a prompt)";
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 function parseArgs(argv: string[]): { key: string; stack?: string; config?: string } {
   const [verb, key, ...rest] = argv;
@@ -29,7 +25,7 @@ function parseArgs(argv: string[]): { key: string; stack?: string; config?: stri
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) fail(`\`${key}\` is not a config key (letters, digits and \`_\`, starting with a letter)`);
   const out: { key: string; stack?: string; config?: string } = { key };
   for (let i = 0; i < rest.length; i++) {
-    const [flag, inline] = rest[i].includes("=") ? [rest[i].slice(0, rest[i].indexOf("=")), rest[i].slice(rest[i].indexOf("=") + 1)] : [rest[i], undefined];
+    const [flag, inline] = splitFlag(rest[i]);
     const value = () => inline ?? rest[++i] ?? fail(`${flag} needs a value\n${USAGE}`);
     if (flag === "--stack") out.stack = value();
     else if (flag === "--config") out.config = path.resolve(value());

@@ -10,6 +10,7 @@ import { diffSynths, markdownDiff } from "./diff";
 import { markdownReport } from "./report";
 import type { SynthResult } from "./run";
 import { findProjectDir, installRoot, selfInvocation } from "../self";
+import { fail, splitFlag } from "../cli-args";
 
 interface Args {
   stack?: string;
@@ -27,9 +28,7 @@ function parseArgs(argv: string[]): Args {
   const args: Args = { out: path.join(process.cwd(), ".trestle", "synth"), json: false, projectDir: findProjectDir(), quiet: false };
   for (let i = 0; i < argv.length; i++) {
     // `--flag value` and `--flag=value` alike.
-    const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
-    const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
-    const inline = eq > 0 ? argv[i].slice(eq + 1) : undefined;
+    const [flag, inline] = splitFlag(argv[i]);
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) fail(`${flag} needs a value\n${USAGE}`);
@@ -64,11 +63,6 @@ function parseArgs(argv: string[]): Args {
     fail(`--out: cannot write reports to ${args.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a directory that can be created`);
   }
   return args;
-}
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
 }
 
 function progress(args: Args, message: string): void {
