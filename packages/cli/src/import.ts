@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Document, parse } from "yaml";
-import { POSTGRES_IMAGE, looksSecretName, secretValueReason } from "@trestle/components";
+import { POSTGRES_IMAGE, databaseVariable, looksSecretName, secretValueReason } from "@trestle/components";
 import { InventoryError, ProjectInventory, RailwayTokenMissingError, ServiceInventory, isNotFound, readInventory } from "@trestle/railway";
 import { findProjectDir } from "./self";
 import { encryptValue, newEncryptionSalt, passphraseMatches } from "./secret/passphrase";
@@ -99,7 +99,7 @@ export function importedStack(inventory: ProjectInventory): Imported {
       if (key === "PORT" && port) continue;
       const reference = /^\$\{\{\s*([A-Za-z0-9_-]+)\.(DATABASE_URL|REDIS_URL)\s*\}\}(\/(\d+))?$/.exec(value);
       const target = reference && connectName.get(reference[1]);
-      if (target && !reference[3] && key === (target === "postgres" ? "DATABASE_URL" : target === "redis" ? "REDIS_URL" : `${target.toUpperCase().replace(/-/g, "_")}_URL`)) {
+      if (target && !reference[3] && key === databaseVariable(target)) {
         connects.push(target);
         continue;
       }
@@ -138,7 +138,8 @@ export function importedStack(inventory: ProjectInventory): Imported {
       ...(Object.keys(postgresSettings(service.instance.startCommand)).length ? { settings: postgresSettings(service.instance.startCommand) } : {}),
       takeOver: true,
     };
-    // Its data keeps the password it was created with: keep it, as a stack secret.
+    // Its data keeps the password it was created with (POSTGRES_PASSWORD is read only
+    // when initdb makes an empty data directory, IMG-2): keep it, as a stack secret.
     if (password && !password.startsWith("${{")) {
       const key = secretKeyOf(`${service.name}_password`);
       secrets[key] = password;

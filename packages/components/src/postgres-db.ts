@@ -46,7 +46,8 @@ export interface PostgresDbArgs {
   /**
    * The password of a database that already exists (one adopted by
    * `trestle import`): its data directory keeps the password it was created
-   * with, so a new one would lock every client out. @default generated
+   * with (IMG-2: only initdb reads POSTGRES_PASSWORD), so a new one would lock
+   * every client out. @default generated
    */
   password?: pulumi.Input<string>;
 }

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { TYPES } from "@trestle/components";
+import { TYPES, isProduction } from "@trestle/components";
 
 // A pull request's preview runs code nobody has reviewed yet: it must not be
 // able to reach, change or stand in for production. What production owns, a
@@ -14,7 +14,7 @@ export default trestleRule({
     if (!view.preview) return;
     const components = view.resources.filter((r) => r.type === TYPES.serviceComponent || r.type === TYPES.postgresComponent || r.type === TYPES.redisComponent);
     for (const component of components) {
-      if (component.props.production === true) report(`${component.name}: a preview is marked production`, component, { name: component.name });
+      if (isProduction([component])) report(`${component.name}: a preview is marked production`, component, { name: component.name });
     }
     for (const environment of view.ofType(TYPES.railwayEnvironment)) {
       if (environment.props.name === "production") report(`${environment.name}: a preview deploys to the \`production\` environment`, environment, { name: environment.name });
