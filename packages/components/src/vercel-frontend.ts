@@ -63,6 +63,15 @@ export const SECURITY_HEADERS: Record<string, string> = {
 const TARGETS = ["production", "preview"];
 
 /** The WebSocket URL on the same host as an https URL. */
+/** A frontend's plain variables: the API's URL, its WebSocket URL (unless the variable is `""`), and its own. */
+export function frontendVariables(args: Pick<VercelFrontendArgs, "apiUrl" | "apiUrlVariable" | "wsUrlVariable" | "variables">): Record<string, pulumi.Input<string>> {
+  const apiUrlVariable = args.apiUrlVariable ?? "NEXT_PUBLIC_API_URL";
+  const wsUrlVariable = args.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL";
+  const plain: Record<string, pulumi.Input<string>> = { [apiUrlVariable]: args.apiUrl, ...(args.variables ?? {}) };
+  if (wsUrlVariable) plain[wsUrlVariable] = pulumi.output(args.apiUrl).apply(websocketUrl);
+  return plain;
+}
+
 export function websocketUrl(apiUrl: string): string {
   return apiUrl.replace(/^https:\/\//, "wss://").replace(/^http:\/\//, "ws://");
 }
@@ -125,10 +134,7 @@ export class VercelFrontend extends pulumi.ComponentResource {
   }
 
   private createVariables(name: string, args: VercelFrontendArgs, project: vercel.Project, team: { teamId?: string }): void {
-    const apiUrlVariable = args.apiUrlVariable ?? "NEXT_PUBLIC_API_URL";
-    const wsUrlVariable = args.wsUrlVariable === undefined ? "NEXT_PUBLIC_WS_URL" : args.wsUrlVariable;
-    const plain: Record<string, pulumi.Input<string>> = { [apiUrlVariable]: args.apiUrl, ...(args.variables ?? {}) };
-    if (wsUrlVariable) plain[wsUrlVariable] = pulumi.output(args.apiUrl).apply(websocketUrl);
+    const plain = frontendVariables(args);
     const entries = Object.entries(plain).map(([key, value]) => ({ key, value, sensitive: false, targets: TARGETS }));
     new vercel.ProjectEnvironmentVariables(`${name}-env`, { projectId: project.id, variables: entries, ...team }, { parent: this });
     // One resource per secret: a secret inside the list above would make the

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
 import { PreviewFrontendIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
-import { websocketUrl } from "./vercel-frontend";
+import { frontendVariables } from "./vercel-frontend";
 
 export interface VercelPreviewArgs {
   /** The Vercel project whose preview deployments of `branch` this configures (the staging project, built from Git). */
@@ -96,10 +96,7 @@ export class VercelPreview extends pulumi.ComponentResource {
   }
 
   private createVariables(name: string, args: VercelPreviewArgs, projectId: pulumi.Output<string>, team: { teamId?: string }): void {
-    const apiUrlVariable = args.apiUrlVariable ?? "NEXT_PUBLIC_API_URL";
-    const wsUrlVariable = args.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL";
-    const plain: Record<string, pulumi.Input<string>> = { [apiUrlVariable]: args.apiUrl, ...(args.variables ?? {}) };
-    if (wsUrlVariable) plain[wsUrlVariable] = pulumi.output(args.apiUrl).apply(websocketUrl);
+    const plain = frontendVariables(args);
     // Preview only, and only this branch: the project's production and other
     // previews keep the staging values (a branch's variable overrides the
     // preview-wide one for that branch; docs: environment-variables, "Preview

@@ -7,7 +7,7 @@ import { FrontendConfig, PostgresConfig, RedisConfig, ServiceConfig, StackConfig
 import { PostgresDb } from "../postgres-db";
 import { RailwayService, RailwayServiceArgs } from "../railway-service";
 import { RedisCache } from "../redis-cache";
-import { VercelFrontend, websocketUrl } from "../vercel-frontend";
+import { VercelFrontend, frontendVariables } from "../vercel-frontend";
 import { VercelPreview } from "../vercel-preview";
 import { remoteName } from "../naming";
 
@@ -215,8 +215,7 @@ export function trestleStack(): TrestleStackOutputs {
     // A Next.js server on Railway: a service like the others, its API URL a variable.
     const own = frontend.service;
     const service: ServiceConfig = { ...own, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } };
-    const urls: Record<string, pulumi.Input<string>> = { [frontend.apiUrlVariable]: apiUrl, ...frontend.variables };
-    if (frontend.wsUrlVariable) urls[frontend.wsUrlVariable] = pulumi.output(apiUrl).apply(websocketUrl);
+    const urls = frontendVariables({ apiUrl, apiUrlVariable: frontend.apiUrlVariable, wsUrlVariable: frontend.wsUrlVariable ?? "", variables: frontend.variables });
     const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true });
     return { url: frontendUrlOf(web, frontend.domains), origins: web.origins };
   }

@@ -329,21 +329,13 @@ interface DatabaseEntry<T> {
   config: T;
 }
 
-/** Every Redis of a (raw) stack: `trestle:redis` and the Redis databases of `trestle:databases`. */
-export function redisEntries<T = Record<string, any>>(stack: Record<string, any>): DatabaseEntry<T>[] {
-  const named = Object.entries((stack.databases ?? {}) as Record<string, any>).filter(([, db]) => db?.redis);
+/** Every Redis or every Postgres of a (raw) stack: the single one (`trestle:redis` / `trestle:postgres`) and those of `trestle:databases`. */
+export function databaseEntries<T = Record<string, any>>(stack: Record<string, any>, engine: "redis" | "postgres"): DatabaseEntry<T>[] {
+  const single = stack[engine];
+  const named = Object.entries((stack.databases ?? {}) as Record<string, any>).filter(([, db]) => db?.[engine]);
   return [
-    ...(stack.redis ? [{ key: "redis", path: ["redis"], serviceName: stack.redis.name ?? "Redis", config: stack.redis }] : []),
-    ...named.map(([name, db]) => ({ key: name, path: ["databases", name, "redis"], serviceName: name, config: db.redis })),
-  ];
-}
-
-/** Every Postgres of a (raw) stack: `trestle:postgres` and the Postgres databases of `trestle:databases`. */
-export function postgresEntries<T = Record<string, any>>(stack: Record<string, any>): DatabaseEntry<T>[] {
-  const named = Object.entries((stack.databases ?? {}) as Record<string, any>).filter(([, db]) => db?.postgres);
-  return [
-    ...(stack.postgres ? [{ key: "postgres", path: ["postgres"], serviceName: stack.postgres.name ?? "Postgres", config: stack.postgres }] : []),
-    ...named.map(([name, db]) => ({ key: name, path: ["databases", name, "postgres"], serviceName: name, config: db.postgres })),
+    ...(single ? [{ key: engine, path: [engine], serviceName: single.name ?? (engine === "redis" ? "Redis" : "Postgres"), config: single }] : []),
+    ...named.map(([name, db]) => ({ key: name, path: ["databases", name, engine], serviceName: name, config: db[engine] })),
   ];
 }
 
@@ -457,8 +449,8 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
     const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
     defined.set(frontend.name ?? "web", definedVariables({ ...frontend.service, port: frontend.service.port }, [...urls, ...Object.keys(frontend.variables ?? {}), ...Object.keys(frontend.secrets ?? {})]));
   }
-  for (const db of postgresEntries(stack)) defined.set(db.serviceName, definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(db.config.public) })), "POSTGRES_PASSWORD"]));
-  for (const db of redisEntries(stack)) {
+  for (const db of databaseEntries(stack, "postgres")) defined.set(db.serviceName, definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(db.config.public) })), "POSTGRES_PASSWORD"]));
+  for (const db of databaseEntries(stack, "redis")) {
     if ((db.config.provider ?? "railway") === "railway") defined.set(db.serviceName, definedVariables(undefined, [...Object.keys(redisVariables(Boolean(db.config.public))), "REDIS_PASSWORD"]));
   }
   const explicitPort = (name: string) => Boolean(services[name]?.port) || (name === (frontend?.name ?? "web") && Boolean(frontend?.service?.port));
@@ -546,7 +538,7 @@ export const stackSchema = z
           ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not a database of this stack: declare it in \`${NAMESPACE}:databases\`${known.length ? ` (there: ${known.map((k) => `\`${k}\``).join(", ")})` : ""}, or connect \`postgres\` or \`redis\`` });
         }
       }
-      const celeryRedis = service?.celery ? redisEntries(stack).find((db) => db.key === (service.celery?.redis ?? "redis")) : undefined;
+      const celeryRedis = service?.celery ? databaseEntries(stack, "redis").find((db) => db.key === (service.celery?.redis ?? "redis")) : undefined;
       if (service?.celery && service.celery.redis && service.celery.redis !== "redis" && !stack.databases?.[service.celery.redis]?.redis) {
         ctx.addIssue({ code: "custom", path: ["services", name, "celery", "redis"], message: `\`${service.celery.redis}\` is not a Redis of \`${NAMESPACE}:databases\`` });
       }
@@ -559,14 +551,14 @@ export const stackSchema = z
     }
     // Every Postgres setting against what that major version's server reports, and Trestle's own rules.
     const production = stack.production ?? railway.environment === "production";
-    for (const db of postgresEntries(stack)) {
+    for (const db of databaseEntries(stack, "postgres")) {
       for (const [name, value] of Object.entries(db.config.settings ?? {})) {
         const problem = postgresSettingProblem(db.config.version ?? 16, name, value as string | number, production);
         if (problem) ctx.addIssue({ code: "custom", path: [...db.path, "settings", name], message: problem });
       }
     }
     // A Redis some service uses as a queue is a queue, whatever its `use` label says.
-    for (const db of redisEntries(stack)) {
+    for (const db of databaseEntries(stack, "redis")) {
       if (db.config.use !== "cache") continue;
       for (const [name, service] of Object.entries(services)) {
         const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && v.includes(`\${{${db.serviceName}.`));
@@ -580,7 +572,7 @@ export const stackSchema = z
     // Celery's databases must exist on the Redis it uses.
     for (const [name, service] of Object.entries(services)) {
       const celery = service?.celery;
-      const db = celery ? redisEntries(stack).find((entry) => entry.key === (celery.redis ?? "redis")) : undefined;
+      const db = celery ? databaseEntries(stack, "redis").find((entry) => entry.key === (celery.redis ?? "redis")) : undefined;
       if (!celery || !db) continue;
       const databases = Number(db.config.settings?.databases ?? 16);
       const highest = Math.max(celery.broker ?? 0, celery.results ?? 0);
@@ -613,7 +605,7 @@ export const stackSchema = z
         ctx.addIssue({ code: "custom", path: ["services", api, "public"], message: "the frontend calls this service from the browser: set `public: true` or give it `domains`" });
       }
     }
-    const names = [...postgresEntries(stack), ...redisEntries(stack).filter((db) => (db.config.provider ?? "railway") === "railway")].map((db) => db.serviceName);
+    const names = [...databaseEntries(stack, "postgres"), ...databaseEntries(stack, "redis").filter((db) => (db.config.provider ?? "railway") === "railway")].map((db) => db.serviceName);
     for (const name of names) {
       if (Object.keys(services).some((s) => s.toLowerCase() === name.toLowerCase())) {
         ctx.addIssue({ code: "custom", path: ["services", name.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
