@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { findProjectDir } from "./self";
+import { findProjectDir, nearestHolding } from "./self";
 import { fail } from "./cli-args";
 
 const [command, ...argv] = process.argv.slice(2);
@@ -15,10 +15,7 @@ const USAGE = `usage: trestle ${command} --stack <name> [-- <more pulumi ${comma
 
 /** The project's `policies/`, or in a repository of several projects the nearest one above it (up to the repository's root). */
 function findPack(projectDir: string): string {
-  for (let dir = projectDir; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "policies", "PulumiPolicy.yaml"))) return path.join(dir, "policies");
-    if (existsSync(path.join(dir, ".git")) || path.dirname(dir) === dir) return path.join(projectDir, "policies");
-  }
+  return path.join(nearestHolding(projectDir, path.join("policies", "PulumiPolicy.yaml"), ".git") ?? projectDir, "policies");
 }
 
 let stack: string | undefined;

@@ -13,18 +13,23 @@ export function selfInvocation(command: string, script: string): string[] {
   return entry ? [entry, command] : [...process.execArgv, script];
 }
 
+/**
+ * The nearest directory, from `start` up, that holds `entry`; none when the
+ * filesystem's root, or a directory holding `boundary`, is passed first.
+ */
+export function nearestHolding(start: string, entry: string, boundary?: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, entry))) return dir;
+    if ((boundary && existsSync(path.join(dir, boundary))) || path.dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The project directory: the one holding `Pulumi.yaml`, from `start` up. */
 export function findProjectDir(start = process.cwd()): string {
-  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(start);
-  }
+  return nearestHolding(start, "Pulumi.yaml") ?? path.resolve(start);
 }
 
 /** Where a project's packages are installed: the nearest directory with `node_modules`, from `start` up. */
 export function installRoot(start: string): string | undefined {
-  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "node_modules"))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
+  return nearestHolding(start, "node_modules");
 }
