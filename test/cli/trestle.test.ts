@@ -196,6 +196,18 @@ describe("trestle preview-env", () => {
     expect(pr.config["travel-planner:serpapiKey"]).toEqual(staging.config["travel-planner:serpapiKey"]);
   });
 
+  it("drops every database's backups, the named ones' too: preview data is throwaway", () => {
+    const dir = projectCopy();
+    writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      "config:\n  trestle:railway: { project: shop-staging, environment: staging }\n  trestle:postgres: { backups: [daily] }\n  trestle:databases:\n    broker: { redis: { use: queue, persistence: { enabled: true }, backups: [daily, weekly] } }\n",
+    );
+    expect(trestle(["preview-env", "--pr", "3", "--branch", "fix"], { cwd: dir }).code).toBe(0);
+    const pr = parse(readFileSync(path.join(dir, "Pulumi.pr-3.yaml"), "utf8")) as { config: Record<string, any> };
+    expect(pr.config["trestle:postgres"]).toEqual({});
+    expect(pr.config["trestle:databases"].broker.redis).toEqual({ use: "queue", persistence: { enabled: true } });
+  });
+
   it("writes a stack that synthesizes clean, with CORS for exactly the branch's preview", () => {
     const dir = tempDir();
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");

@@ -65,7 +65,9 @@ function main(): void {
   doc.setIn(["config", "trestle:railway"], doc.createNode({ project: `${project}-${stack}`, environment: stack }));
   // Preview data is throwaway: no protection to lift before `pulumi destroy`, no backups.
   doc.setIn(["config", "trestle:protect"], false);
-  for (const db of ["trestle:postgres", "trestle:redis"]) if (doc.hasIn(["config", db, "backups"])) doc.deleteIn(["config", db, "backups"]);
+  const named = (doc.getIn(["config", "trestle:databases"]) as { items: { key: { value: string } }[] } | undefined)?.items ?? [];
+  const databases = [["trestle:postgres"], ["trestle:redis"], ...named.flatMap((d) => ["redis", "postgres"].map((engine) => ["trestle:databases", String(d.key.value), engine]))];
+  for (const db of databases) if (doc.hasIn(["config", ...db, "backups"])) doc.deleteIn(["config", ...db, "backups"]);
   doc.setIn(
     ["config", "trestle:preview"],
     doc.createNode({ pullRequest: args.pr, branch: args.branch, baseStack: args.from, ...(args.scope ? { scope: args.scope } : {}), ...(args.origin ? { origin: args.origin } : {}) }),
