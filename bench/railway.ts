@@ -16,7 +16,7 @@ import { RailwayEmulator } from "../packages/railway/src/testing/emulator";
 import type { RehearsalResult, RehearsalState } from "../packages/cli/src/rehearse/run";
 
 const ROOT = path.resolve(__dirname, "..");
-const DEPLOYS = new Set(["serviceConnect", "serviceInstanceDeployV2"]);
+const DEPLOYS = new Set(["environmentPatchCommit", "serviceConnect", "serviceInstanceDeployV2"]);
 
 interface Row {
   stack: string;

@@ -45,7 +45,11 @@ describe("npm run rehearse", () => {
     ]);
     expect(result.failures).toEqual([]);
     expect(result.requests.maxPerSecond).toBeLessThanOrEqual(10);
-    expect(result.requests.byOperation.serviceConnect).toBe(5);
+    // DEP-6: each first deploy is one patch commit carrying source, variables and backups.
+    expect(result.requests.byOperation.environmentPatchCommit).toBe(5);
+    expect(result.requests.byOperation.serviceConnect).toBeUndefined();
+    expect(result.requests.byOperation.variableCollectionUpsert).toBeUndefined();
+    expect(result.requests.byOperation.volumeInstanceBackupScheduleUpdate).toBeUndefined();
     expect(result.requests.byOperation.serviceInstanceDeployV2).toBeUndefined();
     expect(result.budget).toMatchObject({ plan: "hobby", perHour: 1000, fits: true, pollIntervalSeconds: 7.2, buildSeconds: 240 });
     expect(result.notRehearsed.map((r) => r.type)).toContain("vercel:index/project:Project");

@@ -151,7 +151,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production));
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password, isPublic });
-    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, [variables, volume, ...(proxy ? [proxy] : [])], { version, settings, database, user, isPublic, limits: args.limits });
+    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, { variables, volume }, proxy, { version, settings, database, user, isPublic, limits: args.limits });
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
@@ -202,7 +202,8 @@ export class PostgresDb extends pulumi.ComponentResource {
   ): railway.Volume {
     return new railway.Volume(
       `${name}-data`,
-      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data`, backups },
+      // DEP-6: the first deploy sets the backups, in the patch that starts the database.
+      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data`, backups, deferToDeploy: true },
       { parent: this, protect },
     );
   }
@@ -220,7 +221,8 @@ export class PostgresDb extends pulumi.ComponentResource {
     const variables = postgresVariables(db);
     return new railway.Variables(
       `${name}-vars`,
-      { ...scope, serviceId: service.serviceId, variables, secretVariables: { POSTGRES_PASSWORD: db.password } },
+      // DEP-6: written by the first deploy, with the image.
+      { ...scope, serviceId: service.serviceId, variables, secretVariables: { POSTGRES_PASSWORD: db.password }, deferToDeploy: true },
       { parent: this },
     );
   }
@@ -230,13 +232,20 @@ export class PostgresDb extends pulumi.ComponentResource {
     scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
     service: railway.Service,
     image: string,
-    dependsOn: pulumi.Resource[],
+    deferred: { variables: railway.Variables; volume: railway.Volume },
+    proxy: railway.TcpProxy | undefined,
     settings: unknown,
   ): railway.Deployment {
     return new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest(settings) },
-      { parent: this, dependsOn: [service, ...dependsOn] },
+      {
+        ...scope,
+        serviceId: service.serviceId,
+        source: { image },
+        triggers: digest(settings),
+        firstDeploy: railway.firstDeployOf({ variables: deferred.variables, volumes: [deferred.volume] }),
+      },
+      { parent: this, dependsOn: [service, deferred.variables, deferred.volume, ...(proxy ? [proxy] : [])] },
     );
   }
 }

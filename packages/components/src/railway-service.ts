@@ -229,7 +229,7 @@ export class RailwayService extends pulumi.ComponentResource {
     const variables = this.createVariables(name, args, scope, service, generated, corsFormat);
     const publicDomain = args.public ? this.createPublicDomain(name, args, scope, service) : undefined;
     const custom = customDomains.map((domain, i) => this.createCustomDomain(`${name}-domain-${i}`, args, scope, service, domain));
-    const deployment = this.createDeployment(name, args, scope, service, [variables, ...(publicDomain ? [publicDomain] : []), ...custom], image);
+    const deployment = this.createDeployment(name, args, scope, service, variables, [...(publicDomain ? [publicDomain] : []), ...custom], image);
     const gate = args.healthGate ?? {};
     if (gate.enabled !== false && publicDomain && args.healthcheck?.path) {
       createHealthGate(`${name}-health`, { url: pulumi.interpolate`${publicDomain.url}${args.healthcheck.path}`, deploymentId: deployment.deploymentId, ...gate }, { parent: this, dependsOn: [deployment] });
@@ -325,7 +325,8 @@ export class RailwayService extends pulumi.ComponentResource {
     }
     return new railway.Variables(
       `${name}-vars`,
-      { ...scope, serviceId: service.serviceId, variables, secretVariables: { ...(args.secrets ?? {}), ...generated } },
+      // DEP-6: written by the first deploy, with the source.
+      { ...scope, serviceId: service.serviceId, variables, secretVariables: { ...(args.secrets ?? {}), ...generated }, deferToDeploy: true },
       { parent: this },
     );
   }
@@ -349,6 +350,7 @@ export class RailwayService extends pulumi.ComponentResource {
     args: RailwayServiceArgs,
     scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
     service: railway.Service,
+    variables: railway.Variables,
     dependsOn: pulumi.Resource[],
     image: docker.Image | undefined,
   ): railway.Deployment {
@@ -380,7 +382,7 @@ export class RailwayService extends pulumi.ComponentResource {
       image ? image.repoDigest : "",
       pulumi.secret(pulumi.output(args.secrets ?? {})),
     ]);
-    // SVC-3: the Deployment connects the source (the built digest, the image, or the repo at its branch).
+    // DEP-6: the first deploy commits the source (the built digest, the image, or the repo at its branch) with the variables.
     const deploySource = image
       ? { image: image.repoDigest }
       : source.image
@@ -388,8 +390,8 @@ export class RailwayService extends pulumi.ComponentResource {
         : { repo: source.repo, branch: source.branch ?? "main" };
     return new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, source: deploySource, triggers, timeoutSeconds: args.deployTimeoutSeconds },
-      { parent: this, dependsOn: [service, ...dependsOn] },
+      { ...scope, serviceId: service.serviceId, source: deploySource, triggers, timeoutSeconds: args.deployTimeoutSeconds, firstDeploy: railway.firstDeployOf({ variables }) },
+      { parent: this, dependsOn: [service, variables, ...dependsOn] },
     );
   }
 }

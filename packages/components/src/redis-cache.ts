@@ -260,23 +260,33 @@ export class RedisCache extends pulumi.ComponentResource {
       { parent: this, protect: args.protect },
     );
     const dependsOn: pulumi.Resource[] = [service];
-    if (server.persistence.enabled) {
-      dependsOn.push(
-        new railway.Volume(`${name}-data`, { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: backups ?? defaultBackups(args.production) },
+    // DEP-6: the first deploy writes the variables and the backups, in the patch that starts Redis.
+    const volume = server.persistence.enabled
+      ? new railway.Volume(
+          `${name}-data`,
+          { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: backups ?? defaultBackups(args.production), deferToDeploy: true },
           { parent: this, protect: args.protect },
-        ),
-      );
-    }
+        )
+      : undefined;
+    if (volume) dependsOn.push(volume);
     if (args.public) {
       dependsOn.push(new railway.TcpProxy(`${name}-proxy`, { environmentId: args.environmentId, serviceId: service.serviceId, applicationPort: REDIS_PORT }, { parent: this }));
     }
-    const variables = redisVariables(args.public ?? false);
-    dependsOn.push(
-      new railway.Variables(`${name}-vars`, { ...scope, serviceId: service.serviceId, variables, secretVariables: { REDIS_PASSWORD: password.result } }, { parent: this }),
+    const variables = new railway.Variables(
+      `${name}-vars`,
+      { ...scope, serviceId: service.serviceId, variables: redisVariables(args.public ?? false), secretVariables: { REDIS_PASSWORD: password.result }, deferToDeploy: true },
+      { parent: this },
     );
+    dependsOn.push(variables);
     new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, source: { image }, triggers: digest({ server, version: args.version, public: args.public, limits: args.limits }) },
+      {
+        ...scope,
+        serviceId: service.serviceId,
+        source: { image },
+        triggers: digest({ server, version: args.version, public: args.public, limits: args.limits }),
+        firstDeploy: railway.firstDeployOf({ variables, volumes: volume ? [volume] : [] }),
+      },
       { parent: this, dependsOn },
     );
     return service;

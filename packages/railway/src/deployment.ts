@@ -1,26 +1,63 @@
 // One deploy of a service instance, made after its settings and variables are
 // written and awaited until Railway reports it healthy.
 //
-// The first deploy of a service connects its source (SVC-3: `serviceConnect`
-// is how Railway attaches a repo or an image, and it starts the deployment);
-// later deploys use `serviceInstanceDeployV2` (DEP-1). Either way this waits for
-// the one deployment Railway started, never starting a second. The resource
-// changes (and deploys again) only when `triggers` or the source change, so a
-// `pulumi up` that changes nothing deploys nothing.
+// The first deploy of a service is one `environmentPatchCommit` (DEP-6): the
+// source, the variables and the volumes' backup schedules in one patch of the
+// environment's config, which Railway applies and deploys. The Variables and
+// Volume made with `deferToDeploy` leave that first write to it, so a new
+// service costs one mutation per object. A later source change connects it with
+// `serviceConnect` (SVC-3); other deploys use `serviceInstanceDeployV2` (DEP-1).
+// Either way this waits for the one deployment Railway started, never starting
+// a second. The resource changes (and deploys again) only when `triggers` or
+// the source change, so a `pulumi up` that changes nothing deploys nothing.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { railwayOperation } from "./client";
+import { RailwayApiError, railwayOperation } from "./client";
 import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
 import { pollIntervalSeconds } from "./limits";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
+import { type Variables, upsertVariables } from "./variables";
+import { type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 
 /** What the service runs: a repo at a branch, or an image. */
 export interface DeploymentSource {
   repo?: string;
   branch?: string;
   image?: string;
+}
+
+/** A volume's backup schedules, for the first deploy's patch to set (VOL-4, DEP-6). */
+export interface FirstDeployBackups {
+  volumeId: string;
+  volumeInstanceId: string;
+  kinds: BackupSchedule[];
+}
+
+/**
+ * What the first deploy writes with the source, in the same patch (DEP-6): the
+ * values of the service's Variables and the backups of its Volumes made with
+ * `deferToDeploy`. Read only by create; always stored as a secret.
+ */
+export interface FirstDeploy {
+  variables?: Record<string, string>;
+  secretVariables?: Record<string, string>;
+  backups?: FirstDeployBackups[];
+}
+
+/**
+ * The `firstDeploy` of a service from its Variables and Volumes made with
+ * `deferToDeploy` (DEP-6). Secret values stay secret; a volume without
+ * `backups` carries nothing.
+ */
+export function firstDeployOf(parts: { variables?: Variables; volumes?: Volume[] }): pulumi.Output<FirstDeploy> {
+  const backups = (parts.volumes ?? []).map((v) =>
+    pulumi.all([v.volumeId, v.volumeInstanceId, v.backups]).apply(([volumeId, volumeInstanceId, kinds]) => (kinds === undefined ? undefined : { volumeId, volumeInstanceId, kinds })),
+  );
+  return pulumi
+    .all([parts.variables?.variables, parts.variables?.secretVariables, pulumi.all(backups)])
+    .apply(([variables, secretVariables, mounts]) => compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined) }) as FirstDeploy);
 }
 
 export interface DeploymentArgs {
@@ -33,6 +70,12 @@ export interface DeploymentArgs {
   source?: pulumi.Input<{ repo?: pulumi.Input<string>; branch?: pulumi.Input<string>; image?: pulumi.Input<string> }>;
   /** Anything whose change must redeploy: settings, variables, an image digest. */
   triggers?: pulumi.Input<unknown>;
+  /** What the first deploy writes with the source (DEP-6): pass the outputs of the Variables and Volumes made with `deferToDeploy`. */
+  firstDeploy?: pulumi.Input<{
+    variables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    secretVariables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    backups?: pulumi.Input<pulumi.Input<{ volumeId: pulumi.Input<string>; volumeInstanceId: pulumi.Input<string>; kinds: pulumi.Input<pulumi.Input<BackupSchedule>[]> }>[]>;
+  }>;
   /** Seconds to wait for SUCCESS before failing the update. @default 1200 */
   timeoutSeconds?: pulumi.Input<number>;
   /** The shortest wait between status polls; the plan's budget may make it longer. @default 5 */
@@ -45,11 +88,12 @@ export interface DeploymentInputs {
   serviceId: string;
   source?: DeploymentSource;
   triggers?: unknown;
+  firstDeploy?: FirstDeploy;
   timeoutSeconds?: number;
   pollSeconds?: number;
 }
 
-export interface DeploymentOutputs extends DeploymentInputs {
+export interface DeploymentOutputs extends Omit<DeploymentInputs, "firstDeploy"> {
   deploymentId: string;
   status: string;
   url?: string;
@@ -71,6 +115,11 @@ mutation serviceInstanceDeployV2($serviceId: String!, $environmentId: String!) {
 const SERVICE_CONNECT = railwayOperation(`
 mutation serviceConnect($id: String!, $input: ServiceConnectInput!) {
   serviceConnect(id: $id, input: $input) { id }
+}`);
+
+const PATCH_COMMIT = railwayOperation(`
+mutation environmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {
+  environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage)
 }`);
 
 const INSTANCE_SOURCE = railwayOperation(`
@@ -278,13 +327,93 @@ function sourceMatches(desired: DeploymentSource, seen: { source?: { image?: str
   return true;
 }
 
+/** Polls Railway is given to start the deployment a connect or commit asked for (60 s at the default 5 s). */
+const START_PATIENCE_POLLS = 12;
+
+/**
+ * DEP-6: the patch of a first deploy, in the shape of Railway's environment
+ * config (railwayapp/cli `controllers/config/environment.rs`): the source, the
+ * variables as `{ value }`, and each volume mount's backup schedules.
+ */
+export function firstDeployPatch(serviceId: string, source: DeploymentSource, carried: FirstDeploy): { services: Record<string, Record<string, unknown>> } {
+  const service: Record<string, unknown> = {
+    source: compact({ image: source.image, repo: source.repo, branch: source.repo ? source.branch : undefined }),
+  };
+  const variables = Object.entries({ ...carried.variables, ...carried.secretVariables });
+  if (variables.length) service.variables = Object.fromEntries(variables.map(([name, value]) => [name, { value }]));
+  if (carried.backups?.length) {
+    service.volumeMounts = Object.fromEntries(carried.backups.map((b) => [b.volumeId, { backupSchedules: scheduleSet(b.kinds) }]));
+  }
+  return { services: { [serviceId]: service } };
+}
+
+/** Writes what a first deploy carries when no patch of this resource commits it (a retry, no source, the fallback). */
+async function writeCarried(inputs: DeploymentInputs, carried: FirstDeploy | undefined): Promise<void> {
+  if (!carried) return;
+  await upsertVariables(inputs, { ...carried.variables, ...carried.secretVariables }, Object.values(carried.secretVariables ?? {}));
+  for (const b of carried.backups ?? []) await setBackups(b.volumeInstanceId, b.kinds);
+}
+
+/** SVC-3: connects the source with `serviceConnect` and returns the deployment it started. */
+async function connect(inputs: DeploymentInputs, desired: DeploymentSource, previous: string | undefined): Promise<string> {
+  const neighbours = await serviceNeighbours(inputs.projectId, inputs.environmentId, inputs.serviceId);
+  const running = neighbours.others.filter((o) => o.deployed);
+  if (running.length) {
+    throw new EnvironmentScopeError(
+      `connecting ${desired.image ? `image \`${desired.image}\`` : `\`${desired.repo}\``} would change the source of the service in ` +
+        `${running.map((o) => `\`${o.environmentName}\``).join(", ")} too: Railway's serviceConnect is not scoped to an environment (SVC-3). ` +
+        "Give this stack its own Railway project, or use the same source in every environment that shares the service.",
+    );
+  }
+  await railwayClient().request(SERVICE_CONNECT, { id: inputs.serviceId, input: desired });
+  const started = await deploymentAfter(inputs, previous, pollMs(inputs) * START_PATIENCE_POLLS);
+  if (!started) {
+    throw new Error(
+      `Railway connected ${desired.image ?? desired.repo} to service ${inputs.serviceId} but started no deployment within ${START_PATIENCE_POLLS} polls; ` +
+        "check the service in the Railway dashboard (a repository Railway's GitHub app cannot see does not deploy), then run `pulumi up` again",
+    );
+  }
+  return started.id;
+}
+
+/**
+ * DEP-6: the first deploy as one `environmentPatchCommit` of the source with
+ * what it carries; Railway applies it and deploys the service. The commit's
+ * deploy and a patch's repo connection are documented, not yet observed, so a
+ * patch Railway refuses, or one after which nothing deploys, falls back to the
+ * observed path (the carried values written directly, then `serviceConnect`).
+ */
+async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSource, carried: FirstDeploy, previous: string | undefined): Promise<string> {
+  try {
+    await railwayClient().request(
+      PATCH_COMMIT,
+      { environmentId: inputs.environmentId, patch: firstDeployPatch(inputs.serviceId, desired, carried), commitMessage: "Trestle: first deploy" },
+      {
+        secrets: Object.values(carried.secretVariables ?? {}),
+        // A commit whose answer was lost started a deployment: wait for that one.
+        adopt: async () => ((await deploymentAfter(inputs, previous, 0)) ? { environmentPatchCommit: "adopted" } : undefined),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof RailwayApiError) || (error.kind !== "invalid" && error.kind !== "internal")) throw error;
+    await writeCarried(inputs, carried);
+    return connect(inputs, desired, previous);
+  }
+  const started = await deploymentAfter(inputs, previous, pollMs(inputs) * START_PATIENCE_POLLS);
+  if (started) return started.id;
+  await writeCarried(inputs, carried);
+  return connect(inputs, desired, previous);
+}
+
 /** Starts (or finds) the deployment for these inputs and waits until it is healthy. */
-async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSource | undefined): Promise<DeploymentOutputs> {
+async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSource | undefined, carried?: FirstDeploy): Promise<DeploymentOutputs> {
   const client = railwayClient();
   const desired = inputs.source && Object.keys(compact(inputs.source)).length ? compact(inputs.source) : undefined;
   let deploymentId: string | undefined;
   /** The latest deployment before this one, when already read. */
   let before: { id?: string } | undefined;
+  /** Whether the carried values still have to be written. */
+  let pending = carried !== undefined;
 
   if (desired && !sameValue(desired, connected)) {
     const seen = await client.request<{
@@ -298,27 +427,14 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
       // the environment was forked with it. Wait for a deploy still running
       // rather than starting a second one.
       if (latest && IN_PROGRESS.has(latest.status)) deploymentId = latest.id;
+    } else if (carried) {
+      deploymentId = await commitFirstDeploy(inputs, desired, carried, latest?.id);
+      pending = false;
     } else {
-      const neighbours = await serviceNeighbours(inputs.projectId, inputs.environmentId, inputs.serviceId);
-      const running = neighbours.others.filter((o) => o.deployed);
-      if (running.length) {
-        throw new EnvironmentScopeError(
-          `connecting ${desired.image ? `image \`${desired.image}\`` : `\`${desired.repo}\``} would change the source of the service in ` +
-            `${running.map((o) => `\`${o.environmentName}\``).join(", ")} too: Railway's serviceConnect is not scoped to an environment (SVC-3). ` +
-            "Give this stack its own Railway project, or use the same source in every environment that shares the service.",
-        );
-      }
-      await client.request(SERVICE_CONNECT, { id: inputs.serviceId, input: desired });
-      const started = await deploymentAfter(inputs, latest?.id, 60_000);
-      if (!started) {
-        throw new Error(
-          `Railway connected ${desired.image ?? desired.repo} to service ${inputs.serviceId} but started no deployment within 60 s; ` +
-            "check the service in the Railway dashboard (a repository Railway's GitHub app cannot see does not deploy), then run `pulumi up` again",
-        );
-      }
-      deploymentId = started.id;
+      deploymentId = await connect(inputs, desired, latest?.id);
     }
   }
+  if (pending) await writeCarried(inputs, carried);
 
   if (!deploymentId) {
     before ??= { id: (await latestDeployment(inputs))?.id };
@@ -342,7 +458,8 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
 
 function outputsOf(inputs: DeploymentInputs, node: DeploymentNode, connected: DeploymentSource | undefined): DeploymentOutputs {
   const url = node.staticUrl ?? node.url ?? undefined;
-  return compact({ ...inputs, deploymentId: node.id, status: node.status, url, connected });
+  const { firstDeploy: _carried, ...kept } = inputs;
+  return compact({ ...kept, deploymentId: node.id, status: node.status, url, connected });
 }
 
 export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
@@ -373,7 +490,7 @@ export const deploymentProvider: dynamic.ResourceProvider<DeploymentInputs, Depl
   },
 
   async create(inputs) {
-    const outs = await deployAndWait(inputs, undefined);
+    const outs = await deployAndWait(inputs, undefined, inputs.firstDeploy);
     return { id: outs.deploymentId, outs };
   },
 
@@ -410,6 +527,7 @@ export class Deployment extends pulumi.dynamic.Resource {
   declare readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(deploymentProvider, name, { deploymentId: undefined, status: undefined, url: undefined, connected: undefined, ...args }, opts, RAILWAY_MODULE, "Deployment");
+    const props = { ...args, firstDeploy: args.firstDeploy === undefined ? undefined : pulumi.secret(args.firstDeploy) };
+    super(deploymentProvider, name, { deploymentId: undefined, status: undefined, url: undefined, connected: undefined, ...props }, opts, RAILWAY_MODULE, "Deployment");
   }
 }

@@ -21,6 +21,12 @@ export interface VariablesArgs {
   variables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Secret values: stored encrypted in state and never shown. */
   secretVariables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Leave the first write to the service's first Deployment, which commits
+   * these with its source in one patch (DEP-6): pass this resource's
+   * `variables` and `secretVariables` to its `firstDeploy`. @default false
+   */
+  deferToDeploy?: pulumi.Input<boolean>;
 }
 
 export interface VariablesInputs {
@@ -29,6 +35,7 @@ export interface VariablesInputs {
   serviceId: string;
   variables?: Record<string, string>;
   secretVariables?: Record<string, string>;
+  deferToDeploy?: boolean;
 }
 
 export type VariablesOutputs = VariablesInputs;
@@ -53,18 +60,21 @@ function allOf(inputs: VariablesInputs): Record<string, string> {
   return { ...(inputs.variables ?? {}), ...(inputs.secretVariables ?? {}) };
 }
 
-function scope(inputs: VariablesInputs) {
+function scope(inputs: { projectId: string; environmentId: string; serviceId: string }) {
   return { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId };
 }
 
-async function upsert(inputs: VariablesInputs, values: Record<string, string>): Promise<void> {
+/** Writes `values` without deploying (VAR-1); `secrets` are kept out of any error. */
+export async function upsertVariables(
+  where: { projectId: string; environmentId: string; serviceId: string },
+  values: Record<string, string>,
+  secrets: readonly string[],
+): Promise<void> {
   if (Object.keys(values).length === 0) return;
-  await railwayClient().request(
-    VARIABLES_UPSERT,
-    { input: { ...scope(inputs), variables: values, replace: false, skipDeploys: true } },
-    { secrets: Object.values(inputs.secretVariables ?? {}) },
-  );
+  await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(where), variables: values, replace: false, skipDeploys: true } }, { secrets });
 }
+
+const upsert = (inputs: VariablesInputs, values: Record<string, string>) => upsertVariables(inputs, values, Object.values(inputs.secretVariables ?? {}));
 
 async function remove(inputs: VariablesInputs, names: string[]): Promise<void> {
   // Railway has no bulk delete.
@@ -108,7 +118,8 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs, Variab
   },
 
   async create(inputs) {
-    await upsert(inputs, allOf(inputs));
+    // DEP-6: deferred values are written by the first deploy's patch.
+    if (!inputs.deferToDeploy) await upsert(inputs, allOf(inputs));
     return { id: `${inputs.serviceId}:${inputs.environmentId}`, outs: inputs };
   },
 

@@ -23,6 +23,13 @@ export interface VolumeArgs {
    * has them; `[]`: none.
    */
   backups?: pulumi.Input<pulumi.Input<BackupSchedule>[]>;
+  /**
+   * Leave the first setting of `backups` to the service's first Deployment,
+   * which commits them with its source in one patch (DEP-6): pass this
+   * volume's `volumeId`, `volumeInstanceId` and `backups` to its `firstDeploy`.
+   * @default false
+   */
+  deferToDeploy?: pulumi.Input<boolean>;
 }
 
 export type BackupSchedule = "DAILY" | "WEEKLY" | "MONTHLY";
@@ -35,6 +42,7 @@ export interface VolumeInputs {
   mountPath: string;
   name?: string;
   backups?: BackupSchedule[];
+  deferToDeploy?: boolean;
 }
 
 export interface VolumeOutputs extends VolumeInputs {
@@ -93,10 +101,10 @@ query volumeInstanceBackupScheduleList($volumeInstanceId: String!) {
 }`);
 
 /** In Railway's order, without repeats, so a reordered list is not a change. */
-const scheduleSet = (kinds: readonly BackupSchedule[]) => BACKUP_SCHEDULES.filter((k) => kinds.includes(k));
+export const scheduleSet = (kinds: readonly BackupSchedule[]) => BACKUP_SCHEDULES.filter((k) => kinds.includes(k));
 
 /** VOL-4: the instance's schedules become exactly `kinds` (`[]`: none). */
-async function setBackups(volumeInstanceId: string, kinds: readonly BackupSchedule[]): Promise<void> {
+export async function setBackups(volumeInstanceId: string, kinds: readonly BackupSchedule[]): Promise<void> {
   await railwayClient().request(BACKUP_SCHEDULE_UPDATE, { volumeInstanceId, kinds: scheduleSet(kinds) });
 }
 
@@ -175,7 +183,8 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
       });
       instance = { ...instance, mountPath: inputs.mountPath };
     }
-    if (inputs.backups !== undefined) await setBackups(instance.id, inputs.backups);
+    // DEP-6: a deferred schedule is set by the first deploy's patch.
+    if (inputs.backups !== undefined && !inputs.deferToDeploy) await setBackups(instance.id, inputs.backups);
     return { id: instance.volumeId, outs: outputsOf(inputs, instance) };
   },
 
@@ -226,6 +235,8 @@ export class Volume extends pulumi.dynamic.Resource {
   declare readonly volumeId: pulumi.Output<string>;
   declare readonly mountPath: pulumi.Output<string>;
   declare readonly sizeMB: pulumi.Output<number>;
+  declare readonly volumeInstanceId: pulumi.Output<string>;
+  declare readonly backups: pulumi.Output<BackupSchedule[] | undefined>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
     super(volumeProvider, name, { volumeId: undefined, volumeInstanceId: undefined, sizeMB: undefined, ...args }, opts, RAILWAY_MODULE, "Volume");

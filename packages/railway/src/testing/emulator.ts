@@ -112,6 +112,13 @@ export interface EmulatorOptions {
   requestsPerSecond?: number;
   /** How long a client's deploy waits for the database it connects to. @default 60000 */
   connectWaitMs?: number;
+  /**
+   * DEP-6 (assumed): a repo in a committed patch connects it, with a trigger on
+   * its branch, as `serviceConnect` does. `false` models the other reading (the
+   * repo is recorded, nothing connects or deploys) to test Trestle's fallback.
+   * @default true
+   */
+  patchConnectsRepo?: boolean;
 }
 
 /** VAR-5 (assumed): the PORT Railway injects when the service sets none. */
@@ -179,6 +186,8 @@ export class RailwayEmulator {
   };
   readonly requests: RecordedRequest[] = [];
   deploySteps: string[];
+  /** DEP-6 (assumed): see `EmulatorOptions.patchConnectsRepo`; tests may change it. */
+  patchConnectsRepo: boolean;
   requestsPerSecond?: number;
   connectWaitMs: number;
   private readonly faults: Fault[] = [];
@@ -191,6 +200,7 @@ export class RailwayEmulator {
     this.token = options.token ?? `emulator-account-${randomBytes(8).toString("hex")}`;
     this.projectToken = options.projectToken ?? `emulator-project-${randomBytes(8).toString("hex")}`;
     this.deploySteps = options.deploySteps ?? ["BUILDING", "DEPLOYING", "SUCCESS"];
+    this.patchConnectsRepo = options.patchConnectsRepo ?? true;
     this.requestsPerSecond = options.requestsPerSecond;
     this.connectWaitMs = options.connectWaitMs ?? 60_000;
     this.schema = buildSchema(readFileSync(SUBSET_SCHEMA_PATH, "utf8"));
@@ -559,6 +569,41 @@ export class RailwayEmulator {
     for (const [key, value] of Object.entries(rawOf(serviceId))) env[key] = renderReferences(value, lookup);
     env.PORT ??= INJECTED_PORT;
     return env;
+  }
+
+  /** DEP-6: one service's part of an environment patch, in the shape of railwayapp/cli's `ServiceInstance`. */
+  private applyServicePatch(service: ServiceRecord, instance: InstanceRecord, changes: Record<string, unknown>): void {
+    const s = this.state;
+    const unmodelled = Object.keys(changes).filter((k) => !["source", "variables", "volumeMounts"].includes(k));
+    if (unmodelled.length) throw badInput(`the emulator does not model \`services.*.${unmodelled.join("`, `")}\` in an environment patch`);
+    const source = changes.source as { image?: string; repo?: string; branch?: string } | undefined;
+    if (source?.image || source?.repo) {
+      instance.settings.source = source.image ? { image: source.image } : { repo: source.repo };
+      for (const [key, t] of s.triggers) if (t.serviceId === service.id && t.environmentId === instance.environmentId) s.triggers.delete(key);
+      // Unlike serviceConnect (SVC-3), only this environment's instance changes.
+      instance.connected = Boolean(source.image) || this.patchConnectsRepo;
+      if (source.repo && this.patchConnectsRepo) {
+        const trigger: TriggerRecord = { id: randomUUID(), projectId: service.projectId, environmentId: instance.environmentId, serviceId: service.id, repository: source.repo, branch: source.branch ?? "main", provider: "github" };
+        s.triggers.set(trigger.id, trigger);
+      }
+    }
+    const key = `${instance.environmentId}:${service.id}`;
+    for (const [name, variable] of Object.entries((changes.variables ?? {}) as Record<string, { value?: string } | null>)) {
+      const vars = s.variables.get(key) ?? new Map<string, string>();
+      if (variable === null) vars.delete(name);
+      else if (typeof variable?.value === "string") vars.set(name, variable.value);
+      else throw badInput(`services.${service.id}.variables.${name} needs a string \`value\``);
+      s.variables.set(key, vars);
+    }
+    for (const [volumeId, mount] of Object.entries((changes.volumeMounts ?? {}) as Record<string, { backupSchedules?: string[] }>)) {
+      const volume = [...s.volumeInstances.values()].find((v) => v.volumeId === volumeId && v.environmentId === instance.environmentId);
+      if (!volume) throw notFound("Volume");
+      if (mount.backupSchedules) {
+        const unknown = mount.backupSchedules.filter((k) => !["DAILY", "WEEKLY", "MONTHLY"].includes(k));
+        if (unknown.length) throw badInput(`unknown backup schedule ${unknown.join(", ")}`);
+        volume.backups = [...new Set(mount.backupSchedules)];
+      }
+    }
   }
 
   private deploy(serviceId: string, environmentId: string, cause: DeploymentRecord["cause"]): DeploymentRecord {
@@ -940,6 +985,21 @@ export class RailwayEmulator {
           this.deploy(id, instance.environmentId, "connect");
         }
         return this.serviceView(service);
+      },
+      // DEP-6: one patch of an environment's config, applied at once; every service it touches that has a source deploys
+      environmentPatchCommit: ({ environmentId, patch }) => {
+        this.requireEnvironment(environmentId);
+        const config = (patch ?? {}) as { services?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+        const unmodelled = Object.keys(config).filter((k) => k !== "services");
+        if (unmodelled.length) throw badInput(`the emulator does not model \`${unmodelled.join("`, `")}\` in an environment patch`);
+        const touched = Object.entries(config.services ?? {}).map(([serviceId, changes]) => {
+          const service = this.requireService(serviceId);
+          const instance = this.requireInstance(serviceId, environmentId);
+          this.applyServicePatch(service, instance, changes);
+          return instance;
+        });
+        for (const instance of touched) if (instance.connected) this.deploy(instance.serviceId, environmentId, "connect");
+        return randomUUID();
       },
       // DEP-3: a removed deployment stops
       deploymentRemove: ({ id }) => {

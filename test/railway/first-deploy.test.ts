@@ -1,0 +1,152 @@
+// DEP-6: a service's first deploy is one environmentPatchCommit carrying its
+// source, variables and backup schedules; the Variables and Volume made with
+// `deferToDeploy` send nothing of their own. Where the patch is refused or
+// deploys nothing, the observed path (write, then serviceConnect) takes over.
+import { describe, expect, it } from "vitest";
+import { DeploymentInputs, deploymentProvider, firstDeployPatch } from "../../packages/railway/src/deployment";
+import { variablesProvider } from "../../packages/railway/src/variables";
+import { volumeProvider } from "../../packages/railway/src/volume";
+import { create } from "./harness";
+import { useRailwayProject } from "./use-project";
+
+const ctx = useRailwayProject("first-deploy");
+const IMAGE = "ghcr.io/railwayapp-templates/postgres-ssl:17";
+const SECRET = "s3cret-pg-password-0001";
+
+/** A service with deferred variables and a deferred volume, as the components make them. */
+async function deferred(source: DeploymentInputs["source"] = { image: IMAGE }) {
+  const { projectId, environmentId } = ctx;
+  const serviceId = await ctx.service("db", IMAGE);
+  const scope = { projectId, environmentId, serviceId };
+  const vars = await create(variablesProvider, { ...scope, variables: { PGDATA: "/var/lib/postgresql/data/pgdata" }, secretVariables: { POSTGRES_PASSWORD: SECRET }, deferToDeploy: true });
+  const volume = await create(volumeProvider, { ...scope, mountPath: "/var/lib/postgresql/data", backups: ["DAILY", "WEEKLY"], deferToDeploy: true });
+  const inputs: DeploymentInputs = {
+    ...scope,
+    source,
+    triggers: { v: 1 },
+    pollSeconds: 0.01,
+    timeoutSeconds: 5,
+    firstDeploy: {
+      variables: vars.outs.variables,
+      secretVariables: vars.outs.secretVariables,
+      backups: [{ volumeId: volume.outs.volumeId, volumeInstanceId: volume.outs.volumeInstanceId, kinds: ["DAILY", "WEEKLY"] }],
+    },
+  };
+  return { serviceId, volume, inputs };
+}
+
+const mutations = (since: number) => ctx.emulator.requests.slice(since).filter((r) => r.kind === "mutation").map((r) => r.operation);
+
+describe("the first deploy (DEP-6)", () => {
+  it("sends nothing for deferred variables and backups, then one commit that writes them and deploys once", async () => {
+    const since = ctx.emulator.requests.length;
+    const { serviceId, volume, inputs } = await deferred();
+    const beforeDeploy = ctx.emulator.requests.length;
+    expect(mutations(since).filter((op) => op === "variableCollectionUpsert" || op === "volumeInstanceBackupScheduleUpdate")).toEqual([]);
+    expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId)).toEqual({});
+
+    const state = await create(deploymentProvider, inputs);
+    expect(mutations(beforeDeploy)).toEqual(["environmentPatchCommit"]);
+    expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId)).toMatchObject({ PGDATA: "/var/lib/postgresql/data/pgdata", POSTGRES_PASSWORD: SECRET });
+    const instance = [...ctx.emulator.state.volumeInstances.values()].find((v) => v.volumeId === volume.outs.volumeId)!;
+    expect(instance.backups).toEqual(["DAILY", "WEEKLY"]);
+    // The one deployment saw the variables: they were in the same commit.
+    const deployments = ctx.emulator.deploymentsOf(serviceId);
+    expect(deployments.map((d) => d.status)).toEqual(["SUCCESS"]);
+    expect(deployments[0].env.POSTGRES_PASSWORD).toBe(SECRET);
+    expect(state.outs).toMatchObject({ deploymentId: deployments[0].id, status: "SUCCESS", connected: { image: IMAGE } });
+    // What the first deploy carried is not kept in the outputs (the inputs hold it, encrypted).
+    expect(JSON.stringify(state.outs)).not.toContain(SECRET);
+    expect(state.outs).not.toHaveProperty("firstDeploy");
+  });
+
+  it("sends the patch in the shape of Railway's environment config", () => {
+    expect(
+      firstDeployPatch("svc-1", { repo: "acme/app", branch: "main" }, { variables: { A: "1" }, secretVariables: { B: "2" }, backups: [{ volumeId: "vol-1", volumeInstanceId: "vi-1", kinds: ["WEEKLY", "DAILY"] }] }),
+    ).toEqual({
+      services: {
+        "svc-1": {
+          source: { repo: "acme/app", branch: "main" },
+          variables: { A: { value: "1" }, B: { value: "2" } },
+          volumeMounts: { "vol-1": { backupSchedules: ["DAILY", "WEEKLY"] } },
+        },
+      },
+    });
+  });
+
+  it("touches only its own environment's instance, where serviceConnect would change every environment (SVC-3)", async () => {
+    const { inputs, serviceId } = await deferred();
+    const other = ctx.emulator.state.instances.size;
+    await create(deploymentProvider, inputs);
+    expect(ctx.emulator.state.instances.size).toBe(other);
+    const elsewhere = [...ctx.emulator.state.instances.values()].filter((i) => i.serviceId === serviceId && i.environmentId !== ctx.environmentId);
+    for (const i of elsewhere) expect(i.connected).toBe(false);
+  });
+
+  it("connects a repository at its branch through the patch", async () => {
+    const { inputs, serviceId } = await deferred({ repo: "acme/travel", branch: "release" });
+    const since = ctx.emulator.requests.length;
+    await create(deploymentProvider, inputs);
+    expect(mutations(since)).toEqual(["environmentPatchCommit"]);
+    expect([...ctx.emulator.state.triggers.values()].filter((t) => t.serviceId === serviceId)).toMatchObject([{ repository: "acme/travel", branch: "release" }]);
+  });
+
+  it("falls back to writing the values and serviceConnect when the patch deploys nothing (a repo the patch does not connect)", async () => {
+    const { inputs, serviceId } = await deferred({ repo: "acme/travel", branch: "main" });
+    ctx.emulator.patchConnectsRepo = false;
+    try {
+      const since = ctx.emulator.requests.length;
+      const state = await create(deploymentProvider, inputs);
+      expect(mutations(since)).toEqual(["environmentPatchCommit", "variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceConnect"]);
+      expect(state.outs.status).toBe("SUCCESS");
+      expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(1);
+      expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId).POSTGRES_PASSWORD).toBe(SECRET);
+    } finally {
+      ctx.emulator.patchConnectsRepo = true;
+    }
+  });
+
+  it("falls back the same way when Railway refuses the patch, and keeps the secret out of everything it reports", async () => {
+    const { inputs, serviceId } = await deferred();
+    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "graphqlError", code: "BAD_USER_INPUT", message: "Invalid patch" });
+    const since = ctx.emulator.requests.length;
+    const state = await create(deploymentProvider, inputs);
+    expect(mutations(since)).toEqual(["environmentPatchCommit", "variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceConnect"]);
+    expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["SUCCESS"]);
+    expect(state.outs.status).toBe("SUCCESS");
+  });
+
+  it("does not fall back on an authorization error, and names no secret in it", async () => {
+    const { inputs } = await deferred();
+    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "graphqlError", code: "FORBIDDEN", message: `Not Authorized for ${SECRET}` });
+    const since = ctx.emulator.requests.length;
+    const error = await create(deploymentProvider, inputs).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error!.message).not.toContain(SECRET);
+    expect(mutations(since)).toEqual(["environmentPatchCommit"]);
+  });
+
+  it("waits for the deployment a commit whose answer was lost started, without committing again", async () => {
+    const { inputs, serviceId } = await deferred();
+    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "lostResponse" });
+    const since = ctx.emulator.requests.length;
+    const state = await create(deploymentProvider, inputs);
+    expect(mutations(since)).toEqual(["environmentPatchCommit"]);
+    expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.id)).toEqual([state.outs.deploymentId]);
+  });
+
+  it("writes the values itself when an earlier up committed the source and lost its state, and deploys once more", async () => {
+    const { inputs, serviceId } = await deferred();
+    await create(deploymentProvider, inputs);
+    // The state is lost; someone changed a value in between.
+    ctx.emulator.state.variables.get(`${ctx.environmentId}:${serviceId}`)!.set("PGDATA", "/elsewhere");
+    const since = ctx.emulator.requests.length;
+    const state = await create(deploymentProvider, inputs);
+    expect(mutations(since)).toEqual(["variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceInstanceDeployV2"]);
+    expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId).PGDATA).toBe("/var/lib/postgresql/data/pgdata");
+    expect(state.outs.status).toBe("SUCCESS");
+  });
+});
