@@ -21,6 +21,8 @@ const DEPLOYS = new Set(["environmentPatchCommit", "serviceConnect", "serviceIns
 interface Row {
   stack: string;
   step: string;
+  /** Mutations by operation. */
+  byMutation: Record<string, number>;
   requests: number;
   mutations: number;
   deploys: number;
@@ -47,6 +49,12 @@ function oneVariableChanged(file: string, out: string): void {
   service.variables![key] = `${service.variables![key]}-changed`;
   writeFileSync(out, stringify(doc));
   console.error(`  one variable: services.${name}.variables.${key}`);
+}
+
+function mutationsBy(emulator: RailwayEmulator, since: number): Record<string, number> {
+  const by: Record<string, number> = {};
+  for (const r of emulator.requests.slice(since)) if (r.kind === "mutation") by[r.operation] = (by[r.operation] ?? 0) + 1;
+  return by;
 }
 
 async function main(): Promise<void> {
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
         rows.push({
           stack,
           step,
+          byMutation: mutationsBy(emulator, since),
           requests: counts.requests,
           mutations: counts.mutations,
           deploys: Object.entries(counts.byOperation).filter(([op]) => DEPLOYS.has(op)).reduce((n, [, c]) => n + c, 0),
@@ -117,7 +126,7 @@ async function main(): Promise<void> {
       const counts = emulator.counts(since);
       // The floor counts what exists to delete: deployments are history, and an adopted environment is the project's.
       const deletable = objects.filter((r) => !r.type.endsWith(":Deployment") && r.outs.created !== false).length;
-      rows.push({ stack, step: "destroy", requests: counts.requests, mutations: counts.mutations, deploys: 0, objects: deletable, maxPerSecond: emulator.maxRequestsPerSecond(since), ms: performance.now() - started });
+      rows.push({ stack, step: "destroy", byMutation: mutationsBy(emulator, since), requests: counts.requests, mutations: counts.mutations, deploys: 0, objects: deletable, maxPerSecond: emulator.maxRequestsPerSecond(since), ms: performance.now() - started });
     }
   } finally {
     await emulator.stop();
@@ -134,6 +143,11 @@ async function main(): Promise<void> {
     );
   }
   const prod = (step: string) => rows.find((r) => r.stack === "prod" && r.step === step)!;
+  console.log("\nMutations of prod's first up and destroy, by operation:\n");
+  for (const step of ["create", "destroy"]) {
+    const by = Object.entries(prod(step).byMutation).sort(([a], [b]) => a.localeCompare(b));
+    console.log(`- ${step}: ${by.map(([op, n]) => `${op} ${n}`).join(", ")}`);
+  }
   const floor = (r: Row) => (r.mutations / r.objects!).toFixed(2);
   const maxPerSecond = Math.max(...rows.filter((r) => r.stack === "bench20").map((r) => r.maxPerSecond));
   // Every deployment waiting in an environment shares one status request per poll:
