@@ -129,6 +129,21 @@ describe("the first deploy (DEP-6)", () => {
     expect(mutations(since)).toEqual(["environmentPatchCommit"]);
   });
 
+  it("leaves changes someone staged alone: with any, it writes the values and connects (the observed path), committing nothing", async () => {
+    const { inputs, serviceId } = await deferred();
+    const environment = ctx.emulator.state.environments.get(ctx.environmentId)!;
+    environment.unmergedChangesCount = 2;
+    try {
+      const since = ctx.emulator.requests.length;
+      const state = await create(deploymentProvider, inputs);
+      expect(mutations(since)).toEqual(["variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceConnect"]);
+      expect(state.outs.status).toBe("SUCCESS");
+      expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId).POSTGRES_PASSWORD).toBe(SECRET);
+    } finally {
+      environment.unmergedChangesCount = 0;
+    }
+  });
+
   it("waits for the deployment a commit whose answer was lost started, without committing again", async () => {
     const { inputs, serviceId } = await deferred();
     ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "lostResponse" });

@@ -126,6 +126,7 @@ const INSTANCE_SOURCE = railwayOperation(`
 query serviceInstanceSource($projectId: String!, $serviceId: String!, $environmentId: String!) {
   serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { source { image repo } latestDeployment { id status } }
   deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) { edges { node { branch repository } } }
+  environment(id: $environmentId) { unmergedChangesCount }
 }`);
 
 /** One request per poll for every deployment of an environment being awaited in this process. */
@@ -419,6 +420,7 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
     const seen = await client.request<{
       serviceInstance: { source?: { image?: string | null; repo?: string | null } | null; latestDeployment?: DeploymentNode | null };
       deploymentTriggers: { edges: { node: { branch: string; repository: string } }[] };
+      environment: { unmergedChangesCount?: number | null };
     }>(INSTANCE_SOURCE, { projectId: inputs.projectId, serviceId: inputs.serviceId, environmentId: inputs.environmentId });
     const latest = seen.serviceInstance.latestDeployment ?? undefined;
     before = { id: latest?.id };
@@ -427,10 +429,14 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
       // the environment was forked with it. Wait for a deploy still running
       // rather than starting a second one.
       if (latest && IN_PROGRESS.has(latest.status)) deploymentId = latest.id;
-    } else if (carried) {
+    } else if (carried && !seen.environment.unmergedChangesCount) {
       deploymentId = await commitFirstDeploy(inputs, desired, carried, latest?.id);
       pending = false;
     } else {
+      // DEP-6: changes someone staged are theirs to deploy; Railway's CLI stages
+      // beside them rather than commit, and Trestle takes the observed path.
+      if (pending) await writeCarried(inputs, carried);
+      pending = false;
       deploymentId = await connect(inputs, desired, latest?.id);
     }
   }

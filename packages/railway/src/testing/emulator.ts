@@ -51,7 +51,11 @@ export interface RecordedRequest {
 }
 
 export interface ProjectRecord { id: string; name: string; description?: string; workspaceId?: string; createdAt: string }
-export interface EnvironmentRecord { id: string; projectId: string; name: string; createdAt: string; sourceEnvironmentId?: string }
+export interface EnvironmentRecord {
+  id: string; projectId: string; name: string; createdAt: string; sourceEnvironmentId?: string;
+  /** DEP-6: changes someone staged in the dashboard and has not deployed (the emulator stages none itself). */
+  unmergedChangesCount?: number;
+}
 export interface ServiceRecord { id: string; projectId: string; name: string; createdAt: string }
 export interface InstanceRecord {
   id: string;
@@ -741,6 +745,7 @@ export class RailwayEmulator {
     return {
       ...e,
       deletedAt: null,
+      unmergedChangesCount: e.unmergedChangesCount ?? 0,
       // ENV-2: a fork names its source environment.
       sourceEnvironment: e.sourceEnvironmentId && this.state.environments.has(e.sourceEnvironmentId) ? this.environmentView(this.state.environments.get(e.sourceEnvironmentId)!) : null,
       serviceInstances: () => connection([...this.state.instances.values()].filter((i) => i.environmentId === e.id).map((i) => this.instanceView(i))),
