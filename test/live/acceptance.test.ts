@@ -114,4 +114,16 @@ describe.skipIf(!LIVE)(`live Railway acceptance (${LIVE ? NAME : "skipped: set R
     const response = await fetch(domain!.url!);
     expect(response.status).toBe(200);
   });
+
+  it("brought each service up with one patch commit of its source, variables and backups, not the fallback (DEP-6)", () => {
+    // DEP-6 is documented, not yet observed: a fallback here means Railway refused the
+    // patch or deployed nothing after it. The deploys above still came up (the
+    // fallback is the observed path); report it so the catalogue entry can change.
+    const ops = result!.requests.byOperation;
+    expect({ environmentPatchCommit: ops.environmentPatchCommit, serviceConnect: ops.serviceConnect ?? 0, variableCollectionUpsert: ops.variableCollectionUpsert ?? 0 }).toEqual({
+      environmentPatchCommit: 4,
+      serviceConnect: 0,
+      variableCollectionUpsert: 0,
+    });
+  });
 });

@@ -13,6 +13,7 @@ import {
   isRateLimited,
   parseRetryAfter,
   railwayOperation,
+  sentOperations,
 } from "../../packages/railway/src/client";
 import { configureFromStack, configureRailway, railwayClient, resetRailwaySettings, resolveCredentials } from "../../packages/railway/src/settings";
 import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
@@ -74,6 +75,13 @@ describe("auth and transport", () => {
     expect(sent.authorization).toBe(`Bearer ${emulator.token}`);
     expect(sent.projectAccessToken).toBeUndefined();
     expect(sent.operation).toBe("listProjects");
+  });
+
+  it("tallies every request it sends by operation, retries included, for a rehearsal against the real API to report", async () => {
+    const before = sentOperations().listProjects ?? 0;
+    emulator.inject({ operation: "listProjects", kind: "serverError" });
+    await client().request(PROJECTS, {});
+    expect(sentOperations().listProjects).toBe(before + 2);
   });
 
   it("sends project tokens as Project-Access-Token", async () => {

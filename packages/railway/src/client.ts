@@ -124,6 +124,18 @@ interface GraphQLResponseBody {
   errors?: GraphQLErrorBody[];
 }
 
+const SENT_KEY = "__trestleRailwaySent";
+
+/**
+ * How many requests of each operation this process has sent to Railway, retries
+ * included (one tally for every copy of this module, as the limiter is): how a
+ * rehearsal against the real API reports which path a deploy took.
+ */
+export function sentOperations(): Record<string, number> {
+  const global = globalThis as Record<string, unknown>;
+  return ((global[SENT_KEY] as Record<string, number> | undefined) ??= {});
+}
+
 export class RailwayClient {
   private readonly credentials: RailwayCredentials;
   private readonly endpoint: string;
@@ -187,6 +199,8 @@ export class RailwayClient {
 
   private async send<T>(op: RailwayOperation, variables: Record<string, unknown>, timeoutMs: number, secrets: readonly string[]): Promise<T> {
     const received = await this.limiter.acquire();
+    const sent = sentOperations();
+    sent[op.name] = (sent[op.name] ?? 0) + 1;
     try {
       return await this.sendOnce<T>(op, variables, timeoutMs);
     } catch (error) {

@@ -16,7 +16,9 @@ import {
   configureRailway,
   planBudget,
   railwayProviders,
+  registeredOperations,
   resetRailwaySettings,
+  sentOperations,
 } from "@trestle/railway";
 import { RailwayEmulator } from "@trestle/railway/testing";
 import { Recorder, isSecretValue } from "../synth/recorder";
@@ -226,6 +228,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
       // The writes and reads happen once; polls are projected for real build times.
       result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds), buildSeconds };
+    } else {
+      // Against the real API: what this process sent (which path each deploy took, DEP-6).
+      const byOperation = { ...sentOperations() };
+      const kinds = new Map(registeredOperations().map((op) => [op.name, op.kind]));
+      const total = Object.values(byOperation).reduce((n, c) => n + c, 0);
+      const mutations = Object.entries(byOperation).filter(([op]) => kinds.get(op) === "mutation").reduce((n, [, c]) => n + c, 0);
+      const polls = Object.entries(byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
+      result.requests = { total, mutations, polls, maxPerSecond: result.requests.maxPerSecond, byOperation };
     }
     result.deployments.sort((a, b) => a.resource.localeCompare(b.resource));
     result.notRehearsed.sort((a, b) => `${a.type}/${a.name}`.localeCompare(`${b.type}/${b.name}`));
