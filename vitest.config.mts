@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@trestle\/railway\/testing$/, replacement: src("railway/src/testing/index.ts") },
+      { find: /^@trestle\/railway\/limits$/, replacement: src("railway/src/limits.ts") },
       { find: /^@trestle\/railway$/, replacement: src("railway/src/index.ts") },
       { find: /^@trestle\/components$/, replacement: src("components/src/index.ts") },
       { find: /^@trestle\/policies$/, replacement: src("policies/src/index.ts") },

@@ -5,7 +5,8 @@
 // or arguments, 3 the program itself failed.
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway";
+// The light entry: a bad argument is answered without Pulumi's SDK.
+import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway/limits";
 import type { RehearsalResult } from "./run";
 import { findProjectDir } from "../self";
 import { fail, splitFlag } from "../cli-args";

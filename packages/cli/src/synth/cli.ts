@@ -6,8 +6,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { diffSynths, markdownDiff } from "./diff";
-import { markdownReport } from "./report";
+// The diff, the report and the program run are loaded when needed: an argument
+// error or `--help` answers without loading Pulumi's SDK.
 import type { SynthResult } from "./run";
 import { findProjectDir, installRoot, selfInvocation } from "../self";
 import { fail, splitFlag } from "../cli-args";
@@ -87,7 +87,7 @@ function summary(result: SynthResult, files: string[]): string {
 /** One stack in this process. */
 async function synthOne(args: Args): Promise<number> {
   progress(args, `running the program for ${path.relative(process.cwd(), args.config ?? path.join(args.projectDir, `Pulumi.${args.stack}.yaml`))} under the mock runtime`);
-  const { synthesize } = await import("./run");
+  const [{ synthesize }, { markdownReport }] = await Promise.all([import("./run"), import("./report")]);
   const result = await synthesize({ projectDir: args.projectDir, stack: args.stack!, configFile: args.config, policyConfigFile: path.join(args.projectDir, "policies", "config.json") });
   mkdirSync(args.out, { recursive: true });
   const jsonFile = path.join(args.out, `${args.stack}.json`);
@@ -160,6 +160,7 @@ async function diffAgainst(args: Args): Promise<number> {
     const head = synthInChild(args.projectDir, args.stack!, args.config, path.join(work, "out-head"));
     if (!head) fail(`the synth of the working tree wrote nothing`);
     // A base that does not synthesize (invalid config then) diffs as empty.
+    const { diffSynths, markdownDiff } = await import("./diff");
     const changes = await diffSynths(base.configErrors.length ? empty : base, head);
     const markdown = markdownDiff(args.stack!, args.diffBase!, changes, head);
     mkdirSync(args.out, { recursive: true });
