@@ -153,6 +153,15 @@ describe("the first deploy (DEP-6)", () => {
     expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.id)).toEqual([state.outs.deploymentId]);
   });
 
+  it("sends the commit again when Railway failed before running it (a 503), and deploys once", async () => {
+    const { inputs, serviceId } = await deferred();
+    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "serverError", status: 503 });
+    const since = ctx.emulator.requests.length;
+    await create(deploymentProvider, inputs);
+    expect(mutations(since)).toEqual(["environmentPatchCommit", "environmentPatchCommit"]);
+    expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(1);
+  });
+
   it("writes the values itself when an earlier up committed the source and lost its state, and deploys once more", async () => {
     const { inputs, serviceId } = await deferred();
     await create(deploymentProvider, inputs);

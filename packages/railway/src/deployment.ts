@@ -328,6 +328,28 @@ function sourceMatches(desired: DeploymentSource, seen: { source?: { image?: str
   return true;
 }
 
+/** What the service instance runs now: its source, the branches its triggers follow, its latest deployment (DEP-6: and staged changes). */
+interface Seen {
+  source?: { image?: string | null; repo?: string | null } | null;
+  branches: string[];
+  latest?: DeploymentNode;
+  unmergedChangesCount: number;
+}
+
+async function readSeen(inputs: DeploymentInputs): Promise<Seen> {
+  const data = await railwayClient().request<{
+    serviceInstance: { source?: { image?: string | null; repo?: string | null } | null; latestDeployment?: DeploymentNode | null };
+    deploymentTriggers: { edges: { node: { branch: string; repository: string } }[] };
+    environment: { unmergedChangesCount?: number | null };
+  }>(INSTANCE_SOURCE, { projectId: inputs.projectId, serviceId: inputs.serviceId, environmentId: inputs.environmentId });
+  return {
+    source: data.serviceInstance.source,
+    branches: data.deploymentTriggers.edges.map((e) => e.node.branch),
+    latest: data.serviceInstance.latestDeployment ?? undefined,
+    unmergedChangesCount: data.environment.unmergedChangesCount ?? 0,
+  };
+}
+
 /** Polls Railway is given to start the deployment a connect or commit asked for (60 s at the default 5 s). */
 const START_PATIENCE_POLLS = 12;
 
@@ -391,8 +413,9 @@ async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSo
       { environmentId: inputs.environmentId, patch: firstDeployPatch(inputs.serviceId, desired, carried), commitMessage: "Trestle: first deploy" },
       {
         secrets: Object.values(carried.secretVariables ?? {}),
-        // A commit whose answer was lost started a deployment: wait for that one.
-        adopt: async () => ((await deploymentAfter(inputs, previous, 0)) ? { environmentPatchCommit: "adopted" } : undefined),
+        // A commit whose answer was lost shows as the source in place; the
+        // deployment it started is awaited below, never committed twice.
+        adopt: async () => (sourceMatches(desired, await readSeen(inputs)) ? { environmentPatchCommit: "landed" } : undefined),
       },
     );
   } catch (error) {
@@ -417,19 +440,15 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
   let pending = carried !== undefined;
 
   if (desired && !sameValue(desired, connected)) {
-    const seen = await client.request<{
-      serviceInstance: { source?: { image?: string | null; repo?: string | null } | null; latestDeployment?: DeploymentNode | null };
-      deploymentTriggers: { edges: { node: { branch: string; repository: string } }[] };
-      environment: { unmergedChangesCount?: number | null };
-    }>(INSTANCE_SOURCE, { projectId: inputs.projectId, serviceId: inputs.serviceId, environmentId: inputs.environmentId });
-    const latest = seen.serviceInstance.latestDeployment ?? undefined;
+    const seen = await readSeen(inputs);
+    const latest = seen.latest;
     before = { id: latest?.id };
-    if (sourceMatches(desired, { source: seen.serviceInstance.source, branches: seen.deploymentTriggers.edges.map((e) => e.node.branch) })) {
+    if (sourceMatches(desired, seen)) {
       // Already connected: an earlier `up` connected it and lost its state, or
       // the environment was forked with it. Wait for a deploy still running
       // rather than starting a second one.
       if (latest && IN_PROGRESS.has(latest.status)) deploymentId = latest.id;
-    } else if (carried && !seen.environment.unmergedChangesCount) {
+    } else if (carried && !seen.unmergedChangesCount) {
       deploymentId = await commitFirstDeploy(inputs, desired, carried, latest?.id);
       pending = false;
     } else {
