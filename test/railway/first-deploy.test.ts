@@ -66,6 +66,7 @@ describe("the first deploy (DEP-6)", () => {
     ).toEqual({
       services: {
         "svc-1": {
+          isCreated: true,
           source: { repo: "acme/app", branch: "main" },
           variables: { A: { value: "1" }, B: { value: "2" } },
           volumeMounts: { "vol-1": { backupSchedules: ["DAILY", "WEEKLY"] } },

@@ -355,11 +355,14 @@ const START_PATIENCE_POLLS = 12;
 
 /**
  * DEP-6: the patch of a first deploy, in the shape of Railway's environment
- * config (railwayapp/cli `controllers/config/environment.rs`): the source, the
- * variables as `{ value }`, and each volume mount's backup schedules.
+ * config (railwayapp/cli `controllers/config/environment.rs`): the instance
+ * marked new (`isCreated`, which Railway's own guide requires of a new service
+ * instance), the source, the variables as `{ value }`, and each volume mount's
+ * backup schedules.
  */
 export function firstDeployPatch(serviceId: string, source: DeploymentSource, carried: FirstDeploy): { services: Record<string, Record<string, unknown>> } {
   const service: Record<string, unknown> = {
+    isCreated: true,
     source: compact({ image: source.image, repo: source.repo, branch: source.repo ? source.branch : undefined }),
   };
   const variables = Object.entries({ ...carried.variables, ...carried.secretVariables });
@@ -401,10 +404,10 @@ async function connect(inputs: DeploymentInputs, desired: DeploymentSource, prev
 
 /**
  * DEP-6: the first deploy as one `environmentPatchCommit` of the source with
- * what it carries; Railway applies it and deploys the service. The commit's
- * deploy and a patch's repo connection are documented, not yet observed, so a
- * patch Railway refuses, or one after which nothing deploys, falls back to the
- * observed path (the carried values written directly, then `serviceConnect`).
+ * what it carries; Railway applies it and deploys the service. This is
+ * documented (Railway's guide and CLI), not yet observed, so a patch Railway
+ * refuses, or one after which nothing deploys, falls back to the observed path
+ * (the carried values written directly, then `serviceConnect`).
  */
 async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSource, carried: FirstDeploy, previous: string | undefined): Promise<string> {
   try {

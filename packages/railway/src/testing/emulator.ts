@@ -117,9 +117,9 @@ export interface EmulatorOptions {
   /** How long a client's deploy waits for the database it connects to. @default 60000 */
   connectWaitMs?: number;
   /**
-   * DEP-6 (assumed): a repo in a committed patch connects it, with a trigger on
-   * its branch, as `serviceConnect` does. `false` models the other reading (the
-   * repo is recorded, nothing connects or deploys) to test Trestle's fallback.
+   * DEP-6: a repo in a committed patch connects it, with a trigger on its
+   * branch, as Railway's guide documents. `false` models a commit after which
+   * nothing connects or deploys, to test Trestle's fallback to the observed path.
    * @default true
    */
   patchConnectsRepo?: boolean;
@@ -190,7 +190,7 @@ export class RailwayEmulator {
   };
   readonly requests: RecordedRequest[] = [];
   deploySteps: string[];
-  /** DEP-6 (assumed): see `EmulatorOptions.patchConnectsRepo`; tests may change it. */
+  /** DEP-6: see `EmulatorOptions.patchConnectsRepo`; tests may change it. */
   patchConnectsRepo: boolean;
   requestsPerSecond?: number;
   connectWaitMs: number;
@@ -578,7 +578,8 @@ export class RailwayEmulator {
   /** DEP-6: one service's part of an environment patch, in the shape of railwayapp/cli's `ServiceInstance`. */
   private applyServicePatch(service: ServiceRecord, instance: InstanceRecord, changes: Record<string, unknown>): void {
     const s = this.state;
-    const unmodelled = Object.keys(changes).filter((k) => !["source", "variables", "volumeMounts"].includes(k));
+    // `isCreated` marks the instance new (DEP-6); on one serviceCreate already made it changes nothing (assumed).
+    const unmodelled = Object.keys(changes).filter((k) => !["isCreated", "source", "variables", "volumeMounts"].includes(k));
     if (unmodelled.length) throw badInput(`the emulator does not model \`services.*.${unmodelled.join("`, `")}\` in an environment patch`);
     const source = changes.source as { image?: string; repo?: string; branch?: string } | undefined;
     if (source?.image || source?.repo) {
