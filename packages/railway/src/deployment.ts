@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RailwayApiError, railwayOperation } from "./client";
 import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
+import { type DeploymentNode, IN_PROGRESS, awaitSettled } from "./deployment-watch";
 import { pollIntervalSeconds } from "./limits";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings } from "./settings";
@@ -104,7 +105,6 @@ export interface DeploymentOutputs extends Omit<DeploymentInputs, "firstDeploy">
 /** DEP-2: statuses after which a deploy is done, and whether each is healthy. */
 const HEALTHY = new Set(["SUCCESS", "SLEEPING"]);
 const BROKEN = new Set(["FAILED", "CRASHED", "REMOVED", "SKIPPED"]);
-const IN_PROGRESS = new Set(["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING"]);
 const LOG_LINES = 40;
 
 const DEPLOY = railwayOperation(`
@@ -129,17 +129,6 @@ query serviceInstanceSource($projectId: String!, $serviceId: String!, $environme
   environment(id: $environmentId) { unmergedChangesCount }
 }`);
 
-/** One request per poll for every deployment of an environment being awaited in this process. */
-const ENVIRONMENT_DEPLOYMENTS = railwayOperation(`
-query environmentDeployments($environmentId: String!, $first: Int) {
-  deployments(first: $first, input: { environmentId: $environmentId }) { edges { node { id status staticUrl url } } }
-}`);
-
-const DEPLOYMENT_STATUS = railwayOperation(`
-query deploymentStatus($id: String!) {
-  deployment(id: $id) { id status staticUrl url }
-}`);
-
 const DEPLOYMENT_LOGS = railwayOperation(`
 query deploymentLogs($deploymentId: String!, $limit: Int) {
   deploymentLogs(deploymentId: $deploymentId, limit: $limit) { message severity timestamp }
@@ -155,12 +144,6 @@ query latestDeployment($serviceId: String!, $environmentId: String!) {
   serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { latestDeployment { id status staticUrl url } }
 }`);
 
-interface DeploymentNode {
-  id: string;
-  status: string;
-  staticUrl?: string | null;
-  url?: string | null;
-}
 
 /** A failed deploy, with its status and the end of its logs. */
 export class DeploymentFailedError extends Error {
@@ -199,80 +182,6 @@ function pollMs(inputs: DeploymentInputs): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---- one status poll per tick for every awaited deployment of an environment ----
-
-interface Waiter {
-  id: string;
-  resolve: (node: DeploymentNode) => void;
-  reject: (error: unknown) => void;
-}
-
-interface Watch {
-  waiters: Map<string, Waiter[]>;
-  intervalMs: number;
-  running: boolean;
-}
-
-const WATCH_KEY = "__trestleDeploymentWatches";
-
-function watches(): Map<string, Watch> {
-  const global = globalThis as Record<string, unknown>;
-  return ((global[WATCH_KEY] as Map<string, Watch> | undefined) ??= new Map<string, Watch>());
-}
-
-/** Resolves with the deployment's node as soon as it is no longer in progress. */
-function awaitSettled(environmentId: string, deploymentId: string, intervalMs: number): Promise<DeploymentNode> {
-  const all = watches();
-  let watch = all.get(environmentId);
-  if (!watch) {
-    watch = { waiters: new Map(), intervalMs, running: false };
-    all.set(environmentId, watch);
-  }
-  watch.intervalMs = Math.min(watch.intervalMs, intervalMs);
-  const promise = new Promise<DeploymentNode>((resolve, reject) => {
-    const list = watch!.waiters.get(deploymentId) ?? [];
-    list.push({ id: deploymentId, resolve, reject });
-    watch!.waiters.set(deploymentId, list);
-  });
-  if (!watch.running) void pollLoop(environmentId, watch);
-  return promise;
-}
-
-async function pollLoop(environmentId: string, watch: Watch): Promise<void> {
-  watch.running = true;
-  try {
-    while (watch.waiters.size) {
-      await sleep(watch.intervalMs);
-      let nodes: DeploymentNode[];
-      try {
-        const data = await railwayClient().request<{ deployments: { edges: { node: DeploymentNode }[] } }>(ENVIRONMENT_DEPLOYMENTS, {
-          environmentId,
-          first: Math.max(50, watch.waiters.size * 4),
-        });
-        nodes = data.deployments.edges.map((e) => e.node);
-        // One not in the list (older than the page) is asked for by id.
-        for (const id of watch.waiters.keys()) {
-          if (!nodes.some((n) => n.id === id)) nodes.push((await railwayClient().request<{ deployment: DeploymentNode }>(DEPLOYMENT_STATUS, { id })).deployment);
-        }
-      } catch (error) {
-        for (const list of watch.waiters.values()) list.forEach((w) => w.reject(error));
-        watch.waiters.clear();
-        break;
-      }
-      for (const node of nodes) {
-        const list = watch.waiters.get(node.id);
-        if (!list || IN_PROGRESS.has(node.status)) continue;
-        watch.waiters.delete(node.id);
-        list.forEach((w) => w.resolve(node));
-      }
-    }
-  } finally {
-    watch.running = false;
-    watches().delete(environmentId);
-  }
-}
-
 /** Waits for a deployment to finish, within the resource's timeout. */
 async function waitFor(inputs: DeploymentInputs, deploymentId: string): Promise<DeploymentNode> {
   const timeoutSeconds = inputs.timeoutSeconds ?? 1200;
