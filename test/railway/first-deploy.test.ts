@@ -3,7 +3,7 @@
 // `deferToDeploy` send nothing of their own. Where the patch is refused or
 // deploys nothing, the observed path (write, then serviceConnect) takes over.
 import { describe, expect, it } from "vitest";
-import { DeploymentInputs, deploymentProvider, firstDeployPatch } from "../../packages/railway/src/deployment";
+import { DeploymentInputs, checkDeployment, deploymentProvider, firstDeployPatch } from "../../packages/railway/src/deployment";
 import { variablesProvider } from "../../packages/railway/src/variables";
 import { volumeProvider } from "../../packages/railway/src/volume";
 import { create } from "./harness";
@@ -73,6 +73,17 @@ describe("the first deploy (DEP-6)", () => {
         },
       },
     });
+  });
+
+  it("refuses what it cannot send, naming the place and never a value", () => {
+    const failures = checkDeployment({
+      projectId: "p",
+      environmentId: "e",
+      serviceId: "s",
+      firstDeploy: { secretVariables: { "BAD-NAME": SECRET }, backups: [{ volumeId: "v", volumeInstanceId: "vi", kinds: ["HOURLY" as "DAILY"] }] },
+    });
+    expect(failures.map((f) => f.property)).toEqual(["firstDeploy.secretVariables.BAD-NAME", "firstDeploy.backups[0]"]);
+    expect(JSON.stringify(failures)).not.toContain(SECRET);
   });
 
   it("touches only its own environment's instance, where serviceConnect would change every environment (SVC-3)", async () => {

@@ -13,14 +13,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RailwayApiError, railwayOperation } from "./client";
-import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
+import { CheckFailure, VARIABLE_NAME, compact, requireStrings, sameValue, unlessGone } from "./common";
 import { type DeploymentNode, IN_PROGRESS, awaitSettled } from "./deployment-watch";
 import { pollIntervalSeconds } from "./limits";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 import { type Variables, upsertVariables } from "./variables";
-import { type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
+import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 
 /** What the service runs: a repo at a branch, or an image. */
 export interface DeploymentSource {
@@ -408,6 +408,24 @@ export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
     }
   }
   if (news.source?.image && news.source.repo) failures.push({ property: "source", reason: "give either `image` or `repo`, not both" });
+  const carried = news.firstDeploy;
+  // In a preview the whole value may be unknown (a string placeholder): nothing to check yet.
+  if (carried !== undefined && typeof carried === "object" && carried !== null) {
+    // Names only: the values may be secret, and a failure is shown.
+    for (const group of ["variables", "secretVariables"] as const) {
+      for (const [name, value] of Object.entries(carried[group] ?? {})) {
+        if (!VARIABLE_NAME.test(name) || typeof value !== "string") {
+          failures.push({ property: `firstDeploy.${group}.${name}`, reason: "pass a Variables resource's outputs (names of letters, digits and `_`, string values); `railway.firstDeployOf` does" });
+        }
+      }
+    }
+    for (const [i, b] of (carried.backups ?? []).entries()) {
+      const unknown = Array.isArray(b.kinds) ? b.kinds.filter((k) => !BACKUP_SCHEDULES.includes(k)) : [];
+      if (typeof b.volumeId !== "string" || typeof b.volumeInstanceId !== "string" || unknown.length) {
+        failures.push({ property: `firstDeploy.backups[${i}]`, reason: `give a Volume's \`volumeId\`, \`volumeInstanceId\` and \`kinds\` from ${BACKUP_SCHEDULES.join(", ")} (VOL-4); \`railway.firstDeployOf\` does` });
+      }
+    }
+  }
   return failures;
 }
 
