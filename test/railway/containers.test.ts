@@ -114,6 +114,13 @@ describe("emulated deploys end as the container would", () => {
     expect(message).not.toContain("right-password");
   });
 
+  it("crashes a client that deploys before its database has the variable it references (VAR-3: it renders empty)", async () => {
+    await service("Later", "redis:7.4");
+    const early = await service("early-worker", "ghcr.io/acme/api:1", "celery -A app worker");
+    await vars(early.id, { CELERY_BROKER_URL: "${{Later.REDIS_URL}}/0", GREETING: "${{Later.NOT_THERE}}" });
+    await expect(deployOf(early.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended CRASHED[\s\S]*CELERY_BROKER_URL is empty: \$\{\{Later\.REDIS_URL\}\}\/0 rendered nothing/);
+  });
+
   it("fails a deploy whose process listens away from PORT, where Railway checks its health (RUN-7)", async () => {
     const api = await service("elsewhere", "ghcr.io/acme/api:1", "uvicorn app.main:app --port 9000", { healthcheckPath: "/health" });
     await vars(api.id, { PORT: "8000" });

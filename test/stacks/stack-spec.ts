@@ -92,6 +92,19 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
       expect(vars("beat").variables).toMatchObject({ CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0" });
     });
 
+    it("deploys a service only after the databases it connects to are up (their variables come with their first deploy, DEP-6)", () => {
+      const deploysBefore = (name: string) =>
+        recorder
+          .get(`${DYN}:Deployment`, `${name}-deploy`)
+          .dependencies.filter((urn) => urn.includes(`${DYN}:Deployment::`))
+          .map((urn) => urn.split("::").pop())
+          .sort();
+      expect(deploysBefore("api")).toEqual(["postgres-deploy", "redis-deploy"]);
+      expect(deploysBefore("worker")).toEqual(["postgres-deploy", "redis-deploy"]);
+      expect(deploysBefore("beat")).toEqual(["redis-deploy"]);
+      expect(deploysBefore("postgres")).toEqual([]);
+    });
+
     it("allows exactly the frontend's origins in the API's CORS variable", () => {
       // Custom domains alone when there are some: `<project>.vercel.app` may be somebody else's.
       const origins = expected.frontendDomains.length ? expected.frontendDomains.map((d) => `https://${d}`) : [`https://${expected.vercelProject}.vercel.app`];

@@ -188,6 +188,18 @@ export interface RailwayServiceArgs {
  * });
  * ```
  */
+/** Options of a RailwayService: a component's, and what its deploy waits for. */
+export interface RailwayServiceOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * Resources the service's deploy waits for, typically the databases it
+   * connects to: their variables exist and their servers are up before this
+   * service starts (or runs its pre-deploy migrations), since Railway renders a
+   * `${{Postgres.DATABASE_URL}}` reference when the deploy starts (VAR-3).
+   * Unlike `dependsOn`, the service, its variables and domains are made meanwhile.
+   */
+  deployAfter?: pulumi.Resource[];
+}
+
 export class RailwayService extends pulumi.ComponentResource {
   /** Its type token, defined once (contract/types.ts). */
   static readonly __pulumiType = COMPONENT_TYPES.RailwayService;
@@ -203,8 +215,9 @@ export class RailwayService extends pulumi.ComponentResource {
   readonly dnsRecords: pulumi.Output<Record<string, railway.DnsRecord[]>>;
   readonly deploymentId: pulumi.Output<string>;
 
-  constructor(name: string, args: RailwayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: RailwayServiceArgs, opts?: RailwayServiceOptions) {
     const where = `RailwayService ${name}`;
+    const { deployAfter = [], ...componentOpts } = opts ?? {};
     const corsFormat = oneOf(where, "cors.format", args.cors?.format, CORS_FORMATS) ?? "comma";
     const intent: RailwayServiceIntent = {
       serviceName: args.serviceName,
@@ -215,7 +228,7 @@ export class RailwayService extends pulumi.ComponentResource {
       frontend: args.frontend ?? false,
       ...(args.preview ? { preview: true } : {}),
     };
-    super(RailwayService.__pulumiType, name, intent, opts);
+    super(RailwayService.__pulumiType, name, intent, componentOpts);
     if (args.start !== undefined && args.startExec !== undefined) throw new Error(`${where}: give \`start\` (a shell command) or \`startExec\` (exec form), not both`);
     const builder = oneOf(where, "builder", args.builder, railway.BUILDERS);
     const restartPolicy = oneOf(where, "restart.policy", args.restart?.policy, railway.RESTART_POLICY_TYPES) ?? "ON_FAILURE";
@@ -229,7 +242,7 @@ export class RailwayService extends pulumi.ComponentResource {
     const variables = this.createVariables(name, args, scope, service, generated, corsFormat);
     const publicDomain = args.public ? this.createPublicDomain(name, args, scope, service) : undefined;
     const custom = customDomains.map((domain, i) => this.createCustomDomain(`${name}-domain-${i}`, args, scope, service, domain));
-    const deployment = this.createDeployment(name, args, scope, service, variables, [...(publicDomain ? [publicDomain] : []), ...custom], image);
+    const deployment = this.createDeployment(name, args, scope, service, variables, [...(publicDomain ? [publicDomain] : []), ...custom, ...deployAfter], image);
     const gate = args.healthGate ?? {};
     if (gate.enabled !== false && publicDomain && args.healthcheck?.path) {
       createHealthGate(`${name}-health`, { url: pulumi.interpolate`${publicDomain.url}${args.healthcheck.path}`, deploymentId: deployment.deploymentId, ...gate }, { parent: this, dependsOn: [deployment] });

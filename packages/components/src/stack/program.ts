@@ -127,6 +127,16 @@ export function trestleStack(): TrestleStackOutputs {
     return { plain, secret };
   }
 
+  /**
+   * The databases a service's deploy waits for: what it connects to and its
+   * Celery broker. Their variables are written by their own first deploy
+   * (DEP-6), and a reference to a variable not there yet renders empty (VAR-3).
+   */
+  function connected(service: Pick<ServiceConfig, "connects" | "celery">): pulumi.Resource[] {
+    const names = [...service.connects, ...(service.celery ? [service.celery.redis ?? "redis"] : [])];
+    return [...new Set(names.map((n) => databases[n]).filter((db) => db !== undefined))];
+  }
+
   function secretsOf(secrets: Record<string, string>): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(Object.entries(secrets).map(([variable, key]) => [variable, stackSecret(key)]));
   }
@@ -165,7 +175,7 @@ export function trestleStack(): TrestleStackOutputs {
   }
 
   const services: Record<string, RailwayService> = Object.fromEntries(
-    Object.entries(config.services).map(([name, service]) => [name, new RailwayService(name, serviceArgs(name, service))]),
+    Object.entries(config.services).map(([name, service]) => [name, new RailwayService(name, serviceArgs(name, service), { deployAfter: connected(service) })]),
   );
 
   /** Where users open a frontend on Railway: its first custom domain, else its Railway URL (as a Vercel frontend's). */
@@ -216,7 +226,7 @@ export function trestleStack(): TrestleStackOutputs {
     const own = frontend.service;
     const service: ServiceConfig = { ...own, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } };
     const urls = frontendVariables({ apiUrl, apiUrlVariable: frontend.apiUrlVariable, wsUrlVariable: frontend.wsUrlVariable ?? "", variables: frontend.variables });
-    const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true });
+    const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true }, { deployAfter: connected(service) });
     return { url: frontendUrlOf(web, frontend.domains), origins: web.origins };
   }
 

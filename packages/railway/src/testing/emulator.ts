@@ -89,6 +89,8 @@ export interface DeploymentRecord {
   forced?: { status: string; logs: string[] };
   /** Polls spent waiting for a server a client connects to. */
   holds: number;
+  /** VAR-3: connection URLs (`*_URL`) whose reference to another service rendered empty when the deploy started. */
+  emptyUrls?: { variable: string; reference: string }[];
 }
 export interface TriggerRecord { id: string; projectId: string; environmentId: string; serviceId: string; repository: string; branch: string; provider: string; rootDirectory?: string }
 
@@ -557,9 +559,36 @@ export class RailwayEmulator {
 
   /** VAR-3: a service's variables with `${{VAR}}`, `${{Service.VAR}}` and `${{shared.VAR}}` rendered. */
   renderVariables(serviceId: string, environmentId: string, deploymentId = ""): Record<string, string> {
+    const lookup = this.referenceLookup(serviceId, environmentId);
+    const env: Record<string, string> = { ...this.provided(serviceId, environmentId, deploymentId) };
+    for (const [key, value] of Object.entries(this.rawVariables(environmentId, serviceId))) env[key] = renderReferences(value, lookup);
+    env.PORT ??= INJECTED_PORT;
+    return env;
+  }
+
+  private rawVariables(environmentId: string, id: string): Record<string, string> {
+    return Object.fromEntries(this.state.variables.get(`${environmentId}:${id}`) ?? new Map<string, string>());
+  }
+
+  /**
+   * VAR-3: the connection URLs (`*_URL`) that start with a reference to another
+   * service's variable which renders empty: the database was not given it yet.
+   */
+  private emptyUrls(serviceId: string, environmentId: string): { variable: string; reference: string }[] {
+    const lookup = this.referenceLookup(serviceId, environmentId);
+    return Object.entries(this.rawVariables(environmentId, serviceId))
+      .filter(([key, raw]) => {
+        const leading = /^\$\{\{\s*[^.}\s]+\.[^}]+\}\}/.exec(raw);
+        return /_URL$/.test(key) && leading !== null && renderReferences(leading[0], lookup) === "";
+      })
+      .map(([variable, reference]) => ({ variable, reference }));
+  }
+
+  /** How `${{NAME}}`, `${{Service.NAME}}` and `${{shared.NAME}}` resolve for a service (VAR-3). */
+  private referenceLookup(serviceId: string, environmentId: string): (owner: string | undefined, name: string) => { value: string; owner?: string } | undefined {
     const service = this.requireService(serviceId);
-    const rawOf = (id: string) => Object.fromEntries(this.state.variables.get(`${environmentId}:${id}`) ?? new Map<string, string>());
-    const lookup = (owner: string | undefined, name: string): { value: string; owner?: string } | undefined => {
+    const rawOf = (id: string) => this.rawVariables(environmentId, id);
+    return (owner: string | undefined, name: string): { value: string; owner?: string } | undefined => {
       if (owner === "shared") {
         const value = rawOf("shared")[name];
         return value === undefined ? undefined : { value, owner: "shared" };
@@ -569,10 +598,6 @@ export class RailwayEmulator {
       const raw = rawOf(target.id)[name] ?? this.provided(target.id, environmentId)[name] ?? (name === "PORT" ? INJECTED_PORT : undefined);
       return raw === undefined ? undefined : { value: raw, owner: target.name };
     };
-    const env: Record<string, string> = { ...this.provided(serviceId, environmentId, deploymentId) };
-    for (const [key, value] of Object.entries(rawOf(serviceId))) env[key] = renderReferences(value, lookup);
-    env.PORT ??= INJECTED_PORT;
-    return env;
   }
 
   /** DEP-6: one service's part of an environment patch, in the shape of railwayapp/cli's `ServiceInstance`. */
@@ -626,6 +651,7 @@ export class RailwayEmulator {
     const build: BuildKind = source.image ? "image" : settings.dockerfilePath ? "dockerfile" : "railpack";
     const image = imageSpec(source.image);
     const env = this.renderVariables(serviceId, environmentId, id);
+    const emptyUrls = this.emptyUrls(serviceId, environmentId);
     const resolved = resolveArgv(build, settings.startCommand ?? undefined, image);
     const volume = this.volumeOf(serviceId, environmentId);
     // RUN-3: with no start command an image runs its own ENTRYPOINT/CMD, a build its detected command (assumed to start).
@@ -646,6 +672,7 @@ export class RailwayEmulator {
       started,
       forced,
       holds: 0,
+      ...(emptyUrls.length ? { emptyUrls } : {}),
     };
     this.state.deployments.set(deployment.id, deployment);
     return deployment;
@@ -684,6 +711,10 @@ export class RailwayEmulator {
       // RUN-7: Railway checks the health path on PORT; a process elsewhere never answers.
       return { status: "FAILED", logs: [...started.logs, `Healthcheck failed: ${healthcheck} on port ${d.env.PORT} (the process listens on ${port})`, "1/1 replicas never became healthy!"] };
     }
+    // VAR-3: a reference to a variable another service does not have yet renders
+    // empty, and a client given an empty connection URL fails at its first connect (assumed).
+    const empty = d.emptyUrls?.[0];
+    if (empty) return { status: "CRASHED", logs: [...started.logs, `${empty.variable} is empty: ${empty.reference} rendered nothing when this deploy started`] };
     for (const { variable, url, server } of this.connectionsOf(d)) {
       // A client that starts before its database crash-loops under its restart
       // policy until the database is up (assumed): wait while it may still come.
