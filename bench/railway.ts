@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { railwayProviders } from "../packages/railway/src";
-import { planBudget } from "../packages/railway/src/limits";
+import { DATABASE_DEPLOY_SECONDS, planBudget } from "../packages/railway/src/limits";
 import { configureRailway, resetRailwaySettings } from "../packages/railway/src/settings";
 import { RailwayEmulator } from "../packages/railway/src/testing/emulator";
 import type { RehearsalResult, RehearsalState } from "../packages/cli/src/rehearse/run";
@@ -151,8 +151,9 @@ async function main(): Promise<void> {
   const floor = (r: Row) => (r.mutations / r.objects!).toFixed(2);
   const maxPerSecond = Math.max(...rows.filter((r) => r.stack === "bench20").map((r) => r.maxPerSecond));
   // Every deployment waiting in an environment shares one status request per poll:
-  // a first up with four-minute builds on Hobby polls this many times, whatever the number of services.
-  const polls = planBudget("hobby", 0, 240).polls;
+  // a first up with four-minute builds on Hobby, after the databases' own deploy
+  // (their clients wait for it), polls this many times, whatever the number of services.
+  const polls = planBudget("hobby", 0, 240, DATABASE_DEPLOY_SECONDS).polls;
   console.log(
     `\nbench:railway create ${floor(prod("create"))}x floor, destroy ${floor(prod("destroy"))}x floor, no-op ${prod("no-op").mutations} mutations, ` +
       `one-variable ${prod("one variable").mutations} mutations ${prod("one variable").deploys} deploys, max ${maxPerSecond} req/s, first-up polls ${polls}`,

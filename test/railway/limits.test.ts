@@ -20,6 +20,8 @@ describe("Railway's request limits (RATE-2)", () => {
     expect([pollIntervalSeconds("free"), pollIntervalSeconds("hobby"), pollIntervalSeconds("pro")]).toEqual([72, 7.2, 5]);
     expect(planBudget("free", 60, 240)).toMatchObject({ polls: 5, total: 65, fits: true });
     expect(planBudget("free", 99, 240)).toMatchObject({ total: 104, fits: false });
+    // Clients wait for their databases' deploy: the wait is polled too.
+    expect(planBudget("hobby", 0, 240, 60)).toMatchObject({ polls: 43, waitSeconds: 60 });
   });
 
   it("never lets more requests than the limit reach the server in any one second, even when sends are delayed", async () => {

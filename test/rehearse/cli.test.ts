@@ -51,7 +51,7 @@ describe("npm run rehearse", () => {
     expect(result.requests.byOperation.variableCollectionUpsert).toBeUndefined();
     expect(result.requests.byOperation.volumeInstanceBackupScheduleUpdate).toBeUndefined();
     expect(result.requests.byOperation.serviceInstanceDeployV2).toBeUndefined();
-    expect(result.budget).toMatchObject({ plan: "hobby", perHour: 1000, fits: true, pollIntervalSeconds: 7.2, buildSeconds: 240 });
+    expect(result.budget).toMatchObject({ plan: "hobby", perHour: 1000, fits: true, pollIntervalSeconds: 7.2, buildSeconds: 240, waitSeconds: 60, polls: 43 });
     expect(result.notRehearsed.map((r) => r.type)).toContain("vercel:index/project:Project");
   });
 

@@ -109,19 +109,29 @@ export interface BudgetEstimate {
   requests: number;
   /** Status polls while deployments build, at the plan's poll interval. */
   polls: number;
+  /** Seconds deployments wait on others before theirs start (a database's deploy, which its clients follow). */
+  waitSeconds: number;
   pollIntervalSeconds: number;
   total: number;
   fits: boolean;
 }
 
 /**
+ * Seconds a database's first deploy takes before the services that connect to
+ * it start theirs (Trestle orders them, VAR-3): an image pulled and started,
+ * nothing built. Assumed; `trestle rehearse --build-seconds` sets the builds'.
+ */
+export const DATABASE_DEPLOY_SECONDS = 60;
+
+/**
  * Projects the requests of a first `up`: `requests` measured or estimated
  * for the writes and reads, plus one shared status poll per interval for
- * `buildSeconds` (every waiting deployment shares the poll).
+ * `waitSeconds` of deploys others wait on and then `buildSeconds` of builds
+ * (every waiting deployment shares the poll).
  */
-export function planBudget(plan: RailwayPlan, requests: number, buildSeconds: number): BudgetEstimate {
+export function planBudget(plan: RailwayPlan, requests: number, buildSeconds: number, waitSeconds = 0): BudgetEstimate {
   const interval = pollIntervalSeconds(plan);
-  const polls = Math.ceil(buildSeconds / interval) + 1;
+  const polls = Math.ceil((waitSeconds + buildSeconds) / interval) + 1;
   const total = requests + polls;
-  return { plan, perHour: PLAN_LIMITS[plan].perHour, requests, polls, pollIntervalSeconds: interval, total, fits: total <= PLAN_LIMITS[plan].perHour };
+  return { plan, perHour: PLAN_LIMITS[plan].perHour, requests, polls, waitSeconds, pollIntervalSeconds: interval, total, fits: total <= PLAN_LIMITS[plan].perHour };
 }

@@ -75,7 +75,7 @@ function report(result: RehearsalResult): string {
   const { requests, budget } = result;
   lines.push(
     `  requests: ${requests.total} (${requests.mutations} mutations), most in one second: ${requests.maxPerSecond}`,
-    `  first up on ${budget.plan}: ${budget.requests} reads and writes + ${budget.polls} status polls for ${budget.buildSeconds} s builds (one every ${budget.pollIntervalSeconds} s) = ${budget.total} requests; the plan allows ${PLAN_LIMITS[budget.plan].perHour} an hour`,
+    `  first up on ${budget.plan}: ${budget.requests} reads and writes + ${budget.polls} status polls for ${budget.waitSeconds ? `${budget.waitSeconds} s of database deploys, then ` : ""}${budget.buildSeconds} s builds (one every ${budget.pollIntervalSeconds} s) = ${budget.total} requests; the plan allows ${PLAN_LIMITS[budget.plan].perHour} an hour`,
   );
   if (!budget.fits) lines.push(`  ✗ the first up needs more requests than ${budget.plan} allows in an hour: use a plan with a larger budget, or deploy in parts`);
   return lines.join("\n");

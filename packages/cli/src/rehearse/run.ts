@@ -8,10 +8,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   BudgetEstimate,
+  DATABASE_DEPLOY_SECONDS,
   DeploymentFailedError,
   MAX_REQUESTS_PER_SECOND,
   RAILWAY_PLANS,
   RAILWAY_TYPE_PREFIX,
+  RAILWAY_TYPES,
   RailwayPlan,
   configureRailway,
   planBudget,
@@ -227,7 +229,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       const polls = Object.entries(counts.byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
       result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
       // The writes and reads happen once; polls are projected for real build times.
-      result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds), buildSeconds };
+      // Clients deploy after the databases they connect to: a first wave of database deploys comes first.
+      const chained = recorder.resources.some((r) => r.type === RAILWAY_TYPES.Deployment && r.dependencies.some((urn) => urn.includes(`${RAILWAY_TYPES.Deployment}::`)));
+      result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds, chained ? DATABASE_DEPLOY_SECONDS : 0), buildSeconds };
     } else {
       // Against the real API: what this process sent (which path each deploy took, DEP-6).
       const byOperation = { ...sentOperations() };
