@@ -123,6 +123,8 @@ describe("trestle import", () => {
 
   it.each([
     [["--environment", "production"], {}, "--project: give the Railway project's id"],
+    // Another flag where a value belongs is refused, as every trestle command does (cli-args eachFlag).
+    [["--project", "--stack", "imported"], {}, "--project needs a value"],
     [["--project", "no-such-project"], {}, "--project: Railway has no project `no-such-project` this token can read"],
     [["--project", "x", "--stack", "imported"], {}, "Pulumi.imported.yaml: exists"],
   ])("refuses %j with exit 2", async (args, env, message) => {

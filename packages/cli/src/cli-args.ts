@@ -13,3 +13,24 @@ export function fail(message: string): never {
   console.error(message);
   process.exit(2);
 }
+
+/**
+ * Each argument of `argv` as a flag, with `value()` to take the flag's value:
+ * inline (`--flag=value`) or the next argument. A missing or empty value, or
+ * another flag in its place, ends the command naming the flag, one rule for
+ * every command.
+ */
+export function* eachFlag(argv: readonly string[], usage: string): Generator<{ flag: string; arg: string; value: () => string }> {
+  let i = 0;
+  while (i < argv.length) {
+    const arg = argv[i];
+    const [flag, inline] = splitFlag(arg);
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) fail(`${flag} needs a value\n${usage}`);
+      return v;
+    };
+    yield { flag, arg, value };
+    i++;
+  }
+}

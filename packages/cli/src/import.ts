@@ -14,22 +14,19 @@ import { Document, parse } from "yaml";
 import type { Imported } from "./import-stack";
 import { findProjectDir } from "./self";
 import { encryptValue, newEncryptionSalt, passphraseMatches } from "./secret/passphrase";
-import { fail, splitFlag } from "./cli-args";
+import { eachFlag, fail } from "./cli-args";
 
 const USAGE = "usage: trestle import --project <railway project id> [--environment <name>] [--stack <name>]";
 
 function parseArgs(argv: string[]): { project: string; environment: string; stack?: string } {
   const given: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = splitFlag(argv[i]);
+  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);
     }
-    if (!["--project", "--environment", "--stack"].includes(flag)) fail(`unknown argument \`${argv[i]}\`\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (!value) fail(`${flag} needs a value\n${USAGE}`);
-    given[flag.slice(2)] = value;
+    if (!["--project", "--environment", "--stack"].includes(flag)) fail(`unknown argument \`${arg}\`\n${USAGE}`);
+    given[flag.slice(2)] = value();
   }
   if (!given.project) fail(`--project: give the Railway project's id (its settings page shows it)\n${USAGE}`);
   if (given.stack && !/^[A-Za-z0-9_.-]+$/.test(given.stack)) fail(`--stack: \`${given.stack}\` is not a stack name`);

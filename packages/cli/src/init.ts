@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
 import { newEncryptionSalt, encryptValue } from "./secret/passphrase";
 import { withoutProductionSettings } from "./stack-files";
-import { fail, splitFlag } from "./cli-args";
+import { eachFlag, fail } from "./cli-args";
 
 const USAGE = "usage: trestle init <dir> [--name <project>] [--from <example>]";
 /** Where the example systems are: packed beside the CLI, or this repository's `examples/`. */
@@ -48,16 +48,14 @@ function parseArgs(argv: string[]): Args {
   let dir: string | undefined;
   let name: string | undefined;
   let from: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = splitFlag(argv[i]);
-    const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value\n${USAGE}`);
+  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
     if (flag === "--help" || flag === "-h") {
       console.log(`${USAGE}\n  examples: ${[...examples().keys()].join(", ")}`);
       process.exit(0);
     } else if (flag === "--name") name = value();
     else if (flag === "--from") from = value();
     else if (!flag.startsWith("-") && dir === undefined) dir = flag;
-    else fail(`unknown argument \`${argv[i]}\`\n${USAGE}`);
+    else fail(`unknown argument \`${arg}\`\n${USAGE}`);
   }
   if (!dir) fail(`give the directory to create\n${USAGE}`);
   const target = path.resolve(dir);

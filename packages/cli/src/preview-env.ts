@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { findProjectDir } from "./self";
 import { serviceNames, withoutProductionSettings } from "./stack-files";
-import { fail, splitFlag } from "./cli-args";
+import { eachFlag, fail } from "./cli-args";
 
 const USAGE = "usage: trestle preview-env --pr <number> --branch <name> [--from <base stack>] [--scope <vercel team slug>] [--origin <preview origin>] [--out <file>]";
 
@@ -28,16 +28,13 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const given: Partial<Record<string, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = splitFlag(argv[i]);
+  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);
     }
-    if (!["--pr", "--branch", "--from", "--scope", "--origin", "--out"].includes(flag)) fail(`unknown argument \`${argv[i]}\`\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === "") fail(`${flag} needs a value\n${USAGE}`);
-    given[flag.slice(2)] = value;
+    if (!["--pr", "--branch", "--from", "--scope", "--origin", "--out"].includes(flag)) fail(`unknown argument \`${arg}\`\n${USAGE}`);
+    given[flag.slice(2)] = value();
   }
   if (!given.pr || !/^[1-9]\d{0,8}$/.test(given.pr)) fail(`--pr: give the pull request's number\n${USAGE}`);
   if (!given.branch) fail(`--branch: give the pull request's branch\n${USAGE}`);

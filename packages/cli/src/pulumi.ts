@@ -35,7 +35,7 @@ for (let i = 0; i < argv.length; i++) {
   else fail(`unknown argument \`${arg}\`; give Pulumi's own arguments after \`--\`\n${USAGE}`);
 }
 if (!stack) fail(`--stack is required\n${USAGE}`);
-if (!/^[A-Za-z0-9_./-]+$/.test(stack)) fail(`--stack: \`${stack}\` is not a stack name`);
+if (!/^[A-Za-z0-9_./-]+$/.test(stack) || stack.startsWith("-")) fail(`--stack: \`${stack}\` is not a stack name`);
 
 const projectDir = findProjectDir();
 const pack = findPack(projectDir);

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway/limits";
 import type { RehearsalResult } from "./run";
 import { findProjectDir } from "../self";
-import { fail, splitFlag } from "../cli-args";
+import { eachFlag, fail } from "../cli-args";
 
 const USAGE =
   "usage: trestle rehearse --stack <name> [--config <file>] [--plan free|hobby|pro] [--build-seconds <n>] [--json]\n" +
@@ -27,13 +27,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { buildSeconds: 240, json: false, projectDir: findProjectDir() };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = splitFlag(argv[i]);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) fail(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
+  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
     if (flag === "--stack") args.stack = value();
     else if (flag === "--config") args.config = path.resolve(value());
     else if (flag === "--plan") {
@@ -49,7 +43,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);
-    } else fail(`unknown argument \`${argv[i]}\`\n${USAGE}`);
+    } else fail(`unknown argument \`${arg}\`\n${USAGE}`);
   }
   if (args.config && !argv.some((a) => a.startsWith("--project-dir")) && existsSync(path.join(path.dirname(args.config), "Pulumi.yaml"))) {
     args.projectDir = path.dirname(args.config);

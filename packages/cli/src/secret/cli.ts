@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { findProjectDir } from "../self";
 import { PassphraseError, setStackSecret } from "./passphrase";
-import { fail, splitFlag } from "../cli-args";
+import { eachFlag, fail } from "../cli-args";
 
 const USAGE = "usage: trestle secret set <key> --stack <name> [--config <stack file>]   (the value from standard input or a prompt)";
 
@@ -24,12 +24,10 @@ function parseArgs(argv: string[]): { key: string; stack?: string; config?: stri
   if (!key || key.startsWith("-")) fail(`give the secret's key\n${USAGE}`);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) fail(`\`${key}\` is not a config key (letters, digits and \`_\`, starting with a letter)`);
   const out: { key: string; stack?: string; config?: string } = { key };
-  for (let i = 0; i < rest.length; i++) {
-    const [flag, inline] = splitFlag(rest[i]);
-    const value = () => inline ?? rest[++i] ?? fail(`${flag} needs a value\n${USAGE}`);
+  for (const { flag, arg, value } of eachFlag(rest, USAGE)) {
     if (flag === "--stack") out.stack = value();
     else if (flag === "--config") out.config = path.resolve(value());
-    else fail(`unknown argument \`${rest[i]}\`; the value is read from standard input or a prompt, never from the command line\n${USAGE}`);
+    else fail(`unknown argument \`${arg}\`; the value is read from standard input or a prompt, never from the command line\n${USAGE}`);
   }
   if (!out.stack && !out.config) fail(`--stack is required\n${USAGE}`);
   return out;

@@ -10,7 +10,7 @@ import * as path from "node:path";
 // error or `--help` answers without loading Pulumi's SDK.
 import type { SynthResult } from "./run";
 import { findProjectDir, installRoot, selfInvocation } from "../self";
-import { fail, splitFlag } from "../cli-args";
+import { eachFlag, fail } from "../cli-args";
 
 interface Args {
   stack?: string;
@@ -26,14 +26,7 @@ const USAGE = "usage: trestle synth --stack <name> [--config <file>] [--out <dir
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { out: path.join(process.cwd(), ".trestle", "synth"), json: false, projectDir: findProjectDir(), quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    // `--flag value` and `--flag=value` alike.
-    const [flag, inline] = splitFlag(argv[i]);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) fail(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
+  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);
@@ -45,7 +38,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--diff-base") args.diffBase = value();
     else if (flag === "--project-dir") args.projectDir = path.resolve(value());
     else if (flag === "--quiet") args.quiet = true;
-    else fail(`unknown argument \`${argv[i]}\`\n${USAGE}`);
+    else fail(`unknown argument \`${arg}\`\n${USAGE}`);
   }
   // A stack file with its own Pulumi.yaml beside it (as in examples/) belongs to that project.
   if (args.config && !argv.includes("--project-dir") && existsSync(path.join(path.dirname(args.config), "Pulumi.yaml"))) {
