@@ -13,13 +13,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RailwayApiError, railwayOperation } from "./client";
-import { CheckFailure, VARIABLE_NAME, compact, requireStrings, sameValue, unlessGone } from "./common";
+import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
 import { type DeploymentNode, IN_PROGRESS, awaitSettled } from "./deployment-watch";
 import { pollIntervalSeconds } from "./limits";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
-import { type Variables, upsertVariables } from "./variables";
+import { type Variables, upsertVariables, variableFailures } from "./variables";
 import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 
 /** What the service runs: a repo at a branch, or an image. */
@@ -348,8 +348,8 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
   let deploymentId: string | undefined;
   /** The latest deployment before this one, when already read. */
   let before: { id?: string } | undefined;
-  /** Whether the carried values still have to be written. */
-  let pending = carried !== undefined;
+  /** What the first deploy carries and nothing has written yet. */
+  let unwritten = carried;
 
   if (desired && !sameValue(desired, connected)) {
     const seen = await readSeen(inputs);
@@ -362,16 +362,16 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
       if (latest && IN_PROGRESS.has(latest.status)) deploymentId = latest.id;
     } else if (carried && !seen.unmergedChangesCount) {
       deploymentId = await commitFirstDeploy(inputs, desired, carried, latest?.id);
-      pending = false;
+      unwritten = undefined;
     } else {
       // DEP-6: changes someone staged are theirs to deploy; Railway's CLI stages
       // beside them rather than commit, and Trestle takes the observed path.
-      if (pending) await writeCarried(inputs, carried);
-      pending = false;
+      await writeCarried(inputs, unwritten);
+      unwritten = undefined;
       deploymentId = await connect(inputs, desired, latest?.id);
     }
   }
-  if (pending) await writeCarried(inputs, carried);
+  await writeCarried(inputs, unwritten);
 
   if (!deploymentId) {
     before ??= { id: (await latestDeployment(inputs))?.id };
@@ -411,14 +411,7 @@ export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
   const carried = news.firstDeploy;
   // In a preview the whole value may be unknown (a string placeholder): nothing to check yet.
   if (carried !== undefined && typeof carried === "object" && carried !== null) {
-    // Names only: the values may be secret, and a failure is shown.
-    for (const group of ["variables", "secretVariables"] as const) {
-      for (const [name, value] of Object.entries(carried[group] ?? {})) {
-        if (!VARIABLE_NAME.test(name) || typeof value !== "string") {
-          failures.push({ property: `firstDeploy.${group}.${name}`, reason: "pass a Variables resource's outputs (names of letters, digits and `_`, string values); `railway.firstDeployOf` does" });
-        }
-      }
-    }
+    for (const group of ["variables", "secretVariables"] as const) failures.push(...variableFailures(`firstDeploy.${group}`, carried[group]));
     for (const [i, b] of (carried.backups ?? []).entries()) {
       const unknown = Array.isArray(b.kinds) ? b.kinds.filter((k) => !BACKUP_SCHEDULES.includes(k)) : [];
       if (typeof b.volumeId !== "string" || typeof b.volumeInstanceId !== "string" || unknown.length) {

@@ -83,18 +83,23 @@ async function remove(inputs: VariablesInputs, names: string[]): Promise<void> {
   }
 }
 
+/**
+ * One group of variables (`variables`, `secretVariables`) as Railway takes it:
+ * names of letters, digits and `_`, string values. A failure names the place
+ * (`<at>.<NAME>`), never a value, which may be secret.
+ */
+export function variableFailures(at: string, values: Record<string, unknown> | undefined): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const [name, value] of Object.entries(values ?? {})) {
+    if (!VARIABLE_NAME.test(name)) failures.push({ property: `${at}.${name}`, reason: "variable names are letters, digits and `_`, not starting with a digit" });
+    if (typeof value !== "string") failures.push({ property: `${at}.${name}`, reason: "variable values are strings" });
+  }
+  return failures;
+}
+
 export function checkVariables(news: VariablesInputs): CheckFailure[] {
   const failures = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
-  for (const group of ["variables", "secretVariables"] as const) {
-    for (const [name, value] of Object.entries(news[group] ?? {})) {
-      if (!VARIABLE_NAME.test(name)) {
-        failures.push({ property: `${group}.${name}`, reason: "variable names are letters, digits and `_`, not starting with a digit" });
-      }
-      if (typeof value !== "string") {
-        failures.push({ property: `${group}.${name}`, reason: "variable values are strings" });
-      }
-    }
-  }
+  for (const group of ["variables", "secretVariables"] as const) failures.push(...variableFailures(group, news[group]));
   for (const name of Object.keys(news.variables ?? {})) {
     if (news.secretVariables && name in news.secretVariables) {
       failures.push({ property: `variables.${name}`, reason: "declared both plain and secret; keep it in `secretVariables` only" });

@@ -104,6 +104,10 @@ function plain(value: unknown): unknown {
 
 const POLLS = new Set(["environmentDeployments", "deploymentStatus", "latestDeployment"]);
 
+/** The requests of the operations `keep` selects, from counts by operation. */
+const countOf = (byOperation: Record<string, number>, keep: (op: string) => boolean) =>
+  Object.entries(byOperation).reduce((n, [op, c]) => (keep(op) ? n + c : n), 0);
+
 function emptyResult(options: RehearsalOptions, configErrors: string[]): RehearsalResult {
   const plan = options.plan ?? "hobby";
   const buildSeconds = options.buildSeconds ?? 240;
@@ -226,19 +230,19 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 
     if (emulator) {
       const counts = emulator.counts();
-      const polls = Object.entries(counts.byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
+      const polls = countOf(counts.byOperation, (op) => POLLS.has(op));
       result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
-      // The writes and reads happen once; polls are projected for real build times.
-      // Clients deploy after the databases they connect to: a first wave of database deploys comes first.
+      // The writes and reads happen once; polls are projected for real build times, after
+      // a first wave of database deploys when clients wait for the databases they connect to.
       const chained = recorder.resources.some((r) => r.type === RAILWAY_TYPES.Deployment && r.dependencies.some((urn) => urn.includes(`${RAILWAY_TYPES.Deployment}::`)));
       result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds, chained ? DATABASE_DEPLOY_SECONDS : 0), buildSeconds };
     } else {
       // Against the real API: what this process sent (which path each deploy took, DEP-6).
       const byOperation = { ...sentOperations() };
       const kinds = new Map(registeredOperations().map((op) => [op.name, op.kind]));
-      const total = Object.values(byOperation).reduce((n, c) => n + c, 0);
-      const mutations = Object.entries(byOperation).filter(([op]) => kinds.get(op) === "mutation").reduce((n, [, c]) => n + c, 0);
-      const polls = Object.entries(byOperation).filter(([op]) => POLLS.has(op)).reduce((n, [, c]) => n + c, 0);
+      const total = countOf(byOperation, () => true);
+      const mutations = countOf(byOperation, (op) => kinds.get(op) === "mutation");
+      const polls = countOf(byOperation, (op) => POLLS.has(op));
       result.requests = { total, mutations, polls, maxPerSecond: result.requests.maxPerSecond, byOperation };
     }
     result.deployments.sort((a, b) => a.resource.localeCompare(b.resource));

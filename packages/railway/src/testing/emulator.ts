@@ -127,6 +127,13 @@ export interface EmulatorOptions {
   patchConnectsRepo?: boolean;
 }
 
+/** VOL-4: Railway's backup schedules, with their retention (days) and an assumed cron text. */
+const BACKUP_SCHEDULES: Record<string, { days: number; cron: string }> = {
+  DAILY: { days: 6, cron: "0 0 * * *" },
+  WEEKLY: { days: 30, cron: "0 0 * * 0" },
+  MONTHLY: { days: 90, cron: "0 0 1 * *" },
+};
+
 /** VAR-5 (assumed): the PORT Railway injects when the service sets none. */
 export const INJECTED_PORT = "8080";
 
@@ -629,7 +636,7 @@ export class RailwayEmulator {
       const volume = [...s.volumeInstances.values()].find((v) => v.volumeId === volumeId && v.environmentId === instance.environmentId);
       if (!volume) throw notFound("Volume");
       if (mount.backupSchedules) {
-        const unknown = mount.backupSchedules.filter((k) => !["DAILY", "WEEKLY", "MONTHLY"].includes(k));
+        const unknown = mount.backupSchedules.filter((k) => !Object.hasOwn(BACKUP_SCHEDULES, k));
         if (unknown.length) throw badInput(`unknown backup schedule ${unknown.join(", ")}`);
         volume.backups = [...new Set(mount.backupSchedules)];
       }
@@ -1199,10 +1206,8 @@ export class RailwayEmulator {
       // VOL-4: retention from Railway's backups reference; the cron text and names are assumed
       volumeInstanceBackupScheduleList: ({ volumeInstanceId }) => {
         const instance = this.requireVolumeInstance(volumeInstanceId);
-        const days: Record<string, number> = { DAILY: 6, WEEKLY: 30, MONTHLY: 90 };
-        const cron: Record<string, string> = { DAILY: "0 0 * * *", WEEKLY: "0 0 * * 0", MONTHLY: "0 0 1 * *" };
         return (instance.backups ?? []).map((kind) => ({
-          id: `${instance.id}-${kind.toLowerCase()}`, kind, name: kind.toLowerCase(), cron: cron[kind], retentionSeconds: days[kind] * 86_400, createdAt: new Date().toISOString(),
+          id: `${instance.id}-${kind.toLowerCase()}`, kind, name: kind.toLowerCase(), cron: BACKUP_SCHEDULES[kind].cron, retentionSeconds: BACKUP_SCHEDULES[kind].days * 86_400, createdAt: new Date().toISOString(),
         }));
       },
       // VOL-3: the volume and its instances
