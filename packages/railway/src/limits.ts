@@ -117,9 +117,9 @@ export interface BudgetEstimate {
 }
 
 /**
- * Seconds a database's first deploy takes before the services that connect to
- * it start theirs (Trestle orders them, VAR-3): an image pulled and started,
- * nothing built. Assumed; `trestle rehearse --build-seconds` sets the builds'.
+ * DEP-7 (assumed): seconds a database's first deploy takes before the services
+ * that connect to it start theirs (Trestle orders them, VAR-3): an image pulled
+ * and started, nothing built. `trestle rehearse --build-seconds` sets the builds'.
  */
 export const DATABASE_DEPLOY_SECONDS = 60;
 
