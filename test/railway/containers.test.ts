@@ -118,7 +118,7 @@ describe("emulated deploys end as the container would", () => {
     await service("Later", "redis:7.4");
     const early = await service("early-worker", "ghcr.io/acme/api:1", "celery -A app worker");
     await vars(early.id, { CELERY_BROKER_URL: "${{Later.REDIS_URL}}/0", GREETING: "${{Later.NOT_THERE}}" });
-    await expect(deployOf(early.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended CRASHED[\s\S]*CELERY_BROKER_URL is empty: \$\{\{Later\.REDIS_URL\}\}\/0 rendered nothing/);
+    await expect(deployOf(early.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended CRASHED[\s\S]*CELERY_BROKER_URL is empty: its \$\{\{Later\.REDIS_URL\}\} rendered nothing/);
   });
 
   it("fails a deploy whose process listens away from PORT, where Railway checks its health (RUN-7)", async () => {

@@ -583,12 +583,11 @@ export class RailwayEmulator {
    */
   private emptyUrls(serviceId: string, environmentId: string): { variable: string; reference: string }[] {
     const lookup = this.referenceLookup(serviceId, environmentId);
-    return Object.entries(this.rawVariables(environmentId, serviceId))
-      .filter(([key, raw]) => {
-        const leading = /^\$\{\{\s*[^.}\s]+\.[^}]+\}\}/.exec(raw);
-        return /_URL$/.test(key) && leading !== null && renderReferences(leading[0], lookup) === "";
-      })
-      .map(([variable, reference]) => ({ variable, reference }));
+    // Only the reference is kept for the log: the rest of the value may be secret.
+    return Object.entries(this.rawVariables(environmentId, serviceId)).flatMap(([variable, raw]) => {
+      const reference = /^\$\{\{\s*[^.}\s]+\.[^}]+\}\}/.exec(raw)?.[0];
+      return /_URL$/.test(variable) && reference !== undefined && renderReferences(reference, lookup) === "" ? [{ variable, reference }] : [];
+    });
   }
 
   /** How `${{NAME}}`, `${{Service.NAME}}` and `${{shared.NAME}}` resolve for a service (VAR-3). */
@@ -721,7 +720,7 @@ export class RailwayEmulator {
     // VAR-3: a reference to a variable another service does not have yet renders
     // empty, and a client given an empty connection URL fails at its first connect (assumed).
     const empty = d.emptyUrls?.[0];
-    if (empty) return { status: "CRASHED", logs: [...started.logs, `${empty.variable} is empty: ${empty.reference} rendered nothing when this deploy started`] };
+    if (empty) return { status: "CRASHED", logs: [...started.logs, `${empty.variable} is empty: its ${empty.reference} rendered nothing when this deploy started`] };
     for (const { variable, url, server } of this.connectionsOf(d)) {
       // A client that starts before its database crash-loops under its restart
       // policy until the database is up (assumed): wait while it may still come.
