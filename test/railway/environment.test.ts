@@ -47,9 +47,11 @@ describe("Environment", () => {
     expect(envsNamed("throttled").map((e) => e.id)).toEqual([state.id]);
   });
 
-  it("replaces on a new name, and reports an out-of-band delete as gone", async () => {
+  it("replaces on a new name only when allowed, and reports an out-of-band delete as gone", async () => {
     const state = await create(environmentProvider, { projectId, name: "pr-1" });
-    const renamed = await up(environmentProvider, state, { projectId, name: "pr-2" });
+    await expect(up(environmentProvider, state, { projectId, name: "pr-2" })).rejects.toThrow(/^refused: replacing the Railway environment `pr-1`/);
+    expect(envsNamed("pr-1")).toHaveLength(1);
+    const renamed = await up(environmentProvider, state, { projectId, name: "pr-2", allowReplace: true });
     expect(renamed.action).toBe("replace");
     expect(envsNamed("pr-1")).toEqual([]);
     emulator.deleteOutOfBand("environment", renamed.id);

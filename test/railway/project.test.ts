@@ -108,9 +108,14 @@ describe("Project", () => {
     await expect(destroy(projectProvider, state)).resolves.toBeUndefined();
   });
 
-  it("replaces when the workspace or adopted id changes", async () => {
-    const diff = await projectProvider.diff!("p", { name: "a", workspaceId: "w1", projectId: "p", created: true }, { name: "a", workspaceId: "w2" });
-    expect(diff).toMatchObject({ changes: true, replaces: ["workspaceId"] });
+  it("replaces when the workspace or adopted id names another object, and only with the opt-in", async () => {
+    const olds = { name: "a", workspaceId: "w1", projectId: "p", created: true };
+    await expect(projectProvider.diff!("p", olds, { name: "a", workspaceId: "w2" })).rejects.toThrow(/^refused: replacing the Railway project `a` \(p\)/);
+    expect(await projectProvider.diff!("p", olds, { name: "a", workspaceId: "w2", allowReplace: true })).toMatchObject({ changes: true, replaces: ["workspaceId"] });
+    expect(await projectProvider.diff!("p", olds, { name: "a", existingProjectId: "q", allowReplace: true })).toMatchObject({ changes: true, replaces: ["existingProjectId"] });
+    // Naming the project it holds, or dropping the workspace, moves nothing.
+    expect(await projectProvider.diff!("p", olds, { name: "a", workspaceId: "w1", existingProjectId: "p" })).toMatchObject({ changes: true, replaces: [] });
+    expect(await projectProvider.diff!("p", olds, { name: "a" })).toMatchObject({ replaces: [] });
   });
 
   it("counts a name's length in characters and refuses control and bidirectional-override characters", async () => {

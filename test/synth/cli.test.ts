@@ -133,6 +133,12 @@ describe("npm run synth", () => {
     expect(diff).not.toContain("| ± | project |");
     expect(diff).toContain("| + | frontend-domain-0 | `vercel:ProjectDomain` |  |");
     expect(diff).toContain("| ± | environment | `railway:Environment` | `name`: `staging` → `qa` |");
+    // At the top, before the table: what the change would delete, and that `pulumi up` refuses it without the opt-in.
+    const lost = diff.slice(diff.indexOf("**⚠ Destroys data:**"), diff.indexOf("| | resource |"));
+    expect(lost).toContain("- environment (`railway:Environment`) is replaced (a new, empty one); refused by `pulumi up`: refused: replacing the Railway environment `staging`");
+    expect(lost).toContain("add `environment` to `trestle:allowReplace` for this one update");
+    expect(lost).toMatch(/- postgres \(`railway:Service`\) is replaced .*refused/);
+    expect(lost).toMatch(/- postgres-data \(`railway:Volume`\) is replaced .*refused/);
     expect(diff).toContain("`variables.LOG_LEVEL`: `debug` → `info`");
     expect(diff).toContain("`variables.ALLOWED_ORIGINS`: `https://travel-web-staging.vercel.app` → `https://staging.travel.example.com`");
     expect(diff).toMatch(/\| ± \| api-deploy \| `railway:Deployment` \| .*`triggers`: changed \(secret\) \|/);

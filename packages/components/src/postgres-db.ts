@@ -6,6 +6,7 @@ import * as random from "@pulumi/random";
 import * as railway from "@trestle/railway";
 import { allOneOf, oneOf } from "./args";
 import { defaultBackups } from "./backups";
+import { DataGuard, dataGuard } from "./data-guard";
 import { digest } from "./digest";
 import { PostgresIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
@@ -30,6 +31,11 @@ export interface PostgresDbArgs {
   public?: boolean;
   /** Protect the volume (and the database service) from deletion. @default false */
   protect?: boolean;
+  /**
+   * Allow this update to replace the database's service and volume (a new,
+   * empty database). Without it such a replacement is refused. @default false
+   */
+  allowReplace?: boolean;
   /** A production stack (recorded for the policy pack). @default false */
   production?: boolean;
   /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
@@ -147,8 +153,9 @@ export class PostgresDb extends pulumi.ComponentResource {
     const scope = { projectId: args.projectId, environmentId: args.environmentId };
 
     const password = args.password !== undefined ? pulumi.secret(pulumi.output(args.password)) : this.createPassword(name).result;
-    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver }, args.limits);
-    const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production));
+    const guard = dataGuard(args.allowReplace);
+    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver, ...guard }, args.limits);
+    const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production), guard);
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password, isPublic });
     this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, { variables, volume }, proxy, { version, settings, database, user, isPublic, limits: args.limits });
@@ -173,7 +180,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     version: number,
     settings: Record<string, string | number>,
     protect: boolean,
-    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean },
+    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean } & DataGuard,
     limits: railway.ServiceLimits | undefined,
   ): railway.Service {
     return new railway.Service(
@@ -199,11 +206,12 @@ export class PostgresDb extends pulumi.ComponentResource {
     service: railway.Service,
     protect: boolean,
     backups: railway.BackupSchedule[] | undefined,
+    guard: DataGuard,
   ): railway.Volume {
     return new railway.Volume(
       `${name}-data`,
       // DEP-6: the first deploy sets the backups, in the patch that starts the database.
-      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data`, backups, deferToDeploy: true },
+      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data`, backups, deferToDeploy: true, allowReplace: guard.allowReplace },
       { parent: this, protect },
     );
   }

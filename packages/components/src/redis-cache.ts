@@ -7,6 +7,7 @@ import * as upstash from "@upstash/pulumi";
 import * as railway from "@trestle/railway";
 import { allOneOf, oneOf } from "./args";
 import { defaultBackups } from "./backups";
+import { dataGuard } from "./data-guard";
 import { digest } from "./digest";
 import { remoteName } from "./naming";
 import { RedisIntent } from "./contract/intent";
@@ -73,6 +74,11 @@ export interface RedisCacheArgs {
   production: boolean;
   /** Protect the data from deletion. @default false */
   protect?: boolean;
+  /**
+   * Allow this update to replace the Redis service and volume (a new, empty
+   * Redis). Without it such a replacement is refused. @default false
+   */
+  allowReplace?: boolean;
   /** Whether Trestle created the project (a same-name service there is this stack's own). @default false */
   projectCreated?: pulumi.Input<boolean>;
   /** Manage a same-name service Trestle did not create; `pulumi destroy` then deletes it. @default false */
@@ -251,6 +257,7 @@ export class RedisCache extends pulumi.ComponentResource {
         image,
         projectCreated: args.projectCreated,
         takeOver: args.takeOver,
+        ...dataGuard(args.allowReplace),
         ...args.limits, // vcpus, memoryGB (LIM-1)
         startCommand: redisStartCommand(server),
         restartPolicyType: "ON_FAILURE",
@@ -264,7 +271,7 @@ export class RedisCache extends pulumi.ComponentResource {
     const volume = server.persistence.enabled
       ? new railway.Volume(
           `${name}-data`,
-          { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: backups ?? defaultBackups(args.production), deferToDeploy: true },
+          { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: backups ?? defaultBackups(args.production), deferToDeploy: true, allowReplace: dataGuard(args.allowReplace).allowReplace },
           { parent: this, protect: args.protect },
         )
       : undefined;

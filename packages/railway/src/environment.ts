@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { DataGuardInputs, deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
 import { configureFromStack, railwayClient, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -20,9 +21,11 @@ export interface EnvironmentArgs {
    * share one project safely (SVC-5). Ignored when the environment exists.
    */
   forkOf?: pulumi.Input<string>;
+  /** Allow this update to replace the environment (deleting it, if Trestle created it). @default false */
+  allowReplace?: pulumi.Input<boolean>;
 }
 
-export interface EnvironmentInputs {
+export interface EnvironmentInputs extends DataGuardInputs {
   projectId: string;
   name: string;
   sourceEnvironmentId?: string;
@@ -33,6 +36,8 @@ export interface EnvironmentOutputs extends EnvironmentInputs {
   environmentId: string;
   /** True when Trestle created the environment (and so deletes it on destroy). */
   created: boolean;
+  /** Which resource holds the environment (holdings.ts): a replaced resource never deletes it. */
+  holder?: string;
 }
 
 interface EnvironmentNode {
@@ -75,12 +80,19 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
   },
 
   async diff(_id, olds, news) {
-    return diffOf<EnvironmentOutputs>(olds, news, { replace: ["projectId", "name"], update: [] });
+    return guardReplace(
+      diffOf<EnvironmentOutputs>(olds, news, { replace: ["projectId", "name"], update: [] }),
+      news,
+      `${described("the Railway environment", olds.name, olds.environmentId)} with its services' deployments and volumes`,
+      olds.projectId !== news.projectId
+        ? "It follows its project: keep the project (see the project's own refusal), or add `environment` to `trestle:allowReplace` with `project` for this one update."
+        : `To keep it, set \`trestle:railway.environment\` back to \`${olds.name}\`. To replace it on purpose, add \`environment\` to \`trestle:allowReplace\` for this one update.`,
+    );
   },
 
   async create(inputs) {
     const existing = await findByName(inputs.projectId, inputs.name);
-    if (existing) return { id: existing.id, outs: { ...inputs, environmentId: existing.id, created: false } };
+    if (existing) return { id: existing.id, outs: { ...inputs, environmentId: existing.id, created: false, holder: hold("Environment", existing.id) } };
     // AUTH-2: a project token is scoped to one existing environment.
     if (resolveCredentials().kind === "project") {
       throw new Error(
@@ -111,7 +123,7 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
       if (!adopted) throw error;
       node = adopted.environmentCreate;
     }
-    return { id: node.id, outs: { ...inputs, environmentId: node.id, created: true } };
+    return { id: node.id, outs: { ...inputs, environmentId: node.id, created: true, holder: hold("Environment", node.id) } };
   },
 
   async read(id, props) {
@@ -124,7 +136,7 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
 
   async delete(id, props) {
     if (!props.created) return; // adopted environments (like `production`) belong to the project
-    await deleteIfPresent(() => railwayClient().request(ENVIRONMENT_DELETE, { id }));
+    await deleteUnlessHeld("Environment", id, props.holder, () => deleteIfPresent(() => railwayClient().request(ENVIRONMENT_DELETE, { id })));
   },
 };
 

@@ -7,6 +7,8 @@ export { HOSTNAME, VARIABLE_NAME, canonical, cronProblem, sameValue, tcpPortFail
 export * from "./limits";
 export * from "./exec-form";
 export { RAILWAY_PROVIDED, referencesIn } from "./references";
+export { DataLossRefusedError, deleteUnlessHeld, guardReplace, heldByAnother, hold } from "./holdings";
+export type { DataGuardInputs } from "./holdings";
 export * from "./project";
 export * from "./environment";
 export * from "./service";

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, unlessGone } from "./common";
+import { DataGuardInputs, deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
 import { configureFromStack, railwayClient, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -11,11 +12,17 @@ export interface ProjectArgs {
   name: pulumi.Input<string>;
   /** Free text shown in the dashboard. */
   description?: pulumi.Input<string>;
-  /** Workspace to create the project in; changing it replaces the project. */
+  /**
+   * Workspace to create the project in. Naming the workspace the project is
+   * already in changes nothing; naming another replaces the project, which
+   * deletes it and everything in it, so it is refused unless `allowReplace`.
+   */
   workspaceId?: pulumi.Input<string>;
   /**
    * Adopt this existing project instead of creating one. An adopted project is
-   * never deleted by Trestle; changing it replaces the resource.
+   * never deleted by Trestle. Naming the project this resource already holds
+   * (a stack that switches from `project:` to `projectId:`) changes nothing;
+   * naming another replaces the resource, refused unless `allowReplace`.
    */
   existingProjectId?: pulumi.Input<string>;
   /**
@@ -30,9 +37,11 @@ export interface ProjectArgs {
    * (project names are not unique in Railway).
    */
   owner?: pulumi.Input<string>;
+  /** Allow this update to replace the project (deleting it, if Trestle created it). @default false */
+  allowReplace?: pulumi.Input<boolean>;
 }
 
-export interface ProjectInputs {
+export interface ProjectInputs extends DataGuardInputs {
   name: string;
   description?: string;
   workspaceId?: string;
@@ -45,6 +54,10 @@ export interface ProjectOutputs extends ProjectInputs {
   projectId: string;
   /** True when Trestle created the project (and so deletes it on destroy). */
   created: boolean;
+  /** The workspace the project is in, as Railway reports it. */
+  workspace?: string;
+  /** Which resource holds the project (holdings.ts): a replaced resource never deletes it. */
+  holder?: string;
 }
 
 interface ProjectNode {
@@ -96,8 +109,38 @@ async function listByName(name: string, workspaceId: string | undefined): Promis
   return data.projects.edges.map((e) => e.node).filter((p) => p.name === name && !p.deletedAt);
 }
 
-function outputsOf(inputs: ProjectInputs, node: ProjectNode, created: boolean): ProjectOutputs {
-  return compact({ ...inputs, projectId: node.id, created, name: node.name });
+function outputsOf(inputs: ProjectInputs, node: ProjectNode, created: boolean, holder: string | undefined): ProjectOutputs {
+  return compact({ ...inputs, projectId: node.id, created, name: node.name, workspace: node.workspaceId ?? undefined, holder });
+}
+
+/** The project's workspace: as recorded, else as Railway reports it (state written before it was recorded). */
+async function workspaceOf(olds: ProjectOutputs): Promise<string | undefined> {
+  if (olds.workspace ?? olds.workspaceId) return olds.workspace ?? olds.workspaceId;
+  if (typeof olds.projectId !== "string") return undefined;
+  try {
+    const { project } = await railwayClient().request<{ project: ProjectNode }>(PROJECT_READ, { id: olds.projectId });
+    return project.workspaceId ?? undefined;
+  } catch {
+    return undefined; // unknown: the change is judged a replacement, and refused without the opt-in
+  }
+}
+
+/**
+ * The replace-triggering inputs that name another object than the one held.
+ * Naming the held project by id, or its own workspace, only re-describes it
+ * (before this rule, a stack that switched from `project:` to `projectId:`
+ * replaced the project: the new resource adopted the same id, and the old
+ * one's delete then removed the live project and its volumes).
+ */
+async function realReplaces(olds: ProjectOutputs, news: ProjectInputs, replaces: string[]): Promise<string[]> {
+  const kept: string[] = [];
+  for (const key of replaces) {
+    if (key === "existingProjectId" && news.existingProjectId !== undefined && news.existingProjectId === olds.projectId) continue;
+    // Dropping the workspace from the config moves nothing either.
+    if (key === "workspaceId" && (news.workspaceId === undefined || news.workspaceId === (await workspaceOf(olds)))) continue;
+    kept.push(key);
+  }
+  return kept;
 }
 
 export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> = {
@@ -117,10 +160,20 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
   },
 
   async diff(_id, olds, news) {
-    return diffOf<ProjectOutputs>(olds, news, {
+    const diff = diffOf<ProjectOutputs>(olds, news, {
       replace: ["existingProjectId", "workspaceId"],
       update: ["name", "description", "owner"],
     });
+    // A re-description stays a change: the update records the new inputs and sends nothing.
+    const replaces = await realReplaces(olds, news, diff.replaces ?? []);
+    return guardReplace(
+      { ...diff, replaces, stables: ["existingProjectId", "workspaceId"].filter((k) => !replaces.includes(k)) },
+      news,
+      described("the Railway project", olds.name, olds.projectId),
+      olds.existingProjectId || news.existingProjectId
+        ? `To keep it, set \`trestle:railway.projectId\` back to \`${olds.projectId}\`. To move the stack to another project on purpose, add \`project\` to \`trestle:allowReplace\` for this one update.`
+        : `To keep it, undo the change${olds.workspace ? ` (its workspace is \`${olds.workspace}\`; \`trestle:railway.projectId: ${olds.projectId}\` names it)` : ""}. To replace it on purpose, add \`project\` to \`trestle:allowReplace\` for this one update.`,
+    );
   },
 
   async create(inputs) {
@@ -135,7 +188,7 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
     }
     if (inputs.existingProjectId) {
       const { project } = await client.request<{ project: ProjectNode }>(PROJECT_READ, { id: inputs.existingProjectId });
-      const outs = outputsOf(inputs, project, false);
+      const outs = outputsOf(inputs, project, false, hold("Project", project.id));
       return { id: project.id, outs };
     }
     // PROJ-2: project names are not unique in Railway. With an owner, the project an
@@ -148,7 +201,7 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
       return mine.sort((a, b) => a.id.localeCompare(b.id))[0];
     };
     const existing = await marked();
-    if (existing) return { id: existing.id, outs: outputsOf(inputs, existing, true) };
+    if (existing) return { id: existing.id, outs: outputsOf(inputs, existing, true, hold("Project", existing.id)) };
     const before = new Set((await listByName(inputs.name, inputs.workspaceId)).map((p) => p.id));
     const { projectCreate } = await client.request<{ projectCreate: ProjectNode }>(
       PROJECT_CREATE,
@@ -162,14 +215,14 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
         },
       },
     );
-    return { id: projectCreate.id, outs: outputsOf(inputs, projectCreate, true) };
+    return { id: projectCreate.id, outs: outputsOf(inputs, projectCreate, true, hold("Project", projectCreate.id)) };
   },
 
   async read(id, props) {
     const found = await unlessGone(() => railwayClient().request<{ project: ProjectNode }>(PROJECT_READ, { id }));
     if (!found || found.project.deletedAt) return {};
-    const outs = outputsOf(props as ProjectOutputs, found.project, (props as ProjectOutputs).created);
-    return { id, props: outs };
+    const olds = props as ProjectOutputs;
+    return { id, props: outputsOf(olds, found.project, olds.created, olds.holder) };
   },
 
   async update(id, olds, news) {
@@ -177,13 +230,17 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
       name: news.name !== olds.name ? news.name : undefined,
       description: descriptionOf(news) !== descriptionOf(olds) ? (descriptionOf(news) ?? "") : undefined,
     });
-    const { projectUpdate } = await railwayClient().request<{ projectUpdate: ProjectNode }>(PROJECT_UPDATE, { id, input });
-    return { outs: outputsOf(news, projectUpdate, olds.created) };
+    // A re-description (the project named by its id, or its own workspace) sends nothing.
+    // `created` stays: a project this stack made is still its own.
+    const node: ProjectNode = Object.keys(input).length
+      ? (await railwayClient().request<{ projectUpdate: ProjectNode }>(PROJECT_UPDATE, { id, input })).projectUpdate
+      : { id, name: olds.name, description: descriptionOf(olds), workspaceId: olds.workspace };
+    return { outs: outputsOf(news, { ...node, workspaceId: node.workspaceId ?? olds.workspace }, olds.created, olds.holder) };
   },
 
   async delete(id, props) {
     if (!props.created) return; // adopted projects belong to someone else
-    await deleteIfPresent(() => railwayClient().request(PROJECT_DELETE, { id }));
+    await deleteUnlessHeld("Project", id, props.holder, () => deleteIfPresent(() => railwayClient().request(PROJECT_DELETE, { id })));
   },
 };
 

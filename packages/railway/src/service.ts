@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
+import { deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
 import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
 import { configureFromStack, railwayClient } from "./settings";
@@ -86,6 +87,10 @@ export interface ServiceArgs {
    * deletes it. Without it, finding one is an error. @default false
    */
   takeOver?: pulumi.Input<boolean>;
+  /** A database's service: replacing it deletes its data, so a replacement is refused without `allowReplace`. @default false */
+  holdsData?: pulumi.Input<boolean>;
+  /** Allow this update to replace a service that `holdsData`. @default false */
+  allowReplace?: pulumi.Input<boolean>;
 }
 
 /** The most vCPUs and memory (GB) each replica of a service may use (LIM-1). */
@@ -121,10 +126,14 @@ export interface ServiceInputs {
   watchPatterns?: string[];
   projectCreated?: boolean;
   takeOver?: boolean;
+  holdsData?: boolean;
+  allowReplace?: boolean;
 }
 
 export interface ServiceOutputs extends ServiceInputs {
   serviceId: string;
+  /** Which resource holds the service (holdings.ts): a replaced resource never deletes it. */
+  holder?: string;
   /** The private host other services of the environment reach it at, as Railway reports it (SVC-8). */
   privateDomain: string;
 }
@@ -460,7 +469,14 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
 
   async diff(_id, olds, news) {
     // The source is recorded here and connected by the Deployment (SVC-3).
-    return diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "image", "repo", "branch", ...INSTANCE_KEYS, ...LIMIT_KEYS] });
+    const diff = diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "image", "repo", "branch", ...INSTANCE_KEYS, ...LIMIT_KEYS] });
+    if (!news.holdsData) return diff;
+    return guardReplace(
+      diff,
+      news,
+      described("the database service", olds.name, (olds as ServiceOutputs).serviceId),
+      "It follows its environment or project: keep those, or add the database's name to `trestle:allowReplace` for this one update.",
+    );
   },
 
   async create(inputs) {
@@ -473,7 +489,8 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
       { secrets: secretsOf(inputs) },
     );
     await updateLimits(service.id, inputs);
-    return { id: service.id, outs: outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id)) };
+    const outs = outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id));
+    return { id: service.id, outs: { ...outs, holder: hold("Service", service.id) } };
   },
 
   async read(id, props) {
@@ -502,10 +519,15 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     // LIM-2: a limit taken out of the config is left as Railway has it (how to
     // return to the plan's default is not documented); the synth says so.
     await updateLimits(id, news, changedKeys<ServiceInputs>(olds, news, LIMIT_KEYS) as (typeof LIMIT_KEYS)[number][]);
-    return { outs: outputsOf(news, id, olds.privateDomain) };
+    return { outs: { ...outputsOf(news, id, olds.privateDomain), ...(olds.holder ? { holder: olds.holder } : {}) } };
   },
 
   async delete(id, props) {
+    await deleteUnlessHeld("Service", id, props.holder, () => deleteService(id, props));
+  },
+};
+
+async function deleteService(id: string, props: ServiceOutputs): Promise<void> {
     const client = railwayClient();
     // Staging and prod may share one project as two environments, and a Railway
     // service spans every environment. If another environment still runs this
@@ -518,8 +540,7 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
       return;
     }
     await deleteIfPresent(() => client.request(SERVICE_DELETE, { id }));
-  },
-};
+}
 
 /**
  * A Railway service configured for one environment.

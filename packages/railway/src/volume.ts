@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
+import { DataGuardInputs, deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -30,12 +31,14 @@ export interface VolumeArgs {
    * @default false
    */
   deferToDeploy?: pulumi.Input<boolean>;
+  /** Allow this update to replace the volume, deleting its data. @default false */
+  allowReplace?: pulumi.Input<boolean>;
 }
 
 export type BackupSchedule = "DAILY" | "WEEKLY" | "MONTHLY";
 export const BACKUP_SCHEDULES: readonly BackupSchedule[] = ["DAILY", "WEEKLY", "MONTHLY"];
 
-export interface VolumeInputs {
+export interface VolumeInputs extends DataGuardInputs {
   projectId: string;
   environmentId: string;
   serviceId: string;
@@ -49,6 +52,8 @@ export interface VolumeOutputs extends VolumeInputs {
   volumeId: string;
   volumeInstanceId: string;
   sizeMB: number;
+  /** Which resource holds the volume (holdings.ts): a replaced resource never deletes it. */
+  holder?: string;
 }
 
 interface VolumeNode {
@@ -153,7 +158,12 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
   },
 
   async diff(_id, olds, news) {
-    return diffOf<VolumeInputs>(olds, news, { replace: ["projectId", "environmentId", "serviceId"], update: ["mountPath", "name", "backups"] });
+    return guardReplace(
+      diffOf<VolumeInputs>(olds, news, { replace: ["projectId", "environmentId", "serviceId"], update: ["mountPath", "name", "backups"] }),
+      news,
+      `${described("the volume", olds.name, olds.volumeId)} mounted at \`${olds.mountPath}\``,
+      "It follows its service, environment or project: keep those, or add the database's name to `trestle:allowReplace` for this one update.",
+    );
   },
 
   async create(inputs) {
@@ -185,7 +195,7 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
     }
     // DEP-6: a deferred schedule is set by the first deploy's patch.
     if (inputs.backups !== undefined && !inputs.deferToDeploy) await setBackups(instance.id, inputs.backups);
-    return { id: instance.volumeId, outs: outputsOf(inputs, instance) };
+    return { id: instance.volumeId, outs: { ...outputsOf(inputs, instance), holder: hold("Volume", instance.volumeId) } };
   },
 
   async read(id, props) {
@@ -217,8 +227,8 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
     return { outs };
   },
 
-  async delete(id) {
-    await deleteIfPresent(() => railwayClient().request(VOLUME_DELETE, { volumeId: id }));
+  async delete(id, props) {
+    await deleteUnlessHeld("Volume", id, props?.holder, () => deleteIfPresent(() => railwayClient().request(VOLUME_DELETE, { volumeId: id })));
   },
 };
 

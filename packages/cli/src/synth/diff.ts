@@ -17,6 +17,12 @@ export interface ResourceChange {
   type: string;
   /** Changed property paths, each with a readable before → after. */
   properties: { path: string; change: string }[];
+  /**
+   * The change deletes data: a project, an environment, a database's service
+   * or a volume replaced or removed. `refused` says why `pulumi up` will not
+   * do it as the stack stands (no opt-in, or protected).
+   */
+  destroysData?: { refused?: string };
 }
 
 const RAILWAY_PROVIDERS: Record<string, dynamic.ResourceProvider> = railway.railwayProviders;
@@ -64,15 +70,28 @@ function propertyChanges(before: Record<string, unknown>, after: Record<string, 
     }));
 }
 
-async function replaces(resource: SynthResource, before: Record<string, unknown>, after: Record<string, unknown>, changed: string[]): Promise<boolean> {
+/** Whether the change replaces the resource, and the provider's refusal when it holds data and nobody opted in. */
+async function replaces(resource: SynthResource, before: Record<string, unknown>, after: Record<string, unknown>, changed: string[]): Promise<{ replace: boolean; refused?: string }> {
   const match = /^pulumi-nodejs:dynamic\/railway:(\w+)$/.exec(resource.type);
   const provider = match ? RAILWAY_PROVIDERS[match[1]] : undefined;
   if (provider?.diff) {
-    const diff = await provider.diff(resource.urn, before, after);
-    return (diff.replaces ?? []).length > 0;
+    try {
+      const diff = await provider.diff(resource.urn, before, after);
+      return { replace: (diff.replaces ?? []).length > 0 };
+    } catch (error) {
+      if (error instanceof railway.DataLossRefusedError) return { replace: true, refused: error.message };
+      throw error;
+    }
   }
   const keys = REPLACE_ON[resource.type] ?? [];
-  return changed.some((path) => keys.includes(path.split(".")[0]));
+  return { replace: changed.some((path) => keys.includes(path.split(".")[0])) };
+}
+
+const DATA_TYPES = new Set<string>([railway.RAILWAY_TYPES.Project, railway.RAILWAY_TYPES.Environment, railway.RAILWAY_TYPES.Volume]);
+
+/** A Railway resource whose replacement or removal deletes data. */
+function holdsData(resource: SynthResource): boolean {
+  return DATA_TYPES.has(resource.type) || (resource.type === railway.RAILWAY_TYPES.Service && resource.inputs.holdsData === true);
 }
 
 /** `inputs` with every `«computed:<name>.…»` of a replaced resource made distinct: it gets a new value. */
@@ -107,14 +126,21 @@ export async function diffSynths(base: SynthResult, head: SynthResult): Promise<
       );
       if (old.protect !== r.protect) properties.push({ path: "(protect)", change: `${old.protect} → ${r.protect}` });
       if (!properties.length) continue;
-      const kind = (await replaces(r, old.inputs, inputs, properties.map((p) => p.path))) ? "replace" : "update";
+      const verdict = await replaces(r, old.inputs, inputs, properties.map((p) => p.path));
+      const kind = verdict.replace ? "replace" : "update";
       if (kind === "replace") replaced.add(r.name);
-      changes.set(r.urn, { kind, urn: r.urn, name: r.name, type: r.type, properties });
+      const refused = verdict.refused ?? (old.protect ? "it is protected (`trestle:protect`)" : undefined);
+      const data = kind === "replace" && holdsData(r) ? { destroysData: refused ? { refused } : {} } : {};
+      changes.set(r.urn, { kind, urn: r.urn, name: r.name, type: r.type, properties, ...data });
     }
     if (replaced.size === before_) break;
   }
   const list = head.resources.map((r) => changes.get(r.urn)).filter((c): c is ResourceChange => c !== undefined);
-  for (const r of base.resources) if (!after.has(r.urn)) list.push({ kind: "remove", urn: r.urn, name: r.name, type: r.type, properties: [] });
+  for (const r of base.resources) {
+    if (after.has(r.urn)) continue;
+    const data = holdsData(r) ? { destroysData: r.protect ? { refused: "it is protected (`trestle:protect`): `pulumi up` stops before deleting it" } : {} } : {};
+    list.push({ kind: "remove", urn: r.urn, name: r.name, type: r.type, properties: [], ...data });
+  }
   return list;
 }
 
@@ -129,6 +155,16 @@ export function markdownDiff(stack: string, baseRef: string, changes: ResourceCh
   if (head.configErrors.length) {
     lines.push("**Invalid configuration at this commit:**", "", ...head.configErrors.map((e) => `- ${e}`), "");
     return lines.join("\n");
+  }
+  const lost = changes.filter((c) => c.destroysData);
+  if (lost.length) {
+    lines.push("**⚠ Destroys data:**", "");
+    for (const c of lost) {
+      const how = c.kind === "remove" ? "deleted" : "replaced (a new, empty one)";
+      const verdict = c.destroysData!.refused ? `refused by \`pulumi up\`: ${c.destroysData!.refused}` : "**allowed** (`trestle:allowReplace`, or nothing protects it): its data is lost";
+      lines.push(`- ${c.name} (\`${shortType(c.type)}\`) is ${how}; ${verdict.replace(/\|/g, "\\|")}`);
+    }
+    lines.push("");
   }
   if (!changes.length) lines.push("No changes.", "");
   else {

@@ -36,6 +36,8 @@ export interface TrestleStackOutputs {
 /** Declares the stack the current Pulumi stack's config describes (`trestle:*`) and returns its outputs. */
 export function trestleStack(): TrestleStackOutputs {
   const config: StackConfig = loadStackConfig();
+  /** `allowReplace: true` when `trestle:allowReplace` names one of `names` for this update; nothing otherwise. */
+  const allowing = (...names: string[]) => (names.some((n) => config.allowReplace.includes(n)) ? { allowReplace: true } : {});
 
   const project = new railway.Project("project", {
     name: config.railway.project ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
@@ -45,8 +47,13 @@ export function trestleStack(): TrestleStackOutputs {
     defaultEnvironmentName: config.railway.environment,
     // Marks the project as this stack's, so a run that died after creating it adopts it.
     owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
-  });
-  const environment = new railway.Environment("environment", { projectId: project.projectId, name: config.railway.environment, forkOf: config.railway.forkOf });
+    ...allowing("project"),
+  }, { protect: config.protect });
+  const environment = new railway.Environment(
+    "environment",
+    { projectId: project.projectId, name: config.railway.environment, forkOf: config.railway.forkOf, ...allowing("environment", "project") },
+    { protect: config.protect },
+  );
   const scope = { projectId: project.projectId, environmentId: environment.environmentId };
   /** A same-name service in a project this stack created is its own; elsewhere only with `takeOver`. */
   const ownership = { projectCreated: project.created };
@@ -63,6 +70,7 @@ export function trestleStack(): TrestleStackOutputs {
       settings: textValues(db.settings),
       public: db.public,
       protect: config.protect,
+      ...allowing(resourceName, "environment", "project"),
       production: config.production,
       ...ownership,
       takeOver: db.takeOver,
@@ -87,6 +95,7 @@ export function trestleStack(): TrestleStackOutputs {
       upstash: db.upstash,
       production: config.production,
       protect: config.protect,
+      ...allowing(resourceName, "environment", "project"),
       ...ownership,
       takeOver: db.takeOver,
       limits: db.limits,

@@ -13,7 +13,7 @@ import { QUEUE_VARIABLE } from "../contract/variables";
 export const NAMESPACE = "trestle";
 
 /** The top-level keys (`trestle:<key>`) this schema reads. */
-export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "services", "postgres", "redis", "databases", "frontend", "vercel", "preview"] as const;
+export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "allowReplace", "services", "postgres", "redis", "databases", "frontend", "vercel", "preview"] as const;
 /** Keys read elsewhere (the Railway providers' `configure`). */
 export const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
 
@@ -487,7 +487,13 @@ export const stackSchema = z
   .strictObject({
     railway: railwaySchema.describe("The Railway project and the environment this stack deploys to."),
     production: z.boolean().optional().describe("A production environment: protected data, https-only CORS. @default environment is `production`"),
-    protect: z.boolean().optional().describe("Protect databases and volumes from `pulumi destroy`. @default production"),
+    protect: z.boolean().optional().describe("Protect the project, its environment, databases and volumes from `pulumi destroy` and from replacement. @default production"),
+    allowReplace: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "What this one update may replace, deleting what it holds: `project`, `environment`, or a database's name (`postgres`, `redis`, a key of `databases`). Without it, a change that would replace one of them is refused before anything changes. Remove it after the update. @default []",
+      ),
     services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema).describe("The Railway services (an API, workers, cron jobs), by name: the name is the Railway service name and its private host `<name>.railway.internal`."),
     postgres: postgresSchema.optional().describe("A PostgreSQL database on Railway (Railway's `postgres-ssl` image), reachable privately as `${{Postgres.DATABASE_URL}}`."),
     redis: redisSchema.optional().describe("A Redis: a Railway service on the private network, or an Upstash database over TLS."),
@@ -529,6 +535,12 @@ export const stackSchema = z
       ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "an environment cannot be a fork of itself; name the other stack's environment" });
     }
     if (stack.services && Object.keys(services).length === 0) ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
+    const replaceable = ["project", "environment", ...(stack.postgres ? ["postgres"] : []), ...(stack.redis ? ["redis"] : []), ...Object.keys(stack.databases ?? {})];
+    (stack.allowReplace ?? []).forEach((entry, i) => {
+      if (!replaceable.includes(entry)) {
+        ctx.addIssue({ code: "custom", path: ["allowReplace", i], message: `\`${entry}\` is nothing this stack can replace; give ${replaceable.map((k) => `\`${k}\``).join(", ")}` });
+      }
+    });
     for (const [name, service] of Object.entries(services)) {
       for (const target of service?.connects ?? []) {
         if ((target === "postgres" || target === "redis") && !stack[target]) {

@@ -193,6 +193,12 @@ function now(): string {
 export class RailwayEmulator {
   readonly token: string;
   readonly projectToken: string;
+  /**
+   * The token's own workspace, where a project created without a `workspaceId`
+   * lands (the CLI's `railway init` always names a workspace, `workspaces()` in
+   * railwayapp/cli src/workspace.rs; every project has one, `Project.workspaceId`).
+   */
+  readonly workspaceId = "emulator-personal-workspace";
   readonly state: EmulatorState = {
     projects: new Map(), environments: new Map(), services: new Map(), instances: new Map(), variables: new Map(),
     domains: new Map(), tcpProxies: new Map(), volumes: new Map(), volumeInstances: new Map(), deployments: new Map(), triggers: new Map(),
@@ -905,7 +911,7 @@ export class RailwayEmulator {
       projectCreate: ({ input }) => {
         // AUTH-2: a project token is scoped to one environment of an existing project.
         if (this.usingProjectToken) throw notAuthorized();
-        const project: ProjectRecord = { id: randomUUID(), name: input.name ?? "new-project", description: input.description ?? undefined, workspaceId: input.workspaceId ?? undefined, createdAt: now() };
+        const project: ProjectRecord = { id: randomUUID(), name: input.name ?? "new-project", description: input.description ?? undefined, workspaceId: input.workspaceId ?? this.workspaceId, createdAt: now() };
         s.projects.set(project.id, project);
         this.createEnvironment(project.id, input.defaultEnvironmentName ?? "production");
         return this.projectView(project);
