@@ -93,6 +93,7 @@ describe("stack config", () => {
     ["a Vercel preview without a scope", (c) => Object.assign(c, { preview: { pullRequest: 7, branch: "fix" }, railway: { project: "p-pr-7", environment: "pr-7" } }), "preview.scope: give the Vercel scope (the team's slug) so the branch's preview origin is known, or `origin`"],
     ["an SPA rewrite on a Railway frontend", (c) => (c.frontend = { platform: "railway", name: "web", spa: true, service: { source: { repo: "acme/web" }, port: 3000 } }), "frontend.spa: `spa` sets a Vercel rewrite; a frontend on Railway serves its own routes: remove it"],
     ["a vercelDomain that is not on vercel.app", (c) => (c.frontend.vercelDomain = "app.example.com"), "frontend.vercelDomain: give the project's `*.vercel.app` host as Vercel shows it, e.g. `threadr-plum.vercel.app`"],
+    ["an allowReplace naming nothing replaceable", (c) => (c.allowReplace = ["api"]), "allowReplace.0: `api` is nothing this stack can replace; give `project`, `environment`, `postgres`, `redis`"],
     ["a named database that is neither", (c) => (c.databases = { cache: {} }), "databases.cache: give exactly one of `redis` or `postgres`"],
     ["a named database that is both", (c) => (c.databases = { cache: { redis: { use: "cache" }, postgres: {} } }), "databases.cache: give exactly one of `redis` or `postgres`"],
     ["a named database called redis", (c) => (c.databases = { redis: { redis: { use: "cache" } } }), "databases.redis: `redis` is what `connects` calls `trestle:redis`; give this database another name"],

@@ -264,6 +264,29 @@ describe("reliability", () => {
     expect(violations(resources)).toContain(expected);
   });
 
+  // A browser variable that only references a secret renders it into the bundle all the same.
+  it.each<[string, Record<string, string>, RegExp]>([
+    ["Postgres's URL", { NEXT_PUBLIC_DB: "${{Postgres.DATABASE_URL}}" }, /`NEXT_PUBLIC_DB` is sent to every browser and holds `\$\{\{Postgres\.DATABASE_URL\}\}`, which renders Postgres's `DATABASE_URL`/],
+    ["Redis's URL", { NEXT_PUBLIC_CACHE: "redis-cache: ${{Redis.REDIS_URL}}" }, /`NEXT_PUBLIC_CACHE` .* renders Redis's `REDIS_URL`/],
+    ["a database password", { VITE_PW: "${{Postgres.PGPASSWORD}}" }, /`VITE_PW` .* renders Postgres's `PGPASSWORD`/],
+    ["the service's own secret", { NEXT_PUBLIC_K: "${{SERPAPI_KEY}}" }, /`NEXT_PUBLIC_K` .* renders api's `SERPAPI_KEY`, a secret/],
+    ["another variable that references a secret", { INNER: "${{Postgres.DATABASE_URL}}", NEXT_PUBLIC_X: "${{INNER}}" }, /`NEXT_PUBLIC_X` .* renders api's `INNER`: `\$\{\{Postgres\.DATABASE_URL\}\}`, which renders Postgres's `DATABASE_URL`/],
+    ["another service's secret", { NEXT_PUBLIC_W: "${{worker.SERPAPI_KEY}}" }, /`NEXT_PUBLIC_W` .* renders worker's `SERPAPI_KEY`/],
+    ["a shared secret", { REACT_APP_T: "${{shared.STRIPE_SECRET_KEY}}" }, /`REACT_APP_T` .* names the shared variable `STRIPE_SECRET_KEY`, secret by its name/],
+  ])("fails when a Railway frontend's public variable references %s", (_title, variables, expected) => {
+    const frontend = edited(fixture, "trestle:index:RailwayService", "api", (r) => (r.props.frontend = true));
+    const resources = edited(frontend, `${DYN}:Variables`, "api-vars", (r) => Object.assign(r.props.variables as Record<string, string>, variables));
+    expect(violations(resources).filter((v) => v.includes("vercel-public-variables"))).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it("passes a Railway frontend's public variables that reference only addresses", () => {
+    const frontend = edited(fixture, "trestle:index:RailwayService", "api", (r) => (r.props.frontend = true));
+    const resources = edited(frontend, `${DYN}:Variables`, "api-vars", (r) =>
+      Object.assign(r.props.variables as Record<string, string>, { NEXT_PUBLIC_HOST: "https://${{api.RAILWAY_PUBLIC_DOMAIN}}", NEXT_PUBLIC_PGHOST: "${{Postgres.PGHOST}}" }),
+    );
+    expect(violations(resources).filter((v) => v.includes("vercel-public-variables"))).toEqual([]);
+  });
+
   it("fails when a Next.js frontend on Railway gets a secret under a public prefix", async () => {
     const resources = edited(fixture, "trestle:index:RailwayService", "api", (r) => (r.props.frontend = true));
     const withSecret = edited(resources, `${DYN}:Variables`, "api-vars", (r) => {

@@ -143,6 +143,25 @@ describe("Deployment", () => {
     await expect(create(deploymentProvider, deploy(serviceId))).rejects.toThrow(/ended CRASHED\.[\s\S]*KeyError: 'DATABASE_URL'/);
   });
 
+  // What a crashing app prints reaches `pulumi up`'s output and CI's log only redacted.
+  it.each<[string, string, string]>([
+    ["a rendered DATABASE_URL", "connecting to postgresql://postgres:Gen3ratedPassw0rd@postgres.railway.internal:5432/railway", "connecting to postgresql://postgres:[redacted]@postgres.railway.internal:5432/railway"],
+    ["a URL whose password holds `/`", "redis://default:ab/cd/ef@redis:6379", "redis://default:[redacted]@redis:6379"],
+    ["a libpq DSN", "dsn: host=db user=app password=hunter22hunter dbname=app", "dsn: host=db user=app password=[redacted] dbname=app"],
+    ["a JDBC URL", "jdbc:postgresql://db:5432/app?user=app&password=s3cr3tjdbc", "jdbc:postgresql://db:5432/app?user=app&password=[redacted]"],
+    ["an Authorization header", "GET /v1 Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef", "GET /v1 Authorization: Bearer [redacted]"],
+    ["a secret variable's value, printed bare", "SERPAPI_KEY is 9f8e7d6c5b4a39281706", "SERPAPI_KEY is [redacted]"],
+    ["a secret variable's value, base64-encoded", `cfg=${Buffer.from("9f8e7d6c5b4a39281706").toString("base64")}`, "cfg=[redacted]"],
+  ])("redacts %s from a failed deploy's log lines", async (_label, line, shown) => {
+    const serviceId = await service();
+    await ctx.emulator["root"]().variableCollectionUpsert({ input: { projectId, environmentId, serviceId, variables: { SERPAPI_KEY: "9f8e7d6c5b4a39281706" }, skipDeploys: true } });
+    ctx.emulator.failNextDeploy(serviceId, "CRASHED", ["Traceback (most recent call last):", line]);
+    const error = (await create(deploymentProvider, deploy(serviceId)).catch((e: unknown) => e)) as DeploymentFailedError;
+    expect(error.logExcerpt.at(-1)).toBe(shown);
+    expect(error.message).toContain(shown);
+    expect(error.message).not.toMatch(/Gen3ratedPassw0rd|ab\/cd\/ef|hunter22hunter|s3cr3tjdbc|eyJhbGciOiJIUzI1NiJ9abcdef|9f8e7d6c5b4a39281706/);
+  });
+
   it("times out a deploy that never finishes", async () => {
     const serviceId = await service();
     ctx.emulator.deploySteps = ["BUILDING"];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectProvider } from "../../packages/railway/src/project";
+import { ownerProof, provenMarker, provesOwner } from "../../packages/railway/src/ownership";
 import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 import { environmentProvider } from "../../packages/railway/src/environment";
 import { configureRailway } from "../../packages/railway/src/settings";
@@ -14,23 +15,48 @@ afterAll(() => emulator.stop());
 const named = (name: string) => [...emulator.state.projects.values()].filter((p) => p.name === name);
 
 describe("Project", () => {
-  it("recognises the project an interrupted run made by its owner marker, even with no state, and creates no second one", async () => {
+  it("recognises the project an interrupted run made by its owner's proof, even with no state, and creates no second one", async () => {
     const owner = `trestle/interrupted-${Math.random().toString(16).slice(2, 8)}`;
-    // The first run's projectCreate committed; the run died before Pulumi saved its state.
-    emulator["root"]().projectCreate({ input: { name: "orphan-check", description: `Managed by Trestle [trestle:${owner}]` } });
+    // The first run's projectCreate and its proof committed; the run died before Pulumi saved its state.
+    const first = emulator["root"]().projectCreate({ input: { name: "orphan-check", description: "pending" } }) as { id: string };
+    emulator["root"]().projectUpdate({ id: first.id, input: { description: `Managed by Trestle ${await provenMarker(owner, first.id)}` } });
     emulator["root"]().projectCreate({ input: { name: "orphan-check", description: "someone else's project of the same name" } });
     // The next run adopts it.
     const again = await create(projectProvider, { name: "orphan-check", owner });
+    expect(again.id).toBe(first.id);
     expect(named("orphan-check")).toHaveLength(2);
-    expect(emulator.state.projects.get(again.id)!.description).toBe(`Managed by Trestle [trestle:${owner}]`);
     expect(again.outs.created).toBe(true);
   });
 
-  it("converges two concurrent runs of one stack on one project", async () => {
+  // Ownership cannot be forged: a marker merely present, a marker without a
+  // proof, a proof copied from another project, or one made with another token,
+  // is someone else's project. Trestle makes its own and never touches theirs.
+  it.each([
+    ["a bare marker", async (owner: string) => `Managed by Trestle [trestle:${owner}]`],
+    ["a marker with a made-up proof", async (owner: string) => `[trestle:${owner}#${"0".repeat(32)}]`],
+    ["a proof copied from the real project", async (owner: string) => `[trestle:${owner}#${await ownerProof(owner, "the-real-projects-id")}]`],
+    ["a proof made with another token", async (owner: string, id: string) => `[trestle:${owner}#${await ownerProof(owner, id, "another-token")}]`],
+    ["the nonce marker of a create", async (owner: string) => `Managed by Trestle [trestle:${owner}~${"a".repeat(36)}]`],
+  ])("never adopts a planted project with %s", async (_label, plant) => {
+    const owner = `trestle/forged-${Math.random().toString(16).slice(2, 8)}`;
+    const name = `forged-${Math.random().toString(16).slice(2, 8)}`;
+    const planted = emulator["root"]().projectCreate({ input: { name, description: "x" } }) as { id: string };
+    emulator["root"]().projectUpdate({ id: planted.id, input: { description: await plant(owner, planted.id) } });
+    const mine = await create(projectProvider, { name, owner });
+    expect(mine.id).not.toBe(planted.id);
+    expect(await provesOwner(emulator.state.projects.get(mine.id)!.description, owner, mine.id)).toBe(true);
+    // Its destroy deletes its own project only.
+    await destroy(projectProvider, mine);
+    expect(emulator.state.projects.has(planted.id)).toBe(true);
+  });
+
+  it("keeps each of two concurrent runs on the project its own request made, whose answers were lost", async () => {
     const owner = "trestle/concurrent";
     emulator.inject({ operation: "projectCreate", kind: "lostResponse", times: 2 });
     const [a, b] = await Promise.all([create(projectProvider, { name: "twice", owner }), create(projectProvider, { name: "twice", owner })]);
-    expect(a.id).toBe(b.id);
+    expect(a.id).not.toBe(b.id);
+    expect(named("twice").map((p) => p.id).sort()).toEqual([a.id, b.id].sort());
+    for (const run of [a, b]) expect(await provesOwner(emulator.state.projects.get(run.id)!.description, owner, run.id)).toBe(true);
   });
 
   it("creates a project with exactly the stack's environment (PROJ-1)", async () => {

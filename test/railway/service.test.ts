@@ -202,10 +202,17 @@ describe("Service", () => {
   });
 
   it("leaves no duplicate when the create response is lost", async () => {
-    const inputs = api();
+    const inputs = api({ projectCreated: true });
     emulator.inject({ operation: "serviceCreate", kind: "lostResponse" });
     const state = await create(serviceProvider, inputs);
     expect(servicesNamed(inputs.name).map((s) => s.id)).toEqual([state.id]);
+  });
+
+  it("in a project it did not create, says it cannot tell whose the service is after a lost answer, and makes no second one", async () => {
+    const inputs = api();
+    emulator.inject({ operation: "serviceCreate", kind: "lostResponse" });
+    await expect(create(serviceProvider, inputs)).rejects.toThrow(new RegExp(`^Trestle's create of service \`${inputs.name}\` lost its answer.*set \`takeOver: true\``));
+    expect(servicesNamed(inputs.name)).toHaveLength(1);
   });
 
   it("adopts a service a failed earlier run created in its own project (Railway says it already exists)", async () => {
@@ -215,6 +222,21 @@ describe("Service", () => {
     expect(second.id).toBe(first.id);
     expect(servicesNamed(inputs.name)).toHaveLength(1);
     expect(emulator.instance(first.id, environmentId)!.settings.startCommand).toBe("./start.sh");
+  });
+
+  it.each([
+    ["a 503", { kind: "serverError", status: 503 }],
+    ["a lost answer", { kind: "lostResponse" }],
+    ["a dropped connection", { kind: "dropConnection" }],
+  ])("never adopts someone else's service after %s on the create in a project it did not make", async (_label, fault) => {
+    const name = `raced-${Math.random().toString(16).slice(2, 8)}`;
+    // Someone else's service of the same name appears while Trestle's create is in flight, and the create fails.
+    let theirs: { id: string } | undefined;
+    emulator.inject({ operation: "serviceCreate", ...(fault as { kind: "serverError" }), meanwhile: () => void (theirs = emulator["root"]().serviceCreate({ input: { projectId, environmentId, name } }) as { id: string }) });
+    const error = await create(serviceProvider, api({ name })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(new RegExp(`^Trestle's create of service \`${name}\` lost its answer, and a service of that name now exists in project ${projectId}: it may be .* someone else's`));
+    // Theirs is untouched: no settings written, no variables, no takeover.
+    expect(emulator.instance(theirs!.id, environmentId)!.settings.healthcheckPath).toBeUndefined();
   });
 
   it("refuses a same-name service Trestle did not create, and leaves it untouched, unless told to take it over", async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RehearsalResult } from "../../packages/cli/src/rehearse/run";
+import type { UpdateRehearsal } from "../../packages/cli/src/rehearse/update";
 import { ROOT } from "../stack-harness";
 
 const temp: string[] = [];
@@ -99,5 +100,66 @@ describe("npm run rehearse", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("npm run rehearse -- --from <old stack file>: an update never loses data without the opt-in", () => {
+  /** A stack of its own with an API and a Postgres; `extra` lines go under `config:`. */
+  const small = (extra: string[] = [], options: { postgres?: boolean; environment?: string } = {}) =>
+    [
+      "config:",
+      `  trestle:railway: { project: rehearse-update, environment: ${options.environment ?? "staging"} }`,
+      ...extra,
+      "  trestle:services:",
+      "    api:",
+      "      source: { image: ghcr.io/acme/api:1 }",
+      "      start: uvicorn app.main:app --host 0.0.0.0 --port $PORT",
+      "      port: 8000",
+      ...(options.postgres === false ? [] : ["      connects: [postgres]", "  trestle:postgres: {}"]),
+      "",
+    ].join("\n");
+
+  function update(before: string, after: string): { code: number; out: UpdateRehearsal; stdout: string } {
+    const to = stackFile("update", after);
+    const from = path.join(path.dirname(to), "old.yaml");
+    writeFileSync(from, before);
+    const run = rehearse(["--stack", "update", "--config", to, "--from", from, "--json"]);
+    if (run.code === 3) throw new Error(run.stderr);
+    return { code: run.code, out: JSON.parse(run.stdout) as UpdateRehearsal, stdout: run.stdout };
+  }
+
+  it("naming the workspace the project is already in only re-describes it: an update, nothing lost (exit 0)", () => {
+    const { code, out } = update(small(), small(["  trestle:railway: { project: rehearse-update, environment: staging, workspaceId: emulator-personal-workspace }"]).replace("  trestle:railway: { project: rehearse-update, environment: staging }\n", ""));
+    expect(out.after.failures).toEqual([]);
+    expect(out.after.actions["pulumi-nodejs:dynamic/railway:Project::project"]).toBe("update");
+    expect(Object.values(out.after.actions).filter((a) => a === "replace" || a === "delete")).toEqual([]);
+    expect(out.lost).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it("renaming the environment is refused with the setting and the opt-in named, and nothing is touched (exit 1)", () => {
+    const { code, out } = update(small(), small([], { environment: "qa" }));
+    expect(out.after.failures.map((f) => f.resource)).toEqual(["environment"]);
+    expect(out.after.failures[0].message).toMatch(/^refused: replacing the Railway environment `staging` .* set `trestle:railway\.environment` back to `staging`.*add `environment` to `trestle:allowReplace`/);
+    expect(out.after.skipped).toEqual(expect.arrayContaining(["postgres", "postgres-data", "api"]));
+    expect(out.lost).toEqual([]);
+    expect(code).toBe(1);
+  });
+
+  it("dropping a database from a staging stack is reported as destroying data (exit 1)", () => {
+    const { code, out } = update(small(), small([], { postgres: false }));
+    expect(out.lost.map((l) => [l.kind, l.resource]).sort()).toEqual([
+      ["database service", "postgres"],
+      ["volume", "postgres-data"],
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("dropping a database from a production stack is refused: it is protected, and nothing is lost (exit 1)", () => {
+    const { code, out } = update(small(["  trestle:production: true"]), small(["  trestle:production: true"], { postgres: false }));
+    expect(out.after.failures.map((f) => f.resource).sort()).toEqual(["postgres", "postgres-data"]);
+    expect(out.after.failures[0].message).toContain("it is protected (`trestle:protect`, on by default in production): `pulumi up` refuses to delete it");
+    expect(out.lost).toEqual([]);
+    expect(code).toBe(1);
   });
 });

@@ -69,6 +69,11 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
       expect(recorder.byType(`${DYN}:TcpProxy`)).toEqual([]);
       for (const name of ["postgres-data", "redis-data"]) expect(recorder.get(`${DYN}:Volume`, name).protect).toBe(expected.production);
       for (const name of ["postgres", "redis"]) expect(recorder.get(`${DYN}:Service`, name).protect).toBe(expected.production);
+      expect(recorder.get(`${DYN}:Project`, "project").protect).toBe(expected.production);
+      expect(recorder.get(`${DYN}:Environment`, "environment").protect).toBe(expected.production);
+      // Their replacement is refused without `trestle:allowReplace`, which neither stack sets.
+      for (const name of ["postgres", "redis"]) expect(recorder.get(`${DYN}:Service`, name).inputs).toMatchObject({ holdsData: true });
+      expect(recorder.resources.filter((r) => r.inputs.allowReplace !== undefined)).toEqual([]);
       expect(recorder.get(`${DYN}:Service`, "postgres").inputs.startCommand).toBe(expected.postgresStart);
     });
 

@@ -147,6 +147,25 @@ describe("npm run synth", () => {
     expect(existsSync(path.join(out, "staging.diff.md"))).toBe(true);
   }, 60_000);
 
+  it("says at the top of the report what `trestle:allowReplace` lets the next update replace", () => {
+    const dir = tempDir();
+    const body = [
+      "config:",
+      "  trestle:railway: { project: replace-me, environment: staging }",
+      "  trestle:allowReplace: [postgres]",
+      "  trestle:services:",
+      "    api: { source: { image: ghcr.io/acme/api:1 }, start: node server.js, connects: [postgres] }",
+      "  trestle:postgres: {}",
+      "",
+    ].join("\n");
+    const result = synth(["--stack", "staging", "--config", stackFile(dir, "staging", body), "--out", dir]);
+    expect(result.code).toBe(0);
+    const markdown = readFileSync(path.join(dir, "staging.md"), "utf8");
+    const top = markdown.slice(0, markdown.indexOf("## Policies"));
+    expect(top).toContain("## ⚠ Destroys data if replaced");
+    expect(top).toContain("lets the next `pulumi up` replace postgres (`railway:Service`), postgres-data (`railway:Volume`): a replacement deletes what it holds");
+  });
+
   it("exits 2 when the diff base does not exist", () => {
     const result = synth(["--stack", "staging", "--diff-base", "no-such-ref-123", "--out", tempDir()]);
     expect(result.code).toBe(2);

@@ -5,6 +5,9 @@
 // load time: the token is resolved per call from `settings.ts`.
 import { RailwayApiError, RailwayErrorKind, classify } from "./errors";
 import { RequestLimiter, sharedLimiter } from "./limits";
+import { encodedForms, rememberSecrets } from "./redact";
+
+export { encodedForms } from "./redact";
 
 /** Railway's public GraphQL endpoint. The query string keeps requests out of
  * Cloudflare's 10 RPS edge limit for query-less URLs (terraform-provider-railway#55). */
@@ -166,6 +169,7 @@ export class RailwayClient {
       }
       try {
         const remaining = this.retry.maxElapsedMs - (this.now() - started);
+        if (options.secrets?.length) rememberSecrets(options.secrets);
         return await this.send<T>(op, variables, Math.max(1, Math.min(this.retry.attemptTimeoutMs, remaining)), options.secrets ?? []);
       } catch (error) {
         if (!(error instanceof RailwayApiError)) throw error;
@@ -281,22 +285,6 @@ function withBudgetNote(error: RailwayApiError, delayMs: number, budgetMs: numbe
 }
 
 const REDACTED = "[redacted]";
-
-/** Every form a value takes when a server or a proxy repeats it: raw, JSON-escaped (once and twice), URL-encoded, base64. */
-export function encodedForms(value: string): string[] {
-  const json = JSON.stringify(value).slice(1, -1);
-  const base64 = Buffer.from(value, "utf8").toString("base64");
-  return [
-    value,
-    json,
-    JSON.stringify(json).slice(1, -1),
-    encodeURIComponent(value),
-    encodeURIComponent(value).replace(/%20/g, "+"),
-    base64,
-    base64.replace(/=+$/, ""),
-    Buffer.from(value, "utf8").toString("base64url"),
-  ];
-}
 
 /** The shortest declared secret redacted (shorter ones would blank ordinary words). */
 const MIN_SECRET = 3;

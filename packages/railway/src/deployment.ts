@@ -16,8 +16,10 @@ import { RailwayApiError, railwayOperation } from "./client";
 import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
 import { type DeploymentNode, IN_PROGRESS, awaitSettled } from "./deployment-watch";
 import { pollIntervalSeconds } from "./limits";
+import { redactLines } from "./redact";
+import { RAILWAY_PROVIDED } from "./references";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
-import { configureFromStack, railwayClient, railwaySettings } from "./settings";
+import { configureFromStack, railwayClient, railwaySettings, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 import { type Variables, upsertVariables, variableFailures } from "./variables";
 import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
@@ -161,17 +163,44 @@ export class DeploymentFailedError extends Error {
   }
 }
 
-async function logExcerpt(deploymentId: string, status: string): Promise<string[]> {
+/** VAR-3: the service's variables as its deployment sees them (references rendered), to scrub its logs of them. */
+const RENDERED_VARIABLES = railwayOperation(`
+query renderedVariables($projectId: String!, $environmentId: String!, $serviceId: String!) {
+  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId)
+}`);
+
+/** Values of the service's own variables worth scrubbing: not Railway's own (domains, ids), not short words. */
+async function variableValues(inputs: DeploymentInputs): Promise<string[]> {
+  try {
+    const { variables } = await railwayClient().request<{ variables: Record<string, string> }>(RENDERED_VARIABLES, {
+      projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId,
+    });
+    return Object.entries(variables ?? {})
+      .filter(([name, value]) => !(RAILWAY_PROVIDED as readonly string[]).includes(name) && typeof value === "string" && value.length >= 8)
+      .map(([, value]) => value);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The end of a failed deployment's log, redacted (redact.ts): every credential
+ * in a URL or a `password=` pair, every secret this process sent, the token,
+ * and every value of the service's own rendered variables.
+ */
+async function logExcerpt(inputs: DeploymentInputs, deploymentId: string, status: string): Promise<string[]> {
   const client = railwayClient();
   // A FAILED deploy usually failed to build; CRASHED ones failed at runtime.
   const op = status === "FAILED" ? BUILD_LOGS : DEPLOYMENT_LOGS;
   const field = status === "FAILED" ? "buildLogs" : "deploymentLogs";
+  let lines: string[];
   try {
     const data = await client.request<Record<string, { message: string }[]>>(op, { deploymentId, limit: LOG_LINES });
-    return data[field].map((l) => l.message).slice(-LOG_LINES);
+    lines = data[field].map((l) => l.message).slice(-LOG_LINES);
   } catch {
     return ["(the deployment's logs could not be read)"];
   }
+  return redactLines(lines, [resolveCredentials().token, ...(await variableValues(inputs))]);
 }
 
 /** Milliseconds between polls: the resource's floor, slowed to the plan's budget (RATE-2). */
@@ -207,7 +236,7 @@ async function waitFor(inputs: DeploymentInputs, deploymentId: string): Promise<
       "Railway is holding it for approval (DEP-2): approve the deployment in the Railway dashboard, or connect a repository and branch the workspace's members own, then run `pulumi up` again.",
     );
   }
-  if (BROKEN.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, await logExcerpt(deploymentId, node.status));
+  if (BROKEN.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, await logExcerpt(inputs, deploymentId, node.status));
   if (!HEALTHY.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, [], "Trestle does not know this status; look at the deployment in the Railway dashboard.");
   return node;
 }

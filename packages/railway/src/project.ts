@@ -4,6 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, unlessGone } from "./common";
 import { DataGuardInputs, deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
+import { provenMarker, provesOwner } from "./ownership";
 import { configureFromStack, railwayClient, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -93,15 +94,17 @@ mutation projectDelete($id: String!) {
   projectDelete(id: $id)
 }`);
 
-/** The marker Trestle stores in the description of a project it creates. */
-export function ownerMarker(owner: string): string {
-  return `[trestle:${owner}]`;
-}
+export { ownerMarker } from "./ownership";
 
-/** The description Railway stores: the user's text and, when an owner is given, the marker. */
-function descriptionOf(inputs: ProjectInputs): string | undefined {
+/**
+ * The description Railway stores: the user's text and, with an owner, the
+ * owner's marker: proven over the project's id once it has one (ownership.ts),
+ * and before that carrying the create attempt's nonce.
+ */
+async function descriptionOf(inputs: ProjectInputs, at: { id: string } | { nonce: string }): Promise<string | undefined> {
   if (!inputs.owner) return inputs.description;
-  return `${inputs.description ?? "Managed by Trestle"} ${ownerMarker(inputs.owner)}`;
+  const marker = "id" in at ? await provenMarker(inputs.owner, at.id) : `[trestle:${inputs.owner}~${at.nonce}]`;
+  return `${inputs.description ?? "Managed by Trestle"} ${marker}`;
 }
 
 async function listByName(name: string, workspaceId: string | undefined): Promise<ProjectNode[]> {
@@ -192,30 +195,37 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
       return { id: project.id, outs };
     }
     // PROJ-2: project names are not unique in Railway. With an owner, the project an
-    // interrupted run created (even one whose state was never saved) carries
-    // the owner's marker, and is adopted instead of created twice; concurrent
-    // runs of one stack converge on the same one (the first by id).
-    const marked = async () => {
-      if (!inputs.owner) return undefined;
-      const mine = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => p.description?.includes(ownerMarker(inputs.owner!)));
-      return mine.sort((a, b) => a.id.localeCompare(b.id))[0];
-    };
-    const existing = await marked();
+    // interrupted run created (even one whose state was never saved) carries the
+    // owner's proof over its own id, and is adopted instead of created twice. A
+    // marker without a proof that verifies is someone else's (ownership.ts).
+    const named = await listByName(inputs.name, inputs.workspaceId);
+    const proven: ProjectNode[] = [];
+    for (const p of named) if (inputs.owner && (await provesOwner(p.description, inputs.owner, p.id))) proven.push(p);
+    const existing = proven.sort((a, b) => a.id.localeCompare(b.id))[0];
     if (existing) return { id: existing.id, outs: outputsOf(inputs, existing, true, hold("Project", existing.id)) };
-    const before = new Set((await listByName(inputs.name, inputs.workspaceId)).map((p) => p.id));
+    // A lost answer is recognised by this attempt's nonce, which nobody could
+    // know before the project existed; two projects carrying it prove nothing.
+    const before = new Set(named.map((p) => p.id));
+    const nonce = globalThis.crypto.randomUUID();
+    const description = await descriptionOf(inputs, { nonce });
     const { projectCreate } = await client.request<{ projectCreate: ProjectNode }>(
       PROJECT_CREATE,
-      { input: compact({ name: inputs.name, description: descriptionOf(inputs), workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName }) },
+      { input: compact({ name: inputs.name, description, workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName }) },
       {
         adopt: async () => {
-          const mine = await marked();
-          if (mine) return { projectCreate: mine };
-          const fresh = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => !before.has(p.id));
+          const fresh = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => !before.has(p.id) && (!inputs.owner || p.description === description));
           return fresh.length === 1 ? { projectCreate: fresh[0] } : undefined;
         },
       },
     );
-    return { id: projectCreate.id, outs: outputsOf(inputs, projectCreate, true, hold("Project", projectCreate.id)) };
+    if (!inputs.owner) return { id: projectCreate.id, outs: outputsOf(inputs, projectCreate, true, hold("Project", projectCreate.id)) };
+    // The proof needs the id, so it is written once the project exists.
+    const { projectUpdate } = await client.request<{ projectUpdate: ProjectNode }>(PROJECT_UPDATE, {
+      id: projectCreate.id,
+      input: { description: await descriptionOf(inputs, { id: projectCreate.id }) },
+    });
+    const node = { ...projectCreate, ...projectUpdate, workspaceId: projectCreate.workspaceId };
+    return { id: node.id, outs: outputsOf(inputs, node, true, hold("Project", node.id)) };
   },
 
   async read(id, props) {
@@ -226,15 +236,16 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
   },
 
   async update(id, olds, news) {
+    const described = news.description !== olds.description || news.owner !== olds.owner;
     const input = compact({
       name: news.name !== olds.name ? news.name : undefined,
-      description: descriptionOf(news) !== descriptionOf(olds) ? (descriptionOf(news) ?? "") : undefined,
+      description: described ? ((await descriptionOf(news, { id })) ?? "") : undefined,
     });
     // A re-description (the project named by its id, or its own workspace) sends nothing.
     // `created` stays: a project this stack made is still its own.
     const node: ProjectNode = Object.keys(input).length
       ? (await railwayClient().request<{ projectUpdate: ProjectNode }>(PROJECT_UPDATE, { id, input })).projectUpdate
-      : { id, name: olds.name, description: descriptionOf(olds), workspaceId: olds.workspace };
+      : { id, name: olds.name, workspaceId: olds.workspace };
     return { outs: outputsOf(news, { ...node, workspaceId: node.workspaceId ?? olds.workspace }, olds.created, olds.holder) };
   },
 

@@ -329,13 +329,19 @@ async function createOrAdoptService(inputs: ServiceInputs): Promise<ServiceNode>
     const found = await findServiceByName(inputs.projectId, inputs.name);
     return found ? { serviceCreate: found } : undefined;
   };
+  // Only where a same-name service can only be this stack's: in a project it
+  // created (proven, ownership.ts), or one the user said to take over. In any
+  // other project a service found after a lost answer may be someone else's
+  // made meanwhile, so it goes through the same test as a first adoption: the
+  // retry meets it as ERR-2 and is refused without `takeOver`.
+  const ours = inputs.projectCreated || inputs.takeOver;
   try {
     // No source here: a service created with a source deploys at once, before
     // its settings and variables exist (terraform-provider-railway#22).
     const { serviceCreate } = await railwayClient().request<{ serviceCreate: ServiceNode }>(
       SERVICE_CREATE,
       { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, name: inputs.name } },
-      { adopt },
+      ours ? { adopt } : {},
     );
     return serviceCreate;
   } catch (error) {
@@ -343,17 +349,22 @@ async function createOrAdoptService(inputs: ServiceInputs): Promise<ServiceNode>
     // ERR-2 on a first attempt: the name is taken. In a project Trestle created
     // that can only be an interrupted run of this stack; elsewhere it may be
     // someone else's service, which is managed only when asked to.
-    if (!inputs.projectCreated && !inputs.takeOver) {
-      throw new ServiceTakeOverError(
-        `a service named \`${inputs.name}\` already exists in project ${inputs.projectId}, and Trestle did not create it. ` +
-          "To manage it (its settings, variables and deploys become Trestle's, and `pulumi destroy` deletes it), set `takeOver: true` on it " +
-          "(`trestle:services.<name>.takeOver`, or `takeOver` in `trestle:postgres` / `trestle:redis`); otherwise give this service another name.",
-      );
-    }
+    if (!ours) throw takeOverRefusal(inputs, (error as { attempts?: number }).attempts! > 1);
     const adopted = await adopt();
     if (!adopted) throw error;
     return adopted.serviceCreate;
   }
+}
+
+function takeOverRefusal(inputs: ServiceInputs, afterLostAnswer: boolean): ServiceTakeOverError {
+  return new ServiceTakeOverError(
+    (afterLostAnswer
+      ? `Trestle's create of service \`${inputs.name}\` lost its answer, and a service of that name now exists in project ${inputs.projectId}: ` +
+        "it may be the one Trestle made, or someone else's made meanwhile, and Trestle cannot tell which. If nobody else creates services in this project, it is this stack's: "
+      : `a service named \`${inputs.name}\` already exists in project ${inputs.projectId}, and Trestle did not create it. `) +
+      "To manage it (its settings, variables and deploys become Trestle's, and `pulumi destroy` deletes it), set `takeOver: true` on it " +
+      "(`trestle:services.<name>.takeOver`, or `takeOver` in `trestle:postgres` / `trestle:redis`); otherwise give this service another name.",
+  );
 }
 
 /** A same-name service Trestle did not create, met without `takeOver`. */

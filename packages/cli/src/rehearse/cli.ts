@@ -7,13 +7,17 @@ import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 // The light entry: a bad argument is answered without Pulumi's SDK.
 import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway/limits";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import type { RehearsalResult } from "./run";
+import type { UpdateRehearsal } from "./update";
 import { findProjectDir } from "../self";
 import { eachFlag, fail } from "../cli-args";
 
 const USAGE =
-  "usage: trestle rehearse --stack <name> [--config <file>] [--plan free|hobby|pro] [--build-seconds <n>] [--json]\n" +
-  "  --plan defaults to the stack's railwayPlan, else hobby; --build-seconds (default 240) sizes the projected status polls";
+  "usage: trestle rehearse --stack <name> [--config <file>] [--from <old stack file>] [--plan free|hobby|pro] [--build-seconds <n>] [--json]\n" +
+  "  --plan defaults to the stack's railwayPlan, else hobby; --build-seconds (default 240) sizes the projected status polls\n" +
+  "  --from rehearses the update from that stack file to this one, and fails if it deletes a project, environment, database or volume";
 
 interface Args {
   stack?: string;
@@ -23,6 +27,10 @@ interface Args {
   buildSeconds: number;
   json: boolean;
   projectDir: string;
+  /** The stack file to rehearse the update from. */
+  from?: string;
+  /** One step of `--from`, run in a child against the parent's emulator. */
+  step?: { endpoint?: string; state?: string; result?: string };
 }
 
 function parseArgs(argv: string[]): Args {
@@ -39,6 +47,10 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isInteger(seconds) || seconds < 0 || seconds > 7200) fail("--build-seconds: give whole seconds from 0 to 7200");
       args.buildSeconds = seconds;
     } else if (flag === "--json") args.json = true;
+    else if (flag === "--from") args.from = path.resolve(value());
+    else if (flag === "--step-endpoint") args.step = { ...args.step, endpoint: value() };
+    else if (flag === "--step-state") args.step = { ...args.step, state: value() };
+    else if (flag === "--step-result") args.step = { ...args.step, result: value() };
     else if (flag === "--project-dir") args.projectDir = path.resolve(value());
     else if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
@@ -51,6 +63,8 @@ function parseArgs(argv: string[]): Args {
   if (!args.stack) fail(`--stack is required\n${USAGE}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(args.stack!)) fail(`--stack: \`${args.stack}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`);
   if (args.config && (!existsSync(args.config) || !statSync(args.config).isFile())) fail(`--config: ${args.config} is not a file`);
+  if (args.from && (!existsSync(args.from) || !statSync(args.from).isFile())) fail(`--from: ${args.from} is not a file`);
+  if (args.step && !(args.step.endpoint && args.step.result)) fail("--step-endpoint and --step-result go together (they are how --from runs each step)");
   return args;
 }
 
@@ -75,8 +89,68 @@ function report(result: RehearsalResult): string {
   return lines.join("\n");
 }
 
+function updateReport(update: UpdateRehearsal): string {
+  const lines = [`rehearsal of the update of ${update.after.stack} from ${path.basename(update.from)} to ${path.basename(update.to)} against the Railway emulator`];
+  if (update.before.configErrors.length) return [...lines, `  ✗ ${path.basename(update.from)} is not a valid stack file:`, ...update.before.configErrors.map((e) => `    - ${e}`)].join("\n");
+  if (update.after.configErrors.length) return [...lines, `  ✗ ${path.basename(update.to)} is not a valid stack file:`, ...update.after.configErrors.map((e) => `    - ${e}`)].join("\n");
+  const actions = Object.entries(update.after.actions).filter(([, a]) => a !== "same");
+  const count = (a: string) => actions.filter(([, x]) => x === a).length;
+  lines.push(`  ${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete`);
+  for (const [key, action] of actions) lines.push(`    ${action.padEnd(7)} ${key.split("::")[1]} (${key.split("::")[0].replace(/^.*railway:/, "railway:")})`);
+  for (const f of update.after.failures) lines.push(`  ✗ ${f.resource} (${f.type}): ${f.message}`);
+  if (update.after.skipped.length) lines.push(`  left as they were (they depend on a failed step, so the engine stops before them): ${update.after.skipped.join(", ")}`);
+  if (update.lost.length) {
+    lines.push(`  ✗ destroys data${update.optedIn ? " (trestle:allowReplace opted in)" : ""}:`);
+    for (const l of update.lost) lines.push(`    - the ${l.kind} of \`${l.resource}\` (${l.id}) is deleted`);
+  } else lines.push("  ✓ keeps every project, environment, database and volume");
+  return lines.join("\n");
+}
+
+/** 0: the update keeps every piece of data (or deletes only what it opted in to) and comes up; 1 otherwise; 2: invalid configuration. */
+function updateExitCode(update: UpdateRehearsal): number {
+  if (update.before.configErrors.length || update.after.configErrors.length) return 2;
+  if (update.lost.length && !update.optedIn) return 1;
+  return update.after.failures.length || update.after.deployments.some((d) => d.status !== "SUCCESS" && d.status !== "SLEEPING") ? 1 : 0;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.step) {
+    // One step of `--from`: the result goes to a file, the exit code says whether it failed.
+    const { rehearse, rehearsalExitCode } = await import("./run");
+    const { STEP_TOKEN_ENV } = await import("./update");
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const previous = args.step.state ? JSON.parse(readFileSync(args.step.state, "utf8")) : undefined;
+    const result = await rehearse({
+      projectDir: args.projectDir, stack: args.stack!, configFile: args.config, plan: args.plan, buildSeconds: args.buildSeconds, previous,
+      endpoint: { url: args.step.endpoint!, token: process.env[STEP_TOKEN_ENV] ?? "" },
+    });
+    writeFileSync(args.step.result!, JSON.stringify(result));
+    process.exitCode = Math.min(rehearsalExitCode(result), 1);
+    setImmediate(() => process.exit(process.exitCode ?? 0));
+    return;
+  }
+  if (args.from) {
+    try {
+      const { rehearseUpdate } = await import("./update");
+      const to = args.config ?? path.join(args.projectDir, `Pulumi.${args.stack}.yaml`);
+      let allowReplace: unknown;
+      try {
+        allowReplace = (parse(readFileSync(to, "utf8")) as { config?: Record<string, unknown> } | null)?.config?.["trestle:allowReplace"];
+      } catch {
+        // An unreadable stack file is reported by its own step, with where the problem is.
+      }
+      const update = await rehearseUpdate({ projectDir: args.projectDir, stack: args.stack!, from: args.from, to, optedIn: Array.isArray(allowReplace) && allowReplace.length > 0 });
+      if (args.json) process.stdout.write(`${JSON.stringify(update, null, 2)}\n`);
+      else console.log(updateReport(update));
+      process.exitCode = updateExitCode(update);
+    } catch (error) {
+      console.error(`rehearse ${args.stack} --from: ${(error as Error).message}`);
+      process.exitCode = 3;
+    }
+    setImmediate(() => process.exit(process.exitCode ?? 0));
+    return;
+  }
   try {
     const { rehearse, rehearsalExitCode } = await import("./run");
     const result = await rehearse({ projectDir: args.projectDir, stack: args.stack!, configFile: args.config, plan: args.plan, buildSeconds: args.buildSeconds });

@@ -54,6 +54,8 @@ export interface RehearsalResult {
   deployments: DeploymentOutcome[];
   /** Railway resources whose check or create failed (other than a deploy that did not come up). */
   failures: RehearsalFailure[];
+  /** Resources left as they were because one they depend on failed (the engine never reaches them). */
+  skipped: string[];
   /** Resources of other providers (Vercel, Upstash, Docker, random, command): not rehearsed. */
   notRehearsed: { type: string; name: string }[];
   requests: { total: number; mutations: number; polls: number; maxPerSecond: number; byOperation: Record<string, number> };
@@ -61,8 +63,8 @@ export interface RehearsalResult {
   budget: BudgetEstimate & { buildSeconds: number };
   /** Every Railway object created, by resource (its id, and its outputs' URL when it has one). */
   created: { type: string; name: string; id: string; url?: string }[];
-  /** What `pulumi up` would do to each Railway resource: `create`, `update`, `replace` or `same`. */
-  actions: Record<string, "create" | "update" | "replace" | "same">;
+  /** What `pulumi up` would do to each Railway resource: `create`, `update`, `replace`, `same`, or `delete` (gone from the program). */
+  actions: Record<string, "create" | "update" | "replace" | "same" | "delete">;
   /** The state after the run, to rehearse the next change against. */
   state: RehearsalState;
 }
@@ -90,7 +92,11 @@ export interface RehearsalOptions {
 }
 
 /** Each Railway resource a run created or updated, by `type::name`, in the order they were made. */
-export type RehearsalState = Record<string, { type: string; name: string; id: string; outs: Record<string, unknown>; order: number }>;
+export type RehearsalState = Record<string, { type: string; name: string; id: string; outs: Record<string, unknown>; order: number; protect?: boolean }>;
+
+/** The engine's refusal to replace or delete a protected resource (`pulumi up` stops there, as here). */
+const protectedRefusal = (what: "replace" | "delete") =>
+  `it is protected (\`trestle:protect\`, on by default in production): \`pulumi up\` refuses to ${what} it. Undo the change; if losing it is intended, first run an update with \`trestle:protect: false\`, then make the change`;
 
 /** Inputs as a provider receives them: secrets unwrapped, the serialized provider dropped. */
 function plain(value: unknown): unknown {
@@ -112,7 +118,7 @@ function emptyResult(options: RehearsalOptions, configErrors: string[]): Rehears
   const plan = options.plan ?? "hobby";
   const buildSeconds = options.buildSeconds ?? 240;
   return {
-    project: "", stack: options.stack, config: options.configFile ?? "", plan, configErrors, deployments: [], failures: [], notRehearsed: [],
+    project: "", stack: options.stack, config: options.configFile ?? "", plan, configErrors, deployments: [], failures: [], skipped: [], notRehearsed: [],
     requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [], actions: {}, state: {},
   };
 }
@@ -148,31 +154,43 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     }
     const serviceNames = new Map<string, string>();
 
-    const realize = async (type: string, name: string, raw: Record<string, unknown>) => {
+    type Provider = {
+      check(olds: unknown, news: unknown): Promise<{ inputs?: unknown; failures?: { property: string; reason: string }[] }>;
+      diff(id: string, olds: unknown, news: unknown): Promise<{ changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+      create(inputs: unknown): Promise<{ id: string; outs?: Record<string, unknown> }>;
+      update?(id: string, olds: unknown, news: unknown): Promise<{ outs?: Record<string, unknown> }>;
+      delete?(id: string, props: unknown): Promise<void>;
+    };
+    /** `type::name` of every resource whose step failed or was skipped. */
+    const failed = new Set<string>();
+    const providerOf = (type: string) => railwayProviders[type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders] as unknown as Provider;
+
+    const realize = async (type: string, name: string, raw: Record<string, unknown>, placement: { protect: boolean; dependencies: string[] } = { protect: false, dependencies: [] }) => {
       if (!type.startsWith(RAILWAY_TYPE)) {
         result.notRehearsed.push({ type, name });
         return undefined;
       }
       const kind = type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders;
-      const provider = railwayProviders[kind] as unknown as {
-        check(olds: unknown, news: unknown): Promise<{ inputs?: unknown; failures?: { property: string; reason: string }[] }>;
-        diff(id: string, olds: unknown, news: unknown): Promise<{ changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
-        create(inputs: unknown): Promise<{ id: string; outs?: Record<string, unknown> }>;
-        update?(id: string, olds: unknown, news: unknown): Promise<{ outs?: Record<string, unknown> }>;
-        delete?(id: string, props: unknown): Promise<void>;
-      };
+      const provider = providerOf(type);
       const key = `${type}::${name}`;
       const before = options.previous?.[key];
+      // The engine never reaches the dependents of a failed step: they stay as they were.
+      if (placement.dependencies.some((urn) => [...failed].some((f) => urn.endsWith(f)))) {
+        result.skipped.push(name);
+        failed.add(key);
+        return undefined;
+      }
       const inputs = plain(raw) as Record<string, unknown>;
       const checked = await provider.check(before?.outs ?? {}, inputs);
       if (checked.failures?.length) {
         result.failures.push({ resource: name, type: kind, message: checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") });
+        failed.add(key);
         return undefined;
       }
       const news = checked.inputs ?? inputs;
       const remember = (id: string, outs: Record<string, unknown>, action: RehearsalResult["actions"][string]) => {
         result.actions[key] = action;
-        result.state[key] = { type, name, id, outs, order: Object.keys(result.state).length };
+        result.state[key] = { type, name, id, outs, order: Object.keys(result.state).length, ...(placement.protect ? { protect: true } : {}) };
         if (kind === "Service") serviceNames.set(id, String(outs.name ?? inputs.name));
       };
       let diff: Awaited<ReturnType<typeof provider.diff>> | undefined;
@@ -193,6 +211,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
             }
             return { id: before.id, outputs: outs };
           }
+          if (before.protect) throw new Error(protectedRefusal("replace"));
           if (diff.deleteBeforeReplace) await provider.delete?.(before.id, before.outs);
         }
         const created = await provider.create(news);
@@ -211,6 +230,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
           return { id: error.deploymentId, outputs: { ...inputs, deploymentId: error.deploymentId, status: error.status } };
         }
         result.failures.push({ resource: name, type: kind, message: (error as Error).message });
+        failed.add(key);
         return undefined;
       }
     };
@@ -227,7 +247,29 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       throw error;
     }
     await recorder.settle();
-
+    // As the engine ends an update: what the program no longer declares is
+    // deleted, dependents first, but only when every step succeeded; after a
+    // failed step the engine stops, and the state keeps what it had.
+    const unvisited = Object.entries(options.previous ?? {}).filter(([key, r]) => r.type.startsWith(RAILWAY_TYPE) && !(key in result.state));
+    if (result.failures.length) {
+      for (const [key, r] of unvisited) result.state[key] = r;
+    } else {
+      for (const [key, r] of unvisited.sort(([, a], [, b]) => b.order - a.order)) {
+        const kind = r.type.slice(RAILWAY_TYPE.length);
+        if (r.protect) {
+          result.failures.push({ resource: r.name, type: kind, message: protectedRefusal("delete") });
+          result.state[key] = r;
+          continue;
+        }
+        try {
+          await providerOf(r.type).delete?.(r.id, r.outs);
+          result.actions[key] = "delete";
+        } catch (error) {
+          result.failures.push({ resource: r.name, type: kind, message: (error as Error).message });
+          result.state[key] = r;
+        }
+      }
+    }
     if (emulator) {
       const counts = emulator.counts();
       const polls = countOf(counts.byOperation, (op) => POLLS.has(op));

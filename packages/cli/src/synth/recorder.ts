@@ -158,7 +158,12 @@ function skipProviderSerialization(): void {
 }
 
 /** Creates a resource for real (`undefined`: use the placeholders), answering its id and outputs. */
-export type Realizer = (type: string, name: string, inputs: Record<string, unknown>) => Promise<{ id: string; outputs: Record<string, unknown> } | undefined>;
+export type Realizer = (
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  options: { protect: boolean; dependencies: string[] },
+) => Promise<{ id: string; outputs: Record<string, unknown> } | undefined>;
 
 /**
  * Installs the mock runtime for `project`/`stack` and records registrations.
@@ -183,7 +188,7 @@ export class Recorder {
           const options = this.pendingOptions.get(key) ?? { parent: "", dependencies: [], protect: false, additionalSecretOutputs: [] };
           const placeholder = placeholders(args.type, args.name, args.inputs, stack);
           // A realizer (the rehearsal) may create the resource for real and answer with its outputs.
-          const real = args.custom === false || !realize ? undefined : await realize(args.type, args.name, args.inputs);
+          const real = args.custom === false || !realize ? undefined : await realize(args.type, args.name, args.inputs, { protect: options.protect, dependencies: options.dependencies });
           const outputs: Record<string, unknown> = real ? { ...real.outputs } : placeholder.outputs;
           const secret = placeholder.secret;
           const secretOutputs = new Set([...secret, ...options.additionalSecretOutputs]);

@@ -144,12 +144,28 @@ function secretVariables(result: SynthResult): string[] {
   ];
 }
 
+/**
+ * At the top: what this stack lets its next update replace (`trestle:allowReplace`),
+ * deleting the data it holds. The PR diff says which change would do it.
+ */
+function replaceable(result: SynthResult): string[] {
+  const allowed = result.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/railway:") && r.inputs.allowReplace === true);
+  if (!allowed.length) return [];
+  return [
+    "## ⚠ Destroys data if replaced",
+    "",
+    `\`trestle:allowReplace\` lets the next \`pulumi up\` replace ${allowed.map((r) => `${r.name} (\`${shortType(r.type)}\`)`).join(", ")}: a replacement deletes what it holds. Remove the setting after that update.`,
+    "",
+  ];
+}
+
 export function markdownReport(result: SynthResult): string {
   const lines = [`# Trestle synth: \`${result.stack}\``, "", `Project \`${result.project}\`, config \`${result.config}\`. Offline: values only a provider knows are shown as \`«computed:…»\`; secrets as fingerprints, never their values.`, ""];
   if (result.configErrors.length) {
     lines.push("## Invalid configuration", "", ...result.configErrors.map((e) => `- ${e}`), "");
     return lines.join("\n");
   }
+  lines.push(...replaceable(result));
   lines.push(
     `## Policies: ${result.policies.mandatory} mandatory, ${result.policies.advisory} advisory`,
     "",

@@ -1,7 +1,8 @@
 // A Trestle stack as the rules see it: the resources Pulumi passes a stack
 // policy, grouped into services, databases and the frontend.
 import type { PolicyResource } from "@pulumi/policy";
-import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES, intentOf, isPreview, isProduction } from "@trestle/components";
+import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES, intentOf, isPreview, isProduction, looksSecretName, secretValueReason } from "@trestle/components";
+import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway";
 
 export type Kind = "postgres" | "redis" | "app";
 
@@ -31,6 +32,15 @@ const COMPONENT_KIND: Record<string, Kind> = {
   [TYPES.redisComponent]: "redis",
   [TYPES.serviceComponent]: "app",
 };
+
+/** A service's secret variables by name (inputs arrive wrapped in Pulumi's secret marker). */
+export function secretVariablesOf(service: ServiceView): Record<string, unknown> {
+  const raw = (service.variables?.props.secretVariables ?? {}) as Record<string, unknown>;
+  return raw.value && typeof raw.value === "object" ? (raw.value as Record<string, unknown>) : raw;
+}
+
+/** A database's variables that only say where it is (VAR-1's names; Railway's Postgres and Redis templates). */
+const DATABASE_ADDRESS = new Set(["PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "POSTGRES_USER", "POSTGRES_DB", "REDISHOST", "REDISPORT", "REDISUSER", "REDIS_HOST", "REDIS_PORT", "REDIS_USER"]);
 
 function belongsTo(child: PolicyResource, service: PolicyResource): boolean {
   if (child.dependencies.some((d) => d.urn === service.urn)) return true;
@@ -112,6 +122,45 @@ export class StackView {
           .sort();
         return { redis, declared: intentOf(redis.component, COMPONENT_TYPES.RedisCache)?.use, queueBy };
       });
+  }
+
+  /**
+   * Why `value`, set on `service`, can render a secret, or undefined: its
+   * literal text looks secret, or a `${{…}}` reference in it names (directly,
+   * or through the variables it names in turn) a service's secret variable, a
+   * variable whose value looks secret or whose name does, or a database's
+   * variable other than its address. Railway renders references before a
+   * build reads the variables, so a public variable that references a secret
+   * puts the secret in the browser bundle.
+   */
+  rendersSecret(service: ServiceView | undefined, value: unknown, seen = new Set<string>()): string | undefined {
+    if (typeof value !== "string") return undefined;
+    const literal = secretValueReason(value);
+    if (literal) return literal;
+    for (const ref of referencesIn(value)) {
+      const why = this.referenceSecret(service, ref.owner, ref.name, seen);
+      if (why) return `\`${ref.text}\`, which ${why}`;
+    }
+    return undefined;
+  }
+
+  private referenceSecret(from: ServiceView | undefined, owner: string | undefined, name: string, seen: Set<string>): string | undefined {
+    if ((RAILWAY_PROVIDED as readonly string[]).includes(name)) return undefined;
+    if (owner === "shared") return looksSecretName(name) ? `names the shared variable \`${name}\`, secret by its name` : undefined;
+    const target = owner === undefined ? from : this.services.find((s) => s.name === owner);
+    const label = target ? `${target.name}'s \`${name}\`` : `\`${owner ?? ""}.${name}\``;
+    const key = `${target?.name ?? owner}.${name}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    if (target && name in secretVariablesOf(target)) return `renders ${label}, a secret`;
+    if (target && name in target.plainVariables) {
+      const inner = this.rendersSecret(target, target.plainVariables[name], seen);
+      if (inner) return `renders ${label}: ${inner}`;
+      return looksSecretName(name) ? `renders ${label}, secret by its name` : undefined;
+    }
+    // A database's own variables beyond its address (host, port, user, database name) hold its password.
+    if (target && target.kind !== "app" && !DATABASE_ADDRESS.has(name)) return `renders ${label}, which holds the database's password`;
+    return looksSecretName(name) ? `renders ${label}, secret by its name` : undefined;
   }
 
   /** The frontend's origins and its production origin, when the stack has a frontend. */

@@ -37,6 +37,8 @@ export interface Fault {
   status?: number;
   code?: string;
   message?: string;
+  /** Runs as the fault strikes, before the request is (or is not) executed: another actor's change in that moment. */
+  meanwhile?: () => void;
 }
 
 export interface RecordedRequest {
@@ -385,6 +387,7 @@ export class RailwayEmulator {
 
     const fault = this.takeFault(operation);
     if (fault) record.fault = fault.kind;
+    fault?.meanwhile?.();
     switch (fault?.kind) {
       case "rateLimit":
         send(429, { errors: [{ message: "You are being rate limited", extensions: { code: "RATE_LIMITED" } }] }, {
@@ -859,10 +862,14 @@ export class RailwayEmulator {
         return this.instanceView(this.requireInstance(serviceId, environmentId));
       },
       // VAR-2: per service and environment, or shared
-      variables: ({ environmentId, serviceId }) => {
+      // VAR-3: `unrendered: true` gives the references as written; without it they are rendered.
+      variables: ({ environmentId, serviceId, unrendered }) => {
         this.requireEnvironment(environmentId);
         if (serviceId) this.requireService(serviceId);
-        return Object.fromEntries(s.variables.get(`${environmentId}:${serviceId ?? "shared"}`) ?? new Map());
+        const raw = Object.fromEntries(s.variables.get(`${environmentId}:${serviceId ?? "shared"}`) ?? new Map()) as Record<string, string>;
+        if (unrendered || !serviceId) return raw;
+        const lookup = this.referenceLookup(serviceId, environmentId);
+        return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, renderReferences(v, lookup)]));
       },
       // DOM-1, DOM-2: service and custom domains of an instance
       domains: ({ environmentId, serviceId }) => {
