@@ -94,6 +94,10 @@ describe("stack config", () => {
     ["an SPA rewrite on a Railway frontend", (c) => (c.frontend = { platform: "railway", name: "web", spa: true, service: { source: { repo: "acme/web" }, port: 3000 } }), "frontend.spa: `spa` sets a Vercel rewrite; a frontend on Railway serves its own routes: remove it"],
     ["a vercelDomain that is not on vercel.app", (c) => (c.frontend.vercelDomain = "app.example.com"), "frontend.vercelDomain: give the project's `*.vercel.app` host as Vercel shows it, e.g. `threadr-plum.vercel.app`"],
     ["an allowReplace naming nothing replaceable", (c) => (c.allowReplace = ["api"]), "allowReplace.0: `api` is nothing this stack can replace; give `project`, `environment`, `postgres`, `redis`"],
+    ["a Railway frontend named like a named database", (c) => { c.databases = { cache: { redis: { use: "cache" } } }; c.frontend = { platform: "railway", name: "cache", service: { source: { repo: "acme/web" }, port: 3000 } }; }, "frontend.name: the Railway frontend would be the Railway service `cache`, which the database `cache` already is; Railway service names are unique: give one of them another name"],
+    ["a Postgres and a Redis of one name", (c) => { c.postgres.name = "Data"; c.redis.name = "Data"; }, "redis.name: `trestle:redis` would be the Railway service `Data`, which `trestle:postgres` already is; Railway service names are unique: give one of them another name"],
+    ["a service named like the Postgres but for case", (c) => (c.services.postgres = { source: { image: "x" } }), "postgres.name: `trestle:postgres` would be the Railway service `Postgres` (and the service `postgres` is `postgres`: one private host, `postgres.railway.internal`), which the service `postgres` already is; Railway service names are unique: give one of them another name"],
+    ["a Railway frontend named like a service", (c) => (c.frontend = { platform: "railway", name: "worker", service: { source: { repo: "acme/web" }, port: 3000 } }), "frontend.name: the Railway frontend would be the Railway service `worker`, which the service `worker` already is; Railway service names are unique: give one of them another name"],
     ["a named database that is neither", (c) => (c.databases = { cache: {} }), "databases.cache: give exactly one of `redis` or `postgres`"],
     ["a named database that is both", (c) => (c.databases = { cache: { redis: { use: "cache" }, postgres: {} } }), "databases.cache: give exactly one of `redis` or `postgres`"],
     ["a named database called redis", (c) => (c.databases = { redis: { redis: { use: "cache" } } }), "databases.redis: `redis` is what `connects` calls `trestle:redis`; give this database another name"],
@@ -131,7 +135,6 @@ describe("stack config", () => {
     ["a secret the browser would see", (c) => (c.frontend.secrets = { NEXT_PUBLIC_OPENAI_KEY: "openaiKey" }), "frontend.secrets.NEXT_PUBLIC_OPENAI_KEY: `NEXT_PUBLIC_OPENAI_KEY` would be built into the browser bundle (`NEXT_PUBLIC_`); a secret must not be public. Rename it without the public prefix, or move the call server-side"],
     ["a Vercel frontend without a repo", (c) => delete c.frontend.repo, "frontend.repo: a Vercel frontend needs `repo` (`owner/name`) to build from"],
     ["a variable declared twice", (c) => (c.services.api.variables = { SERPAPI_KEY: "x" }), "services.api.variables.SERPAPI_KEY: `SERPAPI_KEY` is declared more than once across `variables`, `secrets` and `generated`; keep one"],
-    ["a service named like the database", (c) => (c.services.postgres = { source: { image: "x" } }), "services.postgres: `Postgres` is the database's service name; rename the service"],
     ["a variable named `__proto__` (a parsed map would drop it)", (c) => (c.services.api.variables = JSON.parse('{"__proto__":"x"}')), "services.api.variables.__proto__: `__proto__` cannot be used as a name here; rename it"],
     ["a service named `constructor`", (c) => (c.services.constructor = { source: { image: "x" } }), "services.constructor: `constructor` cannot be used as a name here; rename it"],
     ["a NUL in a start command", (c) => (c.services.worker.start = "celery\u0000 worker"), "services.worker.start: contains a NUL character; remove it"],
@@ -251,5 +254,79 @@ describe("stack config", () => {
     const input = raw(base() as Record<string, unknown>);
     input.values["vercel:team"] = "acme";
     expect(() => parseStackConfig(input)).not.toThrow();
+  });
+});
+
+describe("stack config under every wrong JSON type", () => {
+  /** Every path in the reference system and in a Railway-frontend, named-database variant, down to its leaves. */
+  function paths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+    const here = at.length ? [at] : [];
+    if (Array.isArray(value)) return [...here, ...value.flatMap((v, i) => paths(v, [...at, i]))];
+    if (value && typeof value === "object") return [...here, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...at, k]))];
+    return here;
+  }
+  const variants: Record<string, Record<string, unknown>> = {
+    reference: base() as Record<string, unknown>,
+    rich: change((c) => {
+      c.production = true;
+      c.allowReplace = ["postgres"];
+      c.databases = { cache: { redis: { use: "cache", limits: { memoryGB: 1 } } } };
+      c.services.api.domains = ["api.example.com"];
+      c.services.api.healthcheck = { path: "/health" };
+      c.services.api.variables = { LOG_LEVEL: "info" };
+      c.frontend = { platform: "railway", name: "web", service: { source: { repo: "acme/web" }, port: 3000, replicas: 2 }, variables: { NEXT_PUBLIC_X: "1" } };
+    }),
+  };
+  const WRONG: unknown[] = [null, true, 0, -1, 1.5, "x", "", [], ["x"], {}, { x: 1 }];
+  const cases = Object.entries(variants).flatMap(([variant, config]) => paths(config).map((p) => [variant, p] as const));
+
+  it.each(cases)("%s: %j of each wrong type is a configuration error, never a crash", (variant, at) => {
+    for (const wrong of WRONG) {
+      const config = structuredClone(variants[variant]) as any;
+      let node = config;
+      for (const key of at.slice(0, -1)) node = node[key];
+      node[at.at(-1)!] = wrong;
+      try {
+        parseStackConfig(raw(config));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw new Error(`${JSON.stringify(at)} = ${JSON.stringify(wrong)}: ${(error as Error).stack}`);
+        expect((error as ConfigError).problems.length).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe("credentials in plain text, in any namespace", () => {
+  /** The reference system in the project namespace `travel`, with `extra` config values (secret when listed in `secret`). */
+  function withValues(extra: Record<string, string>, secret: string[] = []): string[] {
+    const input = raw(base() as Record<string, unknown>, {});
+    const values: Record<string, string> = { ...input.values, "travel:serpapiKey": "s3cr3t", ...extra };
+    try {
+      parseStackConfig({ values, secretKeys: new Set(["travel:serpapiKey", ...secret]), stack: "staging", project: "travel" });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return error.problems;
+    }
+    return [];
+  }
+
+  it.each([
+    ["vercel:apiToken", "vercel:apiToken: `vercel:apiToken` is a credential stored in plain text; encrypt it with `trestle secret set vercel:apiToken --stack staging`"],
+    ["upstash:apiKey", "upstash:apiKey: `upstash:apiKey` is a credential stored in plain text; encrypt it with `trestle secret set upstash:apiKey --stack staging`"],
+    ["docker:registryPassword", "docker:registryPassword: `docker:registryPassword` is a credential stored in plain text"],
+  ])("refuses a plaintext %s, and accepts it encrypted", (key, message) => {
+    expect(withValues({ [key]: "plain-credential-value" }).join("\n")).toContain(message);
+    expect(withValues({ [key]: "ciphertext" }, [key])).toEqual([]);
+  });
+
+  it("refuses Railway provider keys under `trestle:` when the providers read them in the project's namespace", () => {
+    expect(withValues({ "trestle:railwayToken": "ciphertext" }, ["trestle:railwayToken"])).toContain(
+      "railwayToken: `trestle:railwayToken` is never read; Trestle's Railway providers read `travel:railwayToken`. Move it there with `trestle secret set railwayToken --stack staging`",
+    );
+    expect(withValues({ "trestle:railwayPlan": "pro" })).toContain("railwayPlan: `trestle:railwayPlan` is never read; Trestle's Railway providers read `travel:railwayPlan`. Move it there");
+  });
+
+  it("leaves provider settings that are not credentials alone", () => {
+    expect(withValues({ "vercel:team": "acme", "upstash:email": "ops@example.com", "travel:railwayTokenKind": "account" })).toEqual([]);
   });
 });

@@ -80,6 +80,44 @@ describe("trestle", () => {
     });
   });
 
+  describe("secret set on a stack it cannot write with a passphrase", () => {
+    it.each<[string, (text: string) => string, string]>([
+      ["a cloud KMS secrets provider", (t) => `secretsprovider: awskms://alias/trestle\nencryptedkey: AQICAHh...\n${t}`, "this stack's secrets use the `awskms` secrets provider, not a passphrase; set the secret with `pulumi config set --secret travel-planner:serpapiKey`"],
+      ["Vault", (t) => `secretsprovider: hashivault://trestle\n${t}`, "this stack's secrets use the `hashivault` secrets provider"],
+      ["Pulumi Cloud's own secrets (secure values, no salt)", (t) => t.replace(/^encryptionsalt:.*\n/m, ""), "its secrets were encrypted without a passphrase salt (Pulumi Cloud's own secrets, most likely)"],
+      ["a stack file nested 20,000 deep", (t) => `${t}\nextra: ${"[".repeat(20000)}${"]".repeat(20000)}\n`, "Pulumi.staging.yaml: not YAML Trestle can write"],
+      ["a stack file that is not YAML", () => "config: [unclosed\n", "not YAML Trestle can write"],
+    ])("refuses %s with one line and exit 2, changing nothing", (_label, edit, message) => {
+      const dir = projectCopy();
+      const file = path.join(dir, "Pulumi.staging.yaml");
+      writeFileSync(file, edit(readFileSync(file, "utf8")));
+      const before = readFileSync(file, "utf8");
+      const result = trestle(["secret", "set", "serpapiKey", "--stack", "staging"], { cwd: dir, input: "value", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(readFileSync(file, "utf8")).toBe(before);
+    });
+
+    it("sets another namespace's credential, such as a provider's token", () => {
+      const dir = projectCopy();
+      const result = trestle(["secret", "set", "vercel:apiToken", "--stack", "staging"], { cwd: dir, input: "vercel-token-value", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      expect(result.stdout.trim()).toBe("set vercel:apiToken (encrypted) in Pulumi.staging.yaml");
+      const doc = parse(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, { secure: string }> };
+      expect(decryptValue("trestle-placeholders", doc.encryptionsalt, doc.config["vercel:apiToken"].secure)).toBe("vercel-token-value");
+    });
+  });
+
+  it("init into a path that is a file ends with one line and exit 2", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "taken");
+    writeFileSync(file, "x");
+    const result = trestle(["init", path.join(file, "app"), "--name", "app"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   describe("preview and up", () => {
     /** A `pulumi` on PATH that records how it was called. */
     function fakePulumi(): { bin: string; calls: string } {

@@ -34,3 +34,22 @@ export function* eachFlag(argv: readonly string[], usage: string): Generator<{ f
     i++;
   }
 }
+
+/**
+ * Runs a command's `main` on the one error path every command shares: whatever
+ * it throws (a file that is not what it should be, a directory where a file
+ * goes, a stack file nested too deep to read) ends the command with one line
+ * naming the command, and exit 2, never a stack trace.
+ */
+export function runCommand(name: string, main: () => unknown): void {
+  const onError = (error: unknown) => {
+    const text = error instanceof RangeError ? "the input is nested too deeply to read" : error instanceof Error ? error.message : String(error);
+    console.error(`trestle ${name}: ${text.split("\n")[0]}`);
+    process.exit(2);
+  };
+  try {
+    Promise.resolve(main()).catch(onError);
+  } catch (error) {
+    onError(error);
+  }
+}

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
 import { newEncryptionSalt, encryptValue } from "./secret/passphrase";
 import { withoutProductionSettings } from "./stack-files";
-import { eachFlag, fail } from "./cli-args";
+import { eachFlag, fail, runCommand } from "./cli-args";
 
 const USAGE = "usage: trestle init <dir> [--name <project>] [--from <example>]";
 /** Where the example systems are: packed beside the CLI, or this repository's `examples/`. */
@@ -226,4 +226,4 @@ function main(): void {
   );
 }
 
-main();
+runCommand("init", main);

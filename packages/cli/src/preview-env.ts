@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { findProjectDir } from "./self";
 import { serviceNames, withoutProductionSettings } from "./stack-files";
-import { eachFlag, fail } from "./cli-args";
+import { eachFlag, fail, runCommand } from "./cli-args";
 
 const USAGE = "usage: trestle preview-env --pr <number> --branch <name> [--from <base stack>] [--scope <vercel team slug>] [--origin <preview origin>] [--out <file>]";
 
@@ -75,4 +75,4 @@ function main(): void {
   console.log(`wrote ${path.relative(process.cwd(), out) || out}: the preview of pull request #${args.pr}`);
 }
 
-main();
+runCommand("preview-env", main);

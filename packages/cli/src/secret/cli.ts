@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { findProjectDir } from "../self";
 import { PassphraseError, setStackSecret } from "./passphrase";
-import { eachFlag, fail } from "../cli-args";
+import { eachFlag, fail, runCommand } from "../cli-args";
 
 const USAGE = "usage: trestle secret set <key> --stack <name> [--config <stack file>]   (the value from standard input or a prompt)";
 
@@ -22,7 +22,8 @@ function parseArgs(argv: string[]): { key: string; stack?: string; config?: stri
   }
   if (verb !== "set") fail(`${verb === undefined ? "give a verb" : `unknown verb \`${verb}\``}\n${USAGE}`);
   if (!key || key.startsWith("-")) fail(`give the secret's key\n${USAGE}`);
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) fail(`\`${key}\` is not a config key (letters, digits and \`_\`, starting with a letter)`);
+  // `key` is the project's own; `namespace:key` is another's, such as a provider's credential (`vercel:apiToken`).
+  if (!/^([A-Za-z][A-Za-z0-9_-]*:)?[A-Za-z][A-Za-z0-9_]*$/.test(key)) fail(`\`${key}\` is not a config key (letters, digits and \`_\`, starting with a letter; \`namespace:key\` for another namespace)`);
   const out: { key: string; stack?: string; config?: string } = { key };
   for (const { flag, arg, value } of eachFlag(rest, USAGE)) {
     if (flag === "--stack") out.stack = value();
@@ -78,16 +79,17 @@ async function main(): Promise<void> {
   if (!existsSync(projectFile)) fail(`${path.relative(process.cwd(), projectFile)}: no Pulumi.yaml beside the stack file; the secret's namespace is the project's name`);
   const project = (parse(readFileSync(projectFile, "utf8")) as { name?: string } | null)?.name;
   if (!project) fail(`${path.relative(process.cwd(), projectFile)}: no \`name:\`; the secret's namespace is the project's name`);
+  const fullKey = args.key.includes(":") ? args.key : `${project}:${args.key}`;
   const secret = passphrase();
   const value = await readValue(args.key);
   if (!value) fail(`${args.key}: the value is empty; pipe it in or type it at the prompt`);
   try {
-    setStackSecret(file, secret, `${project}:${args.key}`, value);
+    setStackSecret(file, secret, fullKey, value);
   } catch (error) {
     if (error instanceof PassphraseError) fail(error.message);
     throw error;
   }
-  console.log(`set ${project}:${args.key} (encrypted) in ${path.relative(process.cwd(), file) || file}`);
+  console.log(`set ${fullKey} (encrypted) in ${path.relative(process.cwd(), file) || file}`);
 }
 
-void main();
+runCommand("secret", main);

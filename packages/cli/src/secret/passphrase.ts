@@ -75,6 +75,17 @@ export class PassphraseError extends Error {}
 /** Sets `<namespace>:<key>` (as given) as a `secure:` value in a stack file, keeping its comments. */
 export function setStackSecret(file: string, passphrase: string, fullKey: string, value: string): void {
   const doc = parseDocument(readFileSync(file, "utf8"));
+  const where = path.relative(process.cwd(), file) || file;
+  if (doc.errors.length) throw new PassphraseError(`${where}: not YAML Trestle can write (${doc.errors[0].message.split("\n")[0]})`);
+  // Another secrets provider (a cloud KMS, Vault, Pulumi Cloud) encrypts with a key
+  // Trestle does not have: a passphrase salt written beside it would corrupt the stack.
+  const provider = doc.get("secretsprovider") as string | undefined;
+  if ((provider && provider !== "passphrase" && provider !== "default") || doc.get("encryptedkey")) {
+    throw new PassphraseError(`${where}: this stack's secrets use ${provider ? `the \`${provider.split("://")[0]}\` secrets provider` : "an encrypted data key"}, not a passphrase; set the secret with \`pulumi config set --secret ${fullKey}\` (the value from standard input)`);
+  }
+  if (!doc.get("encryptionsalt") && JSON.stringify(doc.toJSON() ?? {}).includes('"secure":')) {
+    throw new PassphraseError(`${where}: its secrets were encrypted without a passphrase salt (Pulumi Cloud's own secrets, most likely); set the secret with \`pulumi config set --secret ${fullKey}\``);
+  }
   let salt = doc.get("encryptionsalt") as string | undefined;
   if (!salt) {
     salt = newEncryptionSalt(passphrase);

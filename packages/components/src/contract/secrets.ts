@@ -9,7 +9,7 @@ const WORDS = new Set(["PASS", "PWD", "SALT", "PEPPER", "SIGNATURE", "DSN"]);
 /** A `KEY` after these words is secret (`ACCESS_KEY`, `SIGNING_KEY`); a `KEY` ending a longer name is too (`SERPAPI_KEY`). */
 const KEY_QUALIFIERS = new Set(["API", "ACCESS", "SECRET", "PRIVATE", "SIGNING", "ENCRYPTION", "MASTER", "SERVICE", "AUTH", "WEBHOOK", "LICENSE", "ADMIN", "SESSION", "APP", "CLIENT", "HMAC", "JWT"]);
 /** Last words that name something about a secret, not the secret (`TOKEN_URL`, `SECRET_NAME`, `KEY_PREFIX`). */
-const ABOUT = new Set(["URL", "URI", "ENDPOINT", "HOST", "NAME", "HEADER", "LENGTH", "TTL", "EXPIRY", "EXPIRES", "ALGORITHM", "ALG", "TYPE", "ISSUER", "AUDIENCE", "VERSION", "PATH", "FILE", "DIR", "REGION", "ENABLED", "REQUIRED", "POLICY", "PREFIX", "FIELD", "PARAM", "LIFETIME", "ROTATION", "COUNT", "MIN", "MAX", "MODE", "STRATEGY"]);
+const ABOUT = new Set(["URL", "URI", "ENDPOINT", "HOST", "NAME", "HEADER", "LENGTH", "TTL", "EXPIRY", "EXPIRES", "ALGORITHM", "ALG", "TYPE", "ISSUER", "AUDIENCE", "VERSION", "PATH", "FILE", "DIR", "REGION", "ENABLED", "REQUIRED", "POLICY", "PREFIX", "FIELD", "PARAM", "LIFETIME", "ROTATION", "COUNT", "MIN", "MAX", "MODE", "STRATEGY", "KIND"]);
 /** `KEY` names that are public by definition (`STRIPE_PUBLISHABLE_KEY`, `VAPID_PUBLIC_KEY`, `KEY_ID`). */
 const PUBLIC_KEY_WORDS = new Set(["PUBLISHABLE", "PUBLIC", "ANON", "ID", "IDS", "PAIR_ID"]);
 

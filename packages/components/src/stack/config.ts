@@ -5,6 +5,7 @@
 // declared. Every problem is reported at once (./errors.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway";
+import { looksSecretName } from "../contract/secrets";
 import { ConfigError, issuePath, knownKeysAt, requiredHint, suggestion, valueAt } from "./errors";
 import { CONFIG_KEY, NAMESPACE, PROVIDER_KEYS, StackConfig, TOP_LEVEL_KEYS, stackSchema } from "./schema";
 
@@ -114,6 +115,20 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   const providerValue = (key: string) => raw.values[`${secretNamespace}:${key}`];
   if (providerValue("railwayToken") !== undefined && !raw.secretKeys.has(`${secretNamespace}:railwayToken`)) {
     problems.push(`railwayToken: the Railway token is stored in plain text; run \`pulumi config set --secret railwayToken <token> --stack ${raw.stack}\` to encrypt it`);
+  }
+  // The providers read their keys in the project's namespace only: the same keys under `trestle:` would be ignored.
+  if (secretNamespace !== NAMESPACE) {
+    for (const key of PROVIDER_KEYS) {
+      if (`${NAMESPACE}:${key}` in raw.values) {
+        problems.push(`${key}: \`${NAMESPACE}:${key}\` is never read; Trestle's Railway providers read \`${secretNamespace}:${key}\`. Move it there${key === "railwayToken" ? ` with \`trestle secret set railwayToken --stack ${raw.stack}\`` : ""}`);
+      }
+    }
+  }
+  // Any provider's credential (`vercel:apiToken`, `upstash:apiKey`, …) in plain text, judged by its name.
+  for (const full of Object.keys(raw.values)) {
+    const [namespace, key] = full.includes(":") ? [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)] : [NAMESPACE, full];
+    if (namespace === NAMESPACE || namespace === secretNamespace || raw.secretKeys.has(full) || !looksSecretName(key)) continue;
+    problems.push(`${full}: \`${full}\` is a credential stored in plain text; encrypt it with \`trestle secret set ${full} --stack ${raw.stack}\` (or \`pulumi config set --secret ${full}\`, value from standard input)`);
   }
   if (providerValue("railwayTokenKind") !== undefined && !["account", "project"].includes(providerValue("railwayTokenKind"))) {
     problems.push(`railwayTokenKind: \`${providerValue("railwayTokenKind")}\` is not a Railway token kind; use \`account\` (account or workspace token) or \`project\``);

@@ -34,6 +34,15 @@ export const UPSTASH_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-centr
  */
 const ALWAYS = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
 
+/**
+ * The strings of a list as a cross-field check may read it. Those checks run
+ * on objects whose fields may still have the wrong shape (ALWAYS), where the
+ * field's own check reports the shape: they see only what could be valid.
+ */
+function texts(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
 const secretKey = z
   .string()
   .regex(CONFIG_KEY, { error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `pulumi config set --secret`" });
@@ -185,7 +194,7 @@ const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) =
   if (service.restart?.maxRetries !== undefined && service.restart.policy !== "ON_FAILURE") {
     ctx.addIssue({ code: "custom", path: ["restart", "maxRetries"], message: "retries apply only with `policy: ON_FAILURE`" });
   }
-  if (service.celery && !service.connects?.includes(service.celery.redis ?? "redis")) {
+  if (service.celery && !texts(service.connects).includes(service.celery.redis ?? "redis")) {
     ctx.addIssue({ code: "custom", path: ["celery"], message: `Celery URLs need Redis: add \`${service.celery.redis ?? "redis"}\` to \`connects\`` });
   }
   if (service.celery && service.celery.broker === service.celery.results) {
@@ -428,7 +437,7 @@ function definedVariables(service: Record<string, any> | undefined, extra: strin
   const added = [
     ...(service?.port ? ["PORT"] : []),
     ...(service?.cors ? [service.cors.variable ?? "ALLOWED_ORIGINS"] : []),
-    ...((service?.connects ?? []) as string[]).map(databaseVariable),
+    ...texts(service?.connects).map(databaseVariable),
     ...(service?.celery ? ["CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"] : []),
   ];
   return new Set([...own, ...added, ...extra, ...RAILWAY_PROVIDED]);
@@ -536,13 +545,13 @@ export const stackSchema = z
     }
     if (stack.services && Object.keys(services).length === 0) ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
     const replaceable = ["project", "environment", ...(stack.postgres ? ["postgres"] : []), ...(stack.redis ? ["redis"] : []), ...Object.keys(stack.databases ?? {})];
-    (stack.allowReplace ?? []).forEach((entry, i) => {
+    texts(stack.allowReplace).forEach((entry, i) => {
       if (!replaceable.includes(entry)) {
         ctx.addIssue({ code: "custom", path: ["allowReplace", i], message: `\`${entry}\` is nothing this stack can replace; give ${replaceable.map((k) => `\`${k}\``).join(", ")}` });
       }
     });
     for (const [name, service] of Object.entries(services)) {
-      for (const target of service?.connects ?? []) {
+      for (const target of texts(service?.connects)) {
         if ((target === "postgres" || target === "redis") && !stack[target]) {
           ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\`` });
         } else if (target !== "postgres" && target !== "redis" && !stack.databases?.[target]) {
@@ -556,9 +565,6 @@ export const stackSchema = z
       }
       if (service?.celery && celeryRedis?.config.provider === "upstash") {
         ctx.addIssue({ code: "custom", path: ["services", name, "celery"], message: "Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself" });
-      }
-      if (stack.frontend && name === stack.frontend.name && stack.frontend.platform === "railway") {
-        ctx.addIssue({ code: "custom", path: ["frontend", "name"], message: `\`${name}\` is also a service name; Railway service names are unique` });
       }
     }
     // Every Postgres setting against what that major version's server reports, and Trestle's own rules.
@@ -617,12 +623,6 @@ export const stackSchema = z
         ctx.addIssue({ code: "custom", path: ["services", api, "public"], message: "the frontend calls this service from the browser: set `public: true` or give it `domains`" });
       }
     }
-    const names = [...databaseEntries(stack, "postgres"), ...databaseEntries(stack, "redis").filter((db) => (db.config.provider ?? "railway") === "railway")].map((db) => db.serviceName);
-    for (const name of names) {
-      if (Object.keys(services).some((s) => s.toLowerCase() === name.toLowerCase())) {
-        ctx.addIssue({ code: "custom", path: ["services", name.toLowerCase()], message: `\`${name}\` is the database's service name; rename the service` });
-      }
-    }
     if (stack.preview) {
       // A preview never touches production: its own project and environment, no production flag, no custom domain.
       if (stack.production) ctx.addIssue({ code: "custom", path: ["production"], message: "a pull request's preview is never production: remove `production`" });
@@ -640,11 +640,39 @@ export const stackSchema = z
       if (RESERVED_DATABASE_NAMES.includes(name)) {
         ctx.addIssue({ code: "custom", path: ["databases", name], message: `\`${name}\` is what \`connects\` calls \`${NAMESPACE}:${name}\`; give this database another name` });
       }
-      if ([stack.postgres?.name ?? (stack.postgres ? "Postgres" : undefined), stack.redis?.name ?? (stack.redis ? "Redis" : undefined)].some((n) => n?.toLowerCase() === name)) {
-        ctx.addIssue({ code: "custom", path: ["databases", name], message: `\`${name}\` is already the service name of \`${NAMESPACE}:postgres\` or \`${NAMESPACE}:redis\`; give this database another name` });
-      }
     }
+    for (const [path, message] of serviceNameCollisions(stack)) ctx.addIssue({ code: "custom", path, message });
   }, ALWAYS);
+
+/**
+ * Every Railway service the stack declares, wherever it is declared, by the
+ * name Railway gives it: two of one name would be one Railway service managed
+ * twice, and names equal but for case share one private host
+ * (`<name>.railway.internal`, SVC-8).
+ */
+function serviceNameCollisions(stack: Record<string, any>): [PropertyKey[], string][] {
+  const declared: { name: string; path: PropertyKey[]; what: string }[] = [];
+  const text = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+  for (const name of Object.keys(stack.services && typeof stack.services === "object" ? stack.services : {})) declared.push({ name, path: ["services", name], what: `the service \`${name}\`` });
+  for (const engine of ["postgres", "redis"] as const) {
+    for (const db of databaseEntries(stack, engine)) {
+      if (engine === "redis" && db.config?.provider === "upstash") continue; // not a Railway service
+      const name = text(db.serviceName);
+      if (name) declared.push({ name, path: db.key === engine ? [engine, "name"] : ["databases", db.key], what: db.key === engine ? `\`${NAMESPACE}:${engine}\`` : `the database \`${db.key}\`` });
+    }
+  }
+  if (stack.frontend?.platform === "railway") declared.push({ name: text(stack.frontend.name) ?? "web", path: ["frontend", "name"], what: "the Railway frontend" });
+  const problems: [PropertyKey[], string][] = [];
+  declared.forEach((d, i) => {
+    const first = declared.findIndex((o) => o.name.toLowerCase() === d.name.toLowerCase());
+    if (first < i) {
+      const other = declared[first];
+      const same = other.name === d.name ? `\`${d.name}\`` : `\`${d.name}\` (and ${other.what} is \`${other.name}\`: one private host, \`${d.name.toLowerCase()}.railway.internal\`)`;
+      problems.push([d.path, `${d.what} would be the Railway service ${same}, which ${other.what} already is; Railway service names are unique: give one of them another name`]);
+    }
+  });
+  return problems;
+}
 
 export type StackConfigInput = z.input<typeof stackSchema>;
 type Parsed = z.output<typeof stackSchema>;
