@@ -133,3 +133,38 @@ describe("trestle import", () => {
     expect(result.stderr).toContain(message);
   });
 });
+
+describe("importedStack: what is secret, whose password, where the data is", () => {
+  const service = (name: string, image: string, variables: Record<string, string>) => ({
+    id: `${name}-id`, name, instance: { source: { image }, startCommand: null } as never, variables, serviceDomains: [], customDomains: [],
+  });
+  const inventory = {
+    projectId: "p", environment: { id: "e", name: "production" },
+    services: [
+      service("api", "ghcr.io/acme/api:1", {
+        DATABASE_URL: "${{Postgres.DATABASE_URL}}",
+        SIGNING_MATERIAL: Buffer.from("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n").toString("base64"),
+        REPORTING_DB: "jdbc:postgresql://reports:5432/app?user=app&password=s3cr3tjdbc",
+        BLOB: "Zm9vYmFyYmF6cXV1eDEyMzQ1Njc4OTBhYmNkZWZnaGlq",
+        POSTGRES_PASSWORD: "the-apps-own-password-1",
+        LOG_LEVEL: "info",
+      }),
+      service("Postgres", "ghcr.io/railwayapp-templates/postgres-ssl:16", { POSTGRES_PASSWORD: "the-databases-password-2", PGDATA: "/var/lib/postgresql/data/custom", POSTGRES_USER: "postgres", POSTGRES_DB: "railway" }),
+    ],
+  };
+
+  it("puts every secret-looking value in as a secret, whatever its name: a base64 key, a JDBC password, key material", async () => {
+    const { importedStack } = await import("../../packages/cli/src/import-stack");
+    const { config, secrets } = importedStack(inventory as never);
+    const api = (config["trestle:services"] as Record<string, { variables?: Record<string, string>; secrets?: Record<string, string> }>).api;
+    expect(Object.keys(api.secrets ?? {}).sort()).toEqual(["BLOB", "POSTGRES_PASSWORD", "REPORTING_DB", "SIGNING_MATERIAL"]);
+    expect(api.variables).toEqual({ LOG_LEVEL: "info" });
+    expect(JSON.stringify(config)).not.toMatch(/s3cr3tjdbc|LS0tLS1CRUdJTi|the-apps-own|the-databases/);
+    // The app's own POSTGRES_PASSWORD stays its own; the database keeps its password under another key.
+    const postgres = config["trestle:postgres"] as { passwordSecret: string; dataDirectory?: string };
+    expect(secrets[api.secrets!.POSTGRES_PASSWORD]).toBe("the-apps-own-password-1");
+    expect(secrets[postgres.passwordSecret]).toBe("the-databases-password-2");
+    // Its cluster stays where it is.
+    expect(postgres.dataDirectory).toBe("/var/lib/postgresql/data/custom");
+  });
+});

@@ -262,8 +262,11 @@ describe("trestle preview-env", () => {
     [["preview-env", "--pr", "7"], "--branch: give the pull request's branch"],
     [["preview-env", "--pr", "7", "--branch", "x", "--from", "qa"], "Pulumi.qa.yaml: no such stack file"],
     [["preview-env", "--pr", "seven", "--branch", "x"], "--pr: give the pull request's number"],
+    [["preview-env", "--pr", "7", "--branch", "x", "--from", "prod"], "--from: `prod` is a production stack (`trestle:production: true`); a preview never copies production's secrets or settings: start from staging"],
   ])("refuses %j with exit 2", (args, message) => {
-    const result = trestle(args, { cwd: projectCopy() });
+    const dir = projectCopy();
+    cpSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+    const result = trestle(args, { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
   });

@@ -55,6 +55,11 @@ const SECRET_VALUES = [
   '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\nMII"}',
   "postgresql://postgres:hunter2@db.example.com:5432/app", "redis://default:s3cr3tpass@redis.example.com:6379",
   "mongodb+srv://admin:Passw0rd!@cluster0.mongodb.net/app", "amqp://guest:guestpass@rabbit:5672",
+  // The second red-team round's syntaxes (and the formats secret scanners match):
+  Buffer.from("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n").toString("base64"),
+  "jdbc:postgresql://db:5432/app?user=app&password=s3cr3tjdbc", "host=db port=5432 dbname=app user=app password=hunter22",
+  "password=hunter22 host=db", "Basic dXNlcjpwYXNzd29yZDEyMw==", "GOCSPX-abcdefghijklmnopqrstuvwxyz01",
+  "redis://default:ab/cd/ef@redis.example.com:6379",
 ];
 
 const PUBLIC_VALUES = [
@@ -64,6 +69,7 @@ const PUBLIC_VALUES = [
   "us-east-1", "gpt-4o-mini", "claude-3-5-sonnet", "uvicorn app.main:app --port $PORT", "alembic upgrade head", "*/5 * * * *",
   "https://hooks.example.com/build", "https://discord.com/invite/abc", "eyJ not a token", "sk-short", "AKIA-not-a-key", "skeleton",
   "ghost_mode", "key-value", "SGtoolong", "https://user@example.com/path", "mongodb://localhost:27017/app", "hf_", "npm_run_build",
+  "host=db port=5432 dbname=app user=app password=${{POSTGRES_PASSWORD}}", "Basic auth is off", "https://example.com/a/b/c", "LS0tLS1 not base64",
 ];
 
 describe("the secret knowledge base on a corpus", () => {

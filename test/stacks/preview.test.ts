@@ -58,6 +58,15 @@ describe("a pull request's preview", () => {
     expect(recorder.get("trestle:index:RailwayService", "api").inputs).toMatchObject({ preview: true, production: false });
   });
 
+  // The CORS rules that hold for staging and prod hold in a pull request's stack too.
+  it.each<[string, string, string]>([
+    ["all of vercel.app", "https://shop-web-staging-git-feature-search-acme.vercel.app,https://*.vercel.app", "cors-wildcard-production: api: `https://*.vercel.app` in `ALLOWED_ORIGINS` lets any site on that domain call the preview API"],
+    ["a foreign origin", "https://shop-web-staging-git-feature-search-acme.vercel.app,https://evil.example.com", "cors-origins-from-frontend: api: `https://evil.example.com` in `ALLOWED_ORIGINS` is not a domain of the frontend (https://shop-web-staging-git-feature-search-acme.vercel.app)"],
+  ])("fails when its CORS admits %s", (_label, origins, expected) => {
+    const fixture = edited(toEvaluated(recorder.resources), `${DYN}:Variables`, "api-vars", (r) => ((r.props.variables as Record<string, string>).ALLOWED_ORIGINS = origins));
+    expect(evaluatePolicies(fixture).map((v) => `${v.policy}: ${v.message}`)).toContain(expected);
+  });
+
   describe("the preview-isolation rule", () => {
     const violations = (fixture = toEvaluated(recorder.resources)) => evaluatePolicies(fixture).filter((v) => v.policy === "preview-isolation").map((v) => v.message);
 

@@ -37,7 +37,20 @@ describe("GitHub workflows", () => {
     expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     const step = preview.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
     expect(step.with).toMatchObject({ command: "preview", diff: true, policyPacks: "policies", policyPackConfigs: "policies/config.json", "comment-on-pr": true });
-    expect(preview.strategy.matrix.stack).toEqual(["staging", "prod"]);
+    // The pull request's code runs with the preview environment's credentials, and never previews prod.
+    expect(preview.environment).toBe("preview");
+    expect(preview.strategy.matrix.stack).toEqual(["staging"]);
+  });
+
+  it("never hands production's credentials to a pull request's code", () => {
+    for (const file of ["pull-request.yml", "pr-environment.yml"]) {
+      const workflow = load(file);
+      // No workflow-wide secrets: each job that runs the branch's code names the preview environment.
+      expect(JSON.stringify(workflow.env ?? {}), file).not.toContain("secrets.");
+      for (const [name, job] of Object.entries(workflow.jobs as Record<string, { environment?: string; uses?: string }>)) {
+        if (JSON.stringify(job).includes("secrets.") && !job.uses) expect(job.environment, `${file} ${name}`).toBe("preview");
+      }
+    }
   });
 
   it("gives each pull request of this repository an environment of its own, and tears it down when it closes", () => {
@@ -64,6 +77,9 @@ describe("GitHub workflows", () => {
     expect(steps).toEqual(["actions/download-artifact@v4", "actions/github-script@v7"]);
     expect(JSON.stringify(comment)).not.toContain("actions/checkout");
     expect(comment.jobs.comment.steps[1].with.script).toContain("Number.isInteger(number)");
+    // The number in a fork's artifact is a claim: checked against the pull request's head through the API.
+    expect(comment.jobs.comment.steps[1].with.script).toContain("github.rest.pulls.get");
+    expect(comment.jobs.comment.steps[1].with.script).toContain("pr.head.sha !== run.head_sha");
   });
 
   it("deploys staging, then prod behind the production environment's approval, both with the policy pack", () => {

@@ -17,6 +17,16 @@ const POSTGRES = new RegExp(`^${POSTGRES_IMAGE.replace(/[.*+?^${}()|[\]\\/]/g, "
 const REDIS = /^(docker\.io\/)?(library\/)?redis(:([\d.]+))?/;
 
 /** `SERPAPI_KEY` → `serpapiKey`: a stack secret's key. */
+/**
+ * A value that is key material whatever its name: one long unbroken run of
+ * base64 or hex with letters and digits mixed (an encoded key, a token). An
+ * import errs toward encrypting: a secret in the clear is the worse mistake.
+ */
+function looksLikeKeyMaterial(value: string): boolean {
+  const v = value.trim();
+  return /^[A-Za-z0-9+/_=-]{32,}$/.test(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v) && !/^[a-z-]+$/.test(v);
+}
+
 function secretKeyOf(variable: string): string {
   const [first, ...rest] = variable.toLowerCase().split(/_+/).filter(Boolean);
   return [first, ...rest.map((w) => w[0].toUpperCase() + w.slice(1))].join("");
@@ -94,7 +104,7 @@ export function importedStack(inventory: ProjectInventory): Imported {
         queued.add(reference[1]);
         continue;
       }
-      if (/^\$\{\{[^}]+\}\}$/.test(value.trim()) || !(looksSecretName(key) || secretValueReason(value))) {
+      if (/^\$\{\{[^}]+\}\}$/.test(value.trim()) || !(looksSecretName(key) || secretValueReason(value) || looksLikeKeyMaterial(value))) {
         variables[key] = value;
         continue;
       }
@@ -120,13 +130,17 @@ export function importedStack(inventory: ProjectInventory): Imported {
       ...(version ? { version } : {}),
       ...(service.variables.POSTGRES_DB && service.variables.POSTGRES_DB !== "railway" ? { database: service.variables.POSTGRES_DB } : {}),
       ...(service.variables.POSTGRES_USER && service.variables.POSTGRES_USER !== "postgres" ? { user: service.variables.POSTGRES_USER } : {}),
+      // Its cluster stays where it is: another PGDATA would start an empty one beside the data.
+      ...(service.variables.PGDATA && service.variables.PGDATA !== "/var/lib/postgresql/data/pgdata" ? { dataDirectory: service.variables.PGDATA } : {}),
       ...(Object.keys(postgresSettings(service.instance.startCommand)).length ? { settings: postgresSettings(service.instance.startCommand) } : {}),
       takeOver: true,
     };
     // Its data keeps the password it was created with (POSTGRES_PASSWORD is read only
     // when initdb makes an empty data directory, IMG-2): keep it, as a stack secret.
     if (password && !password.startsWith("${{")) {
-      const key = secretKeyOf(`${service.name}_password`);
+      // Its own key: an app's variable of the same name is another secret, whatever its value.
+      let key = secretKeyOf(`${service.name}_password`);
+      if (secrets[key] !== undefined && secrets[key] !== password) key = secretKeyOf(`${service.name}_database_password`);
       secrets[key] = password;
       entry.passwordSecret = key;
     } else notes.push(`${service.name}: no readable POSTGRES_PASSWORD; a new one would lock its clients out, so set \`passwordSecret\` before \`up\``);

@@ -49,6 +49,13 @@ function main(): void {
   if (!existsSync(base)) fail(`${path.relative(process.cwd(), base) || base}: no such stack file; --from names the base stack (staging)`);
   const doc = parseDocument(readFileSync(base, "utf8"));
   if (doc.getIn(["config", "trestle:preview"])) fail(`--from: \`${args.from}\` is itself a preview; start from staging`);
+  // A production stack's file holds production's secrets, settings and sizing: a
+  // preview made from it would carry them into the pull request's own code.
+  const production = doc.getIn(["config", "trestle:production"]);
+  const environment = doc.getIn(["config", "trestle:railway", "environment"]) ?? "production";
+  if (production === true || (production !== false && environment === "production")) {
+    fail(`--from: \`${args.from}\` is a production stack (${production === true ? "`trestle:production: true`" : "its environment is `production`"}); a preview never copies production's secrets or settings: start from staging`);
+  }
   const project = doc.getIn(["config", "trestle:railway", "project"]);
   if (typeof project !== "string") fail(`${path.basename(base)}: \`trestle:railway.project\` is not set; a preview creates a project named after the base stack's`);
 

@@ -56,6 +56,12 @@ export interface PostgresDbArgs {
    * every client out. @default generated
    */
   password?: pulumi.Input<string>;
+  /**
+   * The cluster's data directory (`PGDATA`), on the volume: a database that
+   * already exists keeps its own (`trestle import` sets it), or the server
+   * would start an empty cluster beside its data. @default `/var/lib/postgresql/data/pgdata`
+   */
+  dataDirectory?: string;
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -93,12 +99,12 @@ export function postgresStartCommand(settings: Record<string, string | number>):
  * (IMG-6); `POSTGRES_PASSWORD` is the secret beside them. The URLs hold
  * references, not the password, so they are plain; Railway renders them (VAR-3).
  */
-export function postgresVariables(db: { database: string; user: string; isPublic: boolean }): Record<string, string> {
+export function postgresVariables(db: { database: string; user: string; isPublic: boolean; dataDirectory?: string }): Record<string, string> {
   const credentials = "${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}";
   const variables: Record<string, string> = {
     POSTGRES_USER: db.user,
     POSTGRES_DB: db.database,
-    PGDATA: `${POSTGRES_DATA}/pgdata`,
+    PGDATA: db.dataDirectory ?? `${POSTGRES_DATA}/pgdata`,
     // IMG-6: as Railway's Postgres template sets them.
     RAILWAY_DEPLOYMENT_DRAINING_SECONDS: String(POSTGRES_DRAINING_SECONDS),
     SSL_CERT_DAYS: "820",
@@ -157,7 +163,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver, ...guard }, args.limits);
     const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production), guard);
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
-    const variables = this.createVariables(name, scope, service, { database, user, password, isPublic });
+    const variables = this.createVariables(name, scope, service, { database, user, password, isPublic, dataDirectory: args.dataDirectory });
     this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, { variables, volume }, proxy, { version, settings, database, user, isPublic, limits: args.limits });
 
     this.serviceName = serviceName;
@@ -224,7 +230,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     name: string,
     scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
     service: railway.Service,
-    db: { database: string; user: string; password: pulumi.Output<string>; isPublic: boolean },
+    db: { database: string; user: string; password: pulumi.Output<string>; isPublic: boolean; dataDirectory?: string },
   ): railway.Variables {
     const variables = postgresVariables(db);
     return new railway.Variables(

@@ -12,6 +12,7 @@ import { RAILWAY_TYPES } from "@trestle/railway";
 import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue, placement } from "./recorder";
 import { StackFileError, readYamlFile } from "./stack-file";
 import { nativeStacksForSdkCaptures } from "./stack-traces";
+import { sharedWithProduction } from "./isolation";
 
 export const SYNTH_FORMAT = 1;
 
@@ -179,7 +180,8 @@ export function loadStack(projectDir: string, configFile: string): { project: Pr
   try {
     const project = readProject(projectDir);
     if (!existsSync(configFile)) return { configErrors: [`${path.relative(projectDir, configFile)}: no such stack file; create it or pass --config`] };
-    const { values, secretKeys, problems } = readStackConfig(configFile, project);
+    const { values, secretKeys, problems: read } = readStackConfig(configFile, project);
+    const problems = [...read, ...sharedWithProduction(configFile)];
     return problems.length ? { configErrors: problems } : { project, values, secretKeys };
   } catch (error) {
     if (error instanceof StackFileError) return { configErrors: [error.message] };

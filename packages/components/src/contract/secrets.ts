@@ -58,17 +58,31 @@ const SECRET_VALUES: [RegExp, string][] = [
   [/\bhf_[A-Za-z0-9]{30,}/, "a Hugging Face token"],
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JWT"],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  // The formats public secret scanners match (gitleaks' rule set, GitHub secret scanning's patterns):
+  [/\bGOCSPX-[A-Za-z0-9_-]{20,}/, "a Google OAuth client secret"],
+  [/\bBasic\s+[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])/, "HTTP Basic credentials"],
+  [/[?&;\s](password|pwd)=(?!\$\{\{)[^\s&;]{3,}/i, "a password in a connection string"],
+  [/^(password|pwd)=(?!\$\{\{)[^\s&;]{3,}/i, "a password in a connection string"],
   [/"private_key"\s*:\s*"-----BEGIN/, "a service-account key"],
 ];
 
-/** A URL with a literal password in its user info (a `${{…}}` reference does not count). */
-const CREDENTIALED_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@/]+)@/i;
+/** A URL with a literal password in its user info, which may hold `/` (a `${{…}}` reference does not count). */
+const CREDENTIALED_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@]+)@/i;
+
+/** A base64-encoded PEM private key (`LS0tLS1CRUdJTi` is `-----BEGIN` in base64). */
+function base64PrivateKey(value: string): boolean {
+  for (const run of value.match(/LS0tLS1CRUdJTi[A-Za-z0-9+/=]{16,}/g) ?? []) {
+    if (/PRIVATE KEY/.test(Buffer.from(run, "base64").toString("latin1"))) return true;
+  }
+  return false;
+}
 
 /** Why a value looks secret, or undefined. References are removed first. */
 export function secretValueReason(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
   const literal = value.replace(REFERENCE, "");
   for (const [pattern, reason] of SECRET_VALUES) if (pattern.test(literal)) return reason;
+  if (base64PrivateKey(literal)) return "a base64-encoded private key";
   const url = CREDENTIALED_URL.exec(value);
   if (url && !/^\$\{\{/.test(url[1])) return "a URL with a password";
   return undefined;

@@ -67,6 +67,7 @@ export function trestleStack(): TrestleStackOutputs {
       version: db.version,
       database: db.database,
       user: db.user,
+      dataDirectory: db.dataDirectory,
       settings: textValues(db.settings),
       public: db.public,
       protect: config.protect,

@@ -13,7 +13,7 @@ import { QUEUE_VARIABLE } from "../contract/variables";
 export const NAMESPACE = "trestle";
 
 /** The top-level keys (`trestle:<key>`) this schema reads. */
-export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "allowReplace", "services", "postgres", "redis", "databases", "frontend", "vercel", "preview"] as const;
+export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "allowReplace", "sharedWithProduction", "services", "postgres", "redis", "databases", "frontend", "vercel", "preview"] as const;
 /** Keys read elsewhere (the Railway providers' `configure`). */
 export const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
 
@@ -223,6 +223,11 @@ export const postgresSchema = z.strictObject({
   version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16).describe("Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first)."),
   database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway").describe("The database created on first start (`PGDATABASE`)."),
   user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("postgres").describe("The superuser (`PGUSER`)."),
+  dataDirectory: z
+    .string()
+    .regex(/^\/var\/lib\/postgresql\/data(\/[A-Za-z0-9._-]+)+$/, { error: "give a directory on the data volume, under `/var/lib/postgresql/data/` (e.g. `/var/lib/postgresql/data/pgdata`)" })
+    .optional()
+    .describe("The cluster's data directory (`PGDATA`) on the volume; a database that already exists keeps its own (`trestle import` sets it). @default /var/lib/postgresql/data/pgdata"),
   /** Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`. */
   settings: z
     .record(
@@ -502,6 +507,12 @@ export const stackSchema = z
       .default([])
       .describe(
         "What this one update may replace, deleting what it holds: `project`, `environment`, or a database's name (`postgres`, `redis`, a key of `databases`). Without it, a change that would replace one of them is refused before anything changes. Remove it after the update. @default []",
+      ),
+    sharedWithProduction: z
+      .array(secretKey)
+      .default([])
+      .describe(
+        "Stack secrets this non-production stack deliberately holds with the same value as production (a third-party key with no production data behind it). Any other secret equal to one of the production stack file's beside it is refused. @default []",
       ),
     services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema).describe("The Railway services (an API, workers, cron jobs), by name: the name is the Railway service name and its private host `<name>.railway.internal`."),
     postgres: postgresSchema.optional().describe("A PostgreSQL database on Railway (Railway's `postgres-ssl` image), reachable privately as `${{Postgres.DATABASE_URL}}`."),

@@ -166,10 +166,12 @@ export class StackView {
   /** The frontend's origins and its production origin, when the stack has a frontend. */
   frontend(): { origins: string[]; productionOrigin: string } | undefined {
     const vercel = intentOf(this.ofType(TYPES.frontendComponent)[0], COMPONENT_TYPES.VercelFrontend);
+    // A pull request's stack: the branch's Vercel preview is its frontend, and its only origin.
+    const preview = intentOf(this.ofType(COMPONENT_TYPES.VercelPreview)[0], COMPONENT_TYPES.VercelPreview);
     const railway = this.ofType(TYPES.serviceComponent)
       .map((c) => intentOf(c, COMPONENT_TYPES.RailwayService))
       .find((intent) => intent?.frontend === true);
-    const origins = (vercel ?? railway)?.origins;
+    const origins = (vercel ?? preview ?? railway)?.origins;
     if (!origins?.length) return undefined;
     return { origins, productionOrigin: origins[0] };
   }
