@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, RawStackConfig, StackConfigInput, parseStackConfig } from "../packages/components/src/stack/config";
+import { PLAN_LIMITS } from "../packages/railway/src/limits";
 import { ROOT, readStackFile } from "./stack-harness";
 
 /** A valid stack: the reference system, small. */
@@ -328,5 +329,43 @@ describe("credentials in plain text, in any namespace", () => {
 
   it("leaves provider settings that are not credentials alone", () => {
     expect(withValues({ "vercel:team": "acme", "upstash:email": "ops@example.com", "travel:railwayTokenKind": "account" })).toEqual([]);
+  });
+});
+
+describe("every check runs wherever a thing can be declared", () => {
+  /** Where a service can be declared: an edit of the base config that puts `service` there, and its config path. */
+  const SERVICE_PLACES: [string, (c: any, service: Record<string, unknown>) => void][] = [
+    ["services.worker", (c, service) => Object.assign(c.services.worker, service)],
+    ["frontend.service", (c, service) => (c.frontend = { platform: "railway", name: "web", service: { source: { repo: "acme/web" }, port: 3000, ...service } })],
+  ];
+  const SERVICE_CHECKS: [string, Record<string, unknown>, (at: string) => string][] = [
+    ["replicas above the plan", { replicas: 7 }, (at) => `${at}.replicas: 7 replicas is more than the hobby plan allows a service (6); lower it, or set \`railwayPlan\` to your plan (pro allows 42)`],
+    ["limits above the plan", { limits: { memoryGB: 5000 } }, (at) => `${at}.limits.memoryGB: 5000 GB is more than the hobby plan allows a replica (${PLAN_LIMITS.hobby.memoryGB} GB); lower it, or set \`railwayPlan\` to your plan (pro allows ${PLAN_LIMITS.pro.memoryGB})`],
+    ["replicas with regions", { replicas: 2, regions: { "us-west2": 2 } }, (at) => `${at}.replicas: give either \`replicas\` or \`regions\` (replicas per region), not both`],
+    ["maxRetries with ALWAYS", { restart: { policy: "ALWAYS", maxRetries: 3 } }, (at) => `${at}.restart.maxRetries: retries apply only with \`policy: ON_FAILURE\``],
+    ["a variable declared twice", { variables: { TOKEN_TTL: "1" }, generated: { TOKEN_TTL: { length: 32 } } }, (at) => `${at}.variables.TOKEN_TTL: \`TOKEN_TTL\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one`],
+    ["Celery without its Redis", { celery: { broker: 0, results: 1 }, connects: [] }, (at) => `${at}.celery: Celery URLs need Redis: add \`redis\` to \`connects\``],
+  ];
+  const cases = SERVICE_PLACES.flatMap(([at, put]) => SERVICE_CHECKS.map(([check, service, message]) => [at, check, put, service, message(at)] as const));
+
+  it.each(cases)("%s: refuses %s", (_at, _check, put, service, message) => {
+    expect(problems(change((c) => put(c, service)))).toContain(message);
+  });
+
+  it("refuses a cron job as the public frontend", () => {
+    expect(problems(change((c) => SERVICE_PLACES[1][1](c, { cron: "0 * * * *" })))).toContain(
+      "frontend.service.cron: the frontend serves browsers; a cron job has no public domain: run the job as a service of its own",
+    );
+  });
+
+  /** Where a database can be declared, each with resource limits. */
+  const DATABASE_PLACES: [string, (c: any, limits: Record<string, number>) => void][] = [
+    ["postgres", (c, limits) => (c.postgres.limits = limits)],
+    ["redis", (c, limits) => (c.redis.limits = limits)],
+    ["databases.cache.redis", (c, limits) => (c.databases = { cache: { redis: { use: "cache", limits } } })],
+    ["databases.reports.postgres", (c, limits) => (c.databases = { reports: { postgres: { limits } } })],
+  ];
+  it.each(DATABASE_PLACES)("%s: refuses limits above the plan", (at, put) => {
+    expect(problems(change((c) => put(c, { vcpus: 5000 })))).toContain(`${at}.limits.vcpus: 5000 vCPUs is more than the hobby plan allows a replica (${PLAN_LIMITS.hobby.vcpus} vCPUs); lower it, or set \`railwayPlan\` to your plan (pro allows ${PLAN_LIMITS.pro.vcpus})`);
   });
 });

@@ -287,6 +287,25 @@ describe("reliability", () => {
     expect(violations(resources).filter((v) => v.includes("vercel-public-variables"))).toEqual([]);
   });
 
+  // CORS judged by the value, not only by a CORS-looking name; hosts normalised before comparing.
+  it.each<[string, Record<string, string>, string]>([
+    ["`*` under CLIENT_ORIGIN", { CLIENT_ORIGIN: "*" }, "mandatory cors-origins-absolute: worker: `CLIENT_ORIGIN` allows `*`, so any website can call the API with its users' browsers"],
+    ["`*` under allowedOrigins", { allowedOrigins: "*" }, "mandatory cors-origins-absolute: worker: `allowedOrigins` allows `*`, so any website can call the API with its users' browsers"],
+    ["all of vercel.app under FRONTEND_ORIGIN", { FRONTEND_ORIGIN: "https://*.vercel.app" }, "mandatory cors-wildcard-production: worker: `https://*.vercel.app` in `FRONTEND_ORIGIN` lets any site on that domain call the production API"],
+    ["a list of origins under a neutral name", { TRUSTED_SITES: "https://app.example.com,https://*.vercel.app" }, "mandatory cors-wildcard-production: worker: `https://*.vercel.app` in `TRUSTED_SITES` lets any site on that domain call the production API"],
+    ["localhost with a trailing dot", { CORS_ORIGINS: "https://app.example.com,https://localhost." }, "mandatory cors-origins-absolute: worker: `https://localhost.` in `CORS_ORIGINS` is localhost in production"],
+    ["another loopback address", { CORS_ORIGINS: "https://app.example.com,https://127.0.0.2" }, "mandatory cors-origins-absolute: worker: `https://127.0.0.2` in `CORS_ORIGINS` is localhost in production"],
+    ["LOCALHOST in capitals", { CORS_ORIGINS: "https://LOCALHOST:3000,https://app.example.com" }, "mandatory cors-origins-absolute: worker: `https://LOCALHOST:3000` in `CORS_ORIGINS` is localhost in production"],
+  ])("fails when %s", (_title, vars, expected) => {
+    const resources = edited(fixture, `${DYN}:Variables`, "worker-vars", (r) => Object.assign(r.props.variables as Record<string, string>, vars));
+    expect(violations(resources)).toContain(expected);
+  });
+
+  it("does not take a single URL under a neutral name for CORS", () => {
+    const resources = edited(fixture, `${DYN}:Variables`, "worker-vars", (r) => Object.assign(r.props.variables as Record<string, string>, { API_BASE: "https://api.example.com", DOCS_URL: "https://docs.example.com" }));
+    expect(violations(resources)).toEqual([]);
+  });
+
   it("fails when a Next.js frontend on Railway gets a secret under a public prefix", async () => {
     const resources = edited(fixture, "trestle:index:RailwayService", "api", (r) => (r.props.frontend = true));
     const withSecret = edited(resources, `${DYN}:Variables`, "api-vars", (r) => {

@@ -91,6 +91,15 @@ describe("a pull request's preview", () => {
       expect(violations(fixture)).toEqual(["project: a preview adopts an existing Railway project, which may be production's"]);
     });
 
+    it.each(["DATABASE_URL", "REDIS_URL", "ANALYTICS_DATABASE_URL", "MONGO_URI"])("fails when a preview reads %s from a stack secret", (name) => {
+      const fixture = edited(toEvaluated(recorder.resources), `${DYN}:Variables`, "api-vars", (r) => {
+        const secrets = (r.props.secretVariables ?? {}) as { value?: Record<string, string> } & Record<string, string>;
+        (secrets.value ?? secrets)[name] = "[secret]";
+        r.props.secretVariables = secrets;
+      });
+      expect(violations(fixture)).toEqual([`api: a preview reads \`${name}\` from a stack secret, which may be production's database; connect the preview's own with \`connects\``]);
+    });
+
     it("fails when a preview is marked production", () => {
       const fixture = edited(toEvaluated(recorder.resources), "trestle:index:RailwayService", "api", (r) => (r.props.production = true));
       expect(violations(fixture)).toEqual(["api: a preview is marked production"]);

@@ -71,6 +71,15 @@ export function railwayOperation(document: string): RailwayOperation {
   return op;
 }
 
+/**
+ * Mutations that change nothing when sent twice: updates, upserts and deletes
+ * (a second delete answers not found, which is done). Creates, commits and
+ * deploys make something new each time they are sent.
+ */
+export function isIdempotent(op: RailwayOperation): boolean {
+  return op.kind === "query" || !/(Create|Commit|Deploy|DeployV2|Redeploy|Connect)$/.test(op.name);
+}
+
 /** Every operation declared so far (import `components/railway` first to load them all). */
 export function registeredOperations(): RailwayOperation[] {
   return [...registry.values()];
@@ -162,7 +171,12 @@ export class RailwayClient {
   async request<T>(op: RailwayOperation, variables: Record<string, unknown> = {}, options: RequestOptions<T> = {}): Promise<T> {
     const started = this.now();
     let maybeCommitted = false;
+    let timedOut: RailwayApiError | undefined;
     for (let attempt = 1; ; attempt++) {
+      // A create, a commit or a deploy whose attempt ran out of time may still be
+      // executing (ERR-5): it is never sent again. Its effect is looked for
+      // until the budget ends, and adopted once it shows.
+      if (timedOut && op.kind === "mutation" && !isIdempotent(op)) return this.awaitLateEffect(timedOut, started, options.adopt);
       if (maybeCommitted && op.kind === "mutation" && options.adopt) {
         const adopted = await options.adopt();
         if (adopted !== undefined) return adopted;
@@ -177,12 +191,29 @@ export class RailwayClient {
         // A 429 or a throttle was refused before any work; a 5xx, a dropped
         // connection or a timeout may have been committed with only the answer lost.
         maybeCommitted = maybeCommitted || error.maybeCommitted;
+        if (error.kind === "timeout") timedOut = error;
         if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
         const delay = this.delayFor(error, attempt);
         if (this.now() - started + delay > this.retry.maxElapsedMs) throw withBudgetNote(error, delay, this.retry.maxElapsedMs);
         await this.sleep(delay);
       }
     }
+  }
+
+  /** After a timed-out create, commit or deploy: its effect, adopted when it shows; never a second request. */
+  private async awaitLateEffect<T>(error: RailwayApiError, started: number, adopt: (() => Promise<T | undefined>) | undefined): Promise<T> {
+    for (let check = 1; adopt; check++) {
+      const adopted = await adopt();
+      if (adopted !== undefined) return adopted;
+      const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (check - 1));
+      if (this.now() - started + delay > this.retry.maxElapsedMs) break;
+      await this.sleep(delay);
+    }
+    const message =
+      `${error.message}. Railway may still carry it out, so Trestle does not send it again` +
+      (adopt ? ", and its effect had not shown when the time budget ended" : "") +
+      ": run `pulumi up` again, which finds what it made instead of making it twice";
+    throw Object.assign(error, { message, retryable: false });
   }
 
   private delayFor(error: RailwayApiError, attempt: number): number {

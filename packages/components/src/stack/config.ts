@@ -139,21 +139,31 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
 
   // PLAN-1: replicas per service, as the stack's plan allows them.
   const plan = (RAILWAY_PLANS as readonly string[]).includes(providerValue("railwayPlan")) ? (providerValue("railwayPlan") as RailwayPlan) : "hobby";
-  for (const [name, service] of Object.entries(parsed?.services ?? {})) {
+  // Every place a service can be declared: `trestle:services` and a Railway frontend's own.
+  type ServiceBounds = { replicas?: number; regions?: Record<string, number>; limits?: { vcpus?: number; memoryGB?: number } };
+  const declaredServices: [string, ServiceBounds][] = [
+    ...Object.entries(parsed?.services ?? {}).map(([name, service]) => [`services.${name}`, service] as [string, ServiceBounds]),
+    ...(parsed?.frontend?.platform === "railway" && parsed.frontend.service ? [["frontend.service", parsed.frontend.service] as [string, ServiceBounds]] : []),
+  ];
+  for (const [at, service] of declaredServices) {
     const total = service.regions ? Object.values(service.regions).reduce((n, r) => n + r, 0) : (service.replicas ?? 1);
     if (total > PLAN_LIMITS[plan].replicas) {
       problems.push(
-        `services.${name}.${service.regions ? "regions" : "replicas"}: ${total} replicas is more than the ${plan} plan allows a service (${PLAN_LIMITS[plan].replicas}); ` +
+        `${at}.${service.regions ? "regions" : "replicas"}: ${total} replicas is more than the ${plan} plan allows a service (${PLAN_LIMITS[plan].replicas}); ` +
           `lower it, or set \`railwayPlan\` to your plan${plan === "pro" ? "" : " (pro allows 42)"}`,
       );
     }
   }
 
   // LIM-1: vCPUs and memory per replica, as the stack's plan allows them.
+  // …and every database, single or named.
   const sized: [string, { vcpus?: number; memoryGB?: number } | undefined][] = [
-    ...Object.entries(parsed?.services ?? {}).map(([name, service]) => [`services.${name}.limits`, service.limits] as [string, typeof service.limits]),
+    ...declaredServices.map(([at, service]) => [`${at}.limits`, service.limits] as [string, typeof service.limits]),
     ["postgres.limits", parsed?.postgres?.limits],
     ["redis.limits", parsed?.redis?.limits],
+    ...Object.entries(parsed?.databases ?? {}).flatMap(([name, db]) =>
+      (["postgres", "redis"] as const).filter((engine) => db[engine]).map((engine) => [`databases.${name}.${engine}.limits`, db[engine]?.limits] as [string, { vcpus?: number; memoryGB?: number } | undefined]),
+    ),
   ];
   for (const [at, limits] of sized) {
     for (const [key, unit] of [["vcpus", "vCPUs"], ["memoryGB", "GB"]] as const) {

@@ -176,7 +176,11 @@ export const serviceFields = {
   deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional().describe("Seconds to wait for a deploy to become healthy."),
 };
 
-const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) => {
+/**
+ * Every check of a service, wherever a service can be declared: the services
+ * of `trestle:services` and a Railway frontend's `frontend.service` alike.
+ */
+function serviceChecks(service: z.output<z.ZodObject<typeof serviceFields>> | Partial<z.output<z.ZodObject<typeof serviceFields>>>, ctx: z.RefinementCtx): void {
   if (service.cron !== undefined) {
     const problem = cronProblem(service.cron);
     if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: `\`${service.cron}\` ${problem}` });
@@ -215,7 +219,9 @@ const serviceSchema = z.strictObject(serviceFields).superRefine((service, ctx) =
   for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
     ctx.addIssue({ code: "custom", path: ["variables", name], message: `\`${name}\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one` });
   }
-}, ALWAYS);
+}
+
+const serviceSchema = z.strictObject(serviceFields).superRefine(serviceChecks, ALWAYS);
 
 export const postgresSchema = z.strictObject({
   passwordSecret: secretKey.optional().describe("The stack secret holding the password of a database that already exists (`trestle import` sets it): its data keeps the password it was created with. @default generated"),
@@ -387,7 +393,16 @@ export const frontendObject = z.strictObject({
       .describe("Vercel: the project's production `*.vercel.app` host as Vercel shows it (Vercel suffixes it when `<project>.vercel.app` is taken). CORS admits it. @default `<project>.vercel.app` without custom domains; none with them"),
     spa: z.boolean().optional().describe("Vercel: a single-page app; every path without a file extension (a client-side route) is served `index.html`."),
     securityHeaders: z.boolean().default(true).describe("Security headers on every response (HSTS, nosniff, frame denial, referrer policy)."),
-    service: z.strictObject(serviceFields).partial({ source: true }).optional().describe("With `platform: railway`: the service that runs the frontend."),
+    service: z
+      .strictObject(serviceFields)
+      .partial({ source: true })
+      .superRefine((service, ctx) => {
+        serviceChecks(service, ctx);
+        // Browsers load the frontend: it is a web server, never a job that runs and exits.
+        if (service.cron !== undefined) ctx.addIssue({ code: "custom", path: ["cron"], message: "the frontend serves browsers; a cron job has no public domain: run the job as a service of its own" });
+      }, ALWAYS)
+      .optional()
+      .describe("With `platform: railway`: the service that runs the frontend."),
 });
 
 export const frontendSchema = frontendObject

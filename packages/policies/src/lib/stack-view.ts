@@ -1,7 +1,7 @@
 // A Trestle stack as the rules see it: the resources Pulumi passes a stack
 // policy, grouped into services, databases and the frontend.
 import type { PolicyResource } from "@pulumi/policy";
-import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, CORS_VARIABLE, QUEUE_VARIABLE, TYPES, intentOf, isPreview, isProduction, looksSecretName, secretValueReason } from "@trestle/components";
+import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, QUEUE_VARIABLE, holdsOrigins, TYPES, intentOf, isPreview, isProduction, looksSecretName, secretValueReason } from "@trestle/components";
 import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway";
 
 export type Kind = "postgres" | "redis" | "app";
@@ -99,8 +99,13 @@ export class StackView {
     for (const service of this.services) {
       if (service.kind !== "app") continue;
       for (const [variable, value] of Object.entries(service.plainVariables)) {
-        if (api && service === api.service && variable === api.variable) out.push(api);
-        else if (CORS_VARIABLE.test(variable)) out.push({ service, variable, format: typeof value === "string" && value.trim().startsWith("[") ? "json" : "comma" });
+        if (api && service === api.service && variable === api.variable) {
+          out.push(api);
+          continue;
+        }
+        // Judged by the value as well as the name (contract/variables.ts holdsOrigins).
+        const format = holdsOrigins(variable, value);
+        if (format) out.push({ service, variable, format });
       }
     }
     return out;

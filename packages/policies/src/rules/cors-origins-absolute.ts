@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { parseOrigins } from "@trestle/components";
+import { isLoopbackOrigin, parseOrigins } from "@trestle/components";
 
 const ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i;
 
@@ -31,7 +31,7 @@ export default trestleRule({
           report(`${service.name}: \`${origin}\` in \`${variable}\` is not an absolute origin (scheme://host[:port], no path or trailing slash)`, target, subject(origin));
         } else if (view.production && origin.startsWith("http://")) {
           report(`${service.name}: \`${origin}\` in \`${variable}\` is plain http in production; use https`, target, subject(origin));
-        } else if (view.production && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i.test(origin)) {
+        } else if (view.production && isLoopbackOrigin(origin)) {
           report(`${service.name}: \`${origin}\` in \`${variable}\` is localhost in production`, target, subject(origin));
         }
       }

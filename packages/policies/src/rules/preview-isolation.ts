@@ -1,12 +1,17 @@
 import { trestleRule } from "../lib/rule";
 import { TYPES, isProduction } from "@trestle/components";
+import { secretVariablesOf } from "../lib/stack-view";
+
+/** A connection URL's name: `DATABASE_URL`, `REDIS_URL`, `MONGO_URI`, `CELERY_BROKER_URL`, `<NAME>_DATABASE_URL`, … */
+const CONNECTION_URL = /(^|_)(DATABASE|DB|POSTGRES|POSTGRESQL|PG|REDIS|MONGO|MONGODB|MYSQL|AMQP|RABBITMQ|BROKER|CACHE)(_[A-Z]+)?_(URL|URI|DSN)$/;
 
 // A pull request's preview runs code nobody has reviewed yet: it must not be
 // able to reach, change or stand in for production. What production owns, a
 // preview neither adopts nor declares.
 export default trestleRule({
   name: "preview-isolation",
-  description: "A pull request's preview references no production resource: no production flag or environment, no adopted project, no custom domain, no Vercel production variable or project of its own.",
+  description:
+    "A pull request's preview references no production resource: no production flag or environment, no adopted project, no custom domain, no Vercel production variable or project of its own, and no database URL from a stack secret (its databases are its own, reached with `connects`).",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Write preview stacks with `trestle preview-env` (its own Railway project and `pr-<number>` environment, fresh Postgres and Redis, the base stack's Vercel previews of the branch); remove custom domains, `projectId` and anything aimed at production.",
@@ -27,6 +32,14 @@ export default trestleRule({
     }
     for (const project of view.ofType(TYPES.vercelProject)) {
       report(`${project.name}: a preview manages the Vercel project \`${String(project.props.name)}\`; it sets branch variables on the base stack's project instead`, project, { name: project.name });
+    }
+    // A URL in a stack secret can point anywhere, production's database included; a preview's are its own.
+    for (const service of view.services) {
+      for (const name of Object.keys(secretVariablesOf(service))) {
+        if (CONNECTION_URL.test(name)) {
+          report(`${service.name}: a preview reads \`${name}\` from a stack secret, which may be production's database; connect the preview's own with \`connects\``, service.variables ?? service.resource, { name: service.name, value: name });
+        }
+      }
     }
     for (const v of view.vercelVariables()) {
       const targets = (v.resource.props.targets ?? (v.resource.props.variables as { key: string; targets?: string[] }[] | undefined)?.find((e) => e.key === v.key)?.targets ?? []) as string[];

@@ -25,7 +25,8 @@ export type FaultKind =
   | "graphqlError" // HTTP 200 with errors[] and a code, nothing executed
   | "throttle" // HTTP 200 "creating … too quickly", nothing executed
   | "lostResponse" // executed and committed, then HTTP 504
-  | "dropConnection"; // executed and committed, then the socket is destroyed
+  | "dropConnection" // executed and committed, then the socket is destroyed
+  | "lateAnswer"; // held `delayMs`, then executed and committed, and answered: after the client's deadline (ERR-5)
 
 export interface Fault {
   /** The operation name Trestle sends (`serviceCreate`, `variables`, …). */
@@ -37,6 +38,8 @@ export interface Fault {
   status?: number;
   code?: string;
   message?: string;
+  /** `lateAnswer`: how long the request is held before it executes and answers. @default 1000 */
+  delayMs?: number;
   /** Runs as the fault strikes, before the request is (or is not) executed: another actor's change in that moment. */
   meanwhile?: () => void;
 }
@@ -406,6 +409,8 @@ export class RailwayEmulator {
         return;
     }
 
+    // ERR-5: a request the client gave up on may still be executed, and commit, later.
+    if (fault?.kind === "lateAnswer") await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
     const result = await graphql({
       schema: this.schema,
       source: body.query ?? "",
