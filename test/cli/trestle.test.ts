@@ -108,6 +108,22 @@ describe("trestle", () => {
     });
   });
 
+  describe("diff", () => {
+    it("outside a git repository ends with one line and exit 2, saying what to do", () => {
+      const dir = tempDir();
+      for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml"]) cpSync(path.join(ROOT, file), path.join(dir, file));
+      const result = trestle(["diff", "--stack", "staging", "--base", "origin/main"], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(`--diff-base: ${dir} is not in a git repository; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`);
+    });
+
+    it("prints its own usage, and needs --base", () => {
+      expect(trestle(["diff", "--help"]).stdout).toMatch(/^usage: trestle diff --stack <name> --base <git-ref>/);
+      const missing = trestle(["diff", "--stack", "staging"]);
+      expect([missing.code, missing.stderr.split("\n")[0]]).toEqual([2, "--base is required: the commit to compare with, e.g. `origin/main`"]);
+    });
+  });
+
   it("init into a path that is a file ends with one line and exit 2", () => {
     const dir = tempDir();
     const file = path.join(dir, "taken");

@@ -22,7 +22,11 @@ interface Args {
   quiet: boolean;
 }
 
-const USAGE = "usage: trestle synth --stack <name> [--config <file>] [--out <dir>] [--json] [--diff-base <git-ref>]";
+/** `trestle diff` runs this module too (bin.ts names it in argv), with `--base` read as `--diff-base`. */
+const AS_DIFF = path.basename(process.argv[1] ?? "") === "diff";
+const USAGE = AS_DIFF
+  ? "usage: trestle diff --stack <name> --base <git-ref> [--config <file>] [--out <dir>]   (what the stack deploys differently from that commit)"
+  : "usage: trestle synth --stack <name> [--config <file>] [--out <dir>] [--json] [--diff-base <git-ref>]";
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { out: path.join(process.cwd(), ".trestle", "synth"), json: false, projectDir: findProjectDir(), quiet: false };
@@ -45,6 +49,7 @@ function parseArgs(argv: string[]): Args {
     args.projectDir = path.dirname(args.config);
   }
   if (!args.stack) fail(`--stack is required\n${USAGE}`);
+  if (AS_DIFF && !args.diffBase) fail(`--base is required: the commit to compare with, e.g. \`origin/main\`\n${USAGE}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(args.stack!)) fail(`--stack: \`${args.stack}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`);
   if (args.config && !existsSync(args.config)) fail(`--config: ${args.config} does not exist`);
   if (args.config && !statSync(args.config).isFile()) fail(`--config: ${args.config} is not a regular file; give the path of a YAML stack file`);
@@ -124,7 +129,11 @@ function linkInstalledPackages(from: string, to: string): void {
 
 /** The stack at `ref` against the working tree, as markdown. */
 async function diffAgainst(args: Args): Promise<number> {
-  const repo = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: args.projectDir, encoding: "utf8" }).trim();
+  const top = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: args.projectDir, encoding: "utf8" });
+  if (top.error || top.status !== 0) {
+    fail(`--diff-base: ${top.error ? "git is not installed" : `${args.projectDir} is not in a git repository`}; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`);
+  }
+  const repo = top.stdout.trim();
   const relProject = path.relative(repo, args.projectDir);
   const work = mkdtempSync(path.join(tmpdir(), "trestle-diff-"));
   try {
