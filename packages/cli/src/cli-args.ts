@@ -53,3 +53,14 @@ export function runCommand(name: string, main: () => unknown): void {
     onError(error);
   }
 }
+
+/**
+ * Why `name` is not a Pulumi stack name, or undefined: letters, digits, `.`,
+ * `_` and `-`, at most 100 characters (Pulumi's own rule for stack names).
+ */
+export function stackNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) return `\`${name.length > 60 ? `${name.slice(0, 60)}…` : name}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`;
+  if (name.length > 100) return `a stack name has at most 100 characters; this one has ${name.length}`;
+  if (name === "." || name === "..") return `\`${name}\` is not a stack name`;
+  return undefined;
+}

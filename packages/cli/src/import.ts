@@ -14,7 +14,7 @@ import { Document, parse } from "yaml";
 import type { Imported } from "./import-stack";
 import { findProjectDir } from "./self";
 import { encryptValue, newEncryptionSalt, passphraseMatches } from "./secret/passphrase";
-import { eachFlag, fail } from "./cli-args";
+import { eachFlag, fail, stackNameProblem } from "./cli-args";
 
 const USAGE = "usage: trestle import --project <railway project id> [--environment <name>] [--stack <name>]";
 
@@ -29,7 +29,8 @@ function parseArgs(argv: string[]): { project: string; environment: string; stac
     given[flag.slice(2)] = value();
   }
   if (!given.project) fail(`--project: give the Railway project's id (its settings page shows it)\n${USAGE}`);
-  if (given.stack && !/^[A-Za-z0-9_.-]+$/.test(given.stack)) fail(`--stack: \`${given.stack}\` is not a stack name`);
+  const stackProblem = given.stack === undefined ? undefined : stackNameProblem(given.stack);
+  if (stackProblem) fail(`--stack: ${stackProblem}`);
   return { project: given.project, environment: given.environment ?? "production", stack: given.stack };
 }
 

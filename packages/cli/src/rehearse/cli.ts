@@ -12,7 +12,7 @@ import { parse } from "yaml";
 import type { RehearsalResult } from "./run";
 import type { UpdateRehearsal } from "./update";
 import { findProjectDir } from "../self";
-import { eachFlag, fail } from "../cli-args";
+import { eachFlag, fail, stackNameProblem } from "../cli-args";
 
 const USAGE =
   "usage: trestle rehearse --stack <name> [--config <file>] [--from <old stack file>] [--plan free|hobby|pro] [--build-seconds <n>] [--json]\n" +
@@ -61,7 +61,8 @@ function parseArgs(argv: string[]): Args {
     args.projectDir = path.dirname(args.config);
   }
   if (!args.stack) fail(`--stack is required\n${USAGE}`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(args.stack!)) fail(`--stack: \`${args.stack}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`);
+  const stackProblem = args.stack === undefined ? undefined : stackNameProblem(args.stack);
+  if (stackProblem) fail(`--stack: ${stackProblem}`);
   if (args.config && (!existsSync(args.config) || !statSync(args.config).isFile())) fail(`--config: ${args.config} is not a file`);
   if (args.from && (!existsSync(args.from) || !statSync(args.from).isFile())) fail(`--from: ${args.from} is not a file`);
   if (args.step && !(args.step.endpoint && args.step.result)) fail("--step-endpoint and --step-result go together (they are how --from runs each step)");

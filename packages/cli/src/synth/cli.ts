@@ -10,7 +10,7 @@ import * as path from "node:path";
 // error or `--help` answers without loading Pulumi's SDK.
 import type { SynthResult } from "./run";
 import { findProjectDir, installRoot, selfInvocation } from "../self";
-import { eachFlag, fail } from "../cli-args";
+import { eachFlag, fail, stackNameProblem } from "../cli-args";
 
 interface Args {
   stack?: string;
@@ -50,7 +50,8 @@ function parseArgs(argv: string[]): Args {
   }
   if (!args.stack) fail(`--stack is required\n${USAGE}`);
   if (AS_DIFF && !args.diffBase) fail(`--base is required: the commit to compare with, e.g. \`origin/main\`\n${USAGE}`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(args.stack!)) fail(`--stack: \`${args.stack}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`);
+  const stackProblem = args.stack === undefined ? undefined : stackNameProblem(args.stack);
+  if (stackProblem) fail(`--stack: ${stackProblem}`);
   if (args.config && !existsSync(args.config)) fail(`--config: ${args.config} does not exist`);
   if (args.config && !statSync(args.config).isFile()) fail(`--config: ${args.config} is not a regular file; give the path of a YAML stack file`);
   if (args.diffBase !== undefined && (args.diffBase.startsWith("-") || /[\0\s]/.test(args.diffBase))) fail(`--diff-base: \`${args.diffBase}\` is not a git revision`);
