@@ -99,6 +99,11 @@ describe("stack config", () => {
     ["a Postgres and a Redis of one name", (c) => { c.postgres.name = "Data"; c.redis.name = "Data"; }, "redis.name: `trestle:redis` would be the Railway service `Data`, which `trestle:postgres` already is; Railway service names are unique: give one of them another name"],
     ["a service named like the Postgres but for case", (c) => (c.services.postgres = { source: { image: "x" } }), "postgres.name: `trestle:postgres` would be the Railway service `Postgres` (and the service `postgres` is `postgres`: one private host, `postgres.railway.internal`), which the service `postgres` already is; Railway service names are unique: give one of them another name"],
     ["a Railway frontend named like a service", (c) => (c.frontend = { platform: "railway", name: "worker", service: { source: { repo: "acme/web" }, port: 3000 } }), "frontend.name: the Railway frontend would be the Railway service `worker`, which the service `worker` already is; Railway service names are unique: give one of them another name"],
+    ["SPA rewrites on a Next.js frontend", (c) => Object.assign(c.frontend, { framework: "nextjs", spa: true }), "frontend.spa: `spa` rewrites every path to `/index.html`, which a Next.js build does not serve (it routes its own pages): remove `spa`, or give `framework` the single-page app's (`vite`, `create-react-app`)"],
+    ["SPA rewrites on a SvelteKit frontend", (c) => Object.assign(c.frontend, { framework: "sveltekit", spa: true }), "frontend.spa: `spa` rewrites every path to `/index.html`, which a SvelteKit build does not serve (it routes its own pages): remove `spa`, or give `framework` the single-page app's (`vite`, `create-react-app`)"],
+    ["a function duration on a static site", (c) => Object.assign(c.frontend, { maxDurationSeconds: 30 }), "frontend.maxDurationSeconds: `maxDurationSeconds` limits Vercel functions, and a static site (no `framework`) has none: remove it, or give `framework` the server framework that has functions"],
+    ["a function duration on a Vite build", (c) => Object.assign(c.frontend, { framework: "vite", maxDurationSeconds: 30 }), "frontend.maxDurationSeconds: `maxDurationSeconds` limits Vercel functions, and a Vite build has none: remove it, or give `framework` the server framework that has functions"],
+    ["a backups waiver beside backups", (c) => Object.assign(c.postgres, { backups: ["daily"], backupsWaiver: "rebuilt nightly from elsewhere" }), "postgres.backupsWaiver: a waiver is for a database without backups; this one has `backups`: remove `backupsWaiver`"],
     ["a named database that is neither", (c) => (c.databases = { cache: {} }), "databases.cache: give exactly one of `redis` or `postgres`"],
     ["a named database that is both", (c) => (c.databases = { cache: { redis: { use: "cache" }, postgres: {} } }), "databases.cache: give exactly one of `redis` or `postgres`"],
     ["a named database called redis", (c) => (c.databases = { redis: { redis: { use: "cache" } } }), "databases.redis: `redis` is what `connects` calls `trestle:redis`; give this database another name"],
@@ -367,5 +372,24 @@ describe("every check runs wherever a thing can be declared", () => {
   ];
   it.each(DATABASE_PLACES)("%s: refuses limits above the plan", (at, put) => {
     expect(problems(change((c) => put(c, { vcpus: 5000 })))).toContain(`${at}.limits.vcpus: 5000 vCPUs is more than the hobby plan allows a replica (${PLAN_LIMITS.hobby.vcpus} vCPUs); lower it, or set \`railwayPlan\` to your plan (pro allows ${PLAN_LIMITS.pro.vcpus})`);
+  });
+});
+
+describe("memory settings fit the memory there is (seed 003's sizes)", () => {
+  // Seed 003 sizes PostgreSQL at 1 GB and Redis at 512 MB with `maxmemory 512mb`.
+  it.each<[string, (c: any) => void, string]>([
+    ["a Redis maxmemory equal to its container", (c) => Object.assign(c.redis, { maxmemory: "512mb", limits: { memoryGB: 0.5 } }), "redis.maxmemory: `512mb` leaves Redis no room in 0.5 GB: fragmentation, buffers and a save's copy-on-write need a quarter of it, so give at most 384 MB, or raise `limits.memoryGB`"],
+    ["a Redis maxmemory above its container", (c) => Object.assign(c.redis, { maxmemory: "2gb", limits: { memoryGB: 1 } }), "redis.maxmemory: `2gb` leaves Redis no room in 1 GB: fragmentation, buffers and a save's copy-on-write need a quarter of it, so give at most 768 MB, or raise `limits.memoryGB`"],
+    ["a named Redis too", (c) => (c.databases = { cache: { redis: { use: "cache", maxmemory: "1gb", limits: { memoryGB: 1 } } } }), "databases.cache.redis.maxmemory: `1gb` leaves Redis no room in 1 GB: fragmentation, buffers and a save's copy-on-write need a quarter of it, so give at most 768 MB, or raise `limits.memoryGB`"],
+    ["shared_buffers over 40%", (c) => Object.assign(c.postgres, { settings: { shared_buffers: "512MB" }, limits: { memoryGB: 1 } }), "postgres.settings.shared_buffers: `512MB` is more than 40% of the 1 GB the server has (PostgreSQL's own ceiling for it): give at most 410 MB, or raise `limits.memoryGB`"],
+    ["work_mem times connections", (c) => Object.assign(c.postgres, { settings: { work_mem: "16MB", max_connections: 100 }, limits: { memoryGB: 1 } }), "postgres.settings.work_mem: `16MB` × 100 connections, with shared_buffers, needs 1.69 GB, more than the 1 GB the server has: lower `work_mem` or `max_connections`, or raise `limits.memoryGB`"],
+    ["effective_cache_size over the memory", (c) => Object.assign(c.postgres, { settings: { effective_cache_size: "4GB" }, limits: { memoryGB: 1 } }), "postgres.settings.effective_cache_size: `4GB` tells the planner of more cache than the 1 GB the server has: give at most 1GB"],
+  ])("refuses %s", (_title, edit, message) => {
+    expect(problems(change(edit))).toContain(message);
+  });
+
+  it("accepts the seed's PostgreSQL sizes, and a Redis with a quarter of its memory free", () => {
+    expect(problems(change((c) => Object.assign(c.postgres, { settings: { shared_buffers: "256MB", effective_cache_size: "1GB", maintenance_work_mem: "64MB", max_connections: 100 }, limits: { memoryGB: 1 } })))).toEqual([]);
+    expect(problems(change((c) => Object.assign(c.redis, { maxmemory: "384mb", limits: { memoryGB: 0.5 } })))).toEqual([]);
   });
 });

@@ -27,7 +27,8 @@ describe("PostgresDb", () => {
     await resolve(db.serviceId);
     await recorder.settle();
     const component = recorder.get("trestle:index:PostgresDb", "pg");
-    const intent = { serviceName: "Postgres", version: 15, public: false, protect: true, production: false };
+    // shared_buffers with no memory limit is recorded for the policy pack's warning (database-memory-sized).
+    const intent = { serviceName: "Postgres", version: 15, public: false, protect: true, production: false, unsizedMemory: ["shared_buffers"] };
     expect(component.inputs).toEqual(intent);
     expect(component.outputs).toMatchObject({ ...intent, urlReference: "${{Postgres.DATABASE_URL}}" });
     expect(childrenOf(recorder, component).map((r) => `${r.type}::${r.name}`).sort()).toEqual([

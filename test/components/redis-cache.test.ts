@@ -30,7 +30,8 @@ describe("RedisCache on Railway", () => {
     await recorder.settle();
     const component = recorder.get("trestle:index:RedisCache", "cache");
     // Recorded for the policy pack, which judges eviction by use.
-    const intent = { provider: "railway", use: "queue", evictionPolicy: "noeviction", persistence: true, serviceName: "Redis", public: false, production: false };
+    // maxmemory with no memory limit is recorded for the policy pack's warning (database-memory-sized).
+    const intent = { provider: "railway", use: "queue", evictionPolicy: "noeviction", persistence: true, serviceName: "Redis", public: false, production: false, unsizedMemory: ["maxmemory"] };
     expect(component.inputs).toEqual(intent);
     expect(component.outputs).toMatchObject({ ...intent, urlReference: "${{Redis.REDIS_URL}}" });
     expect(childrenOf(recorder, component).map((r) => r.name).sort()).toEqual(["cache", "cache-data", "cache-deploy", "cache-password", "cache-vars"]);

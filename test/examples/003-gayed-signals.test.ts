@@ -11,7 +11,7 @@ describe("seed 003: Gayed Signals", () => {
       startCommand: "wrapper.sh postgres --port=5432 -c effective_cache_size=1GB -c maintenance_work_mem=64MB -c max_connections=100 -c shared_buffers=256MB",
     });
     expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs).toMatchObject({ image: "redis:7.2" });
-    expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs.startCommand).toContain("--maxmemory 512mb --maxmemory-policy allkeys-lru --save '900 1' --appendonly no --dir /data");
+    expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs.startCommand).toContain("--maxmemory 384mb --maxmemory-policy allkeys-lru --save '900 1' --appendonly no --dir /data");
     expect(ex.recorder.get(`${DYN}:Volume`, "redis-data")).toBeDefined();
   });
 

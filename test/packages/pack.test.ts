@@ -127,7 +127,7 @@ describe("the packed packages", () => {
     const result = run(process.execPath, ["-e", check], project);
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({
-      count: 21,
+      count: 24,
       wildcard: "advisory",
       problems: ["database-tcp-proxy.exemptions[0].reason: an exemption needs a written reason of at least 10 characters saying why it is acceptable"],
     });

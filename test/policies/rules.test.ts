@@ -56,7 +56,7 @@ describe("the compliant fixture", () => {
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
       expect(policy.remediationSteps.length).toBeGreaterThan(40);
     }
-    expect(policies).toHaveLength(21);
+    expect(policies).toHaveLength(24);
   });
 });
 
@@ -306,6 +306,35 @@ describe("reliability", () => {
     expect(violations(resources)).toEqual([]);
   });
 
+  // Seed 000: "Use Railway's private networking for internal communication".
+  it.each<[string, Record<string, string>, string]>([
+    ["a worker calls the API over its public domain", { API_URL: "https://${{api.RAILWAY_PUBLIC_DOMAIN}}/internal" }, "mandatory private-service-calls: worker: `API_URL` calls `api` over its public domain (`${{api.RAILWAY_PUBLIC_DOMAIN}}`); use its private one, `http://${{api.RAILWAY_PRIVATE_DOMAIN}}:<port>`"],
+    ["a worker calls the API at its custom domain", { API_URL: "https://api.travel.example.com/v1" }, "mandatory private-service-calls: worker: `API_URL` calls `api` at its custom domain `api.travel.example.com`; use its private one, `http://${{api.RAILWAY_PRIVATE_DOMAIN}}:<port>`"],
+  ])("fails when %s", (_title, vars, expected) => {
+    const resources = edited(fixture, `${DYN}:Variables`, "worker-vars", (r) => Object.assign(r.props.variables as Record<string, string>, vars));
+    expect(violations(resources)).toContain(expected);
+  });
+
+  it("passes a worker that calls the API privately, and the frontend that names the public one", () => {
+    const privately = edited(fixture, `${DYN}:Variables`, "worker-vars", (r) => Object.assign(r.props.variables as Record<string, string>, { API_URL: "http://${{api.RAILWAY_PRIVATE_DOMAIN}}:8000" }));
+    expect(violations(privately)).toEqual([]);
+  });
+
+  it("warns about a service made public only for another service of the stack", () => {
+    const publicWorker = withChild(`${DYN}:ServiceDomain`, "worker-domain", "worker", "worker", { domain: "worker.up.railway.app" });
+    expect(violations(publicWorker)).not.toContainEqual(expect.stringContaining("public-service-needed"));
+    const calledPublicly = edited(publicWorker, `${DYN}:Variables`, "beat-vars", (r) => Object.assign(r.props.variables as Record<string, string>, { WORKER_URL: "https://${{worker.RAILWAY_PUBLIC_DOMAIN}}" }));
+    expect(violations(calledPublicly)).toContain("advisory public-service-needed: worker: is public only for `beat`, which can reach it privately; no browser needs its public domain");
+  });
+
+  it.each<[string, string, (r: EvaluatedResource) => void, string]>([
+    ["a Redis maxmemory without a memory limit", "redis", (r) => (r.props.unsizedMemory = ["maxmemory"]), "advisory database-memory-sized: Redis: `maxmemory` is set with no `limits.memoryGB`, so nothing checks it fits the plan's default memory"],
+    ["Postgres memory settings without a memory limit", "postgres", (r) => (r.props.unsizedMemory = ["shared_buffers", "work_mem"]), "advisory database-memory-sized: Postgres: `shared_buffers`, `work_mem` are set with no `limits.memoryGB`, so nothing checks they fit the plan's default memory"],
+  ])("warns about %s (the plan's default, which Trestle cannot see)", (_title, component, edit, expected) => {
+    const type = component === "redis" ? "trestle:index:RedisCache" : "trestle:index:PostgresDb";
+    expect(violations(edited(fixture, type, component, edit))).toEqual([expected]);
+  });
+
   it("fails when a Next.js frontend on Railway gets a secret under a public prefix", async () => {
     const resources = edited(fixture, "trestle:index:RailwayService", "api", (r) => (r.props.frontend = true));
     const withSecret = edited(resources, `${DYN}:Variables`, "api-vars", (r) => {
@@ -324,14 +353,19 @@ describe("reliability", () => {
     expect(violations(edited(fixture, type, name, (r) => (r.protect = false)))).toEqual([expected]);
   });
 
-  it("advises when a production database volume has no backup schedule (VOL-4), and not when it has one", async () => {
-    expect(violations(edited(fixture, `${DYN}:Volume`, "postgres-data", (r) => (r.props.backups = [])))).toEqual([
-      "advisory production-data-backups: Postgres: `postgres-data` holds production data and has no backup schedule",
-    ]);
-    expect(violations(edited(fixture, `${DYN}:Volume`, "redis-data", (r) => delete r.props.backups))).toEqual([
-      "advisory production-data-backups: Redis: `redis-data` holds production data and has no backup schedule",
-    ]);
-    expect(violations(edited(fixture, `${DYN}:Volume`, "postgres-data", (r) => (r.props.backups = ["MONTHLY"])))).toEqual([]);
+  it.each<[string, string, string]>([
+    ["the single Postgres", "postgres-data", "mandatory production-data-backups: Postgres: `postgres-data` holds production data and has no backup schedule; remove `backups: []` from `trestle:postgres` (production defaults to daily and weekly), or keep it and write why in `trestle:postgres.backupsWaiver`"],
+    ["the single Redis", "redis-data", "mandatory production-data-backups: Redis: `redis-data` holds production data and has no backup schedule; remove `backups: []` from `trestle:redis` (production defaults to daily and weekly), or keep it and write why in `trestle:redis.backupsWaiver`"],
+  ])("refuses production data without backups on %s (VOL-4), naming the setting and the fix", (_label, volume, expected) => {
+    expect(violations(edited(fixture, `${DYN}:Volume`, volume, (r) => (r.props.backups = [])))).toEqual([expected]);
+    expect(violations(edited(fixture, `${DYN}:Volume`, volume, (r) => delete r.props.backups))).toEqual([expected]);
+    expect(violations(edited(fixture, `${DYN}:Volume`, volume, (r) => (r.props.backups = ["MONTHLY"])))).toEqual([]);
+  });
+
+  it("accepts production data without backups when the stack file says why (backupsWaiver)", () => {
+    const noBackups = edited(fixture, `${DYN}:Volume`, "postgres-data", (r) => (r.props.backups = []));
+    const waived = edited(noBackups, "trestle:index:PostgresDb", "postgres", (r) => (r.props.backupsWaiver = "rebuilt nightly from the warehouse export"));
+    expect(violations(waived)).toEqual([]);
   });
 });
 

@@ -166,6 +166,27 @@ describe("npm run synth", () => {
     expect(top).toContain("lets the next `pulumi up` replace postgres (`railway:Service`), postgres-data (`railway:Volume`): a replacement deletes what it holds");
   });
 
+  it("refuses production data without backups, and lists a written waiver in the report instead", () => {
+    const dir = tempDir();
+    const body = (waiver: string) =>
+      [
+        "config:",
+        "  trestle:railway: { project: backups, environment: production }",
+        "  trestle:services:",
+        "    api: { source: { image: ghcr.io/acme/api:1 }, start: node server.js, connects: [postgres] }",
+        `  trestle:postgres: { backups: []${waiver} }`,
+        "",
+      ].join("\n");
+    const refused = synth(["--stack", "prod", "--config", stackFile(dir, "prod", body("")), "--out", dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("`postgres-data` holds production data and has no backup schedule; remove `backups: []` from `trestle:postgres`");
+    const waived = synth(["--stack", "prod", "--config", stackFile(dir, "prod", body(", backupsWaiver: rebuilt nightly from the warehouse export")), "--out", dir]);
+    expect(waived.code).toBe(0);
+    const markdown = readFileSync(path.join(dir, "prod.md"), "utf8");
+    expect(markdown).toContain("## Waivers");
+    expect(markdown).toContain("| postgres | production backups (`production-data-backups`) | rebuilt nightly from the warehouse export |");
+  });
+
   it("exits 2 when the diff base does not exist", () => {
     const result = synth(["--stack", "staging", "--diff-base", "no-such-ref-123", "--out", tempDir()]);
     expect(result.code).toBe(2);

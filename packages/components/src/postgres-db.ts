@@ -50,6 +50,12 @@ export interface PostgresDbArgs {
    */
   backups?: string[];
   /**
+   * Why this production database goes without backups (`backups: []`): the
+   * policy pack requires backups in production unless a reason is written
+   * here, and the synth report shows it.
+   */
+  backupsWaiver?: string;
+  /**
    * The password of a database that already exists (one adopted by
    * `trestle import`): its data directory keeps the password it was created
    * with (IMG-2: only initdb reads POSTGRES_PASSWORD), so a new one would lock
@@ -62,6 +68,12 @@ export interface PostgresDbArgs {
    * would start an empty cluster beside its data. @default `/var/lib/postgresql/data/pgdata`
    */
   dataDirectory?: string;
+}
+
+/** The memory settings given without a memory limit to judge them by (memory-fit.ts), for the policy pack. */
+function unsized(settings: Record<string, string> | undefined, limits: railway.ServiceLimits | undefined): { unsizedMemory?: string[] } {
+  const memory = Object.keys(settings ?? {}).filter((name) => ["shared_buffers", "work_mem", "effective_cache_size", "maintenance_work_mem"].includes(name));
+  return memory.length && limits?.memoryGB === undefined ? { unsizedMemory: memory.sort() } : {};
 }
 
 /** Railway's template image, pinned to a major version. */
@@ -144,7 +156,7 @@ export class PostgresDb extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresDbArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded as inputs and outputs for the policy pack.
-    const intent: PostgresIntent = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false };
+    const intent: PostgresIntent = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false, ...(args.backupsWaiver ? { backupsWaiver: args.backupsWaiver } : {}), ...unsized(args.settings, args.limits) };
     super(PostgresDb.__pulumiType, name, intent, opts);
     const where = `PostgresDb ${name}`;
     const version = oneOf(where, "version", args.version, POSTGRES_VERSIONS) ?? 16;

@@ -90,6 +90,8 @@ export interface RedisCacheArgs {
    * production, unmanaged elsewhere; `[]` turns them off.
    */
   backups?: string[];
+  /** Why this production Redis's volume goes without backups (`backups: []`); the synth report shows it. */
+  backupsWaiver?: string;
 }
 
 export const REDIS_PORT = 6379;
@@ -195,6 +197,9 @@ export class RedisCache extends pulumi.ComponentResource {
       serviceName: args.serviceName ?? "Redis",
       public: args.public ?? false,
       production: args.production,
+      ...(args.backupsWaiver ? { backupsWaiver: args.backupsWaiver } : {}),
+      // A maxmemory with no memory limit to judge it by (memory-fit.ts), for the policy pack.
+      ...(args.maxmemory && args.limits?.memoryGB === undefined && provider === "railway" ? { unsizedMemory: ["maxmemory"] } : {}),
     };
     super(RedisCache.__pulumiType, name, intent, opts);
 

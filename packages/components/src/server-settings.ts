@@ -151,6 +151,15 @@ export function redisSettingProblem(name: string, raw: string | number): string 
   }
 }
 
+/** Bytes a PostgreSQL memory setting names (`256MB`, or a count of its own unit, `32768` × 8kB), or undefined. */
+export function postgresBytes(version: number, name: string, raw: string | number): number | undefined {
+  const setting = POSTGRES[String(version)]?.settings[name];
+  const base = setting?.unit?.match(/^(\d*)(B|kB|MB|GB|TB)$/);
+  if (!setting || !base) return undefined;
+  const value = inUnit(String(raw), setting);
+  return typeof value === "number" ? value * Number(base[1] || 1) * MEMORY_UNITS[base[2]] : undefined;
+}
+
 /** Bytes in a Redis size (`512mb`). */
 export function redisBytes(size: string): number {
   const m = /^(\d+)(b|kb|mb|gb)?$/i.exec(size);

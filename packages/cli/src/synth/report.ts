@@ -159,13 +159,29 @@ function replaceable(result: SynthResult): string[] {
   ];
 }
 
+/** Every waiver the stack file writes, with its reason: what a reviewer must agree to. */
+function waivers(result: SynthResult): string[] {
+  const waived = result.resources
+    .filter((r) => r.type === COMPONENT_TYPES.PostgresDb || r.type === COMPONENT_TYPES.RedisCache)
+    .filter((r) => typeof r.inputs.backupsWaiver === "string");
+  if (!waived.length) return [];
+  return [
+    "## Waivers",
+    "",
+    "| what | waived | why (from the stack file) |",
+    "| --- | --- | --- |",
+    ...waived.map((r) => `| ${cell(r.name)} | production backups (\`production-data-backups\`) | ${cell(String(r.inputs.backupsWaiver))} |`),
+    "",
+  ];
+}
+
 export function markdownReport(result: SynthResult): string {
   const lines = [`# Trestle synth: \`${result.stack}\``, "", `Project \`${result.project}\`, config \`${result.config}\`. Offline: values only a provider knows are shown as \`«computed:…»\`; secrets as fingerprints, never their values.`, ""];
   if (result.configErrors.length) {
     lines.push("## Invalid configuration", "", ...result.configErrors.map((e) => `- ${e}`), "");
     return lines.join("\n");
   }
-  lines.push(...replaceable(result));
+  lines.push(...replaceable(result), ...waivers(result));
   lines.push(
     `## Policies: ${result.policies.mandatory} mandatory, ${result.policies.advisory} advisory`,
     "",

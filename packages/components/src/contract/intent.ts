@@ -28,6 +28,10 @@ export interface PostgresIntent {
   public: boolean;
   protect: boolean;
   production: boolean;
+  /** Why production data goes without backups, as the stack file says (`backupsWaiver`). */
+  backupsWaiver?: string;
+  /** Memory settings given without `limits.memoryGB`: judged against the plan's default, which Trestle cannot see. */
+  unsizedMemory?: string[];
 }
 
 export interface RedisIntent {
@@ -38,6 +42,10 @@ export interface RedisIntent {
   serviceName: string;
   public: boolean;
   production?: boolean;
+  /** Why production data goes without backups, as the stack file says (`backupsWaiver`). */
+  backupsWaiver?: string;
+  /** Memory settings given without `limits.memoryGB`: judged against the plan's default, which Trestle cannot see. */
+  unsizedMemory?: string[];
 }
 
 export interface FrontendIntent {

@@ -6,8 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway";
 import { looksSecretName } from "../contract/secrets";
+import { postgresMemoryProblems, redisMemoryProblem } from "../memory-fit";
 import { ConfigError, issuePath, knownKeysAt, requiredHint, suggestion, valueAt } from "./errors";
-import { CONFIG_KEY, NAMESPACE, PROVIDER_KEYS, StackConfig, TOP_LEVEL_KEYS, stackSchema } from "./schema";
+import { CONFIG_KEY, NAMESPACE, PROVIDER_KEYS, StackConfig, TOP_LEVEL_KEYS, databaseEntries, stackSchema } from "./schema";
 
 export * from "./schema";
 export { ConfigError } from "./errors";
@@ -175,6 +176,18 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
         );
       }
     }
+  }
+
+  // Memory settings against the memory the database has, where both are known (memory-fit.ts).
+  for (const db of parsed ? databaseEntries(parsed as Record<string, any>, "postgres") : []) {
+    const memoryGB = db.config.limits?.memoryGB;
+    if (memoryGB === undefined) continue;
+    for (const [setting, why] of postgresMemoryProblems(db.config.version ?? 16, db.config.settings ?? {}, memoryGB)) problems.push(`${[...db.path, "settings", setting].join(".")}: ${why}`);
+  }
+  for (const db of parsed ? databaseEntries(parsed as Record<string, any>, "redis") : []) {
+    const memoryGB = db.config.limits?.memoryGB;
+    const why = memoryGB === undefined ? undefined : redisMemoryProblem(db.config.maxmemory, memoryGB);
+    if (why) problems.push(`${[...db.path, "maxmemory"].join(".")}: ${why}`);
   }
 
   if (problems.length || !parsed) throw new ConfigError(problems);

@@ -77,6 +77,7 @@ export function trestleStack(): TrestleStackOutputs {
       takeOver: db.takeOver,
       limits: db.limits,
       backups: db.backups && upper(db.backups),
+      backupsWaiver: db.backupsWaiver,
       password: db.passwordSecret ? stackSecret(db.passwordSecret) : undefined,
     });
   }
@@ -101,6 +102,7 @@ export function trestleStack(): TrestleStackOutputs {
       takeOver: db.takeOver,
       limits: db.limits,
       backups: db.backups && upper(db.backups),
+      backupsWaiver: db.backupsWaiver,
     });
   }
 

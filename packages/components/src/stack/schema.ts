@@ -246,6 +246,11 @@ export const postgresSchema = z.strictObject({
   takeOver: z.boolean().optional().describe("Manage a same-name Postgres service this stack did not create (in an adopted project)."),
   limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Postgres service may use."),
   backups: backupsSchema.optional().describe("Backup schedules of the data volume. @default [daily, weekly] in production"),
+  backupsWaiver: z
+    .string()
+    .min(10, { error: "say why in at least 10 characters: who restores this data, and from where" })
+    .optional()
+    .describe("Why this production database goes without backups (with `backups: []`): production data needs backups unless a reason is written here; the synth report shows it."),
 });
 
 export const redisSchema = z
@@ -275,6 +280,11 @@ export const redisSchema = z
     takeOver: z.boolean().optional().describe("Manage a same-name Redis service this stack did not create (in an adopted project)."),
     limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Redis service may use (a Railway Redis only)."),
     backups: backupsSchema.optional().describe("Backup schedules of the persistence volume. @default [daily, weekly] in production"),
+    backupsWaiver: z
+      .string()
+      .min(10, { error: "say why in at least 10 characters: who restores this data, and from where" })
+      .optional()
+      .describe("Why this production database goes without backups (with `backups: []`): production data needs backups unless a reason is written here; the synth report shows it."),
     upstash: z
       .strictObject({
         primaryRegion: z.enum(UPSTASH_REGIONS).describe("Where the database lives; changing it replaces the database."),
@@ -369,6 +379,10 @@ function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets
   }
 }
 
+/** Vercel framework presets whose builds route pages on the server (and have functions); the others build static files. */
+const SERVER_ROUTED: string[] = ["nextjs", "remix", "astro", "sveltekit"];
+const FRAMEWORK_NAMES: Record<string, string> = { nextjs: "Next.js", remix: "Remix", astro: "Astro", sveltekit: "SvelteKit", vite: "Vite", "create-react-app": "Create React App" };
+
 export const frontendObject = z.strictObject({
     platform: z.enum(["vercel", "railway"]).describe("`vercel`, or `railway` for a Next.js server run as a Railway service."),
     name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web").describe("The Vercel project name, or the Railway service name."),
@@ -418,6 +432,22 @@ export const frontendSchema = frontendObject
       ctx.addIssue({ code: "custom", path: ["maxDurationSeconds"], message: "`maxDurationSeconds` limits Vercel functions; a frontend on Railway is a server with no per-request limit: remove it" });
     }
     if (frontend.platform === "vercel" && frontend.service) ctx.addIssue({ code: "custom", path: ["service"], message: "`service` applies only with `platform: railway`" });
+    // Options that fit one kind of frontend, judged by its Vercel framework preset.
+    const framework = frontend.framework;
+    if (frontend.platform === "vercel" && frontend.spa && framework && SERVER_ROUTED.includes(framework)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spa"],
+        message: `\`spa\` rewrites every path to \`/index.html\`, which a ${FRAMEWORK_NAMES[framework]} build does not serve (it routes its own pages): remove \`spa\`, or give \`framework\` the single-page app's (\`vite\`, \`create-react-app\`)`,
+      });
+    }
+    if (frontend.platform === "vercel" && frontend.maxDurationSeconds !== undefined && !(framework && SERVER_ROUTED.includes(framework))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxDurationSeconds"],
+        message: `\`maxDurationSeconds\` limits Vercel functions, and ${framework ? `a ${FRAMEWORK_NAMES[framework]} build` : "a static site (no \`framework\`)"} has none: remove it, or give \`framework\` the server framework that has functions`,
+      });
+    }
     if (frontend.platform === "railway" && !frontend.service?.source) {
       ctx.addIssue({ code: "custom", path: ["service", "source"], message: "a Railway frontend needs `service.source`: `repo`, `image` or `build`" });
     }
@@ -668,6 +698,11 @@ export const stackSchema = z
       }
     }
     for (const [path, message] of serviceNameCollisions(stack)) ctx.addIssue({ code: "custom", path, message });
+    for (const db of [...databaseEntries(stack, "postgres"), ...databaseEntries(stack, "redis")]) {
+      if (typeof db.config?.backupsWaiver === "string" && Array.isArray(db.config.backups) && db.config.backups.length) {
+        ctx.addIssue({ code: "custom", path: [...db.path, "backupsWaiver"], message: "a waiver is for a database without backups; this one has `backups`: remove `backupsWaiver`" });
+      }
+    }
   }, ALWAYS);
 
 /**

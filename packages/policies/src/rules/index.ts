@@ -8,6 +8,9 @@ import databaseTcpProxy from "./database-tcp-proxy";
 import execFormVariables from "./exec-form-variables";
 import noSecretsInCommands from "./no-secrets-in-commands";
 import privateDatabaseUrls from "./private-database-urls";
+import privateServiceCalls from "./private-service-calls";
+import publicServiceNeeded from "./public-service-needed";
+import databaseMemorySized from "./database-memory-sized";
 import productionDataBackups from "./production-data-backups";
 import previewIsolation from "./preview-isolation";
 import productionDataProtected from "./production-data-protected";
@@ -36,11 +39,14 @@ export const policies = [
   databasePrivateDomain,
   databaseTcpProxy,
   privateDatabaseUrls,
+  privateServiceCalls,
+  publicServiceNeeded,
   upstashTls,
   publicServiceHealthcheck,
   restartPolicyBounded,
   queueRedisNoEviction,
   productionDataProtected,
   productionDataBackups,
+  databaseMemorySized,
   previewIsolation,
 ];
