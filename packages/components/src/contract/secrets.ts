@@ -77,7 +77,50 @@ function base64PrivateKey(value: string): boolean {
   return false;
 }
 
-/** Why a value looks secret, or undefined. References are removed first. */
+type Finding = { rule: string; messageId?: string };
+let scanner: ((text: string) => Finding | undefined) | undefined;
+
+/**
+ * The credential formats of secretlint's recommended preset (a maintained
+ * catalogue: AWS, GCP, private keys, npm, Basic auth, Slack, SendGrid,
+ * Shopify, Stripe, GitHub, GitLab, Grafana, OpenAI, Anthropic, Hugging Face,
+ * database connection strings, Vault, Vercel, Docker, Cloudflare, …). Its
+ * rules report synchronously from a `file` handler; loaded on first use.
+ */
+function catalogue(text: string): Finding | undefined {
+  if (!scanner) {
+    // An ES module, which Node (22.12 and later) requires synchronously.
+    const { rules } = require("@secretlint/secretlint-rule-preset-recommend") as {
+      rules: { meta: { id: string }; create(context: object, options: object): { file?(source: object): unknown } }[];
+    };
+    let found: Finding | undefined;
+    const handlers = rules.map((rule) =>
+      rule.create(
+        {
+          options: {},
+          sharedOptions: {},
+          locale: "en",
+          createTranslator: () => (messageId: string) => ({ messageId }),
+          report: (d: { message?: { messageId?: string } }) => (found ??= { rule: rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, ""), messageId: d.message?.messageId }),
+          ignore: () => undefined,
+        },
+        {},
+      ),
+    );
+    scanner = (content) => {
+      found = undefined;
+      for (const handler of handlers) handler.file?.({ content, filePath: "/trestle/value.txt", ext: ".txt", contentType: "text" });
+      return found;
+    };
+  }
+  return scanner(text);
+}
+
+/**
+ * Why a value looks secret, or undefined. References are removed first. The
+ * formats named below come first, for their readable names; every other
+ * format of secretlint's catalogue after them.
+ */
 export function secretValueReason(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
   const literal = value.replace(REFERENCE, "");
@@ -85,6 +128,8 @@ export function secretValueReason(value: unknown): string | undefined {
   if (base64PrivateKey(literal)) return "a base64-encoded private key";
   const url = CREDENTIALED_URL.exec(value);
   if (url && !/^\$\{\{/.test(url[1])) return "a URL with a password";
+  const scanned = literal.trim() ? catalogue(literal) : undefined;
+  if (scanned) return `a credential (secretlint's \`${scanned.rule}\` format${scanned.messageId ? `: ${scanned.messageId}` : ""})`;
   return undefined;
 }
 
