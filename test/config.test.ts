@@ -150,8 +150,9 @@ describe("stack config", () => {
     ["more replicas than any plan allows", (c) => (c.services.api.replicas = 51), "services.api.replicas: Railway allows at most 50 replicas per service"],
     ["more replicas than the plan allows (PLAN-1)", (c) => (c.services.api.replicas = 7), "services.api.replicas: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `railwayPlan` to your plan (pro allows 42)"],
     ["more replicas over regions than the plan allows", (c) => (c.services.api.regions = { "us-west2": 4, "europe-west4-drams3a": 3 }), "services.api.regions: 7 replicas is more than the hobby plan allows a service (6); lower it, or set `railwayPlan` to your plan (pro allows 42)"],
-    ["more vCPUs than the plan gives a replica (LIM-1)", (c) => (c.services.api.limits = { vcpus: 64 }), "services.api.limits.vcpus: 64 vCPUs is more than the hobby plan allows a replica (48 vCPUs); lower it, or set `railwayPlan` to your plan (pro allows 1000)"],
-    ["more Postgres memory than the plan gives", (c) => (c.postgres.limits = { memoryGB: 49 }), "postgres.limits.memoryGB: 49 GB is more than the hobby plan allows a replica (48 GB); lower it, or set `railwayPlan` to your plan (pro allows 1024)"],
+    ["more vCPUs than the plan gives a replica (LIM-1)", (c) => (c.services.api.limits = { vcpus: 9 }), "services.api.limits.vcpus: 9 vCPUs is more than the hobby plan allows a replica (8 vCPUs); lower it, or set `railwayPlan` to your plan (pro allows 24)"],
+    ["more Postgres memory than the plan gives", (c) => (c.postgres.limits = { memoryGB: 9 }), "postgres.limits.memoryGB: 9 GB is more than the hobby plan allows a replica (8 GB); lower it, or set `railwayPlan` to your plan (pro allows 24)"],
+    ["more vCPUs across replicas than Pro gives a service (LIM-1)", (c) => Object.assign(c, { railwayPlan: "pro" }) && Object.assign(c.services.api, { replicas: 42, limits: { vcpus: 24 } }), "services.api.limits.vcpus: 42 replicas × 24 vCPUs is more than the pro plan allows one service (1000 vCPUs); lower it or the replicas"],
     ["zero memory", (c) => (c.services.api.limits = { memoryGB: 0 }), "services.api.limits.memoryGB: give more than 0 GB"],
     ["empty limits", (c) => (c.services.api.limits = {}), "services.api.limits: give `vcpus`, `memoryGB` or both, or remove `limits`"],
     ["a typo in limits", (c) => (c.services.api.limits = { cpus: 1 }), "services.api.limits.cpus: unknown key; did you mean `vcpus`?"],
@@ -217,7 +218,7 @@ describe("stack config", () => {
 
   it("allows 7 replicas on Pro, and refuses a Railway token in plain text or a plan or token kind Railway does not have", () => {
     expect(problems({ ...change((c) => (c.services.api.replicas = 7)), railwayPlan: "pro" })).toEqual([]);
-    expect(problems({ ...change((c) => (c.services.api.limits = { vcpus: 64, memoryGB: 128 })), railwayPlan: "pro" })).toEqual([]);
+    expect(problems({ ...change((c) => (c.services.api.limits = { vcpus: 24, memoryGB: 24 })), railwayPlan: "pro" })).toEqual([]);
     expect(problems({ ...base(), railwayPlan: "team", railwayTokenKind: "bearer" }, { serpapiKey: "s3cr3t", railwayToken: { plain: "tok" } })).toEqual([
       "railwayToken: the Railway token is stored in plain text; run `pulumi config set --secret railwayToken <token> --stack staging` to encrypt it",
       "railwayTokenKind: `bearer` is not a Railway token kind; use `account` (account or workspace token) or `project`",

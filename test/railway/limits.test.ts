@@ -8,11 +8,11 @@ query limitProjects { projects(first: 1) { edges { node { id } } } }`);
 
 describe("Railway's request limits (RATE-2)", () => {
   it("keeps every plan's documented budgets", () => {
-    // RATE-2, PLAN-1, LIM-1 (Railway's docs, `pricing/plans.md`).
+    // RATE-2, PLAN-1 (Railway's docs, `pricing/plans.md`); LIM-1 per replica (`reference/scaling.md`) and per service (plans.md).
     expect(PLAN_LIMITS).toEqual({
-      free: { perSecond: 10, perHour: 100, replicas: 1, vcpus: 1, memoryGB: 0.5 },
-      hobby: { perSecond: 10, perHour: 1000, replicas: 6, vcpus: 48, memoryGB: 48 },
-      pro: { perSecond: 50, perHour: 10_000, replicas: 42, vcpus: 1000, memoryGB: 1024 },
+      free: { perSecond: 10, perHour: 100, replicas: 1, vcpus: 1, memoryGB: 0.5, serviceVcpus: 1, serviceMemoryGB: 0.5 },
+      hobby: { perSecond: 10, perHour: 1000, replicas: 6, vcpus: 8, memoryGB: 8, serviceVcpus: 48, serviceMemoryGB: 48 },
+      pro: { perSecond: 50, perHour: 10_000, replicas: 42, vcpus: 24, memoryGB: 24, serviceVcpus: 1000, serviceMemoryGB: 1024 },
     });
   });
 

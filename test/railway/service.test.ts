@@ -322,8 +322,8 @@ describe("Service check", () => {
     ["no name", { name: "" }, "name: `name` is required and must be a non-empty string"],
     ["more replicas than Railway allows", { replicas: 51 }, "replicas: Railway allows at most 50 replicas per service (PLAN-1)"],
     ["a health-check timeout over an hour", { healthcheckTimeout: 99999 }, "healthcheckTimeout: give at most 3600 seconds"],
-    ["zero vCPUs", { vcpus: 0 }, "vcpus: `0` is not a limit Railway takes: give more than 0 and at most 1000 vCPUs (LIM-1)"],
-    ["more memory than any plan gives", { memoryGB: 4096 }, "memoryGB: `4096` is not a limit Railway takes: give more than 0 and at most 1024 GB (LIM-1)"],
+    ["zero vCPUs", { vcpus: 0 }, "vcpus: `0` is not a limit Railway takes: give more than 0 and at most 24 vCPUs (LIM-1)"],
+    ["more memory than any plan gives a replica", { memoryGB: 25 }, "memoryGB: `25` is not a limit Railway takes: give more than 0 and at most 24 GB (LIM-1)"],
   ])("refuses %s", (_title, change, reason) => {
     expect(reasons({ ...base(), ...change })).toContain(reason);
   });

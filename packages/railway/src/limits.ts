@@ -13,13 +13,19 @@ export const RAILWAY_PLANS: readonly RailwayPlan[] = ["free", "hobby", "pro"];
 
 /**
  * Requests a second and an hour per plan (RATE-2; Free has no stated per-second
- * limit, Hobby's is assumed for it), and replicas, vCPUs and memory (GB) per
- * service replica (PLAN-1).
+ * limit, Hobby's is assumed for it); replicas per service (PLAN-1); vCPUs and
+ * memory (GB) per replica, and per service across its replicas (LIM-1):
+ * - Pro: "each of your replicas can utilize up to 24 vCPU and 24GB of memory"
+ *   (DOCS reference/scaling.md); the plans page's 1,000 vCPU / 1 TB "include
+ *   replica multiplication", so they bound the service as a whole.
+ * - Hobby: the plans page's 48 vCPU / 48 GB are likewise the service's total;
+ *   per replica, 48 / 6 replicas = 8 vCPU / 8 GB is derived, not documented (assumed).
+ * - Free: 1 vCPU / 0.5 GB, one replica.
  */
-export const PLAN_LIMITS: Record<RailwayPlan, { perSecond: number; perHour: number; replicas: number; vcpus: number; memoryGB: number }> = {
-  free: { perSecond: 10, perHour: 100, replicas: 1, vcpus: 1, memoryGB: 0.5 },
-  hobby: { perSecond: 10, perHour: 1000, replicas: 6, vcpus: 48, memoryGB: 48 },
-  pro: { perSecond: 50, perHour: 10_000, replicas: 42, vcpus: 1000, memoryGB: 1024 },
+export const PLAN_LIMITS: Record<RailwayPlan, { perSecond: number; perHour: number; replicas: number; vcpus: number; memoryGB: number; serviceVcpus: number; serviceMemoryGB: number }> = {
+  free: { perSecond: 10, perHour: 100, replicas: 1, vcpus: 1, memoryGB: 0.5, serviceVcpus: 1, serviceMemoryGB: 0.5 },
+  hobby: { perSecond: 10, perHour: 1000, replicas: 6, vcpus: 8, memoryGB: 8, serviceVcpus: 48, serviceMemoryGB: 48 },
+  pro: { perSecond: 50, perHour: 10_000, replicas: 42, vcpus: 24, memoryGB: 24, serviceVcpus: 1000, serviceMemoryGB: 1024 },
 };
 
 /** LIM-1: the most vCPUs and memory a replica may be given on any plan Trestle knows (Pro's). */

@@ -177,6 +177,16 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
       }
     }
   }
+  // LIM-1: and across a service's replicas, the plan's total for one service.
+  for (const [at, service] of declaredServices) {
+    const replicas = service.regions ? Object.values(service.regions).reduce((n, r) => n + r, 0) : (service.replicas ?? 1);
+    for (const [key, total, unit] of [["vcpus", "serviceVcpus", "vCPUs"], ["memoryGB", "serviceMemoryGB", "GB"]] as const) {
+      const each = service.limits?.[key];
+      if (each !== undefined && each <= PLAN_LIMITS[plan][key] && each * replicas > PLAN_LIMITS[plan][total]) {
+        problems.push(`${at}.limits.${key}: ${replicas} replicas × ${each} ${unit} is more than the ${plan} plan allows one service (${PLAN_LIMITS[plan][total]} ${unit}); lower it or the replicas`);
+      }
+    }
+  }
 
   // Memory settings against the memory the database has, where both are known (memory-fit.ts).
   for (const db of parsed ? databaseEntries(parsed as Record<string, any>, "postgres") : []) {
