@@ -165,6 +165,21 @@ describe("the first deploy (DEP-6)", () => {
     expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.id)).toEqual([state.outs.deploymentId]);
   });
 
+  it("recognises its commit when Railway reports the image in another spelling (docker.io/library/…), and commits once", async () => {
+    ctx.emulator.spellsImagesInFull = true;
+    try {
+      const { inputs, serviceId } = await deferred({ image: "redis:7.4" });
+      ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "lostResponse" });
+      const since = ctx.emulator.requests.length;
+      await create(deploymentProvider, inputs);
+      expect(ctx.emulator.instance(serviceId, ctx.environmentId)!.settings.source).toEqual({ image: "docker.io/library/redis:7.4" });
+      expect(mutations(since)).toEqual(["environmentPatchCommit"]);
+      expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(1);
+    } finally {
+      ctx.emulator.spellsImagesInFull = false;
+    }
+  });
+
   it("sends the commit again when Railway failed before running it (a 503), and deploys once", async () => {
     const { inputs, serviceId } = await deferred();
     ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "serverError", status: 503 });

@@ -16,6 +16,7 @@ import { RailwayApiError, railwayOperation } from "./client";
 import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
 import { type DeploymentNode, IN_PROGRESS, awaitSettled } from "./deployment-watch";
 import { pollIntervalSeconds } from "./limits";
+import { sameImage } from "./images";
 import { redactLines } from "./redact";
 import { RAILWAY_PROVIDED } from "./references";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
@@ -261,7 +262,7 @@ async function deploymentAfter(inputs: DeploymentInputs, previous: string | unde
 }
 
 function sourceMatches(desired: DeploymentSource, seen: { source?: { image?: string | null; repo?: string | null } | null; branches: string[] }): boolean {
-  if (desired.image) return seen.source?.image === desired.image;
+  if (desired.image) return sameImage(seen.source?.image, desired.image);
   if (desired.repo) return seen.source?.repo === desired.repo && (desired.branch === undefined || seen.branches.includes(desired.branch));
   return true;
 }

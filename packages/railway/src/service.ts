@@ -10,6 +10,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
+import { sameImage } from "./images";
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
 import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
 import { configureFromStack, railwayClient } from "./settings";
@@ -379,7 +380,8 @@ export class ServiceTakeOverError extends Error {
 /** Folds what Railway reports into the state, for the settings Trestle manages. */
 function observed(props: ServiceOutputs, service: ServiceNode, instance: InstanceNode): ServiceOutputs {
   const seen: Partial<ServiceInputs> = {
-    image: instance.source?.image ?? undefined,
+    // Railway may spell the image another way (images.ts): the same image is no drift.
+    image: sameImage(instance.source?.image, props.image) ? props.image : (instance.source?.image ?? undefined),
     repo: instance.source?.repo ?? undefined,
     rootDirectory: instance.rootDirectory ?? undefined,
     dockerfilePath: instance.dockerfilePath ?? undefined,

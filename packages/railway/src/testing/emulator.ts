@@ -204,6 +204,13 @@ export class RailwayEmulator {
    * railwayapp/cli src/workspace.rs; every project has one, `Project.workspaceId`).
    */
   readonly workspaceId = "emulator-personal-workspace";
+  /**
+   * Report a Docker Hub image back fully spelled (`docker.io/library/redis:7.4`
+   * for `redis:7.4`), as a registry normalises it. How Railway spells an image
+   * back is not documented (the fidelity audit's blind spot 7); tests set this
+   * to check Trestle recognises either spelling. @default false
+   */
+  spellsImagesInFull = false;
   readonly state: EmulatorState = {
     projects: new Map(), environments: new Map(), services: new Map(), instances: new Map(), variables: new Map(),
     domains: new Map(), tcpProxies: new Map(), volumes: new Map(), volumeInstances: new Map(), deployments: new Map(), triggers: new Map(),
@@ -437,6 +444,16 @@ export class RailwayEmulator {
 
   private usingProjectToken = false;
 
+  /** An image as this emulator reports it back (see `spellsImagesInFull`). */
+  private spelled(image: string): string {
+    if (!this.spellsImagesInFull) return image;
+    const first = image.split("/")[0];
+    const hub = !image.includes("/") || !(first.includes(".") || first.includes(":") || first === "localhost");
+    if (!hub) return image;
+    const path = image.includes("/") ? image : `library/${image}`;
+    return `docker.io/${path.includes(":") ? path : `${path}:latest`}`;
+  }
+
   private authorized(req: IncomingMessage): "ok" | "projectToken" | "bearer" {
     if (req.headers.authorization === `Bearer ${this.token}`) return "ok";
     if (req.headers["project-access-token"] !== undefined) return req.headers["project-access-token"] === this.projectToken ? "ok" : "projectToken";
@@ -628,7 +645,7 @@ export class RailwayEmulator {
     if (unmodelled.length) throw badInput(`the emulator does not model \`services.*.${unmodelled.join("`, `")}\` in an environment patch`);
     const source = changes.source as { image?: string; repo?: string; branch?: string } | undefined;
     if (source?.image || source?.repo) {
-      instance.settings.source = source.image ? { image: source.image } : { repo: source.repo };
+      instance.settings.source = source.image ? { image: this.spelled(source.image) } : { repo: source.repo };
       for (const [key, t] of s.triggers) if (t.serviceId === service.id && t.environmentId === instance.environmentId) s.triggers.delete(key);
       // Unlike serviceConnect (SVC-3), only this environment's instance changes.
       instance.connected = Boolean(source.image) || this.patchConnectsRepo;
@@ -1036,7 +1053,7 @@ export class RailwayEmulator {
         if (!input.repo && !input.image) throw badInput("Give a repo or an image to connect");
         const instances = [...s.instances.values()].filter((i) => i.serviceId === id);
         for (const instance of instances) {
-          instance.settings.source = input.image ? { image: input.image } : { repo: input.repo };
+          instance.settings.source = input.image ? { image: this.spelled(input.image) } : { repo: input.repo };
           instance.connected = true;
           for (const [key, t] of s.triggers) if (t.serviceId === id && t.environmentId === instance.environmentId) s.triggers.delete(key);
           if (input.repo) {
