@@ -180,6 +180,16 @@ describe("the first deploy (DEP-6)", () => {
     }
   });
 
+  it("sends one environment's commits one at a time, while their deploys run side by side (DEP-8)", async () => {
+    const [a, b] = await Promise.all([deferred(), deferred()]);
+    ctx.emulator.maxConcurrentCommits = 0;
+    // The first commit is held a while, as a slow Railway would: the second must wait for its answer.
+    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "lateAnswer", delayMs: 300 });
+    const [sa, sb] = await Promise.all([create(deploymentProvider, a.inputs), create(deploymentProvider, b.inputs)]);
+    expect(ctx.emulator.maxConcurrentCommits).toBe(1);
+    expect([sa.outs.status, sb.outs.status]).toEqual(["SUCCESS", "SUCCESS"]);
+  });
+
   it("sends the commit again when Railway failed before running it (a 503), and deploys once", async () => {
     const { inputs, serviceId } = await deferred();
     ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "serverError", status: 503 });

@@ -341,6 +341,25 @@ async function connect(inputs: DeploymentInputs, desired: DeploymentSource, prev
   return started.id;
 }
 
+const COMMIT_QUEUES_KEY = "__trestleRailwayCommitQueues";
+
+/**
+ * Runs `commit` after every earlier commit of the same environment has been
+ * answered. A commit applies a patch to the environment's whole config
+ * (DEP-6), and no source says two may run at once in one environment (the
+ * fidelity audit's blind spot 5), so this process sends them one at a time
+ * (DEP-8, assumed). Only the request waits: the deploys it starts still run
+ * side by side. Process-wide, on `globalThis`, as the limiter is.
+ */
+async function oneCommitAtATime<T>(environmentId: string, commit: () => Promise<T>): Promise<T> {
+  const global = globalThis as Record<string, unknown>;
+  const queues = (global[COMMIT_QUEUES_KEY] ??= new Map<string, Promise<unknown>>()) as Map<string, Promise<unknown>>;
+  const before = queues.get(environmentId) ?? Promise.resolve();
+  const mine = before.catch(() => undefined).then(commit);
+  queues.set(environmentId, mine.catch(() => undefined));
+  return mine;
+}
+
 /**
  * DEP-6: the first deploy as one `environmentPatchCommit` of the source with
  * what it carries; Railway applies it and deploys the service. This is
@@ -350,7 +369,7 @@ async function connect(inputs: DeploymentInputs, desired: DeploymentSource, prev
  */
 async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSource, carried: FirstDeploy, previous: string | undefined): Promise<string> {
   try {
-    await railwayClient().request(
+    await oneCommitAtATime(inputs.environmentId, () => railwayClient().request(
       PATCH_COMMIT,
       { environmentId: inputs.environmentId, patch: firstDeployPatch(inputs.serviceId, desired, carried), commitMessage: "Trestle: first deploy" },
       {
@@ -359,7 +378,7 @@ async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSo
         // deployment it started is awaited below, never committed twice.
         adopt: async () => (sourceMatches(desired, await readSeen(inputs)) ? { environmentPatchCommit: "landed" } : undefined),
       },
-    );
+    ));
   } catch (error) {
     if (!(error instanceof RailwayApiError) || (error.kind !== "invalid" && error.kind !== "internal")) throw error;
     await writeCarried(inputs, carried);

@@ -211,6 +211,9 @@ export class RailwayEmulator {
    * to check Trestle recognises either spelling. @default false
    */
   spellsImagesInFull = false;
+  /** DEP-8: the most `environmentPatchCommit` requests one environment had in flight at once. */
+  maxConcurrentCommits = 0;
+  private commitsInFlight = new Map<string, number>();
   readonly state: EmulatorState = {
     projects: new Map(), environments: new Map(), services: new Map(), instances: new Map(), variables: new Map(),
     domains: new Map(), tcpProxies: new Map(), volumes: new Map(), volumeInstances: new Map(), deployments: new Map(), triggers: new Map(),
@@ -416,6 +419,12 @@ export class RailwayEmulator {
         return;
     }
 
+    const committing = operation === "environmentPatchCommit" ? String((body.variables as { environmentId?: unknown } | undefined)?.environmentId) : undefined;
+    if (committing) {
+      const now = (this.commitsInFlight.get(committing) ?? 0) + 1;
+      this.commitsInFlight.set(committing, now);
+      this.maxConcurrentCommits = Math.max(this.maxConcurrentCommits, now);
+    }
     // ERR-5: a request the client gave up on may still be executed, and commit, later.
     if (fault?.kind === "lateAnswer") await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
     const result = await graphql({
@@ -425,6 +434,7 @@ export class RailwayEmulator {
       operationName: body.operationName,
       rootValue: this.root(),
     });
+    if (committing) this.commitsInFlight.set(committing, (this.commitsInFlight.get(committing) ?? 1) - 1);
     const errors = result.errors?.map((e) => ({
       message: e.message,
       path: e.path,
