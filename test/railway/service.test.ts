@@ -215,6 +215,20 @@ describe("Service", () => {
     expect(servicesNamed(inputs.name)).toHaveLength(1);
   });
 
+  it("waits for a new service's instance that Railway does not show yet, instead of failing (SVC-9)", async () => {
+    emulator.lagNewInstances = 2;
+    try {
+      const inputs = api({ projectCreated: true });
+      const since = emulator.requests.length;
+      const state = await create(serviceProvider, inputs);
+      expect(emulator.operationsSince(since).filter((op) => op === "serviceInstanceUpdate")).toHaveLength(3);
+      expect(servicesNamed(inputs.name).map((s) => s.id)).toEqual([state.id]);
+      expect(emulator.instance(state.id, environmentId)!.settings.healthcheckPath).toBe(inputs.healthcheckPath);
+    } finally {
+      emulator.lagNewInstances = 0;
+    }
+  });
+
   it("adopts a service a failed earlier run created in its own project (Railway says it already exists)", async () => {
     const inputs = api({ projectCreated: true });
     const first = await create(serviceProvider, inputs);

@@ -7,13 +7,13 @@
 // resource connects it once the settings and variables exist.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { isAlreadyExists, railwayOperation } from "./client";
+import { isAlreadyExists, isNotFound, railwayOperation } from "./client";
 import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
 import { sameImage } from "./images";
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
 import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
-import { configureFromStack, railwayClient } from "./settings";
+import { configureFromStack, railwayClient, railwaySettings } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 /** Railway's builders (the schema's `Builder` enum). */
@@ -368,6 +368,24 @@ function takeOverRefusal(inputs: ServiceInputs, afterLostAnswer: boolean): Servi
   );
 }
 
+/**
+ * SVC-9: a new service's instance becomes visible a moment after
+ * `serviceCreate` answers, and until then Railway answers "ServiceInstance not
+ * found". Right after the create that is the lag, not a deleted service: the
+ * request is sent again, a bounded number of times with growing waits.
+ */
+async function whenInstanceShows<T>(send: () => Promise<T>): Promise<T> {
+  const base = railwaySettings().pollIntervalMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isNotFound(error) || attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(base * 2 ** (attempt - 1), 8_000)));
+    }
+  }
+}
+
 /** A same-name service Trestle did not create, met without `takeOver`. */
 export class ServiceTakeOverError extends Error {
   constructor(message: string) {
@@ -496,10 +514,12 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     const service = await createOrAdoptService(inputs);
     assertSettingsStayHere(inputs.name, await serviceNeighbours(inputs.projectId, inputs.environmentId, service.id));
     const configured = INSTANCE_KEYS.filter((key) => inputs[key] !== undefined);
-    await railwayClient().request(
-      SERVICE_INSTANCE_UPDATE,
-      { serviceId: service.id, environmentId: inputs.environmentId, input: instanceInput(inputs, configured) },
-      { secrets: secretsOf(inputs) },
+    await whenInstanceShows(() =>
+      railwayClient().request(
+        SERVICE_INSTANCE_UPDATE,
+        { serviceId: service.id, environmentId: inputs.environmentId, input: instanceInput(inputs, configured) },
+        { secrets: secretsOf(inputs) },
+      ),
     );
     await updateLimits(service.id, inputs);
     const outs = outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id));

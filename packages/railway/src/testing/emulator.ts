@@ -211,6 +211,12 @@ export class RailwayEmulator {
    * to check Trestle recognises either spelling. @default false
    */
   spellsImagesInFull = false;
+  /**
+   * SVC-9: how many requests a new service's instance answers "ServiceInstance
+   * not found" before it shows (the lag right after `serviceCreate`). @default 0
+   */
+  lagNewInstances = 0;
+  private hiddenInstances = new Map<string, number>();
   /** DEP-8: the most `environmentPatchCommit` requests one environment had in flight at once. */
   maxConcurrentCommits = 0;
   private commitsInFlight = new Map<string, number>();
@@ -498,7 +504,9 @@ export class RailwayEmulator {
 
   private requireInstance(serviceId: string, environmentId: string): InstanceRecord {
     const instance = this.instance(serviceId, environmentId);
-    if (!instance) throw notFound("ServiceInstance");
+    const hidden = this.hiddenInstances.get(`${serviceId}:${environmentId}`) ?? 0;
+    if (hidden > 0) this.hiddenInstances.set(`${serviceId}:${environmentId}`, hidden - 1);
+    if (!instance || hidden > 0) throw notFound("ServiceInstance");
     return instance;
   }
 
@@ -996,6 +1004,7 @@ export class RailwayEmulator {
         const envs = input.environmentId ? this.reach(input.projectId, input.environmentId) : [...s.environments.values()].filter((e) => e.projectId === input.projectId && !e.sourceEnvironmentId);
         for (const env of envs) {
           const instance = this.createInstance(service.id, env.id);
+          if (this.lagNewInstances > 0) this.hiddenInstances.set(`${service.id}:${env.id}`, this.lagNewInstances);
           if (input.source) {
             // SVC-2: a service created with a source is connected and deploys at once.
             Object.assign(instance, { connected: true });
