@@ -73,6 +73,8 @@ describe("RailwayService", () => {
       restartPolicyMaxRetries: 3,
       replicas: 2,
       sleepApplication: false,
+      // DEP-6/DEP-9: these settings reach Railway in the first deploy's patch, with the source.
+      deferToDeploy: true,
     });
 
     const vars = recorder.get(`${DYN}:Variables`, "api-vars");

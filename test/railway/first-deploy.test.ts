@@ -4,6 +4,7 @@
 // deploys nothing, the observed path (write, then serviceConnect) takes over.
 import { describe, expect, it } from "vitest";
 import { DeploymentInputs, checkDeployment, deploymentProvider, firstDeployPatch } from "../../packages/railway/src/deployment";
+import { patchSettingsOf, serviceProvider } from "../../packages/railway/src/service";
 import { variablesProvider } from "../../packages/railway/src/variables";
 import { volumeProvider } from "../../packages/railway/src/volume";
 import { create } from "./harness";
@@ -209,5 +210,47 @@ describe("the first deploy (DEP-6)", () => {
     expect(mutations(since)).toEqual(["variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceInstanceDeployV2"]);
     expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId).PGDATA).toBe("/var/lib/postgresql/data/pgdata");
     expect(state.outs.status).toBe("SUCCESS");
+  });
+});
+
+describe("a new service's settings ride in the first-deploy patch (DEP-9)", () => {
+  it("sends no serviceInstanceUpdate for a deferred service, and its start command, health check, replicas and restart policy arrive with the commit", async () => {
+    const { projectId, environmentId } = ctx;
+    const since = ctx.emulator.requests.length;
+    const settings = {
+      image: "ghcr.io/acme/cache:1",
+      startCommand: '/bin/sh -c "exec cache-server --password $CACHE_PASSWORD"',
+      healthcheckPath: "/health",
+      healthcheckTimeout: 30,
+      restartPolicyType: "ON_FAILURE" as const,
+      restartPolicyMaxRetries: 10,
+      replicas: 2,
+      sleepApplication: false,
+    };
+    const service = await create(serviceProvider, { projectId, environmentId, name: `cache-${Math.random().toString(16).slice(2, 8)}`, projectCreated: true, deferToDeploy: true, ...settings });
+    expect(mutations(since)).toEqual(["serviceCreate"]);
+    const inputs: DeploymentInputs = {
+      projectId, environmentId, serviceId: service.id, source: { image: settings.image }, triggers: { v: 1 }, pollSeconds: 0.01, timeoutSeconds: 5,
+      firstDeploy: { settings: patchSettingsOf({ ...settings }) },
+    };
+    await create(deploymentProvider, inputs);
+    expect(mutations(since)).toEqual(["serviceCreate", "environmentPatchCommit"]);
+    expect(ctx.emulator.instance(service.id, environmentId)!.settings).toMatchObject({
+      startCommand: settings.startCommand, healthcheckPath: "/health", healthcheckTimeout: 30, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, numReplicas: 2, sleepApplication: false,
+    });
+  });
+
+  it("carries a repo service's root directory in the patch's source", () => {
+    expect(firstDeployPatch("svc", { repo: "acme/app", branch: "main" }, { settings: patchSettingsOf({ rootDirectory: "backend", builder: "RAILPACK", startCommand: "npm start" }) })).toEqual({
+      services: { svc: { isCreated: true, source: { repo: "acme/app", branch: "main", rootDirectory: "backend" }, build: { builder: "RAILPACK" }, deploy: { startCommand: "npm start", numReplicas: 1 } } },
+    });
+  });
+
+  it("writes the settings directly when the patch is refused and the fallback connects", async () => {
+    const { projectId, environmentId } = ctx;
+    const service = await create(serviceProvider, { projectId, environmentId, name: `cache-${Math.random().toString(16).slice(2, 8)}`, image: "redis:7.4", projectCreated: true, deferToDeploy: true, startCommand: "redis-server --port 6379" });
+    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "graphqlError", code: "BAD_USER_INPUT", message: "invalid patch" });
+    await create(deploymentProvider, { projectId, environmentId, serviceId: service.id, source: { image: "redis:7.4" }, triggers: { v: 1 }, pollSeconds: 0.01, timeoutSeconds: 5, firstDeploy: { settings: patchSettingsOf({ startCommand: "redis-server --port 6379" }) } });
+    expect(ctx.emulator.instance(service.id, environmentId)!.settings.startCommand).toBe("redis-server --port 6379");
   });
 });

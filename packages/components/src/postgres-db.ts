@@ -213,6 +213,8 @@ export class PostgresDb extends pulumi.ComponentResource {
         sleepApplication: false,
         ...ownership,
         ...limits, // vcpus, memoryGB (LIM-1)
+        // DEP-6: the start command and restart policy go in the first deploy's patch, with the image.
+        deferToDeploy: true,
       },
       { parent: this, protect },
     );
@@ -269,7 +271,7 @@ export class PostgresDb extends pulumi.ComponentResource {
         serviceId: service.serviceId,
         source: { image },
         triggers: digest(settings),
-        firstDeploy: railway.firstDeployOf({ variables: deferred.variables, volumes: [deferred.volume] }),
+        firstDeploy: railway.firstDeployOf({ variables: deferred.variables, volumes: [deferred.volume], service }),
       },
       { parent: this, dependsOn: [service, deferred.variables, deferred.volume, ...(proxy ? [proxy] : [])] },
     );

@@ -306,6 +306,8 @@ export class RailwayService extends pulumi.ComponentResource {
         projectCreated: args.projectCreated,
         takeOver: args.takeOver,
         ...args.limits, // vcpus, memoryGB (LIM-1)
+        // DEP-6: the settings go in the first deploy's patch, with the source.
+        deferToDeploy: true,
       },
       { parent: this },
     );
@@ -403,7 +405,7 @@ export class RailwayService extends pulumi.ComponentResource {
         : { repo: source.repo, branch: source.branch ?? "main" };
     return new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, source: deploySource, triggers, timeoutSeconds: args.deployTimeoutSeconds, firstDeploy: railway.firstDeployOf({ variables }) },
+      { ...scope, serviceId: service.serviceId, source: deploySource, triggers, timeoutSeconds: args.deployTimeoutSeconds, firstDeploy: railway.firstDeployOf({ variables, service }) },
       { parent: this, dependsOn: [service, variables, ...dependsOn] },
     );
   }

@@ -268,6 +268,8 @@ export class RedisCache extends pulumi.ComponentResource {
         restartPolicyType: "ON_FAILURE",
         restartPolicyMaxRetries: 10,
         sleepApplication: false,
+        // DEP-6: the start command (with --requirepass) goes in the first deploy's patch, with the image.
+        deferToDeploy: true,
       },
       { parent: this, protect: args.protect },
     );
@@ -297,7 +299,7 @@ export class RedisCache extends pulumi.ComponentResource {
         serviceId: service.serviceId,
         source: { image },
         triggers: digest({ server, version: args.version, public: args.public, limits: args.limits }),
-        firstDeploy: railway.firstDeployOf({ variables, volumes: volume ? [volume] : [] }),
+        firstDeploy: railway.firstDeployOf({ variables, volumes: volume ? [volume] : [], service }),
       },
       { parent: this, dependsOn },
     );

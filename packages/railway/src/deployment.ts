@@ -22,6 +22,7 @@ import { RAILWAY_PROVIDED } from "./references";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
+import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch } from "./service";
 import { type Variables, upsertVariables, variableFailures } from "./variables";
 import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 
@@ -48,6 +49,8 @@ export interface FirstDeploy {
   variables?: Record<string, string>;
   secretVariables?: Record<string, string>;
   backups?: FirstDeployBackups[];
+  /** The service's settings, from a Service made with `deferToDeploy` (DEP-6). */
+  settings?: PatchSettings;
 }
 
 /**
@@ -55,13 +58,13 @@ export interface FirstDeploy {
  * `deferToDeploy` (DEP-6). Secret values stay secret; a volume without
  * `backups` carries nothing.
  */
-export function firstDeployOf(parts: { variables?: Variables; volumes?: Volume[] }): pulumi.Output<FirstDeploy> {
+export function firstDeployOf(parts: { variables?: Variables; volumes?: Volume[]; service?: Service }): pulumi.Output<FirstDeploy> {
   const backups = (parts.volumes ?? []).map((v) =>
     pulumi.all([v.volumeId, v.volumeInstanceId, v.backups]).apply(([volumeId, volumeInstanceId, kinds]) => (kinds === undefined ? undefined : { volumeId, volumeInstanceId, kinds })),
   );
   return pulumi
-    .all([parts.variables?.variables, parts.variables?.secretVariables, pulumi.all(backups)])
-    .apply(([variables, secretVariables, mounts]) => compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined) }) as FirstDeploy);
+    .all([parts.variables?.variables, parts.variables?.secretVariables, pulumi.all(backups), parts.service?.patchSettings])
+    .apply(([variables, secretVariables, mounts, settings]) => compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined), settings }) as FirstDeploy);
 }
 
 export interface DeploymentArgs {
@@ -302,8 +305,11 @@ const START_PATIENCE_POLLS = 12;
 export function firstDeployPatch(serviceId: string, source: DeploymentSource, carried: FirstDeploy): { services: Record<string, Record<string, unknown>> } {
   const service: Record<string, unknown> = {
     isCreated: true,
-    source: compact({ image: source.image, repo: source.repo, branch: source.repo ? source.branch : undefined }),
+    source: compact({ image: source.image, repo: source.repo, branch: source.repo ? source.branch : undefined, ...carried.settings?.source }),
   };
+  // DEP-6: every setting of the new instance in the same patch as its source (Railway's own guides do).
+  if (carried.settings?.build) service.build = carried.settings.build;
+  if (carried.settings?.deploy) service.deploy = carried.settings.deploy;
   const variables = Object.entries({ ...carried.variables, ...carried.secretVariables });
   if (variables.length) service.variables = Object.fromEntries(variables.map(([name, value]) => [name, { value }]));
   if (carried.backups?.length) {
@@ -315,6 +321,9 @@ export function firstDeployPatch(serviceId: string, source: DeploymentSource, ca
 /** Writes what a first deploy carries when no patch of this resource commits it (a retry, no source, the fallback). */
 async function writeCarried(inputs: DeploymentInputs, carried: FirstDeploy | undefined): Promise<void> {
   if (!carried) return;
+  if (carried.settings) {
+    await railwayClient().request(SERVICE_INSTANCE_UPDATE, { serviceId: inputs.serviceId, environmentId: inputs.environmentId, input: instanceInputOfPatch(carried.settings) });
+  }
   await upsertVariables(inputs, { ...carried.variables, ...carried.secretVariables }, Object.values(carried.secretVariables ?? {}));
   for (const b of carried.backups ?? []) await setBackups(b.volumeInstanceId, b.kinds);
 }

@@ -92,6 +92,13 @@ export interface ServiceArgs {
   holdsData?: pulumi.Input<boolean>;
   /** Allow this update to replace a service that `holdsData`. @default false */
   allowReplace?: pulumi.Input<boolean>;
+  /**
+   * Leave the settings a first-deploy patch carries (DEP-6: source root, build
+   * and deploy settings) to the service's first Deployment, which commits them
+   * with the source in one patch: pass this Service to `firstDeployOf`.
+   * @default false
+   */
+  deferToDeploy?: pulumi.Input<boolean>;
 }
 
 /** The most vCPUs and memory (GB) each replica of a service may use (LIM-1). */
@@ -129,6 +136,7 @@ export interface ServiceInputs {
   takeOver?: boolean;
   holdsData?: boolean;
   allowReplace?: boolean;
+  deferToDeploy?: boolean;
 }
 
 export interface ServiceOutputs extends ServiceInputs {
@@ -201,7 +209,7 @@ query projectServices($projectId: String!) {
   project(id: $projectId) { services(first: 500) { edges { node { id name } } } }
 }`);
 
-const SERVICE_INSTANCE_UPDATE = railwayOperation(`
+export const SERVICE_INSTANCE_UPDATE = railwayOperation(`
 mutation serviceInstanceUpdate($serviceId: String!, $environmentId: String!, $input: ServiceInstanceUpdateInput!) {
   serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
 }`);
@@ -288,6 +296,43 @@ export function instanceInput(news: ServiceInputs, changed: readonly string[]): 
     input.multiRegionConfig = Object.fromEntries(Object.entries(news.regions).map(([region, n]) => [region, { numReplicas: n }]));
   }
   return input;
+}
+
+/**
+ * DEP-6: a new service's settings as its first-deploy patch carries them, in
+ * the environment config's sections (railway-skills reference/environment-config.md:
+ * `source.rootDirectory`; `build` builder, buildCommand, dockerfilePath,
+ * watchPatterns; `deploy` startCommand, numReplicas, healthcheckPath,
+ * healthcheckTimeout, restartPolicyType, restartPolicyMaxRetries, cronSchedule,
+ * sleepApplication). `deploy.preDeployCommand` and `deploy.multiRegionConfig`
+ * are config-as-code's names for the same settings (DEP-9, assumed).
+ */
+export interface PatchSettings {
+  source?: { rootDirectory?: string };
+  build?: Record<string, unknown>;
+  deploy?: Record<string, unknown>;
+}
+
+const PATCH_BUILD_KEYS = ["builder", "buildCommand", "dockerfilePath", "watchPatterns"] as const;
+const PATCH_DEPLOY_KEYS = ["startCommand", "preDeployCommand", "healthcheckPath", "healthcheckTimeout", "restartPolicyType", "restartPolicyMaxRetries", "cronSchedule", "sleepApplication"] as const;
+/** The instance settings a first-deploy patch cannot carry: written with `serviceInstanceUpdate` even for a deferred service. */
+const UNPATCHED_KEYS = ["registryCredentials"] as const;
+
+export function patchSettingsOf(inputs: Partial<ServiceInputs>): PatchSettings {
+  const pick = (keys: readonly string[]) => Object.fromEntries(keys.filter((k) => (inputs as Record<string, unknown>)[k] !== undefined).map((k) => [k, (inputs as Record<string, unknown>)[k]]));
+  const deploy: Record<string, unknown> = { ...pick(PATCH_DEPLOY_KEYS), numReplicas: totalReplicas(inputs as ServiceInputs) };
+  if (inputs.regions) deploy.multiRegionConfig = Object.fromEntries(Object.entries(inputs.regions).map(([region, n]) => [region, { numReplicas: n }]));
+  const build = pick(PATCH_BUILD_KEYS);
+  return compact({
+    source: inputs.rootDirectory !== undefined ? { rootDirectory: inputs.rootDirectory } : undefined,
+    build: Object.keys(build).length ? build : undefined,
+    deploy,
+  });
+}
+
+/** The `serviceInstanceUpdate` input of settings a patch carried (the fallback writes them directly). */
+export function instanceInputOfPatch(settings: PatchSettings): Record<string, unknown> {
+  return compact({ ...settings.build, ...settings.deploy, rootDirectory: settings.source?.rootDirectory });
 }
 
 /** The secret inputs of a service (kept out of every error, however short). */
@@ -513,14 +558,14 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
   async create(inputs) {
     const service = await createOrAdoptService(inputs);
     assertSettingsStayHere(inputs.name, await serviceNeighbours(inputs.projectId, inputs.environmentId, service.id));
-    const configured = INSTANCE_KEYS.filter((key) => inputs[key] !== undefined);
-    await whenInstanceShows(() =>
-      railwayClient().request(
-        SERVICE_INSTANCE_UPDATE,
-        { serviceId: service.id, environmentId: inputs.environmentId, input: instanceInput(inputs, configured) },
-        { secrets: secretsOf(inputs) },
-      ),
-    );
+    // DEP-6: a deferred service's settings go in its first deploy's patch; only what a patch cannot carry is written here.
+    const configured = INSTANCE_KEYS.filter((key) => inputs[key] !== undefined && (!inputs.deferToDeploy || (UNPATCHED_KEYS as readonly string[]).includes(key)));
+    if (!inputs.deferToDeploy || configured.length) {
+      const input = inputs.deferToDeploy ? Object.fromEntries(configured.map((key) => [key, inputs[key]])) : instanceInput(inputs, configured);
+      await whenInstanceShows(() =>
+        railwayClient().request(SERVICE_INSTANCE_UPDATE, { serviceId: service.id, environmentId: inputs.environmentId, input }, { secrets: secretsOf(inputs) }),
+      );
+    }
     await updateLimits(service.id, inputs);
     const outs = outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id));
     return { id: service.id, outs: { ...outs, holder: hold("Service", service.id) } };
@@ -594,6 +639,8 @@ export class Service extends pulumi.dynamic.Resource {
   declare readonly privateDomain: pulumi.Output<string>;
   declare readonly environmentId: pulumi.Output<string>;
   declare readonly projectId: pulumi.Output<string>;
+  /** DEP-6: the settings its first-deploy patch carries (for `firstDeployOf`); not a resource output. */
+  readonly patchSettings: pulumi.Output<PatchSettings>;
 
   constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
@@ -603,5 +650,7 @@ export class Service extends pulumi.dynamic.Resource {
       registryCredentials: args.registryCredentials === undefined ? undefined : pulumi.secret(args.registryCredentials),
     };
     super(serviceProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "registryCredentials"] }, RAILWAY_MODULE, "Service");
+    const { registryCredentials: _secret, ...settings } = args;
+    this.patchSettings = pulumi.output(settings).apply((resolved) => patchSettingsOf(resolved as Partial<ServiceInputs>));
   }
 }

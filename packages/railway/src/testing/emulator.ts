@@ -659,9 +659,26 @@ export class RailwayEmulator {
   private applyServicePatch(service: ServiceRecord, instance: InstanceRecord, changes: Record<string, unknown>): void {
     const s = this.state;
     // `isCreated` marks the instance new (DEP-6); on one serviceCreate already made it changes nothing (assumed).
-    const unmodelled = Object.keys(changes).filter((k) => !["isCreated", "source", "variables", "volumeMounts"].includes(k));
+    const unmodelled = Object.keys(changes).filter((k) => !["isCreated", "source", "build", "deploy", "variables", "volumeMounts"].includes(k));
     if (unmodelled.length) throw badInput(`the emulator does not model \`services.*.${unmodelled.join("`, `")}\` in an environment patch`);
-    const source = changes.source as { image?: string; repo?: string; branch?: string } | undefined;
+    // DEP-6: a patch's build and deploy settings are the instance's (railway-skills reference/environment-config.md).
+    const sections: [string, readonly string[]][] = [
+      ["build", ["builder", "buildCommand", "dockerfilePath", "watchPatterns"]],
+      ["deploy", ["startCommand", "preDeployCommand", "healthcheckPath", "healthcheckTimeout", "restartPolicyType", "restartPolicyMaxRetries", "cronSchedule", "sleepApplication", "numReplicas", "multiRegionConfig"]],
+    ];
+    for (const [section, keys] of sections) {
+      const values = (changes[section] ?? {}) as Record<string, unknown>;
+      const unknown = Object.keys(values).filter((k) => !keys.includes(k));
+      if (unknown.length) throw badInput(`the emulator does not model \`services.*.${section}.${unknown.join("`, `")}\` in an environment patch`);
+      for (const [key, value] of Object.entries(values)) {
+        if (key === "multiRegionConfig") {
+          instance.multiRegionConfig = value as Record<string, { numReplicas: number }>;
+          instance.settings.numReplicas = Object.values(instance.multiRegionConfig).reduce((n, r) => n + r.numReplicas, 0);
+        } else instance.settings[key] = value as never;
+      }
+    }
+    const source = changes.source as { image?: string; repo?: string; branch?: string; rootDirectory?: string } | undefined;
+    if (source?.rootDirectory !== undefined) instance.settings.rootDirectory = source.rootDirectory;
     if (source?.image || source?.repo) {
       instance.settings.source = source.image ? { image: this.spelled(source.image) } : { repo: source.repo };
       for (const [key, t] of s.triggers) if (t.serviceId === service.id && t.environmentId === instance.environmentId) s.triggers.delete(key);
