@@ -213,6 +213,24 @@ describe("the first deploy (DEP-6)", () => {
   });
 });
 
+describe("the workflow a commit starts (DEP-10)", () => {
+  it("reads it after the commit, and goes on to the deployment once it completes", async () => {
+    const { inputs } = await deferred();
+    const since = ctx.emulator.requests.length;
+    await create(deploymentProvider, inputs);
+    const ops = ctx.emulator.operationsSince(since);
+    expect(ops.indexOf("workflowStatus")).toBeGreaterThan(ops.indexOf("environmentPatchCommit"));
+  });
+
+  it("fails with Railway's own words when the workflow ends in Error, instead of waiting for a deployment that never starts", async () => {
+    const { inputs, serviceId } = await deferred();
+    ctx.emulator.failNextWorkflow("Failed to pull image ghcr.io/railwayapp-templates/postgres-ssl:17: manifest unknown");
+    const error = await create(deploymentProvider, inputs).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^Railway could not apply the first deploy of service [0-9a-f-]+: its workflow ended in Error: Failed to pull image ghcr\.io\/railwayapp-templates\/postgres-ssl:17: manifest unknown\. Fix what it names/);
+    expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
+  });
+});
+
 describe("a new service's settings ride in the first-deploy patch (DEP-9)", () => {
   it("sends no serviceInstanceUpdate for a deferred service, and its start command, health check, replicas and restart policy arrive with the commit", async () => {
     const { projectId, environmentId } = ctx;

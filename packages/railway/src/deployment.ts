@@ -350,7 +350,40 @@ async function connect(inputs: DeploymentInputs, desired: DeploymentSource, prev
   return started.id;
 }
 
+/** DEP-10: what became of the workflow a commit started (railwayapp/cli controllers/workflow.rs reads it the same way). */
+const WORKFLOW_STATUS = railwayOperation(`
+query workflowStatus($workflowId: String!) {
+  workflowStatus(workflowId: $workflowId) { status error }
+}`);
+
+/** A first deploy whose workflow Railway reports as failed, with Railway's own words. */
+export class WorkflowFailedError extends Error {
+  constructor(readonly serviceId: string, readonly reason: string) {
+    const message = `Railway could not apply the first deploy of service ${serviceId}: its workflow ended in Error: ${reason}. Fix what it names (often the source: an image Railway cannot pull, a repository its GitHub app cannot see), then run \`pulumi up\` again`;
+    super(message);
+    this.message = message; // see RailwayApiError
+    this.name = "WorkflowFailedError";
+  }
+}
+
+/**
+ * DEP-10: waits for the workflow a commit started to leave `Running`. An
+ * `Error` is surfaced with Railway's text instead of showing later as "no
+ * deployment started"; `NotFound` (a workflow already gone) and `Complete`
+ * go on to the deployment it started. Polled at the deploy's own pace.
+ */
+async function awaitWorkflow(inputs: DeploymentInputs, workflowId: string): Promise<void> {
+  for (let poll = 0; poll < START_PATIENCE_POLLS * 4; poll++) {
+    const { workflowStatus } = await railwayClient().request<{ workflowStatus: { status: string; error?: string | null } }>(WORKFLOW_STATUS, { workflowId });
+    if (workflowStatus.status === "Error") throw new WorkflowFailedError(inputs.serviceId, redactLines([workflowStatus.error ?? "no reason given"])[0]);
+    if (workflowStatus.status !== "Running") return;
+    await sleep(pollMs(inputs));
+  }
+}
+
 const COMMIT_QUEUES_KEY = "__trestleRailwayCommitQueues";
+/** What a lost commit's adoption answers in place of a workflow id. */
+const LANDED = "landed";
 
 /**
  * Runs `commit` after every earlier commit of the same environment has been
@@ -377,22 +410,25 @@ async function oneCommitAtATime<T>(environmentId: string, commit: () => Promise<
  * (the carried values written directly, then `serviceConnect`).
  */
 async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSource, carried: FirstDeploy, previous: string | undefined): Promise<string> {
+  let workflowId: string | undefined;
   try {
-    await oneCommitAtATime(inputs.environmentId, () => railwayClient().request(
+    ({ environmentPatchCommit: workflowId } = await oneCommitAtATime(inputs.environmentId, () => railwayClient().request<{ environmentPatchCommit: string }>(
       PATCH_COMMIT,
       { environmentId: inputs.environmentId, patch: firstDeployPatch(inputs.serviceId, desired, carried), commitMessage: "Trestle: first deploy" },
       {
         secrets: Object.values(carried.secretVariables ?? {}),
         // A commit whose answer was lost shows as the source in place; the
         // deployment it started is awaited below, never committed twice.
-        adopt: async () => (sourceMatches(desired, await readSeen(inputs)) ? { environmentPatchCommit: "landed" } : undefined),
+        adopt: async () => (sourceMatches(desired, await readSeen(inputs)) ? { environmentPatchCommit: LANDED } : undefined),
       },
-    ));
+    )));
   } catch (error) {
     if (!(error instanceof RailwayApiError) || (error.kind !== "invalid" && error.kind !== "internal")) throw error;
     await writeCarried(inputs, carried);
     return connect(inputs, desired, previous);
   }
+  // A commit adopted after a lost answer has no workflow id to read.
+  if (workflowId && workflowId !== LANDED) await awaitWorkflow(inputs, workflowId);
   const started = await deploymentAfter(inputs, previous, pollMs(inputs) * START_PATIENCE_POLLS);
   if (started) return started.id;
   await writeCarried(inputs, carried);

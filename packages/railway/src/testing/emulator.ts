@@ -217,6 +217,15 @@ export class RailwayEmulator {
    */
   lagNewInstances = 0;
   private hiddenInstances = new Map<string, number>();
+  /** DEP-10: the workflow each commit started, by id. */
+  private workflows = new Map<string, { status: "Running" | "Complete" | "Error"; error?: string; polls: number }>();
+  private workflowFailures: string[] = [];
+
+  /** DEP-10: the next commit's workflow ends in Error with `reason`, and applies nothing. */
+  failNextWorkflow(reason: string): void {
+    this.workflowFailures.push(reason);
+  }
+
   /** DEP-8: the most `environmentPatchCommit` requests one environment had in flight at once. */
   maxConcurrentCommits = 0;
   private commitsInFlight = new Map<string, number>();
@@ -965,6 +974,13 @@ export class RailwayEmulator {
         if (!d) throw notFound("Deployment");
         return this.deploymentView(this.advance(d));
       },
+      // DEP-10: a workflow runs for one status read, then completes (or ended in Error at once).
+      workflowStatus: ({ workflowId }) => {
+        const workflow = this.workflows.get(workflowId);
+        if (!workflow) return { status: "NotFound", error: null };
+        if (workflow.status === "Running" && workflow.polls++ >= 1) workflow.status = "Complete";
+        return { status: workflow.status, error: workflow.error ?? null };
+      },
       // DEP-2: the runtime log a CRASHED deploy is reported with
       deploymentLogs: ({ deploymentId, limit }) => this.logs(deploymentId, "logs", limit),
       buildLogs: ({ deploymentId, limit }) => this.logs(deploymentId, "buildLogs", limit),
@@ -1103,6 +1119,13 @@ export class RailwayEmulator {
       // DEP-6: one patch of an environment's config, applied at once; every service it touches that has a source deploys
       environmentPatchCommit: ({ environmentId, patch }) => {
         this.requireEnvironment(environmentId);
+        // DEP-10: the commit answers a workflow id; a failed workflow applies nothing.
+        const failure = this.workflowFailures.shift();
+        if (failure !== undefined) {
+          const id = randomUUID();
+          this.workflows.set(id, { status: "Error", error: failure, polls: 0 });
+          return id;
+        }
         const config = (patch ?? {}) as { services?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
         const unmodelled = Object.keys(config).filter((k) => k !== "services");
         if (unmodelled.length) throw badInput(`the emulator does not model \`${unmodelled.join("`, `")}\` in an environment patch`);
@@ -1113,7 +1136,9 @@ export class RailwayEmulator {
           return instance;
         });
         for (const instance of touched) if (instance.connected) this.deploy(instance.serviceId, environmentId, "connect");
-        return randomUUID();
+        const workflowId = randomUUID();
+        this.workflows.set(workflowId, { status: "Running", polls: 0 });
+        return workflowId;
       },
       // DEP-3: a removed deployment stops
       deploymentRemove: ({ id }) => {
