@@ -3,7 +3,7 @@
 // `deferToDeploy` send nothing of their own. Where the patch is refused or
 // deploys nothing, the observed path (write, then serviceConnect) takes over.
 import { describe, expect, it } from "vitest";
-import { DeploymentInputs, checkDeployment, deploymentProvider, firstDeployPatch } from "../../packages/railway/src/deployment";
+import { DeploymentInputs, FirstDeployRefusedError, checkDeployment, deploymentProvider, firstDeployPatch } from "../../packages/railway/src/deployment";
 import { patchSettingsOf, serviceProvider } from "../../packages/railway/src/service";
 import { variablesProvider } from "../../packages/railway/src/variables";
 import { volumeProvider } from "../../packages/railway/src/volume";
@@ -129,17 +129,55 @@ describe("the first deploy (DEP-6)", () => {
     expect(state.outs.status).toBe("SUCCESS");
   });
 
-  it("does not fall back on an authorization error, and names no secret in it", async () => {
-    const { inputs } = await deferred();
-    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "graphqlError", code: "FORBIDDEN", message: `Not Authorized for ${SECRET}` });
+  const refusedWith = async (fault: { code: string; message: string; times?: number }) => {
+    const { inputs, serviceId } = await deferred();
+    ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "graphqlError", ...fault });
     const since = ctx.emulator.requests.length;
     const error = await create(deploymentProvider, inputs).then(
       () => undefined,
       (e: Error) => e,
     );
-    expect(error).toBeInstanceOf(Error);
+    return { error, serviceId, sent: mutations(since) };
+  };
+
+  it("does not fall back on an authorization error: it ends with the fix (a token of the project's workspace), and names no secret (DEP-11)", async () => {
+    const { error, sent } = await refusedWith({ code: "FORBIDDEN", message: `Not Authorized for ${SECRET}` });
+    expect(error).toBeInstanceOf(FirstDeployRefusedError);
+    expect(error!.message).toMatch(/account or workspace token of the project's workspace/);
+    expect(error!.message).toMatch(/trestle preflight/);
     expect(error!.message).not.toContain(SECRET);
-    expect(mutations(since)).toEqual(["environmentPatchCommit"]);
+    expect(sent).toEqual(["environmentPatchCommit"]);
+  });
+
+  it("ends a plan refusal with what to lower or upgrade, writing nothing piecemeal (DEP-11)", async () => {
+    const { error, sent, serviceId } = await refusedWith({ code: "PLAN_LIMIT", message: "Backups are not available on your plan" });
+    expect(error).toBeInstanceOf(FirstDeployRefusedError);
+    expect(error!.message).toMatch(/Backups are not available on your plan/);
+    expect(error!.message).toMatch(/upgrade the workspace's plan/);
+    expect(sent).toEqual(["environmentPatchCommit"]);
+    expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId).POSTGRES_PASSWORD).toBeUndefined();
+  });
+
+  it("falls back when the patch collides with something already there: the direct path overwrites it (DEP-11)", async () => {
+    const { error, sent, serviceId } = await refusedWith({ code: "INTERNAL_SERVER_ERROR", message: "Variable POSTGRES_PASSWORD already exists" });
+    expect(error).toBeUndefined();
+    expect(sent).toEqual(["environmentPatchCommit", "variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceConnect"]);
+    expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["SUCCESS"]);
+  });
+
+  it("waits out a new instance's lag on the commit and sends it again, deploying once (SVC-9, DEP-11)", async () => {
+    const { error, sent, serviceId } = await refusedWith({ code: "INTERNAL_SERVER_ERROR", message: "ServiceInstance not found", times: 2 });
+    expect(error).toBeUndefined();
+    expect(sent).toEqual(["environmentPatchCommit", "environmentPatchCommit", "environmentPatchCommit"]);
+    expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(1);
+  });
+
+  it("ends with `pulumi refresh` when the service stays gone after the wait, naming no secret (DEP-11)", async () => {
+    const { error, sent } = await refusedWith({ code: "INTERNAL_SERVER_ERROR", message: `Service not found (${SECRET})`, times: 8 });
+    expect(error).toBeInstanceOf(FirstDeployRefusedError);
+    expect(error!.message).toMatch(/deleted outside Pulumi.*pulumi refresh/);
+    expect(error!.message).not.toContain(SECRET);
+    expect(sent).toHaveLength(8);
   });
 
   it("leaves changes someone staged alone: with any, it writes the values and connects (the observed path), committing nothing", async () => {

@@ -12,7 +12,7 @@
 // the source change, so a `pulumi up` that changes nothing deploys nothing.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { RailwayApiError, railwayOperation } from "./client";
+import { RailwayApiError, type RailwayErrorKind, railwayOperation } from "./client";
 import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
 import { type DeploymentNode, IN_PROGRESS, awaitSettled } from "./deployment-watch";
 import { pollIntervalSeconds } from "./limits";
@@ -22,7 +22,7 @@ import { RAILWAY_PROVIDED } from "./references";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
-import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch } from "./service";
+import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch, whenInstanceShows } from "./service";
 import { type Variables, upsertVariables, variableFailures } from "./variables";
 import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 
@@ -381,6 +381,50 @@ async function awaitWorkflow(inputs: DeploymentInputs, workflowId: string): Prom
   }
 }
 
+/** Refusals of a first-deploy commit that end in the direct path or in a reason (DEP-11); the rest were retried already. */
+const FALLS_BACK = new Set<RailwayErrorKind>(["invalid", "internal", "alreadyExists", "notFound", "planLimit", "auth"]);
+
+/** A first deploy Railway refused for a reason the direct path would meet too: what it was, and what to do. */
+export class FirstDeployRefusedError extends Error {
+  constructor(readonly serviceId: string, readonly kind: RailwayErrorKind, reason: string) {
+    super(reason);
+    this.message = reason; // see RailwayApiError
+    this.name = "FirstDeployRefusedError";
+  }
+}
+
+/**
+ * DEP-11: which refusals of the first-deploy commit the direct path (variables
+ * written, then `serviceConnect`) can still satisfy. A patch Railway finds
+ * invalid, an internal error, or a collision with something already there
+ * (`variableCollectionUpsert` overwrites; a patch may not) falls back. A
+ * refusal the direct path would meet in the same way ends the up with the
+ * reason and the fix, before anything is written piecemeal: the plan (assumed:
+ * the same plan guards the direct mutations), the token (AUTH-3: the same token
+ * sends them), and a service or environment Railway still does not show after
+ * the instance lag was waited out (SVC-9).
+ * Railway's own text is kept, already redacted by the client.
+ */
+function firstDeployRefusal(inputs: DeploymentInputs, error: RailwayApiError): FirstDeployRefusedError | undefined {
+  const where = `the first deploy of service ${inputs.serviceId} in environment ${inputs.environmentId}`;
+  switch (error.kind) {
+    case "planLimit":
+      return new FirstDeployRefusedError(inputs.serviceId, error.kind,
+        `Railway's plan refused ${where} (${error.message}). The workspace's plan does not allow something the deploy carries (replicas, volume size, backups, resources): ` +
+          "run `trestle preflight --stack <stack>` to see which, then lower that setting or upgrade the workspace's plan, and run `pulumi up` again; nothing was deployed");
+    case "auth":
+      return new FirstDeployRefusedError(inputs.serviceId, error.kind,
+        `Railway refused the token for ${where} (${error.message}). The token must reach this project and environment: ` +
+          "use an account or workspace token of the project's workspace (a project token reaches only its own environment), check it with `trestle preflight --stack <stack>`, then run `pulumi up` again");
+    case "notFound":
+      return new FirstDeployRefusedError(inputs.serviceId, error.kind,
+        `Railway no longer shows the service or environment of ${where} (${error.message}), after waiting for a new instance to show: ` +
+          "it was deleted outside Pulumi. Run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again");
+    default:
+      return undefined;
+  }
+}
+
 const COMMIT_QUEUES_KEY = "__trestleRailwayCommitQueues";
 /** What a lost commit's adoption answers in place of a workflow id. */
 const LANDED = "landed";
@@ -412,7 +456,7 @@ async function oneCommitAtATime<T>(environmentId: string, commit: () => Promise<
 async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSource, carried: FirstDeploy, previous: string | undefined): Promise<string> {
   let workflowId: string | undefined;
   try {
-    ({ environmentPatchCommit: workflowId } = await oneCommitAtATime(inputs.environmentId, () => railwayClient().request<{ environmentPatchCommit: string }>(
+    ({ environmentPatchCommit: workflowId } = await oneCommitAtATime(inputs.environmentId, () => whenInstanceShows(() => railwayClient().request<{ environmentPatchCommit: string }>(
       PATCH_COMMIT,
       { environmentId: inputs.environmentId, patch: firstDeployPatch(inputs.serviceId, desired, carried), commitMessage: "Trestle: first deploy" },
       {
@@ -421,9 +465,11 @@ async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSo
         // deployment it started is awaited below, never committed twice.
         adopt: async () => (sourceMatches(desired, await readSeen(inputs)) ? { environmentPatchCommit: LANDED } : undefined),
       },
-    )));
+    ))));
   } catch (error) {
-    if (!(error instanceof RailwayApiError) || (error.kind !== "invalid" && error.kind !== "internal")) throw error;
+    if (!(error instanceof RailwayApiError) || !FALLS_BACK.has(error.kind)) throw error;
+    const refusal = firstDeployRefusal(inputs, error);
+    if (refusal) throw refusal;
     await writeCarried(inputs, carried);
     return connect(inputs, desired, previous);
   }

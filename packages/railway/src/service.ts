@@ -419,7 +419,7 @@ function takeOverRefusal(inputs: ServiceInputs, afterLostAnswer: boolean): Servi
  * found". Right after the create that is the lag, not a deleted service: the
  * request is sent again, a bounded number of times with growing waits.
  */
-async function whenInstanceShows<T>(send: () => Promise<T>): Promise<T> {
+export async function whenInstanceShows<T>(send: () => Promise<T>): Promise<T> {
   const base = railwaySettings().pollIntervalMs ?? 500;
   for (let attempt = 1; ; attempt++) {
     try {
