@@ -16,7 +16,6 @@ import { RailwayEmulator } from "../packages/railway/src/testing/emulator";
 import type { RehearsalResult, RehearsalState } from "../packages/cli/src/rehearse/run";
 
 const ROOT = path.resolve(__dirname, "..");
-const DEPLOYS = new Set(["environmentPatchCommit", "serviceConnect", "serviceInstanceDeployV2"]);
 
 interface Row {
   stack: string;
@@ -79,6 +78,7 @@ async function main(): Promise<void> {
       // Async: the emulator answers from this process, so it must not block while the step runs.
       const up = async (step: string, config: string): Promise<RehearsalResult> => {
         const since = emulator.requests.length;
+        const deploymentsBefore = emulator.state.deployments.size;
         const started = performance.now();
         const stateIn = path.join(work, `${stack}-in.json`);
         const resultOut = path.join(work, `${stack}-${step}.json`);
@@ -100,7 +100,8 @@ async function main(): Promise<void> {
           byMutation: mutationsBy(emulator, since),
           requests: counts.requests,
           mutations: counts.mutations,
-          deploys: Object.entries(counts.byOperation).filter(([op]) => DEPLOYS.has(op)).reduce((n, [, c]) => n + c, 0),
+          // Deployments Railway started in this step, whatever started them (a commit, a connect, a deploy, a variables write: VAR-1).
+          deploys: emulator.state.deployments.size - deploymentsBefore,
           objects: step === "create" ? Object.keys(result.state).length : undefined,
           maxPerSecond: emulator.maxRequestsPerSecond(since),
           ms: performance.now() - started,

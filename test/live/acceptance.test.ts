@@ -25,6 +25,12 @@ query liveProjects($workspaceId: String) {
   projects(workspaceId: $workspaceId, first: 500) { edges { node { id name } } }
 }`);
 
+/** DEP-9: the settings Railway keeps for an instance after its first deploy. */
+const LIVE_INSTANCE = railwayOperation(`
+query liveInstance($serviceId: String!, $environmentId: String!) {
+  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { startCommand healthcheckPath numReplicas }
+}`);
+
 async function liveProjects(): Promise<{ id: string; name: string }[]> {
   const data = await railwayClient().request<{ projects: { edges: { node: { id: string; name: string } }[] } }>(LIVE_PROJECTS, {
     workspaceId: process.env.RAILWAY_WORKSPACE_ID,
@@ -113,6 +119,23 @@ describe.skipIf(!LIVE)(`live Railway acceptance (${LIVE ? NAME : "skipped: set R
     const domain = result.created.find((c) => c.type === "ServiceDomain" && c.name === "web-domain");
     const response = await fetch(domain!.url!);
     expect(response.status).toBe(200);
+  });
+
+  it("asked the preflight first, and nothing in it failed (PRE-1 to PRE-6)", () => {
+    expect(result!.preflight.filter((c) => c.status === "fail")).toEqual([]);
+    expect(result!.preflight.map((c) => c.check)).toEqual(expect.arrayContaining(["token", "workspace", "plan"]));
+  });
+
+  it("kept the start command and health check the first-deploy patch carried (DEP-9)", async () => {
+    resetRailwaySettings();
+    const environmentId = result!.created.find((c) => c.type === "Environment")!.id;
+    const web = result!.created.find((c) => c.type === "Service" && c.name === "web")!.id;
+    const { serviceInstance } = await railwayClient().request<{ serviceInstance: { startCommand: string | null; healthcheckPath: string | null; numReplicas: number | null } }>(LIVE_INSTANCE, {
+      serviceId: web,
+      environmentId,
+    });
+    expect(serviceInstance.startCommand).toContain("python -m http.server");
+    expect(serviceInstance.healthcheckPath).toBe("/");
   });
 
   it("brought each service up with one patch commit of its source, variables and backups, not the fallback (DEP-6)", () => {

@@ -133,3 +133,20 @@ describe("emulated deploys end as the container would", () => {
     expect(() => ctx.emulator["root"]().serviceInstanceDeployV2({ serviceId: svc.id, environmentId: ctx.environmentId })).toThrow(/no connected source/);
   });
 });
+
+describe("references to service names that need quotes (VAR-7)", () => {
+  it("quotes a service name with a digit, and leaves Railway's usual names bare", async () => {
+    const { serviceReference, referencesIn } = await import("../../packages/railway/src/references");
+    expect(serviceReference("Postgres", "DATABASE_URL")).toBe("${{Postgres.DATABASE_URL}}");
+    expect(serviceReference("api-v2", "PORT")).toBe('${{"api-v2".PORT}}');
+    expect(serviceReference("Postgres2", "DATABASE_URL")).toBe('${{"Postgres2".DATABASE_URL}}');
+    expect(referencesIn('http://${{"api-v2".RAILWAY_PRIVATE_DOMAIN}}:8000')).toEqual([{ owner: "api-v2", name: "RAILWAY_PRIVATE_DOMAIN", text: '${{"api-v2".RAILWAY_PRIVATE_DOMAIN}}' }]);
+  });
+
+  it("renders a quoted name, and renders a bare name with a digit empty, as wasp found Railway does", async () => {
+    const { renderReferences } = await import("../../packages/railway/src/testing/containers");
+    const lookup = (owner: string | undefined, name: string) => (owner === "api-2" && name === "HOST" ? { value: "api-2.railway.internal" } : undefined);
+    expect(renderReferences('${{"api-2".HOST}}', lookup)).toBe("api-2.railway.internal");
+    expect(renderReferences("${{api-2.HOST}}", lookup)).toBe("");
+  });
+});

@@ -7,7 +7,7 @@ import { DeploymentInputs, FirstDeployRefusedError, checkDeployment, deploymentP
 import { patchSettingsOf, serviceProvider } from "../../packages/railway/src/service";
 import { variablesProvider } from "../../packages/railway/src/variables";
 import { volumeProvider } from "../../packages/railway/src/volume";
-import { create } from "./harness";
+import { create, up } from "./harness";
 import { useRailwayProject } from "./use-project";
 
 const ctx = useRailwayProject("first-deploy");
@@ -251,6 +251,54 @@ describe("the first deploy (DEP-6)", () => {
   });
 });
 
+const APP_IMAGE = "nginx";
+
+describe("a later change to deferred variables (VAR-1)", () => {
+  it("is one mutation: the upsert lets Railway redeploy, and the Deployment waits on that deployment instead of deploying again", async () => {
+    const { projectId, environmentId } = ctx;
+    const serviceId = await ctx.service("app", APP_IMAGE);
+    const scope = { projectId, environmentId, serviceId };
+    const vars = await create(variablesProvider, { ...scope, variables: { MODE: "a" }, secretVariables: { TOKEN: SECRET }, deferToDeploy: true });
+    const deployInputs = (v: typeof vars.outs, triggers: unknown): DeploymentInputs => ({
+      ...scope, source: { image: APP_IMAGE }, triggers, pollSeconds: 0.01, timeoutSeconds: 5,
+      firstDeploy: { variables: v.variables, secretVariables: v.secretVariables, ...(v.deployedWrite ? { deployedWrite: v.deployedWrite } : {}) },
+    });
+    const deployed = await create(deploymentProvider, deployInputs(vars.outs, 1));
+
+    const since = ctx.emulator.requests.length;
+    const changed = await up(variablesProvider, vars, { ...scope, variables: { MODE: "b" }, secretVariables: { TOKEN: SECRET }, deferToDeploy: true });
+    const redeployed = await up(deploymentProvider, deployed, deployInputs(changed.outs, 2));
+    expect(mutations(since)).toEqual(["variableCollectionUpsert"]);
+    const deployments = ctx.emulator.deploymentsOf(serviceId);
+    expect(deployments).toHaveLength(2);
+    expect(deployments[1].env.MODE).toBe("b");
+    expect(redeployed.outs).toMatchObject({ deploymentId: deployments[1].id, status: "SUCCESS", consumedWrite: changed.outs.deployedWrite!.id });
+
+    // Another change of the deploy's triggers alone deploys once, itself: the write was already waited on.
+    const again = ctx.emulator.requests.length;
+    await up(deploymentProvider, redeployed, deployInputs(changed.outs, 3));
+    expect(mutations(again)).toEqual(["serviceInstanceDeployV2"]);
+    expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(3);
+  });
+
+  it("is awaited even where the Deployment's triggers do not cover the variables (a database's)", async () => {
+    const { projectId, environmentId } = ctx;
+    const serviceId = await ctx.service("db2", APP_IMAGE);
+    const scope = { projectId, environmentId, serviceId };
+    const vars = await create(variablesProvider, { ...scope, variables: { PGDATA: "/a" }, deferToDeploy: true });
+    const inputs = (v: typeof vars.outs): DeploymentInputs => ({
+      ...scope, source: { image: APP_IMAGE }, triggers: "settings", pollSeconds: 0.01, timeoutSeconds: 5,
+      firstDeploy: { variables: v.variables, ...(v.deployedWrite ? { deployedWrite: v.deployedWrite } : {}) },
+    });
+    const deployed = await create(deploymentProvider, inputs(vars.outs));
+    const changed = await up(variablesProvider, vars, { ...scope, variables: { PGDATA: "/b" }, deferToDeploy: true });
+    const next = await up(deploymentProvider, deployed, inputs(changed.outs));
+    expect(next.action).toBe("update");
+    expect(next.outs.status).toBe("SUCCESS");
+    expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(2);
+  });
+});
+
 describe("the workflow a commit starts (DEP-10)", () => {
   it("reads it after the commit, and goes on to the deployment once it completes", async () => {
     const { inputs } = await deferred();
@@ -266,6 +314,19 @@ describe("the workflow a commit starts (DEP-10)", () => {
     const error = await create(deploymentProvider, inputs).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Railway could not apply the first deploy of service [0-9a-f-]+: its workflow ended in Error: Failed to pull image ghcr\.io\/railwayapp-templates\/postgres-ssl:17: manifest unknown\. Fix what it names/);
     expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
+  });
+
+  it("fails a repository Railway's GitHub app cannot see with the workflow's words, deploying nothing (PRE-4)", async () => {
+    const { inputs, serviceId } = await deferred({ repo: "acme/private", branch: "main" });
+    ctx.emulator.github = { "acme/travel": ["main"] };
+    try {
+      const error = await create(deploymentProvider, inputs).catch((e: unknown) => e);
+      expect((error as Error).name).toBe("WorkflowFailedError");
+      expect((error as Error).message).toContain("GitHub repo acme/private not found or Railway's GitHub app has no access to it");
+      expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
+    } finally {
+      ctx.emulator.github = undefined;
+    }
   });
 });
 

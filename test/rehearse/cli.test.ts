@@ -54,6 +54,21 @@ describe("npm run rehearse", () => {
     expect(result.requests.byOperation.serviceInstanceDeployV2).toBeUndefined();
     expect(result.budget).toMatchObject({ plan: "hobby", perHour: 1000, fits: true, pollIntervalSeconds: 7.2, buildSeconds: 240, waitSeconds: 60, polls: 43 });
     expect(result.notRehearsed.map((r) => r.type)).toContain("vercel:index/project:Project");
+    // PRE-1 to PRE-6: the preflight, asked before what each check guards is created, and not counted in the up.
+    expect(result.preflight.map((c) => [c.check, c.status])).toEqual([
+      ["token", "pass"],
+      ["workspace", "pass"],
+      ["plan", "pass"],
+      ["names", "pass"],
+      ["github acme/travel-planner@main", "pass"],
+      ["custom domains", "pass"],
+      ["volumes", "pass"],
+      ["backups", "unverified"],
+    ]);
+    expect(Object.keys(result.requests.byOperation).filter((op) => op.startsWith("preflight"))).toEqual([]);
+    // DEP-10: the workflow of each commit is read.
+    expect(result.requests.byOperation.workflowStatus).toBeGreaterThanOrEqual(5);
+    expect(result.requests.byOperation.serviceInstanceUpdate).toBeUndefined();
   });
 
   it("says a deploy would crash, with uvicorn's own line, when a list start command passes `$PORT` (exit 1)", () => {

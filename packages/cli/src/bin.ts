@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { module: string; about: string; prefix?: string[
   synth: { module: "./synth/cli", about: "offline preview of a stack: resources, policies, a report (no account needed)" },
   diff: { module: "./synth/cli", about: "what a stack deploys differently from a git commit (`--base <ref>`)" },
   rehearse: { module: "./rehearse/cli", about: "create every Railway resource against the emulator and start each deployment" },
+  preflight: { module: "./preflight/cli", about: "ask Railway, read-only, whether a first `up` can succeed: token, workspace, plan, GitHub access, quotas, names" },
   "preview-env": { module: "./preview-env", about: "write a pull request's preview stack file from staging (`--pr <n> --branch <name>`)" },
   import: { module: "./import", about: "write a stack file from an existing Railway project, adopting everything (`--project <id> [--environment <name>]`)" },
   init: { module: "./init", about: "write a new Trestle project (`trestle init <dir> [--name <project>] [--from <example>]`)" },
@@ -33,5 +34,5 @@ if (!entry) {
 // `diff --base <ref>` is the synth's `--diff-base`.
 const args = command === "diff" ? rest.map((a) => (a === "--base" ? "--diff-base" : a.startsWith("--base=") ? `--diff-base=${a.slice(7)}` : a)) : rest;
 process.argv = [process.argv[0], path.join(__dirname, command), ...(entry.module === "./pulumi" ? [command] : []), ...args];
-if (["synth", "diff", "rehearse"].includes(command)) registerTypeScript();
+if (["synth", "diff", "rehearse", "preflight"].includes(command)) registerTypeScript();
 require(entry.module);

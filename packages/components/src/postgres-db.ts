@@ -180,7 +180,7 @@ export class PostgresDb extends pulumi.ComponentResource {
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
-    this.urlReference = `\${{${serviceName}.DATABASE_URL}}`;
+    this.urlReference = railway.serviceReference(serviceName, "DATABASE_URL");
     this.password = password;
     this.publicEndpoint = proxy ? pulumi.interpolate`${proxy.domain}:${proxy.proxyPort}` : undefined;
     this.registerOutputs({ ...intent, serviceId: this.serviceId, urlReference: this.urlReference });

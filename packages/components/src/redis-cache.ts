@@ -218,7 +218,7 @@ export class RedisCache extends pulumi.ComponentResource {
         persistence: args.persistence ?? { enabled: false },
         settings: args.settings ?? {},
       }, backups);
-      this.urlReference = `\${{${serviceName}.REDIS_URL}}`;
+      this.urlReference = railway.serviceReference(serviceName, "REDIS_URL");
       this.id = service.serviceId;
     }
     this.registerOutputs({ ...intent, id: this.id, urlReference: this.urlReference, secretUrl: this.secretUrl });

@@ -97,3 +97,16 @@ async function pollLoop(environmentId: string, watch: Watch): Promise<void> {
   }
 }
 
+const LATEST_DEPLOYMENT = railwayOperation(`
+query latestDeployment($serviceId: String!, $environmentId: String!) {
+  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { latestDeployment { id status staticUrl url } }
+}`);
+
+/** The newest deployment of one service instance, or undefined before its first. */
+export async function latestDeployment(where: { serviceId: string; environmentId: string }): Promise<DeploymentNode | undefined> {
+  const data = await railwayClient().request<{ serviceInstance: { latestDeployment: DeploymentNode | null } }>(LATEST_DEPLOYMENT, {
+    serviceId: where.serviceId,
+    environmentId: where.environmentId,
+  });
+  return data.serviceInstance.latestDeployment ?? undefined;
+}

@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RailwayApiError, type RailwayErrorKind, railwayOperation } from "./client";
 import { CheckFailure, compact, requireStrings, sameValue, unlessGone } from "./common";
-import { type DeploymentNode, IN_PROGRESS, awaitSettled } from "./deployment-watch";
+import { type DeploymentNode, IN_PROGRESS, awaitSettled, latestDeployment } from "./deployment-watch";
 import { pollIntervalSeconds } from "./limits";
 import { sameImage } from "./images";
 import { redactLines } from "./redact";
@@ -23,7 +23,7 @@ import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch, whenInstanceShows } from "./service";
-import { type Variables, upsertVariables, variableFailures } from "./variables";
+import { type DeployedWrite, type Variables, upsertVariables, variableFailures } from "./variables";
 import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 
 /** What the service runs: a repo at a branch, or an image. */
@@ -51,6 +51,8 @@ export interface FirstDeploy {
   backups?: FirstDeployBackups[];
   /** The service's settings, from a Service made with `deferToDeploy` (DEP-6). */
   settings?: PatchSettings;
+  /** VAR-1: the last variables change Railway redeployed for, which an update waits on instead of deploying. */
+  deployedWrite?: DeployedWrite;
 }
 
 /**
@@ -63,8 +65,8 @@ export function firstDeployOf(parts: { variables?: Variables; volumes?: Volume[]
     pulumi.all([v.volumeId, v.volumeInstanceId, v.backups]).apply(([volumeId, volumeInstanceId, kinds]) => (kinds === undefined ? undefined : { volumeId, volumeInstanceId, kinds })),
   );
   return pulumi
-    .all([parts.variables?.variables, parts.variables?.secretVariables, pulumi.all(backups), parts.service?.patchSettings])
-    .apply(([variables, secretVariables, mounts, settings]) => compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined), settings }) as FirstDeploy);
+    .all([parts.variables?.variables, parts.variables?.secretVariables, pulumi.all(backups), parts.service?.patchSettings, parts.variables?.deployedWrite])
+    .apply(([variables, secretVariables, mounts, settings, deployedWrite]) => compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined), settings, deployedWrite }) as FirstDeploy);
 }
 
 export interface DeploymentArgs {
@@ -106,6 +108,8 @@ export interface DeploymentOutputs extends Omit<DeploymentInputs, "firstDeploy">
   url?: string;
   /** The source this resource connected (so a re-run does not connect it again). */
   connected?: DeploymentSource;
+  /** VAR-1: the variables write whose deployment this resource last waited on. */
+  consumedWrite?: string;
 }
 
 /** DEP-2: statuses after which a deploy is done, and whether each is healthy. */
@@ -145,10 +149,6 @@ query buildLogs($deploymentId: String!, $limit: Int) {
   buildLogs(deploymentId: $deploymentId, limit: $limit) { message severity timestamp }
 }`);
 
-const LATEST_DEPLOYMENT = railwayOperation(`
-query latestDeployment($serviceId: String!, $environmentId: String!) {
-  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { latestDeployment { id status staticUrl url } }
-}`);
 
 
 /** A failed deploy, with its status and the end of its logs. */
@@ -243,14 +243,6 @@ async function waitFor(inputs: DeploymentInputs, deploymentId: string): Promise<
   if (BROKEN.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, await logExcerpt(inputs, deploymentId, node.status));
   if (!HEALTHY.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, [], "Trestle does not know this status; look at the deployment in the Railway dashboard.");
   return node;
-}
-
-async function latestDeployment(inputs: DeploymentInputs): Promise<DeploymentNode | undefined> {
-  const data = await railwayClient().request<{ serviceInstance: { latestDeployment: DeploymentNode | null } }>(LATEST_DEPLOYMENT, {
-    serviceId: inputs.serviceId,
-    environmentId: inputs.environmentId,
-  });
-  return data.serviceInstance.latestDeployment ?? undefined;
 }
 
 /** The deployment Railway starts after `previous`: a connect or a deploy whose answer was lost (DEP-1, SVC-3). */
@@ -482,7 +474,7 @@ async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSo
 }
 
 /** Starts (or finds) the deployment for these inputs and waits until it is healthy. */
-async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSource | undefined, carried?: FirstDeploy): Promise<DeploymentOutputs> {
+async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSource | undefined, carried?: FirstDeploy, written?: DeployedWrite): Promise<DeploymentOutputs> {
   const client = railwayClient();
   const desired = inputs.source && Object.keys(compact(inputs.source)).length ? compact(inputs.source) : undefined;
   let deploymentId: string | undefined;
@@ -513,6 +505,10 @@ async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSour
   }
   await writeCarried(inputs, unwritten);
 
+  if (!deploymentId && written) {
+    // VAR-1: the variables write redeployed the service; that deployment is this one.
+    deploymentId = (await deploymentAfter(inputs, written.after, pollMs(inputs) * START_PATIENCE_POLLS))?.id;
+  }
   if (!deploymentId) {
     before ??= { id: (await latestDeployment(inputs))?.id };
     const { serviceInstanceDeployV2 } = await client.request<{ serviceInstanceDeployV2: string }>(
@@ -573,7 +569,10 @@ export const deploymentProvider: dynamic.ResourceProvider<DeploymentInputs, Depl
     const replaces = (["environmentId", "serviceId"] as const).filter((k) => olds[k] !== news[k]);
     // A deploy that ended broken (seen by refresh) is redeployed by the next up.
     const unhealthy = olds.status !== undefined && !HEALTHY.has(olds.status);
-    const changes = replaces.length > 0 || unhealthy || !sameValue(olds.triggers, news.triggers) || !sameValue(olds.source, news.source);
+    // VAR-1: a variables change Railway redeployed for is awaited, even where `triggers` do not cover the variables.
+    const write = typeof news.firstDeploy === "object" ? news.firstDeploy?.deployedWrite : undefined;
+    const redeployed = write !== undefined && write.id !== olds.consumedWrite;
+    const changes = replaces.length > 0 || unhealthy || redeployed || !sameValue(olds.triggers, news.triggers) || !sameValue(olds.source, news.source);
     return { changes, replaces, deleteBeforeReplace: false };
   },
 
@@ -591,7 +590,11 @@ export const deploymentProvider: dynamic.ResourceProvider<DeploymentInputs, Depl
   },
 
   async update(_id, olds, news) {
-    return { outs: await deployAndWait(news, olds.connected) };
+    // VAR-1: a variables change Railway already redeployed for is waited on, not deployed again.
+    const write = news.firstDeploy?.deployedWrite;
+    const pending = write && write.id !== olds.consumedWrite ? write : undefined;
+    const outs = await deployAndWait(news, olds.connected, undefined, pending);
+    return { outs: compact({ ...outs, consumedWrite: write?.id ?? olds.consumedWrite }) as DeploymentOutputs };
   },
 
   // Deployments are history: destroying this resource leaves the service

@@ -6,7 +6,7 @@ export type { RailwaySettings } from "./settings";
 export { HOSTNAME, VARIABLE_NAME, canonical, cronProblem, sameValue, tcpPortFailure } from "./common";
 export * from "./limits";
 export * from "./exec-form";
-export { RAILWAY_PROVIDED, referencesIn } from "./references";
+export { RAILWAY_PROVIDED, needsQuotes, referencesIn, serviceReference } from "./references";
 export { DataLossRefusedError, deleteUnlessHeld, guardReplace, heldByAnother, hold } from "./holdings";
 export type { DataGuardInputs } from "./holdings";
 export * from "./project";
@@ -20,6 +20,7 @@ export * from "./volume";
 export { readInventory, InventoryError } from "./inventory";
 export type { ProjectInventory, ServiceInventory } from "./inventory";
 export * from "./deployment";
+export * from "./preflight";
 
 import { customDomainProvider } from "./custom-domain";
 import { deploymentProvider } from "./deployment";

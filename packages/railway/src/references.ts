@@ -30,10 +30,26 @@ export const RAILWAY_PROVIDED = [
   "PORT",
 ] as const;
 
-/** A reference: `${{NAME}}`, `${{Service.NAME}}` or `${{shared.NAME}}` (VAR-3). */
-const REFERENCE = /\$\{\{\s*(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+/**
+ * A reference: `${{NAME}}`, `${{Service.NAME}}` or `${{shared.NAME}}` (VAR-3),
+ * the service name bare or quoted (`${{"api-2".NAME}}`, VAR-7).
+ */
+export const REFERENCE = /\$\{\{\s*(?:(?:"([^"}]+)"|([A-Za-z0-9_-]+))\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Every reference in a value: its owner (undefined for the service's own) and the variable it names. */
 export function referencesIn(value: string): { owner?: string; name: string; text: string }[] {
-  return [...value.matchAll(REFERENCE)].map((m) => ({ owner: m[1], name: m[2], text: m[0] }));
+  return [...value.matchAll(REFERENCE)].map((m) => ({ owner: m[1] ?? m[2], name: m[3], text: m[0] }));
+}
+
+/**
+ * VAR-7: a service name Railway reads bare in a reference. A name with a digit
+ * or a dot must be quoted (`${{"kitchen-sink-0.20.0-client".VAR}}`,
+ * wasp-lang/wasp#3513); which other characters need it is not documented, so
+ * anything but letters, `_` and `-` is quoted (quoted names resolve too, wasp PR #3673).
+ */
+export const needsQuotes = (service: string) => !/^[A-Za-z_-]+$/.test(service);
+
+/** `${{<service>.<NAME>}}`, the service name quoted when it needs it (VAR-7). */
+export function serviceReference(service: string, name: string): string {
+  return `\${{${needsQuotes(service) ? JSON.stringify(service) : service}.${name}}}`;
 }

@@ -1,12 +1,14 @@
 // The variables one service has in one environment, plain and secret.
 //
-// Written with `skipDeploys: true`: the Deployment resource owns deploys, so a
-// change to ten variables is one deploy, not ten. Railway references such as
+// Written with `skipDeploys: true`, so a change to ten variables is one deploy,
+// not ten, except a change to deferred variables: written in one upsert that
+// lets Railway redeploy, which the service's Deployment then waits on (VAR-1). Railway references such as
 // `${{Postgres.DATABASE_URL}}` are stored verbatim and read back unrendered.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, VARIABLE_NAME, deleteIfPresent, diffOf, requireStrings, sameValue, unlessGone } from "./common";
+import { latestDeployment } from "./deployment-watch";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -38,7 +40,20 @@ export interface VariablesInputs {
   deferToDeploy?: boolean;
 }
 
-export type VariablesOutputs = VariablesInputs;
+/**
+ * VAR-1: a change to deferred variables written with Railway's own redeploy,
+ * once: `id` names this write, `after` the deployment that was newest before
+ * it. The service's Deployment waits for the deployment it started instead of
+ * deploying again (one mutation for a one-variable change).
+ */
+export interface DeployedWrite {
+  id: string;
+  after?: string;
+}
+
+export interface VariablesOutputs extends VariablesInputs {
+  deployedWrite?: DeployedWrite;
+}
 
 
 const VARIABLES_UPSERT = railwayOperation(`
@@ -64,14 +79,15 @@ function scope(inputs: { projectId: string; environmentId: string; serviceId: st
   return { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId };
 }
 
-/** Writes `values` without deploying (VAR-1); `secrets` are kept out of any error. */
+/** Writes `values`, without deploying unless `deploy` (VAR-1); `secrets` are kept out of any error. */
 export async function upsertVariables(
   where: { projectId: string; environmentId: string; serviceId: string },
   values: Record<string, string>,
   secrets: readonly string[],
+  deploy = false,
 ): Promise<void> {
   if (Object.keys(values).length === 0) return;
-  await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(where), variables: values, replace: false, skipDeploys: true } }, { secrets });
+  await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(where), variables: values, replace: false, skipDeploys: !deploy } }, { secrets });
 }
 
 const upsert = (inputs: VariablesInputs, values: Record<string, string>) => upsertVariables(inputs, values, Object.values(inputs.secretVariables ?? {}));
@@ -108,7 +124,7 @@ export function checkVariables(news: VariablesInputs): CheckFailure[] {
   return failures;
 }
 
-export const variablesProvider: dynamic.ResourceProvider<VariablesInputs, VariablesOutputs> = {
+export const variablesProvider: dynamic.ResourceProvider<VariablesInputs & { deployedWrite?: DeployedWrite }, VariablesOutputs> = {
   configure: configureFromStack,
 
   async check(_olds, news) {
@@ -142,9 +158,15 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs, Variab
     const before = allOf(olds);
     const after = allOf(news);
     const changed = Object.fromEntries(Object.entries(after).filter(([k, v]) => !sameValue(before[k], v)));
-    await upsert(news, changed);
+    let deployedWrite = olds.deployedWrite;
+    if (news.deferToDeploy && Object.keys(changed).length) {
+      // VAR-1: the service's Deployment follows; Railway's own redeploy is that deploy.
+      const newest = await unlessGone(() => latestDeployment(news));
+      await upsertVariables(news, changed, Object.values(news.secretVariables ?? {}), true);
+      deployedWrite = { id: globalThis.crypto.randomUUID(), ...(newest?.id ? { after: newest.id } : {}) };
+    } else await upsert(news, changed);
     await remove(news, Object.keys(before).filter((k) => !(k in after)));
-    return { outs: news };
+    return { outs: { ...news, ...(deployedWrite ? { deployedWrite } : {}) } };
   },
 
   async delete(_id, props) {
@@ -178,12 +200,14 @@ export class Variables extends pulumi.dynamic.Resource {
   static readonly __pulumiType = RAILWAY_TYPES.Variables;
   declare readonly variables: pulumi.Output<Record<string, string> | undefined>;
   declare readonly secretVariables: pulumi.Output<Record<string, string> | undefined>;
+  /** VAR-1: the last change written with Railway's redeploy, for the service's Deployment to wait on. */
+  declare readonly deployedWrite: pulumi.Output<DeployedWrite | undefined>;
 
   constructor(name: string, args: VariablesArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
       ...args,
       secretVariables: args.secretVariables === undefined ? undefined : pulumi.secret(args.secretVariables),
     };
-    super(variablesProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] }, RAILWAY_MODULE, "Variables");
+    super(variablesProvider, name, { deployedWrite: undefined, ...props }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] }, RAILWAY_MODULE, "Variables");
   }
 }

@@ -15,8 +15,13 @@ import {
   RAILWAY_TYPE_PREFIX,
   RAILWAY_TYPES,
   RailwayPlan,
+  type PreflightCheck,
   configureRailway,
   planBudget,
+  preflightAccount,
+  preflightNames,
+  preflightQuotas,
+  preflightRepo,
   railwayProviders,
   registeredOperations,
   resetRailwaySettings,
@@ -26,6 +31,7 @@ import { RailwayEmulator } from "@trestle/railway/testing";
 import { Recorder, isSecretValue } from "../synth/recorder";
 import { loadStack } from "../synth/run";
 import { nativeStacksForSdkCaptures } from "../synth/stack-traces";
+import { intentOf } from "../preflight/intent";
 
 const RAILWAY_TYPE = RAILWAY_TYPE_PREFIX;
 
@@ -67,6 +73,13 @@ export interface RehearsalResult {
   actions: Record<string, "create" | "update" | "replace" | "same" | "delete">;
   /** The state after the run, to rehearse the next change against. */
   state: RehearsalState;
+  /**
+   * The preflight's checks (PRE-1 to PRE-6), each asked right before what it
+   * guards is created: the token, workspace, plan and project name before the
+   * project, each repository before its service, the quotas at the end. Not
+   * asked when the run uses another process's emulator (`endpoint`).
+   */
+  preflight: PreflightCheck[];
 }
 
 export interface RehearsalOptions {
@@ -119,8 +132,15 @@ function emptyResult(options: RehearsalOptions, configErrors: string[]): Rehears
   const buildSeconds = options.buildSeconds ?? 240;
   return {
     project: "", stack: options.stack, config: options.configFile ?? "", plan, configErrors, deployments: [], failures: [], skipped: [], notRehearsed: [],
-    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [], actions: {}, state: {},
+    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [], actions: {}, state: {}, preflight: [],
   };
+}
+
+/** Counts by operation, without the preflight's reads (their operations are named `preflight…`). */
+function withoutPreflight(counts: { requests: number; mutations: number; byOperation: Record<string, number> }) {
+  const byOperation = Object.fromEntries(Object.entries(counts.byOperation).filter(([op]) => !op.startsWith("preflight")));
+  const dropped = countOf(counts.byOperation, (op) => op.startsWith("preflight"));
+  return { ...counts, requests: counts.requests - dropped, byOperation };
 }
 
 /** Runs the rehearsal. Must run in a fresh process: the SDK's runtime state is per process. */
@@ -164,6 +184,29 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     /** `type::name` of every resource whose step failed or was skipped. */
     const failed = new Set<string>();
     const providerOf = (type: string) => railwayProviders[type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders] as unknown as Provider;
+
+    // The preflight, where this run owns its API (its emulator, or Railway itself).
+    const preflightOn = !options.endpoint;
+    let account: Awaited<ReturnType<typeof preflightAccount>> | undefined;
+    const askedRepos = new Set<string>();
+    // The emulator's workspace is on the plan rehearsed.
+    if (emulator) emulator.workspaces[0].plan = plan.toUpperCase() as "FREE" | "HOBBY" | "PRO";
+    const checkBefore = async (kind: string, inputs: Record<string, unknown>) => {
+      if (!preflightOn) return;
+      if (kind === "Project" && !account) {
+        const intent = { ...intentOf([{ type: RAILWAY_TYPES.Project, name: "project", inputs }], plan), services: [] };
+        account = await preflightAccount(intent);
+        result.preflight.push(...account.checks, ...(await preflightNames(intent, account)));
+      } else if (kind === "Service" && typeof inputs.repo === "string") {
+        const branch = typeof inputs.branch === "string" ? inputs.branch : "main";
+        if (askedRepos.has(`${inputs.repo}@${branch}`)) return;
+        askedRepos.add(`${inputs.repo}@${branch}`);
+        // The emulator cannot know the account's GitHub: it is given the stack's repositories, and says so.
+        if (emulator) emulator.github = { ...emulator.github, [inputs.repo]: [...(emulator.github?.[inputs.repo] ?? []), branch] };
+        const check = await preflightRepo(inputs.repo, branch);
+        result.preflight.push(emulator ? { ...check, detail: `${check.detail} (the emulator is given the stack's repositories: \`trestle preflight\` with a token asks Railway)` } : check);
+      }
+    };
 
     const realize = async (type: string, name: string, raw: Record<string, unknown>, placement: { protect: boolean; dependencies: string[] } = { protect: false, dependencies: [] }) => {
       if (!type.startsWith(RAILWAY_TYPE)) {
@@ -214,6 +257,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
           if (before.protect) throw new Error(protectedRefusal("replace"));
           if (diff.deleteBeforeReplace) await provider.delete?.(before.id, before.outs);
         }
+        if (!before) await checkBefore(kind, news as Record<string, unknown>);
         const created = await provider.create(news);
         if (before && !diff?.deleteBeforeReplace) await provider.delete?.(before.id, before.outs);
         const outs = created.outs ?? {};
@@ -270,8 +314,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         }
       }
     }
+    if (preflightOn) {
+      const serviceOfId = (id: string) => Object.values(result.state).find((r) => r.id === id && r.type === RAILWAY_TYPES.Service)?.name;
+      const intent = intentOf(recorder.resources.map((r) => ({ type: r.type, name: r.name, inputs: plain(r.inputs) as Record<string, unknown> })), plan, serviceOfId);
+      result.preflight.push(...preflightQuotas(account?.plan ?? plan, intent.services, account?.existing?.volumes));
+    }
     if (emulator) {
-      const counts = emulator.counts();
+      // The preflight's reads are not part of the up: they are left out of its count.
+      const counts = withoutPreflight(emulator.counts());
       const polls = countOf(counts.byOperation, (op) => POLLS.has(op));
       result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
       // The writes and reads happen once; polls are projected for real build times, after

@@ -1,7 +1,7 @@
 // The synth's readable report: a resource table, a Mermaid architecture diagram
 // (services, databases, frontend, who connects to whom), and the policy results.
 import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, ComponentIntents, PROVIDER_TYPES, intentOf } from "@trestle/components";
-import { RAILWAY_TYPES } from "@trestle/railway";
+import { RAILWAY_TYPES, referencesIn } from "@trestle/railway";
 import type { SynthResource, SynthResult } from "./run";
 
 const SHORT_TYPE: [RegExp, string][] = [
@@ -79,9 +79,9 @@ export function architecture(result: SynthResult): { nodes: Node[]; edges: [stri
     if (!service) continue;
     if (service.public) edges.push(["n_users", id, "HTTPS"]);
     const variables = variablesOf(c) as { variables?: Record<string, unknown>; secretVariables?: unknown };
-    const text = JSON.stringify(variables.variables ?? {});
+    const owners = new Set(Object.values((variables.variables ?? {}) as Record<string, unknown>).flatMap((v) => (typeof v === "string" ? referencesIn(v).map((r) => r.owner) : [])));
     for (const [serviceName, target] of byServiceName) {
-      if (target !== id && text.includes(`\${{${serviceName}.`)) edges.push([id, target, "private network"]);
+      if (target !== id && owners.has(serviceName)) edges.push([id, target, "private network"]);
     }
     // An Upstash URL is a secret variable; the dependency shows the connection.
     const vars = result.resources.find((r) => r.type === RAILWAY_TYPES.Variables && r.parent === c.urn);

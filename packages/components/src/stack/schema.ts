@@ -2,7 +2,7 @@
 // validates it, each setting with its description (docs/configuration.md is
 // generated from these), and the types the program reads.
 import { z } from "zod";
-import { BUILDERS, HOSTNAME, MAX_REPLICAS, RAILWAY_PROVIDED, RESTART_POLICY_TYPES, VARIABLE_NAME, cronProblem, referencesIn } from "@trestle/railway";
+import { BUILDERS, HOSTNAME, MAX_REPLICAS, RAILWAY_PROVIDED, RESTART_POLICY_TYPES, VARIABLE_NAME, cronProblem, needsQuotes, referencesIn } from "@trestle/railway";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
 import { postgresVariables } from "../postgres-db";
 import { CORS_FORMATS } from "../railway-service";
@@ -518,6 +518,10 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
     if (typeof value !== "string") return;
     for (const ref of referencesIn(value)) {
       if (ref.owner === "shared") continue; // shared variables are the environment's, not the stack's
+      if (ref.owner && needsQuotes(ref.owner) && !ref.text.includes(`"${ref.owner}"`)) {
+        problems.push([path, `\`${ref.text}\`: Railway reads a service name with a digit only when it is quoted (VAR-7); write \`\${{"${ref.owner}".${ref.name}}}\``]);
+        continue;
+      }
       const owner = ref.owner ?? self;
       const variables = defined.get(owner);
       if (!variables) {

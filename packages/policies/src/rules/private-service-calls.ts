@@ -1,6 +1,6 @@
 import { trestleRule } from "../lib/rule";
 import { COMPONENT_TYPES, holdsOrigins, intentOf } from "@trestle/components";
-import { referencesIn } from "@trestle/railway";
+import { referencesIn, serviceReference } from "@trestle/railway";
 import type { ServiceView } from "../lib/stack-view";
 
 // Seed 000 ("Use Railway's private networking for internal communication"),
@@ -32,7 +32,7 @@ export default trestleRule({
           const callee = view.services.find((s) => s.name === ref.owner);
           if (callee && callee !== caller && ref.name === "RAILWAY_PUBLIC_DOMAIN") {
             report(
-              `${caller.name}: \`${name}\` calls \`${callee.name}\` over its public domain (\`${ref.text}\`); use its private one, \`http://\${{${callee.name}.RAILWAY_PRIVATE_DOMAIN}}:<port>\``,
+              `${caller.name}: \`${name}\` calls \`${callee.name}\` over its public domain (\`${ref.text}\`); use its private one, \`http://${serviceReference(callee.name, "RAILWAY_PRIVATE_DOMAIN")}:<port>\``,
               caller.variables,
               { name: caller.name, value: name },
             );
@@ -42,7 +42,7 @@ export default trestleRule({
           const host = customHosts(callee).find((h) => new RegExp(`(^|[/@.])${h.replace(/\./g, "\\.")}(?=$|[:/])`, "i").test(value));
           if (host) {
             report(
-              `${caller.name}: \`${name}\` calls \`${callee.name}\` at its custom domain \`${host}\`; use its private one, \`http://\${{${callee.name}.RAILWAY_PRIVATE_DOMAIN}}:<port>\``,
+              `${caller.name}: \`${name}\` calls \`${callee.name}\` at its custom domain \`${host}\`; use its private one, \`http://${serviceReference(callee.name, "RAILWAY_PRIVATE_DOMAIN")}:<port>\``,
               caller.variables,
               { name: caller.name, value: name },
             );

@@ -8,6 +8,7 @@
 // process: it is a model, checked against the real scripts and binaries by
 // test/railway/containers.test.ts and test/servers/*.test.ts.
 import { railwayWords } from "../exec-form";
+import { REFERENCE, needsQuotes } from "../references";
 
 /** What Railway builds the deployment with. */
 export type BuildKind = "image" | "dockerfile" | "railpack";
@@ -49,8 +50,6 @@ export function imageSpec(image: string | undefined): ImageSpec | undefined {
   return image ? IMAGES.find((i) => i.match.test(image))?.spec : undefined;
 }
 
-/** VAR-3: `${{NAME}}`, `${{Service.NAME}}` and `${{shared.NAME}}` references in a variable's value. */
-const REFERENCE = /\$\{\{\s*(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /**
  * Renders the references in `value`. `lookup(owner, name)` answers one
@@ -59,8 +58,10 @@ const REFERENCE = /\$\{\{\s*(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}
  * reference renders empty (VAR-3, assumed).
  */
 export function renderReferences(value: string, lookup: (owner: string | undefined, name: string) => { value: string; owner?: string } | undefined, depth = 0): string {
-  return value.replace(REFERENCE, (_, owner: string | undefined, name: string) => {
-    const found = depth < 10 ? lookup(owner, name) : undefined;
+  return value.replace(REFERENCE, (_, quoted: string | undefined, bare: string | undefined, name: string) => {
+    // VAR-7: a bare service name with a digit (or a dot) does not resolve; quoted, it does.
+    const owner = quoted ?? bare;
+    const found = depth < 10 && !(bare && needsQuotes(bare)) ? lookup(owner, name) : undefined;
     if (!found) return "";
     return renderReferences(found.value, (o, n) => lookup(o ?? found.owner, n), depth + 1);
   });

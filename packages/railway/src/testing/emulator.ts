@@ -226,6 +226,36 @@ export class RailwayEmulator {
     this.workflowFailures.push(reason);
   }
 
+  /**
+   * PRE-1, PRE-3: the workspaces the account token reaches (`apiToken.workspaces`),
+   * each with its plan (`workspace(workspaceId).plan`). The first is the token's own.
+   */
+  workspaces: { id: string; name: string; plan: "FREE" | "HOBBY" | "PRO" }[];
+  /** PRE-1: the project and environment the project token belongs to (`projectToken`); none: any. */
+  projectTokenScope?: { projectId: string; environmentId: string };
+  /**
+   * PRE-4: the repositories Railway's GitHub app can see, with their branches.
+   * Undefined: every repository, with `main` (what the emulator assumed before
+   * PRE-4). Given: `gitHubRepoAccessAvailable` and `githubRepoBranches` answer
+   * from it, and a first deploy of any other repository (or branch) fails: the
+   * commit's workflow ends in Error, `serviceConnect` is refused (both texts assumed).
+   */
+  github?: Record<string, string[]>;
+
+  /** PRE-4: the branches of a repository the GitHub app sees (GitHub names are case-insensitive). */
+  private branchesOf(repo: string): string[] | undefined {
+    return Object.entries(this.github ?? {}).find(([name]) => name.toLowerCase() === repo.toLowerCase())?.[1];
+  }
+
+  /** PRE-4: why the GitHub app cannot deploy `repo` at `branch`, or undefined when it can. */
+  private unreachable(repo: string | undefined, branch: string | undefined): string | undefined {
+    if (!repo || !this.github) return undefined;
+    const branches = this.branchesOf(repo);
+    if (!branches) return `GitHub repo ${repo} not found or Railway's GitHub app has no access to it`;
+    if (!branches.includes(branch ?? "main")) return `Branch ${branch ?? "main"} not found in GitHub repo ${repo}`;
+    return undefined;
+  }
+
   /** DEP-8: the most `environmentPatchCommit` requests one environment had in flight at once. */
   maxConcurrentCommits = 0;
   private commitsInFlight = new Map<string, number>();
@@ -252,6 +282,7 @@ export class RailwayEmulator {
     this.patchConnectsRepo = options.patchConnectsRepo ?? true;
     this.requestsPerSecond = options.requestsPerSecond;
     this.connectWaitMs = options.connectWaitMs ?? 60_000;
+    this.workspaces = [{ id: this.workspaceId, name: "Personal", plan: "HOBBY" }];
     this.schema = buildSchema(readFileSync(SUBSET_SCHEMA_PATH, "utf8"));
   }
 
@@ -847,6 +878,7 @@ export class RailwayEmulator {
       ...p,
       deletedAt: null,
       services: () => connection([...this.state.services.values()].filter((s) => s.projectId === p.id).map((s) => this.serviceView(s))),
+      volumes: () => connection([...this.state.volumes.values()].filter((v) => v.projectId === p.id)),
     };
   }
 
@@ -973,6 +1005,32 @@ export class RailwayEmulator {
         const d = s.deployments.get(id);
         if (!d) throw notFound("Deployment");
         return this.deploymentView(this.advance(d));
+      },
+      // PRE-1: the workspaces an account or workspace token reaches
+      apiToken: () => ({ workspaces: this.workspaces.map(({ id, name }) => ({ id, name })) }),
+      // PRE-1: a project token's own project and environment
+      projectToken: () => {
+        const scope = this.projectTokenScope ?? (() => {
+          const environment = [...s.environments.values()][0];
+          if (!environment) throw notFound("ProjectToken");
+          return { projectId: environment.projectId, environmentId: environment.id };
+        })();
+        return { id: "emulator-project-token", ...scope };
+      },
+      // PRE-3: a workspace's plan.
+      workspace: ({ workspaceId }) => {
+        const workspace = this.workspaces.find((w) => w.id === workspaceId);
+        if (!workspace) throw internal("Not Authorized");
+        return { id: workspace.id, name: workspace.name, plan: workspace.plan };
+      },
+      // PRE-4: what Railway's GitHub app sees.
+      // PRE-4: whether Railway's GitHub app sees the repository
+      gitHubRepoAccessAvailable: ({ fullRepoName }) => ({ hasAccess: !this.github || this.branchesOf(fullRepoName) !== undefined, isPublic: false }),
+      githubRepoBranches: ({ owner, repo }) => {
+        if (!this.github) return [{ name: "main" }];
+        const branches = this.branchesOf(`${owner}/${repo}`);
+        if (!branches) throw internal("Not Found");
+        return branches.map((name) => ({ name }));
       },
       // DEP-10: a workflow runs for one status read, then completes (or ended in Error at once).
       workflowStatus: ({ workflowId }) => {
@@ -1103,6 +1161,8 @@ export class RailwayEmulator {
       serviceConnect: ({ id, input }) => {
         const service = this.requireService(id);
         if (!input.repo && !input.image) throw badInput("Give a repo or an image to connect");
+        const blocked = this.unreachable(input.repo, input.branch);
+        if (blocked) throw badInput(blocked);
         const instances = [...s.instances.values()].filter((i) => i.serviceId === id);
         for (const instance of instances) {
           instance.settings.source = input.image ? { image: this.spelled(input.image) } : { repo: input.repo };
@@ -1127,6 +1187,16 @@ export class RailwayEmulator {
           return id;
         }
         const config = (patch ?? {}) as { services?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+        // PRE-4: a repository the GitHub app cannot see fails the workflow, and nothing is applied.
+        const blocked = Object.values(config.services ?? {})
+          .map((changes) => changes.source as { repo?: string; branch?: string } | undefined)
+          .map((source) => this.unreachable(source?.repo, source?.branch))
+          .find(Boolean);
+        if (blocked) {
+          const id = randomUUID();
+          this.workflows.set(id, { status: "Error", error: blocked, polls: 0 });
+          return id;
+        }
         const unmodelled = Object.keys(config).filter((k) => k !== "services");
         if (unmodelled.length) throw badInput(`the emulator does not model \`${unmodelled.join("`, `")}\` in an environment patch`);
         const touched = Object.entries(config.services ?? {}).map(([serviceId, changes]) => {
