@@ -17,6 +17,21 @@ const service = () => ctx.service("web", "nginx");
 const domainsOf = (serviceId: string) => [...ctx.emulator.state.domains.values()].filter((d) => d.serviceId === serviceId);
 
 describe("ServiceDomain", () => {
+  it("waits for a new service's instance Railway does not show yet (\"ServiceInstance not found\"), and makes one domain (ERR-3, SVC-9)", async () => {
+    ctx.emulator.lagNewInstances = 2;
+    try {
+      // A service whose settings wait for its first deploy (DEP-9) sends nothing to its instance: the domain is the first to meet the lag.
+      const { serviceProvider } = await import("../../packages/railway/src/service");
+      const serviceId = (await create(serviceProvider, { projectId, environmentId, name: "lagging", image: "nginx", deferToDeploy: true, projectCreated: true })).id;
+      const since = ctx.emulator.requests.length;
+      const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId, targetPort: 8000 });
+      expect(ctx.emulator.operationsSince(since).filter((op) => op === "serviceDomainCreate")).toHaveLength(3);
+      expect(domainsOf(serviceId)).toMatchObject([{ id: state.id }]);
+    } finally {
+      ctx.emulator.lagNewInstances = 0;
+    }
+  });
+
   it("creates a *.up.railway.app domain, changes its port in place and deletes it", async () => {
     const serviceId = await service();
     const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId, targetPort: 8000 });

@@ -22,7 +22,8 @@ import { RAILWAY_PROVIDED } from "./references";
 import { EnvironmentScopeError, serviceNeighbours } from "./scope";
 import { configureFromStack, railwayClient, railwaySettings, resolveCredentials } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
-import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch, whenInstanceShows } from "./service";
+import { whenInstanceShows } from "./instance-lag";
+import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch } from "./service";
 import { type DeployedWrite, type Variables, upsertVariables, variableFailures } from "./variables";
 import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, tcpPortFailure, unlessGone } from "./common";
+import { whenInstanceShows } from "./instance-lag";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
@@ -99,15 +100,18 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
       }
       return { id: found.id, outs: outputsOf(inputs, found) };
     }
-    const { serviceDomainCreate } = await railwayClient().request<{ serviceDomainCreate: ServiceDomainNode }>(
-      SERVICE_DOMAIN_CREATE,
-      { input: compact({ environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort }) },
-      {
-        adopt: async () => {
-          const mine = await existing();
-          return mine ? { serviceDomainCreate: mine } : undefined;
+    // ERR-3, SVC-9: "ServiceInstance not found" right after the service's create is the instance's lag (DST marks it retryable here).
+    const { serviceDomainCreate } = await whenInstanceShows(() =>
+      railwayClient().request<{ serviceDomainCreate: ServiceDomainNode }>(
+        SERVICE_DOMAIN_CREATE,
+        { input: compact({ environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort }) },
+        {
+          adopt: async () => {
+            const mine = await existing();
+            return mine ? { serviceDomainCreate: mine } : undefined;
+          },
         },
-      },
+      ),
     );
     return { id: serviceDomainCreate.id, outs: outputsOf(inputs, serviceDomainCreate) };
   },

@@ -7,13 +7,14 @@
 // resource connects it once the settings and variables exist.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { isAlreadyExists, isNotFound, railwayOperation } from "./client";
+import { isAlreadyExists, railwayOperation } from "./client";
 import { CheckFailure, changedKeys, compact, cronProblem, deleteIfPresent, diffOf, requireStrings, unlessGone } from "./common";
 import { deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
 import { sameImage } from "./images";
+import { whenInstanceShows } from "./instance-lag";
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
 import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
-import { configureFromStack, railwayClient, railwaySettings } from "./settings";
+import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
 
 /** Railway's builders (the schema's `Builder` enum). */
@@ -411,24 +412,6 @@ function takeOverRefusal(inputs: ServiceInputs, afterLostAnswer: boolean): Servi
       "To manage it (its settings, variables and deploys become Trestle's, and `pulumi destroy` deletes it), set `takeOver: true` on it " +
       "(`trestle:services.<name>.takeOver`, or `takeOver` in `trestle:postgres` / `trestle:redis`); otherwise give this service another name.",
   );
-}
-
-/**
- * SVC-9: a new service's instance becomes visible a moment after
- * `serviceCreate` answers, and until then Railway answers "ServiceInstance not
- * found". Right after the create that is the lag, not a deleted service: the
- * request is sent again, a bounded number of times with growing waits.
- */
-export async function whenInstanceShows<T>(send: () => Promise<T>): Promise<T> {
-  const base = railwaySettings().pollIntervalMs ?? 500;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!isNotFound(error) || attempt >= 8) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(base * 2 ** (attempt - 1), 8_000)));
-    }
-  }
 }
 
 /** A same-name service Trestle did not create, met without `takeOver`. */

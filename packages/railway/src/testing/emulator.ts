@@ -1256,10 +1256,11 @@ export class RailwayEmulator {
         s.variables.get(`${input.environmentId}:${input.serviceId ?? "shared"}`)?.delete(input.name);
         return true;
       },
-      // DOM-1: a *.up.railway.app domain
+      // DOM-1: a *.up.railway.app domain; ERR-3, SVC-9: "ServiceInstance not found" until the new instance shows
       serviceDomainCreate: ({ input }) => {
         const service = this.requireService(input.serviceId);
         const env = this.requireEnvironment(input.environmentId);
+        this.requireInstance(service.id, env.id);
         const domain: DomainRecord = {
           id: randomUUID(), projectId: service.projectId, environmentId: env.id, serviceId: service.id, kind: "service",
           domain: `${slug(service.name)}-${slug(env.name)}-${randomBytes(2).toString("hex")}.up.railway.app`,
