@@ -65,7 +65,6 @@ describe("trestle", () => {
     });
 
     it.each([
-      ["a wrong passphrase", ["serpapiKey", "--stack", "staging"], { PULUMI_CONFIG_PASSPHRASE: "not-it" }, "Pulumi.staging.yaml: the passphrase does not open this stack's secrets (its `encryptionsalt`); check PULUMI_CONFIG_PASSPHRASE"],
       ["a value on the command line", ["serpapiKey", "sk-live-123", "--stack", "staging"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "unknown argument `sk-live-123`; the value is read from standard input or a prompt, never from the command line"],
       ["no stack", ["serpapiKey"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "--stack is required"],
       ["a stack that does not exist", ["serpapiKey", "--stack", "qa"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "Pulumi.qa.yaml: no such stack file"],
@@ -77,6 +76,36 @@ describe("trestle", () => {
       expect(result.stderr.split("\n")[0]).toContain(message);
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
       expect(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")).toBe(before);
+    });
+  });
+
+  describe("secret set with another passphrase than the stack's", () => {
+    it("refuses it once the stack holds a real secret, with one line and exit 2, changing nothing", () => {
+      const dir = projectCopy();
+      expect(trestle(["secret", "set", "serpapiKey", "--stack", "staging"], { cwd: dir, input: "sk-real", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } }).code).toBe(0);
+      const before = readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
+      const result = trestle(["secret", "set", "edgeConfig", "--stack", "staging"], { cwd: dir, input: "v", env: { PULUMI_CONFIG_PASSPHRASE: "not-it" } });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe("Pulumi.staging.yaml: the passphrase does not open this stack's secrets (its `encryptionsalt`), and they are not only `trestle init`'s placeholders; check PULUMI_CONFIG_PASSPHRASE");
+      expect(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")).toBe(before);
+    });
+
+    it("gives a new project's placeholders the user's passphrase on the first secret set, whoever's passphrase made them", () => {
+      for (const made of ["", "trestle-placeholders"]) {
+        const dir = path.join(tempDir(), "fresh");
+        expect(trestle(["init", dir, "--from", "threadr"], { env: { PULUMI_CONFIG_PASSPHRASE: made } }).code).toBe(0);
+        const result = trestle(["secret", "set", "openaiApiKey", "--stack", "prod"], { cwd: dir, input: "sk-mine", env: { PULUMI_CONFIG_PASSPHRASE: "my own passphrase" } });
+        expect(result.stderr).toBe("");
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain("placeholder secret(s) now use your passphrase");
+        const prod = parse(readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, { secure: string }> };
+        expect(decryptValue("my own passphrase", prod.encryptionsalt, prod.config["fresh:openaiApiKey"].secure)).toBe("sk-mine");
+        expect(decryptValue("my own passphrase", prod.encryptionsalt, prod.config["fresh:stripeSecretKey"].secure)).toBe("placeholder-stripeSecretKey-prod");
+        // The next one is an ordinary set.
+        const next = trestle(["secret", "set", "stripeSecretKey", "--stack", "prod"], { cwd: dir, input: "sk-stripe", env: { PULUMI_CONFIG_PASSPHRASE: "my own passphrase" } });
+        expect(next.stdout).not.toContain("placeholder");
+        expect(next.code).toBe(0);
+      }
     });
   });
 

@@ -83,12 +83,14 @@ async function main(): Promise<void> {
   const secret = passphrase();
   const value = await readValue(args.key);
   if (!value) fail(`${args.key}: the value is empty; pipe it in or type it at the prompt`);
+  let rekeyed = 0;
   try {
-    setStackSecret(file, secret, fullKey, value);
+    ({ rekeyed } = setStackSecret(file, secret, fullKey, value));
   } catch (error) {
     if (error instanceof PassphraseError) fail(error.message);
     throw error;
   }
+  if (rekeyed) console.log(`the stack's ${rekeyed} placeholder secret(s) now use your passphrase (a new \`encryptionsalt\`); set each with \`trestle secret set\``);
   console.log(`set ${fullKey} (encrypted) in ${path.relative(process.cwd(), file) || file}`);
 }
 

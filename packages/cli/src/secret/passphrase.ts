@@ -9,7 +9,7 @@
 import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { type Document, parseDocument } from "yaml";
 
 const ITERATIONS = 1_000_000;
 const keyCache = new Map<string, Buffer>();
@@ -73,7 +73,7 @@ export function decryptValue(passphrase: string, encryptionsalt: string, ciphert
 export class PassphraseError extends Error {}
 
 /** Sets `<namespace>:<key>` (as given) as a `secure:` value in a stack file, keeping its comments. */
-export function setStackSecret(file: string, passphrase: string, fullKey: string, value: string): void {
+export function setStackSecret(file: string, passphrase: string, fullKey: string, value: string): { rekeyed: number } {
   const doc = parseDocument(readFileSync(file, "utf8"));
   const where = path.relative(process.cwd(), file) || file;
   if (doc.errors.length) throw new PassphraseError(`${where}: not YAML Trestle can write (${doc.errors[0].message.split("\n")[0]})`);
@@ -87,12 +87,55 @@ export function setStackSecret(file: string, passphrase: string, fullKey: string
     throw new PassphraseError(`${where}: its secrets were encrypted without a passphrase salt (Pulumi Cloud's own secrets, most likely); set the secret with \`pulumi config set --secret ${fullKey}\``);
   }
   let salt = doc.get("encryptionsalt") as string | undefined;
+  let rekeyed = 0;
   if (!salt) {
     salt = newEncryptionSalt(passphrase);
     doc.set("encryptionsalt", salt);
   } else if (!passphraseMatches(passphrase, salt)) {
-    throw new PassphraseError(`${path.relative(process.cwd(), file) || file}: the passphrase does not open this stack's secrets (its \`encryptionsalt\`); check PULUMI_CONFIG_PASSPHRASE`);
+    const placeholders = placeholdersOnly(doc, salt);
+    if (!placeholders) {
+      throw new PassphraseError(
+        `${where}: the passphrase does not open this stack's secrets (its \`encryptionsalt\`), and they are not only \`trestle init\`'s placeholders; check PULUMI_CONFIG_PASSPHRASE`,
+      );
+    }
+    // A new project's placeholders (encrypted by `trestle init` with an empty
+    // passphrase, or this repository's `trestle-placeholders`) hold nothing:
+    // the stack takes the user's passphrase, the placeholders re-encrypted under it.
+    salt = newEncryptionSalt(passphrase);
+    doc.set("encryptionsalt", salt);
+    for (const [key, plain] of placeholders) doc.setIn(["config", key], { secure: encryptValue(passphrase, salt, plain) });
+    rekeyed = placeholders.size;
   }
   doc.setIn(["config", fullKey], { secure: encryptValue(passphrase, salt, value) });
   writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  return { rekeyed };
+}
+
+/** The passphrases placeholders are written with: `trestle init`'s default (none) and this repository's. */
+const PLACEHOLDER_PASSPHRASES = ["", "trestle-placeholders"];
+
+/**
+ * The stack's secure values, when a placeholder passphrase opens the salt and
+ * every one of them is a placeholder (`placeholder-<key>-<stack>`, as `trestle
+ * init` writes them); undefined when anything else is there.
+ */
+function placeholdersOnly(doc: Document, salt: string): Map<string, string> | undefined {
+  const opener = PLACEHOLDER_PASSPHRASES.find((p) => passphraseMatches(p, salt));
+  if (opener === undefined) return undefined;
+  const config = (doc.toJSON() as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const found = new Map<string, string>();
+  for (const [key, value] of Object.entries(config)) {
+    const secure = value && typeof value === "object" ? (value as { secure?: unknown }).secure : undefined;
+    if (secure === undefined) continue;
+    if (typeof secure !== "string") return undefined;
+    let plain: string;
+    try {
+      plain = decryptValue(opener, salt, secure);
+    } catch {
+      return undefined;
+    }
+    if (!/^placeholder-[A-Za-z0-9_.-]+$/.test(plain)) return undefined;
+    found.set(key, plain);
+  }
+  return found;
 }
