@@ -221,7 +221,7 @@ describe("stack config", () => {
     expect(problems({ ...change((c) => (c.services.api.replicas = 7)), railwayPlan: "pro" })).toEqual([]);
     expect(problems({ ...change((c) => (c.services.api.limits = { vcpus: 24, memoryGB: 24 })), railwayPlan: "pro" })).toEqual([]);
     expect(problems({ ...base(), railwayPlan: "team", railwayTokenKind: "bearer" }, { serpapiKey: "s3cr3t", railwayToken: { plain: "tok" } })).toEqual([
-      "railwayToken: the Railway token is stored in plain text; run `pulumi config set --secret railwayToken <token> --stack staging` to encrypt it",
+      "railwayToken: the Railway token is stored in plain text; run `trestle secret set railwayToken --stack staging` to encrypt it (the token from standard input or a prompt)",
       "railwayTokenKind: `bearer` is not a Railway token kind; use `account` (account or workspace token) or `project`",
       "railwayPlan: `team` is not a Railway plan; use `free`, `hobby` or `pro` (it paces Trestle to the plan's hourly request budget)",
     ]);
@@ -229,13 +229,13 @@ describe("stack config", () => {
 
   it("refuses a secret held in plain text, with the command to encrypt it", () => {
     expect(problems(base() as Record<string, unknown>, { serpapiKey: { plain: "sk-live-123" } })).toEqual([
-      "services.api.secrets.SERPAPI_KEY: the stack secret `serpapiKey` is stored in plain text; run `pulumi config set --secret serpapiKey <value> --stack staging` to encrypt it",
+      "services.api.secrets.SERPAPI_KEY: the stack secret `serpapiKey` is stored in plain text; run `trestle secret set serpapiKey --stack staging` to encrypt it (the value from standard input or a prompt)",
     ]);
   });
 
   it("refuses a secret that is not set", () => {
     expect(problems(base() as Record<string, unknown>, {})).toEqual([
-      "services.api.secrets.SERPAPI_KEY: the stack secret `serpapiKey` is not set; run `pulumi config set --secret serpapiKey <value> --stack staging`",
+      "services.api.secrets.SERPAPI_KEY: the stack secret `serpapiKey` is not set; run `trestle secret set serpapiKey --stack staging` (the value from standard input or a prompt)",
     ]);
   });
 

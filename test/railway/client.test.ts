@@ -378,7 +378,7 @@ describe("credentials", () => {
     delete process.env.RAILWAY_TOKEN;
     try {
       expect(() => railwayClient()).toThrow(RailwayTokenMissingError);
-      expect(() => railwayClient()).toThrow("pulumi config set --secret railwayToken");
+      expect(() => railwayClient()).toThrow("trestle secret set railwayToken --stack <s>");
       expect(() => railwayClient()).toThrow("RAILWAY_API_TOKEN");
     } finally {
       if (saved.api !== undefined) process.env.RAILWAY_API_TOKEN = saved.api;

@@ -79,7 +79,7 @@ describe("npm run synth", () => {
     expect(result.stdout).toContain("✗ broken: invalid configuration");
     expect(result.stdout).toContain("  - services.api.source: give exactly one of `repo`, `image` or `build`, not `repo` and `image`");
     expect(result.stdout).toContain("  - servics: unknown key `trestle:servics`; did you mean `services`?");
-    expect(result.stdout).toContain("  - services.api.secrets.KEY: the stack secret `apiKey` is stored in plain text; run `pulumi config set --secret apiKey <value> --stack broken` to encrypt it");
+    expect(result.stdout).toContain("  - services.api.secrets.KEY: the stack secret `apiKey` is stored in plain text; run `trestle secret set apiKey --stack broken` to encrypt it (the value from standard input or a prompt)");
   });
 
   it("exits 1 on a mandatory policy violation", () => {

@@ -92,7 +92,7 @@ export type { RailwayErrorCode, RailwayErrorKind } from "./errors";
 export class RailwayTokenMissingError extends Error {
   constructor() {
     const message =
-      "No Railway token. Set one with `pulumi config set --secret railwayToken <token>` " +
+      "No Railway token. Set one with `trestle secret set railwayToken --stack <s>` (the token from standard input) " +
       "(an account or workspace token; add `pulumi config set railwayTokenKind project` for a project token), " +
       "or export `RAILWAY_API_TOKEN` (account/workspace) or `RAILWAY_TOKEN` (project). " +
       "Create tokens at https://railway.com/account/tokens.";

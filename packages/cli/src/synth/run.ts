@@ -67,6 +67,9 @@ function fingerprint(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
 }
 
+/** The stack a stack file is for: `Pulumi.<stack>.yaml`. */
+const stackOf = (configFile: string) => path.basename(configFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+
 /** Reads a stack file's config as the CLI passes it: `secure:` values stay encrypted and become opaque placeholders. */
 export function readStackConfig(file: string, project: ProjectFile): { values: Record<string, string>; secretKeys: string[]; problems: string[] } {
   const raw = readYamlFile(file) ?? {};
@@ -94,10 +97,12 @@ export function readStackConfig(file: string, project: ProjectFile): { values: R
   for (const [name, declared] of Object.entries(project.config ?? {})) {
     const key = `${project.name}:${name}`;
     if (declared.secret && key in values && !secretKeys.includes(key)) {
-      problems.push(`${name}: declared secret in Pulumi.yaml but stored in plain text; run \`pulumi config set --secret ${name} <value>\``);
+      problems.push(`${name}: declared secret in Pulumi.yaml but stored in plain text; run \`trestle secret set ${name} --stack ${stackOf(file)}\` (the value from standard input or a prompt)`);
     }
     if (!(key in values) && declared.default === undefined) {
-      problems.push(`${name}: declared in Pulumi.yaml without a default, so every stack must set it; run \`pulumi config set${declared.secret ? " --secret" : ""} ${name} <value>\``);
+      problems.push(
+        `${name}: declared in Pulumi.yaml without a default, so every stack must set it; run ${declared.secret ? `\`trestle secret set ${name} --stack ${stackOf(file)}\` (the value from standard input or a prompt)` : `\`pulumi config set ${name} <value> --stack ${stackOf(file)}\``}`,
+      );
     }
     if (!(key in values) && declared.default !== undefined) values[key] = typeof declared.default === "string" ? declared.default : JSON.stringify(declared.default);
   }

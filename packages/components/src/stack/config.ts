@@ -77,9 +77,9 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     referenced.add(key);
     const full = `${secretNamespace}:${key}`;
     if (!(full in raw.values)) {
-      problems.push(`${path}: the stack secret \`${key}\` is not set; run \`pulumi config set --secret ${key} <value> --stack ${raw.stack}\``);
+      problems.push(`${path}: the stack secret \`${key}\` is not set; run \`trestle secret set ${key} --stack ${raw.stack}\` (the value from standard input or a prompt)`);
     } else if (!raw.secretKeys.has(full)) {
-      problems.push(`${path}: the stack secret \`${key}\` is stored in plain text; run \`pulumi config set --secret ${key} <value> --stack ${raw.stack}\` to encrypt it`);
+      problems.push(`${path}: the stack secret \`${key}\` is stored in plain text; run \`trestle secret set ${key} --stack ${raw.stack}\` to encrypt it (the value from standard input or a prompt)`);
     }
   }
 
@@ -115,7 +115,7 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   // cmd/dynamic-provider: `new Config(rawConfig, getProject())`).
   const providerValue = (key: string) => raw.values[`${secretNamespace}:${key}`];
   if (providerValue("railwayToken") !== undefined && !raw.secretKeys.has(`${secretNamespace}:railwayToken`)) {
-    problems.push(`railwayToken: the Railway token is stored in plain text; run \`pulumi config set --secret railwayToken <token> --stack ${raw.stack}\` to encrypt it`);
+    problems.push(`railwayToken: the Railway token is stored in plain text; run \`trestle secret set railwayToken --stack ${raw.stack}\` to encrypt it (the token from standard input or a prompt)`);
   }
   // The providers read their keys in the project's namespace only: the same keys under `trestle:` would be ignored.
   if (secretNamespace !== NAMESPACE) {

@@ -45,7 +45,7 @@ function texts(value: unknown): string[] {
 
 const secretKey = z
   .string()
-  .regex(CONFIG_KEY, { error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `pulumi config set --secret`" });
+  .regex(CONFIG_KEY, { error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `trestle secret set <key> --stack <s>`" });
 const envName = z.string().regex(ENV_NAME, { error: "variable names are letters, digits and `_`, not starting with a digit" });
 const hostname = z.string().regex(HOSTNAME, { error: "give a lower-case host name such as `api.example.com` (no scheme, path or port)" });
 const positiveInt = (what: string) => z.number({ error: `give ${what} as a whole number` }).int({ error: `give ${what} as a whole number` });

@@ -6,7 +6,7 @@ export default trestleRule({
   description: "A Railway variable whose name or value looks secret is a secret variable, never a plain one.",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Store the value as a stack secret (`pulumi config set --secret <key> <value>`) and map it in the service's `secrets` (`VARIABLE: <key>`) instead of `variables`; if the value is a generated password, use `generated`.",
+    "Store the value as a stack secret (`trestle secret set <key> --stack <s>`, the value from standard input) and map it in the service's `secrets` (`VARIABLE: <key>`) instead of `variables`; if the value is a generated password, use `generated`.",
   validate(view, report) {
     for (const service of view.services) {
       if (!service.variables) continue;
