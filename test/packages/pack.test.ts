@@ -4,7 +4,7 @@
 // pack, the emulator, and the `trestle` command (init, synth, rehearse) from
 // its compiled JavaScript.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -185,18 +185,57 @@ describe("the packed packages", () => {
     }
   });
 
-  it("from a checkout, points the new project at this checkout's packages, packed (nothing is published yet)", () => {
+  it("install into an empty project with a plain `npm install` of the components and ts-node, TypeScript chosen within Pulumi's range", () => {
+    const empty = path.join(work, "empty");
+    mkdirSync(empty);
+    writeFileSync(path.join(empty, "package.json"), JSON.stringify({ name: "empty", private: true }));
+    const result = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarballs.railway, tarballs.components, `ts-node@${pinned("ts-node")}`], empty);
+    expect(result.status, result.stderr).toBe(0);
+    // No peer left unresolved (npm's ERESOLVE warnings), and the TypeScript npm chose is one Pulumi takes (< 7).
+    expect(result.stderr).not.toMatch(/ERESOLVE|Could not resolve dependency/);
+    const typescript = JSON.parse(readFileSync(path.join(empty, "node_modules", "typescript", "package.json"), "utf8")) as { version: string };
+    expect(Number(typescript.version.split(".")[0])).toBeLessThan(7);
+    const loaded = run(process.execPath, ["-e", "const c = require('@trestle/components'); console.log(typeof c.RailwayService)"], empty);
+    expect(loaded.stdout.trim()).toBe("function");
+  }, 300_000);
+
+  it("runs the README's own-system block from outside the checkout: init, install, secret set, synth, rehearse; then the project moves and installs again", () => {
     // Here, not in test/cli: packing builds dist/ in the packages, which must not run twice at once.
-    const dir = path.join(work, "from-checkout");
-    const result = spawnSync(process.execPath, [path.join(ROOT, "packages", "cli", "bin", "trestle.js"), "init", dir], { encoding: "utf8", env: { ...process.env, TRESTLE_INIT_SPECS: "" } });
-    expect(result.stderr).toContain("packing this checkout's packages");
-    expect(result.status).toBe(0);
-    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const home = path.join(work, "elsewhere");
+    mkdirSync(home);
+    const env = { TRESTLE_INIT_SPECS: "", PULUMI_CONFIG_PASSPHRASE: "" };
+    // `npx --package <checkout>/packages/cli trestle init …`: the CLI of the checkout, run from anywhere.
+    const init = spawnSync("npx", ["--yes", "--package", path.join(ROOT, "packages", "cli"), "trestle", "init", "my-app", "--name", "my-app"], { cwd: home, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", ...env } });
+    expect(init.stderr).toContain("packing this checkout's packages into my-app/vendor/trestle");
+    expect(init.status, init.stderr).toBe(0);
+    const app = path.join(home, "my-app");
+    const manifest = JSON.parse(readFileSync(path.join(app, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     const specs = { ...manifest.dependencies, ...manifest.devDependencies };
-    for (const name of ["railway", "components", "policies", "cli"]) {
-      const spec = specs[`@trestle/${name}`];
-      expect(spec).toMatch(new RegExp(`^file:${ROOT}/\\.trestle/packages/trestle-${name}-\\d+\\.\\d+\\.\\d+\\.tgz$`));
-      expect(existsSync(spec.slice("file:".length))).toBe(true);
+    for (const name of PACKAGES) {
+      // Relative, inside the project: it can be committed, cloned and moved.
+      expect(specs[`@trestle/${name}`]).toMatch(new RegExp(`^file:vendor/trestle/trestle-${name}-\\d+\\.\\d+\\.\\d+\\.tgz$`));
+      expect(existsSync(path.join(app, specs[`@trestle/${name}`].slice("file:".length)))).toBe(true);
     }
-  }, 60_000);
+    const install = (dir: string) => run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
+    const installed = install(app);
+    expect(installed.status, installed.stderr).toBe(0);
+    const trestle = (dir: string, args: string[], input?: string) => spawnSync(path.join(dir, "node_modules", ".bin", "trestle"), args, { cwd: dir, encoding: "utf8", input, env: { ...process.env, NODE_OPTIONS: "", TS_NODE_PROJECT: "", PULUMI_CONFIG_PASSPHRASE: "our team's passphrase" } });
+    const secret = trestle(app, ["secret", "set", "appSecretKey", "--stack", "prod"], "s3cret-value");
+    expect(secret.status, secret.stderr).toBe(0);
+    for (const stack of ["staging", "prod"]) {
+      const synth = trestle(app, ["synth", "--stack", stack]);
+      expect(synth.status, synth.stdout + synth.stderr).toBe(0);
+    }
+    const rehearsal = trestle(app, ["rehearse", "--stack", "prod"]);
+    expect(rehearsal.status, rehearsal.stdout + rehearsal.stderr).toBe(0);
+
+    // A teammate's clone, somewhere else: no checkout path in it, and it installs.
+    const moved = path.join(work, "moved-app");
+    cpSync(app, moved, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) && !src.includes(`${path.sep}.trestle`) });
+    rmSync(app, { recursive: true, force: true });
+    expect(readFileSync(path.join(moved, "package.json"), "utf8")).not.toContain(ROOT);
+    const again = install(moved);
+    expect(again.status, again.stderr).toBe(0);
+    expect(trestle(moved, ["synth", "--stack", "prod"]).status).toBe(0);
+  }, 600_000);
 });

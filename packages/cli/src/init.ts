@@ -130,29 +130,33 @@ function checkoutPackages(): string | undefined {
 /**
  * How the new project names each Trestle package: the published version, or,
  * when this CLI runs from a checkout (nothing is on npm yet), the checkout's
- * packages packed into `<checkout>/.trestle/packages` (as `npm pack` makes them
- * for a registry), so `npm install` in the new project works either way.
+ * packages packed into the new project's own `vendor/trestle/` and named by
+ * relative `file:` paths, so the project can be committed, cloned, moved and
+ * installed by a teammate or CI without the checkout.
  */
-function trestleSpecs(version: string): Record<string, string> {
+function trestleSpecs(version: string, projectDir: string): Record<string, string> {
   const names = ["railway", "components", "policies", "cli"];
   const packages = checkoutPackages();
   if (!packages || process.env.TRESTLE_INIT_SPECS === "version") return Object.fromEntries(names.map((n) => [`@trestle/${n}`, version]));
-  const dest = path.join(packages, "..", ".trestle", "packages");
+  const dest = path.join(projectDir, VENDOR);
   mkdirSync(dest, { recursive: true });
-  console.error(`packing this checkout's packages into ${path.relative(process.cwd(), dest) || dest} (nothing is published yet)`);
+  console.error(`packing this checkout's packages into ${path.join(path.basename(projectDir), VENDOR)} (nothing is published yet; commit them with the project)`);
   const specs: Record<string, string> = {};
   for (const name of names) {
     const run = spawnSync("npm", ["pack", "--silent", "--workspace", `packages/${name}`, "--pack-destination", dest], { cwd: path.join(packages, ".."), encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
     if (run.status !== 0) fail(`npm pack of @trestle/${name} failed: ${run.stderr.trim()}`);
-    specs[`@trestle/${name}`] = `file:${path.join(dest, run.stdout.trim().split("\n").pop()!)}`;
+    specs[`@trestle/${name}`] = `file:${VENDOR}/${run.stdout.trim().split("\n").pop()!}`;
   }
   return specs;
 }
 
-function packageFile(name: string): string {
+/** Where a project made from a checkout keeps the packed Trestle packages (committed with it). */
+const VENDOR = "vendor/trestle";
+
+function packageFile(name: string, projectDir: string): string {
   const own = JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string };
   const pulumi = "3.270.0";
-  const trestle = trestleSpecs(own.version);
+  const trestle = trestleSpecs(own.version, projectDir);
   return `${JSON.stringify(
     {
       name,
@@ -207,7 +211,7 @@ function main(): void {
     "Pulumi.yaml": projectFile(args.name, prod.secrets, args.from),
     "Pulumi.prod.yaml": prod.text,
     "Pulumi.staging.yaml": staging.text,
-    "package.json": packageFile(args.name),
+    "package.json": packageFile(args.name, args.dir),
     "policies/package.json": `${JSON.stringify({ name: `${args.name}-policies`, private: true, main: "index.ts" }, null, 2)}\n`,
   };
   for (const [file, text] of Object.entries(files)) {
@@ -218,7 +222,7 @@ function main(): void {
   console.log(
     [
       `wrote ${rel} (project ${args.name}${args.from ? `, from the ${args.from} example` : ""})`,
-      `  cd ${rel} && npm install`,
+      `  cd ${rel} && git init && npm install        # git: \`trestle diff\` compares with a commit`,
       "  npx trestle synth --stack staging      # offline, no account",
       ...(prod.secrets.length ? [`  npx trestle secret set ${prod.secrets[0]} --stack prod < value.txt   # then the others: ${prod.secrets.slice(1).join(", ") || "none"}`] : []),
       "  npx trestle up --stack staging         # with the policy pack",
