@@ -377,6 +377,12 @@ describe("pack config", () => {
     expect(() => evaluatePolicies(fixture, { "database-tcp-proxy": { exemptions: [{ resource: "Redis", reason: "ok" }] } })).toThrow("at least 10 characters");
   });
 
+  it("refuses an exemption naming nothing in the stack, which would waive nothing in silence", () => {
+    expect(() => evaluatePolicies(fixture, { "database-tcp-proxy": { exemptions: [{ resource: "frontnd", reason: "a name with a typo in it" }] } })).toThrow(
+      /database-tcp-proxy\.exemptions\[0\]\.resource: `frontnd` is nothing in this stack, so it waives nothing; name one of .*`frontend`/,
+    );
+  });
+
   it("refuses unknown policies and levels", () => {
     expect(() => evaluatePolicies(fixture, { "cors-wildcards": "advisory", "upstash-tls": "strict" as never })).toThrow(
       "Invalid policy pack config:\n  - cors-wildcards: no such policy in the pack\n  - upstash-tls.enforcementLevel: `strict` is not one of advisory, mandatory, remediate, disabled",

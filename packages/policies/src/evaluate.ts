@@ -4,7 +4,7 @@
 // exemptions), and the same messages and levels. The offline synth and the
 // tests call it; `pulumi preview --policy-pack policies` runs the same rules.
 import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { MIN_REASON } from "./lib/rule";
+import { type Exemption, MIN_REASON, unknownExemptions } from "./lib/rule";
 import { policies } from "./rules";
 
 /** Where a resource stands in a stack: what the engine identifies it by and what it depends on. */
@@ -114,6 +114,9 @@ function toPolicyResources(resources: EvaluatedResource[]): PolicyResource[] {
 /** Runs every rule over the resources; throws `PackConfigError` for an invalid config. */
 export function evaluatePolicies(resources: EvaluatedResource[], config: PackConfig = {}): PolicyViolation[] {
   const problems = packConfigProblems(config);
+  for (const [name, value] of Object.entries(config)) {
+    if (typeof value === "object" && Array.isArray(value.exemptions)) problems.push(...unknownExemptions(name, value.exemptions as Exemption[], resources));
+  }
   if (problems.length) throw new PackConfigError(problems);
   const policyResources = toPolicyResources(resources);
   const all = config.all;

@@ -47,6 +47,21 @@ export const EXEMPTIONS_SCHEMA = {
   },
 } as const;
 
+/**
+ * An exemption's `resource` that names nothing in the stack (a typo, a renamed
+ * service) would waive nothing, silently: each is a problem naming what it could name.
+ */
+export function unknownExemptions(policy: string, exemptions: readonly Exemption[], resources: readonly { name: string; type: string; props?: Record<string, unknown> }[]): string[] {
+  // What a violation can name: a resource, a Railway service by its own name (`Redis`), or the frontend.
+  const railwayNames = resources.flatMap((r) => [r.props?.name, r.props?.serviceName]).filter((n): n is string => typeof n === "string");
+  const known = new Set([...resources.map((r) => r.name), ...railwayNames, "frontend"]);
+  const components = [...new Set([...resources.filter((r) => r.type.startsWith("trestle:")).map((r) => r.name), "frontend"])].sort();
+  return exemptions
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => typeof e?.resource === "string" && !known.has(e.resource))
+    .map(({ e, i }) => `${policy}.exemptions[${i}].resource: \`${e.resource}\` is nothing in this stack, so it waives nothing; name one of ${components.map((n) => `\`${n}\``).join(", ")} (or a resource the violation names)`);
+}
+
 function exempted(exemptions: Exemption[], subject: { name: string; value?: string }): boolean {
   return exemptions.some((e) => e.resource === subject.name && (e.value === undefined || e.value === subject.value));
 }
@@ -61,6 +76,7 @@ export function trestleRule(rule: TrestleRule): StackValidationPolicy & { remedi
     configSchema: EXEMPTIONS_SCHEMA as unknown as StackValidationPolicy["configSchema"],
     validateStack: (args, reportViolation) => {
       const exemptions = args.getConfig<RuleConfig>().exemptions ?? [];
+      for (const problem of unknownExemptions(rule.name, exemptions, args.resources)) reportViolation(problem);
       rule.validate(new StackView(args.resources), (message, resource, subject) => {
         if (!exempted(exemptions, subject)) reportViolation(message, resource.urn);
       });
