@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { configurationReference, referenceRows } from "../../packages/components/src/stack/reference";
 import { policies } from "../../packages/policies/src/rules";
+import { KNOWN_PUBLIC_NAMES } from "../../packages/components/src/contract/secrets";
 import { ROOT } from "../stack-harness";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -24,6 +25,14 @@ describe("the policy reference", () => {
   it("lists every rule of the pack, in order, with its level", () => {
     const rows = [...read("docs/policies.md").matchAll(/^\| `([a-z-]+)` \| (mandatory|advisory) \|/gm)].map((m) => [m[1], m[2]]);
     expect(rows).toEqual(policies.map((p) => [p.name, p.enforcementLevel]));
+  });
+
+  it("lists every name public by its vendor's word, with its source", () => {
+    const text = read("docs/policies.md");
+    for (const { names, source } of KNOWN_PUBLIC_NAMES) {
+      for (const name of names) expect(text).toContain(`\`${name}\``);
+      expect(text).toContain(source.split(" ")[0]);
+    }
   });
 });
 

@@ -19,11 +19,13 @@ const SECRET_NAMES = [
   "CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "FIREBASE_CREDENTIALS", "DB_CREDENTIAL", "SERVICE_ACCOUNT_CREDENTIALS",
   "SUPABASE_SERVICE_ROLE", "SUPABASE_SERVICE_ROLE_KEY", "LICENSE_KEY", "CLOUDINARY_API_SECRET", "CLOUDINARY_API_KEY", "AMADEUS_CLIENT_SECRET",
   "TWILIO_AUTH_TOKEN", "MAILGUN_API_KEY", "POSTMARK_SERVER_TOKEN", "RESEND_API_KEY", "PUSHER_SECRET", "ALGOLIA_ADMIN_KEY", "SENTRY_AUTH_TOKEN",
-  "SENTRY_DSN", "DATADOG_API_KEY", "NEW_RELIC_LICENSE_KEY", "MONGO_PASSWORD", "RABBITMQ_PASS", "KEYCLOAK_CLIENT_SECRET", "AUTH0_CLIENT_SECRET",
+  "DATABASE_DSN", "DATADOG_API_KEY", "NEW_RELIC_LICENSE_KEY", "MONGO_PASSWORD", "RABBITMQ_PASS", "KEYCLOAK_CLIENT_SECRET", "AUTH0_CLIENT_SECRET",
   "SECRET", "TOKEN", "PASSWORD", "KEY", "dbPass", "apiKey", "webhookSecret",
 ];
 
 const PUBLIC_NAMES = [
+  // Public by their vendor's word (KNOWN_PUBLIC_NAMES, with sources).
+  "SENTRY_DSN", "NEXT_PUBLIC_SENTRY_DSN", "NEXT_PUBLIC_POSTHOG_KEY", "POSTHOG_PROJECT_API_KEY", "SEGMENT_WRITE_KEY", "NEXT_PUBLIC_ALGOLIA_SEARCH_KEY", "NEXT_PUBLIC_FIREBASE_API_KEY",
   "PORT", "HOST", "NODE_ENV", "ENVIRONMENT", "DEBUG", "LOG_LEVEL", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
   "ALLOWED_ORIGINS", "CORS_ORIGINS", "API_URL", "NEXT_PUBLIC_API_URL", "NEXT_PUBLIC_WS_URL", "FRONTEND_URL", "BASE_URL", "PUBLIC_URL",
   "STRIPE_PUBLISHABLE_KEY", "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY", "VAPID_PUBLIC_KEY", "SUPABASE_ANON_KEY", "AWS_ACCESS_KEY_ID", "AWS_REGION",
@@ -41,7 +43,7 @@ const PUBLIC_NAMES = [
 ];
 
 const SECRET_VALUES = [
-  "sk_live_51HxAbCdEfGhIjKlMnOp", "rk_live_51HxAbCdEfGh", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "whsec_1234567890abcdef",
+  "sk_live_51HxAbCdEfGhIjKlMnOp", "phx_AbCdEfGhIjKlMnOpQrStUvWx12", "rk_live_51HxAbCdEfGh", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "whsec_1234567890abcdef",
   "sk-proj-abcdefghijklmnopqrstuvwx", "sk-ant-api03-abcdefghijklmnop", "sk-abcdefghijklmnopqrstuvwxyz012345",
   "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "github_pat_11ABCDEFG0123456789_abcdefghij", "gho_abcdefghijklmnop1234",
   "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "xoxb-123456789012-abcdefghijkl", "xoxp-1234-5678-abcdefgh",
@@ -67,7 +69,7 @@ const SECRET_VALUES = [
 ];
 
 const PUBLIC_VALUES = [
-  "production", "8000", "true", "info", "https://travel.example.com", "https://api.example.com,https://admin.example.com",
+  "production", "phc_AbCdEfGhIjKlMnOpQrStUvWx12", "https://abc123def456@o123456.ingest.sentry.io/7654321", "8000", "true", "info", "https://travel.example.com", "https://api.example.com,https://admin.example.com",
   "${{Postgres.DATABASE_URL}}", "${{Redis.REDIS_URL}}/0", "postgresql://${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/railway",
   "redis://default:${{REDIS_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:6379", "pk_live_51HxAbCdEfGhIjKlMnOp", "pk_test_TYooMQauvdEDq54NiTphI7jx",
   "us-east-1", "gpt-4o-mini", "claude-3-5-sonnet", "uvicorn app.main:app --port $PORT", "alembic upgrade head", "*/5 * * * *",

@@ -22,10 +22,26 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Names public by their vendor's own word, whatever the words in them say
+ * (`…_DSN`, `…_KEY`), matched after a browser prefix (`NEXT_PUBLIC_`, …). A
+ * value of a vendor's secret kind under one of them is still caught by value
+ * (`phx_…`, a PostHog personal key). docs/policies.md lists them with these sources.
+ */
+export const KNOWN_PUBLIC_NAMES: readonly { names: readonly string[]; source: string }[] = [
+  { names: ["SENTRY_DSN"], source: "https://docs.sentry.io/concepts/key-terms/dsn-explainer/ (\"DSNs are safe to keep public because they only allow submission of new events\")" },
+  { names: ["POSTHOG_KEY", "POSTHOG_PROJECT_API_KEY", "POSTHOG_PROJECT_KEY"], source: "https://posthog.com/docs/api (the project API key, `phc_…`, is for the public, POST-only endpoints; personal keys are `phx_…`)" },
+  { names: ["SEGMENT_WRITE_KEY"], source: "https://segment.com/docs/connections/find-writekey/ (the write key is sent by analytics.js from every browser)" },
+  { names: ["ALGOLIA_SEARCH_KEY", "ALGOLIA_SEARCH_API_KEY", "ALGOLIA_SEARCH_ONLY_API_KEY"], source: "https://www.algolia.com/doc/guides/security/api-keys/ (the search-only API key is meant for the frontend)" },
+  { names: ["FIREBASE_API_KEY"], source: "https://firebase.google.com/docs/projects/api-keys (\"API keys for Firebase services are not secret\")" },
+];
+const KNOWN_PUBLIC = new Set(KNOWN_PUBLIC_NAMES.flatMap((k) => k.names));
+
 /** Whether a variable's name says it holds a secret. */
 export function looksSecretName(name: string): boolean {
   const parts = words(name);
   if (!parts.length) return false;
+  if (KNOWN_PUBLIC.has(words(name.replace(PUBLIC_PREFIX, "")).join("_"))) return false;
   const last = parts[parts.length - 1];
   const about = parts.length > 1 && ABOUT.has(last);
   if (STRONG.some((w) => parts.join("").includes(w))) return !about;
@@ -50,6 +66,7 @@ const SECRET_VALUES: [RegExp, string][] = [
   [/https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]{10,}/, "a Slack webhook URL"],
   [/https:\/\/(discord(app)?\.com)\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/, "a Discord webhook URL"],
   [/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/, "a SendGrid API key"],
+  [/\bphx_[A-Za-z0-9]{20,}/, "a PostHog personal API key"],
   [/\bAIza[0-9A-Za-z_-]{35}\b/, "a Google API key"],
   [/\bnpm_[A-Za-z0-9]{36}\b/, "an npm token"],
   [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
