@@ -328,7 +328,7 @@ describe("Service check", () => {
     ["replicas and regions", { replicas: 2, regions: { "us-west2": 2 } }, "replicas: give either `replicas` or `regions` (replicas per region), not both"],
     ["a zero region", { regions: { "us-west2": 0 } }, "regions.us-west2: `0` is not a whole number of replicas of at least 1"],
     ["a six-field cron", { cronSchedule: "0 0 * * * *" }, "cronSchedule: `0 0 * * * *` has 6 fields; Railway cron schedules have 5 (minute hour day-of-month month day-of-week)"],
-    ["an out-of-range cron", { cronSchedule: "61 * * * *" }, "cronSchedule: `61 * * * *` field 1 (`61`) is outside 0-59"],
+    ["an out-of-range cron", { cronSchedule: "61 * * * *" }, "cronSchedule: `61 * * * *` is not a schedule: Constraint error, got value 61 expected range 0-59"],
     ["a replicated cron", { cronSchedule: "*/5 * * * *", replicas: 2 }, "cronSchedule: a cron service runs exactly 1 replica"],
     ["a relative health path", { healthcheckPath: "health" }, "healthcheckPath: `health` must start with `/`"],
     ["retries without ON_FAILURE", { restartPolicyType: "ALWAYS", restartPolicyMaxRetries: 3 }, "restartPolicyMaxRetries: retries apply only with `restartPolicyType: ON_FAILURE`"],

@@ -1,6 +1,7 @@
 // Small pieces every Railway provider shares: diffing, check failures, and the
 // not-found conventions (read of a deleted object is "gone", delete of one is done).
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { CronExpressionParser } from "cron-parser";
 import { isNotFound } from "./client";
 
 export interface CheckFailure {
@@ -86,34 +87,42 @@ export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const CRON_RANGES: [number, number][] = [
-  [0, 59], // minute
-  [0, 23], // hour
-  [1, 31], // day of month
-  [1, 12], // month
-  [0, 7], // day of week (0 and 7 are Sunday)
-];
+/** RUN-8: the shortest time Railway allows between two runs of a cron service, in minutes. */
+export const CRON_MIN_MINUTES = 5;
 
 /**
  * Why a five-field crontab expression (Railway's cron format) is invalid, or
- * undefined when it is valid. Names (`MON`, `JAN`) and `@hourly` are not accepted by Railway.
+ * undefined when it is valid (RUN-8). The fields are read by `cron-parser`, and
+ * a schedule whose runs come closer than 5 minutes anywhere in a week is refused,
+ * as Railway's docs say it must not. Names (`MON`, `JAN`) and `@hourly` are not
+ * accepted by Railway, so digits, ranges, lists, steps and `*` only.
  */
 export function cronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) return `has ${fields.length} fields; Railway cron schedules have 5 (minute hour day-of-month month day-of-week)`;
-  for (let i = 0; i < 5; i++) {
-    const [min, max] = CRON_RANGES[i];
-    for (const part of fields[i].split(",")) {
-      const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-      if (!match) return `field ${i + 1} (\`${fields[i]}\`) is not a number, range, list, step or \`*\``;
-      const numbers = [match[2], match[3]].filter((n) => n !== undefined).map(Number);
-      if (numbers.some((n) => n < min || n > max)) return `field ${i + 1} (\`${fields[i]}\`) is outside ${min}-${max}`;
-      if (numbers.length === 2 && numbers[0] > numbers[1]) return `field ${i + 1} (\`${fields[i]}\`) has a descending range`;
-      if (match[4] !== undefined && Number(match[4]) < 1) return `field ${i + 1} (\`${fields[i]}\`) has a zero step`;
+  const odd = fields.findIndex((f) => !/^[\d*,/-]+$/.test(f));
+  if (odd >= 0) return `field ${odd + 1} (\`${fields[odd]}\`) is not a number, range, list, step or \`*\``;
+  let schedule: ReturnType<typeof CronExpressionParser.parse>;
+  try {
+    schedule = CronExpressionParser.parse(fields.join(" "), { tz: "UTC", currentDate: CRON_WEEK_START });
+  } catch (error) {
+    return `is not a schedule: ${(error as Error).message}`;
+  }
+  // The tightest gap between two runs over a week (a schedule repeats within one, but for its day-of-month and month fields).
+  let previous = schedule.next().getTime();
+  for (let i = 0; i < 2100 && previous < CRON_WEEK_START.getTime() + 8 * 86_400_000; i++) {
+    const next = schedule.next().getTime();
+    const minutes = (next - previous) / 60_000;
+    if (minutes < CRON_MIN_MINUTES) {
+      return `runs ${minutes === 1 ? "every minute" : `${minutes} minutes apart`} at its tightest; Railway starts a cron service at most every ${CRON_MIN_MINUTES} minutes (for example \`*/5 * * * *\`), or run the loop in a worker`;
     }
+    previous = next;
   }
   return undefined;
 }
+
+/** A fixed start for reading a schedule, so the answer never depends on today's date. */
+const CRON_WEEK_START = new Date("2026-01-05T00:00:00Z");
 
 /** A lower-case DNS host name such as `api.example.com` (no scheme, path or port). */
 export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
