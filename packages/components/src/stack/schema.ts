@@ -10,6 +10,9 @@ import { EVICTION_POLICIES, REDIS_PROVIDERS, REDIS_USES, redisVariables } from "
 import { publicPrefix } from "../contract/secrets";
 import { QUEUE_VARIABLE } from "../contract/variables";
 
+/** Start commands of queue workers: Celery, RQ, Sidekiq, BullMQ, Dramatiq, arq, Huey. */
+const QUEUE_WORKER = /\b(celery\b[^;&|]*\bworker|rq worker|rqworker|sidekiq|bullmq|dramatiq|arq|huey_consumer)\b/;
+
 export const NAMESPACE = "trestle";
 
 /** The top-level keys (`trestle:<key>`) this schema reads. */
@@ -639,9 +642,14 @@ export const stackSchema = z
     for (const db of databaseEntries(stack, "redis")) {
       if (db.config.use !== "cache") continue;
       for (const [name, service] of Object.entries(services)) {
-        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && v.includes(`\${{${db.serviceName}.`));
+        const connected = texts(service?.connects).includes(db.key);
+        const names = (v: unknown) => typeof v === "string" && referencesIn(v).some((r) => r.owner === db.serviceName);
+        // A queue-named variable pointing at this Redis, or beside a connection to it (`connects` gives the URL).
+        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && (names(v) || connected));
+        const start = [service?.start].flat().filter((w): w is string => typeof w === "string").join(" ");
+        const queueWorker = connected ? QUEUE_WORKER.exec(start)?.[0] : undefined;
         const celeryHere = service?.celery && (service.celery.redis ?? "redis") === db.key;
-        const why = celeryHere ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : undefined;
+        const why = celeryHere ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : queueWorker ? `a queue (its start command runs \`${queueWorker}\`)` : undefined;
         if (why) {
           ctx.addIssue({ code: "custom", path: [...db.path, "use"], message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own` });
         }
