@@ -195,8 +195,15 @@ export function trestleStack(): TrestleStackOutputs {
     return domains?.length ? `https://${domains[0]}` : web.origins.apply((o) => o[0]);
   }
 
+  /** Where browsers reach the API: its first custom domain, else its Railway URL. */
+  function apiUrlOf(name: string): pulumi.Input<string> | undefined {
+    const domains = config.services[name].domains;
+    if (domains?.length) return `https://${domains[0]}`;
+    return services[name].publicUrl;
+  }
+
   function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
-    const apiUrl = api.publicUrl ?? api.origins.apply((o) => o[0]);
+    const apiUrl = apiUrlOf(config.apiService!) ?? api.origins.apply((o) => o[0]);
     if (frontend.platform === "vercel" && config.preview) {
       // A pull request: the base stack's Vercel project already builds the branch; point its previews here.
       const web = new VercelPreview("frontend", {
@@ -255,7 +262,7 @@ export function trestleStack(): TrestleStackOutputs {
   return {
     railwayProjectId: project.projectId,
     railwayEnvironmentId: environment.environmentId,
-    apiUrl: config.apiService ? services[config.apiService].publicUrl : undefined,
+    apiUrl: config.apiService ? apiUrlOf(config.apiService) : undefined,
     frontendUrl: frontend?.url,
     serviceUrls: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.origins]))),
     dnsRecords: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.dnsRecords]))),

@@ -538,6 +538,16 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
   for (const [name, service] of Object.entries(services)) {
     for (const [key, value] of Object.entries(service?.variables ?? {})) check(name, ["services", name, "variables", key], value);
   }
+  // The API URL and its WebSocket twin are Trestle's to set (the API's custom domain when it has one): a value given here would win in silence.
+  if (frontend) {
+    const generated = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
+    for (const key of Object.keys(frontend.variables ?? {}).filter((k) => generated.includes(k))) {
+      problems.push([
+        ["frontend", "variables", key],
+        `\`${key}\` is set by Trestle to the API's URL (its first custom domain, else its Railway URL), and this value would replace it; remove it, or give the generated one another name with \`apiUrlVariable\` / \`wsUrlVariable\``,
+      ]);
+    }
+  }
   if (frontend?.platform === "railway") {
     for (const [key, value] of Object.entries(frontend.variables ?? {})) check(frontend.name ?? "web", ["frontend", "variables", key], value);
     for (const [key, value] of Object.entries(frontend.service?.variables ?? {})) check(frontend.name ?? "web", ["frontend", "service", "variables", key], value);
@@ -644,10 +654,14 @@ export const stackSchema = z
       for (const [name, service] of Object.entries(services)) {
         const connected = texts(service?.connects).includes(db.key);
         const names = (v: unknown) => typeof v === "string" && referencesIn(v).some((r) => r.owner === db.serviceName);
-        // A queue-named variable pointing at this Redis, or beside a connection to it (`connects` gives the URL).
-        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && (names(v) || connected));
+        // A queue-named variable or a worker's start command names no Redis itself: it points at this one when the
+        // variable's value does, or when this is the only Redis the service connects to and `celery` names no other.
+        const redisKeys = databaseEntries(stack, "redis").map((d) => d.key).filter((k) => texts(service?.connects).includes(k));
+        const celeryElsewhere = service?.celery && (service.celery.redis ?? "redis") !== db.key;
+        const only = connected && redisKeys.length === 1 && !celeryElsewhere;
+        const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && (names(v) || only));
         const start = [service?.start].flat().filter((w): w is string => typeof w === "string").join(" ");
-        const queueWorker = connected ? QUEUE_WORKER.exec(start)?.[0] : undefined;
+        const queueWorker = only ? QUEUE_WORKER.exec(start)?.[0] : undefined;
         const celeryHere = service?.celery && (service.celery.redis ?? "redis") === db.key;
         const why = celeryHere ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : queueWorker ? `a queue (its start command runs \`${queueWorker}\`)` : undefined;
         if (why) {
