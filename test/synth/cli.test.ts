@@ -88,7 +88,13 @@ describe("npm run synth", () => {
     const result = synth(["--stack", "prod", "--config", file, "--out", tempDir()]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("✗ prod: ");
-    expect(result.stdout).toContain("  ✗ database-tcp-proxy: Postgres: the production postgres is reachable from the internet through a TCP proxy");
+    expect(result.stdout).toContain(
+      [
+        "  ✗ database-tcp-proxy: Postgres: the production postgres is reachable from the internet through a TCP proxy",
+        "      in Pulumi.prod.yaml: trestle:postgres",
+        "      fix: ",
+      ].join("\n"),
+    );
   });
 
   it.each<[string[], string]>([

@@ -77,7 +77,11 @@ function summary(result: SynthResult, files: string[]): string {
   const { mandatory, advisory, violations } = result.policies;
   const lines = [
     `${mandatory ? "✗" : "✓"} ${result.stack}: ${result.resources.length} resources, policies ${mandatory} mandatory / ${advisory} advisory`,
-    ...violations.map((v) => `  ${v.enforcementLevel === "mandatory" ? "✗" : "!"} ${v.policy}: ${v.message}`),
+    ...violations.flatMap((v) => [
+      `  ${v.enforcementLevel === "mandatory" ? "✗" : "!"} ${v.policy}: ${v.message}`,
+      ...(v.where ? [`      in ${result.config}: ${v.where}`] : []),
+      `      fix: ${v.remediationSteps}`,
+    ]),
     ...files.map((f) => `  wrote ${path.relative(process.cwd(), f) || f}`),
   ];
   return lines.join("\n");

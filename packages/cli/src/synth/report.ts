@@ -108,9 +108,11 @@ export function policyTable(result: SynthResult): string {
   const { violations } = result.policies;
   if (!violations.length) return "No policy violations.";
   return [
-    "| level | policy | resource | message |",
-    "| --- | --- | --- | --- |",
-    ...violations.map((v) => `| ${v.enforcementLevel} | \`${v.policy}\` | ${cell(v.urn ? nameOf(result, v.urn) : "")} | ${cell(v.message)} |`),
+    "| level | policy | resource | setting | message | fix |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...violations.map(
+      (v) => `| ${v.enforcementLevel} | \`${v.policy}\` | ${cell(v.urn ? nameOf(result, v.urn) : "")} | ${v.where ? `\`${v.where}\`` : ""} | ${cell(v.message)} | ${cell(v.remediationSteps)} |`,
+    ),
   ].join("\n");
 }
 

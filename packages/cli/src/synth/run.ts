@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDER_TYPES } from "@trestle/components";
+import { COMPONENT_TYPES, PROVIDER_TYPES } from "@trestle/components";
 import { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement, evaluatePolicies } from "@trestle/policies";
 import { RAILWAY_TYPES } from "@trestle/railway";
 import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue, placement } from "./recorder";
@@ -33,7 +33,7 @@ export interface SynthResult {
   configErrors: string[];
   resources: SynthResource[];
   outputs: Record<string, unknown>;
-  policies: { violations: PolicyViolation[]; mandatory: number; advisory: number };
+  policies: { violations: (PolicyViolation & { where?: string })[]; mandatory: number; advisory: number };
   /** Per service and frontend, the names (never the values) of its secret variables. */
   secretVariables: SecretVariables[];
 }
@@ -235,7 +235,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const packConfigFile = options.policyConfigFile ?? path.join(options.projectDir, "policies", "config.json");
   const packConfig = existsSync(packConfigFile) ? (JSON.parse(readFileSync(packConfigFile, "utf8")) as PackConfig) : {};
   const evaluated: EvaluatedResource[] = recorder.resources.map(forPolicies);
-  const violations = evaluatePolicies(evaluated, packConfig).map((v) => ({ ...v, message: present(v.message) as string }));
+  const where = settingOf(recorder.resources, values);
+  const violations = evaluatePolicies(evaluated, packConfig).map((v) => ({ ...v, message: present(v.message) as string, ...(v.urn && where(v.urn) ? { where: where(v.urn) } : {}) }));
 
   const result: SynthResult = {
     ...base,
@@ -254,6 +255,34 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   };
   assertNoSecrets(result, [...secretKeys.map((k) => values[k]), ...recorder.secretOutputValues]);
   return result;
+}
+
+/**
+ * The stack-file setting a violating resource comes from (`trestle:services.api`),
+ * found through the Trestle component it belongs to, so a violation names the
+ * place to change as a config error does.
+ */
+function settingOf(resources: readonly { urn: string; type: string; name: string; parent: string }[], values: Record<string, string>): (urn: string) => string | undefined {
+  const parse = (key: string) => {
+    try {
+      return JSON.parse(values[key] ?? "{}") as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  };
+  const services = parse("trestle:services");
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  return (urn) => {
+    for (let r = byUrn.get(urn); r; r = byUrn.get(r.parent)) {
+      if (r.type === COMPONENT_TYPES.RailwayService) return r.name in services ? `trestle:services.${r.name}` : "trestle:frontend.service";
+      if (r.type === COMPONENT_TYPES.PostgresDb || r.type === COMPONENT_TYPES.RedisCache) {
+        return r.name === "postgres" || r.name === "redis" ? `trestle:${r.name}` : `trestle:databases.${r.name}`;
+      }
+      if (r.type === COMPONENT_TYPES.VercelFrontend || r.type === COMPONENT_TYPES.VercelPreview) return "trestle:frontend";
+      if (r.type === RAILWAY_TYPES.Project || r.type === RAILWAY_TYPES.Environment) return "trestle:railway";
+    }
+    return undefined;
+  };
 }
 
 /** The last line of defence: no secret value may appear anywhere in what the synth writes. */
