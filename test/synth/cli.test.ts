@@ -60,6 +60,11 @@ describe("npm run synth", () => {
     expect(markdown).toContain("```mermaid\nflowchart LR");
     expect(markdown).toContain('n_frontend -->|"API (HTTPS)"| n_api');
     expect(markdown).toContain("No policy violations.");
+    // What a reviewer checks, without reading the JSON: sources, start commands, replicas, CORS, the API URL, database settings and backups.
+    expect(markdown).toContain("## What it deploys");
+    expect(markdown).toMatch(/\| api \| `acme\/travel-planner`@develop \/backend \| .*uvicorn.* \| 1 \|  \| \/health \| \*\.up\.railway\.app \|/);
+    expect(markdown).toMatch(/\| api \| https:\/\/\S+ .*\| «computed:api-domain\.url» \|/);
+    expect(markdown).toContain("| postgres | Postgres | version 16 | none |");
     for (const text of [JSON.stringify(json), markdown, result.stdout]) {
       expect(text).not.toMatch(/\[secret [a-z-]+:|placeholder-|generated-[0-9a-f]/);
     }

@@ -97,8 +97,9 @@ function placeholders(type: string, name: string, inputs: Record<string, unknown
       const [label, ...zone] = domain.split(".");
       return {
         outputs: {
-          dnsRecords: [{ type: "CNAME", name: domain, hostLabel: label, zone: zone.join("."), value: `${hex(domain, 8)}.up.railway.app` }],
-          verificationRecord: { type: "TXT", name: `_railway-verify.${domain}`, hostLabel: `_railway-verify.${label}`, zone: zone.join("."), value: `railway-verify=${hex(domain, 32)}` },
+          // The record names are the domain's; the values only Railway gives, so they show as computed, never as a plausible target.
+          dnsRecords: [{ type: "CNAME", name: domain, hostLabel: label, zone: zone.join("."), value: `«computed:${name}.dnsRecords[0].value»` }],
+          verificationRecord: { type: "TXT", name: `_railway-verify.${domain}`, hostLabel: `_railway-verify.${label}`, zone: zone.join("."), value: `«computed:${name}.verificationRecord.value»` },
           verified: false,
         },
         secret: [],

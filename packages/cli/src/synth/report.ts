@@ -133,6 +133,62 @@ function sizing(result: SynthResult): string[] {
   ];
 }
 
+/** A value as a reviewer reads it: computed values say so, lists are joined. */
+function shown(value: unknown): string {
+  if (value === undefined || value === null || value === "") return "";
+  if (Array.isArray(value)) return value.map(shown).join(" ");
+  if (typeof value === "object") return isFingerprint(value) ? "(secret)" : JSON.stringify(value);
+  return String(value);
+}
+const isFingerprint = (value: object) => Object.keys(value).length === 1 && "secret" in value;
+
+/**
+ * What a reviewer checks, in one place: each service's source, start command,
+ * replicas, cron and health check; what the API lets browsers call it from and
+ * where the frontend calls it; each database's settings and backups.
+ */
+function reviewed(result: SynthResult): string[] {
+  const railwayOf = (kind: string) => result.resources.filter((r) => r.type === `pulumi-nodejs:dynamic/railway:${kind}`);
+  const services = railwayOf("Service");
+  if (!services.length) return [];
+  const ofService = (kind: string, name: string) => railwayOf(kind).filter((x) => x.inputs.serviceId === `«computed:${name}.serviceId»`);
+  const lines = [
+    "## What it deploys",
+    "",
+    "| service | source | start | replicas | cron | health check | public at |",
+    "| --- | --- | --- | ---: | --- | --- | --- |",
+    ...services.map((r) => {
+      const i = r.inputs;
+      const source = i.image ? `image \`${shown(i.image)}\`` : i.repo ? `\`${shown(i.repo)}\`@${shown(i.branch ?? "main")}${i.rootDirectory ? ` /${shown(i.rootDirectory)}` : ""}` : "";
+      const domains = [...ofService("CustomDomain", r.name).map((d) => shown(d.inputs.domain)), ...(ofService("ServiceDomain", r.name).length ? ["*.up.railway.app"] : [])];
+      return `| ${cell(shown(i.name ?? r.name))} | ${cell(source)} | ${cell(shown(i.startCommand))} | ${shown(i.replicas ?? 1)} | ${cell(shown(i.cronSchedule))} | ${cell(shown(i.healthcheckPath))} | ${cell(domains.join(", "))} |`;
+    }),
+    "",
+  ];
+  const api = result.resources.find((r) => r.type === COMPONENT_TYPES.RailwayService && r.inputs.cors);
+  const frontend = result.resources.find((r) => r.type === COMPONENT_TYPES.VercelFrontend || r.type === COMPONENT_TYPES.VercelPreview);
+  const apiUrl = result.outputs.apiUrl;
+  if (api || frontend) {
+    lines.push("| the API | accepts browsers from (CORS) | the frontend calls it at |", "| --- | --- | --- |");
+    lines.push(`| ${cell(api?.name ?? "")} | ${cell(shown((api?.inputs.cors as { origins?: unknown } | undefined)?.origins ?? frontend?.inputs.origins))} | ${cell(shown(apiUrl))} |`, "");
+  }
+  const databases = result.resources.filter((r) => r.type === COMPONENT_TYPES.PostgresDb || r.type === COMPONENT_TYPES.RedisCache);
+  if (databases.length) {
+    lines.push("| database | engine | settings | backups |", "| --- | --- | --- | --- |");
+    for (const db of databases) {
+      const volume = railwayOf("Volume").find((v) => v.name === `${db.name}-data`);
+      const settings = db.type === COMPONENT_TYPES.RedisCache
+        ? [`use ${shown(db.inputs.use)}`, db.inputs.evictionPolicy ? `maxmemory-policy ${shown(db.inputs.evictionPolicy)}` : ""].filter(Boolean).join(", ")
+        : `version ${shown(db.inputs.version)}`;
+      const start = railwayOf("Service").find((s) => s.name === db.name)?.inputs.startCommand;
+      const flags = typeof start === "string" ? [...start.matchAll(/(?:-c |--)([a-z_-]+)[ =](\S+)/g)].map((m) => `${m[1]}=${m[2].replace(/["']/g, "")}`).slice(0, 8).join(", ") : "";
+      lines.push(`| ${cell(db.name)} | ${db.type === COMPONENT_TYPES.PostgresDb ? "Postgres" : "Redis"} | ${cell([settings, flags].filter(Boolean).join("; "))} | ${cell(volume ? shown(volume.inputs.backups) || "none" : "no volume")} |`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
 /** Which secret variables each service and the frontend get: names, so a reader can check where a key went; never values. */
 function secretVariables(result: SynthResult): string[] {
   if (!result.secretVariables?.length) return [];
@@ -183,7 +239,7 @@ export function markdownReport(result: SynthResult): string {
     lines.push("## Invalid configuration", "", ...result.configErrors.map((e) => `- ${e}`), "");
     return lines.join("\n");
   }
-  lines.push(...replaceable(result), ...waivers(result));
+  lines.push(...replaceable(result), ...waivers(result), ...reviewed(result));
   lines.push(
     `## Policies: ${result.policies.mandatory} mandatory, ${result.policies.advisory} advisory`,
     "",
