@@ -23,8 +23,11 @@ export default defineConfig({
     // Railway; `npm test` runs everything else and never reaches an account.
     include: process.env.TRESTLE_LIVE ? ["test/live/**/*.test.ts"] : ["test/**/*.test.ts"],
     exclude: process.env.TRESTLE_LIVE ? configDefaults.exclude : [...configDefaults.exclude, "test/live/**"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Only a hang fails a test, never slowness: the suite runs on two shared
+    // cores that may both be busy, where a synth or a rehearsal in a child
+    // process can take many times as long as on an idle machine.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     // Tests that start servers (the emulator, PostgreSQL, Redis) bind loopback
     // ports of their own; files still run in parallel on both cores.
     pool: "forks",

@@ -53,7 +53,7 @@ beforeAll(async () => {
   mkdirSync(project);
   writeFileSync(path.join(project, "Pulumi.yaml"), `name: travel\nmain: ${ROOT}\nruntime: nodejs\n`);
   symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
-}, 120_000);
+});
 
 afterAll(async () => {
   await emulator?.stop();
@@ -119,7 +119,7 @@ describe("trestle import", () => {
     expect(result.failures).toEqual([]);
     expect(result.deployments.map((d) => [d.service, d.status]).sort()).toEqual([["Postgres", "SUCCESS"], ["Redis", "SUCCESS"], ["api", "SUCCESS"], ["beat", "SUCCESS"], ["worker", "SUCCESS"]]);
     expect(counts()).toEqual(before);
-  }, 120_000);
+  });
 
   it.each([
     [["--environment", "production"], {}, "--project: give the Railway project's id"],

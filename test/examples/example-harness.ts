@@ -15,7 +15,7 @@ export function useExample(dir: string, stack: string): { recorder: Recorder; ou
   beforeAll(async () => {
     Object.assign(context, await runProgram(stack, readStackFile(path.join(ROOT, "examples", dir, `Pulumi.${stack}.yaml`))));
     context.vars = (name) => context.recorder.get(`${DYN}:Variables`, `${name}-vars`).inputs.variables as Record<string, string>;
-  }, 60_000);
+  });
   it("passes the policy pack with no violation", () => {
     expect(evaluatePolicies(toEvaluated(context.recorder.resources)).map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
   });

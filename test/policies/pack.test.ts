@@ -32,5 +32,5 @@ describe("the policy pack", () => {
     });
     child.kill();
     expect(Number(port)).toBeGreaterThan(0);
-  }, 40_000);
+  });
 });

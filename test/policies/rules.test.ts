@@ -21,7 +21,7 @@ beforeAll(async () => {
   new RedisCache("edge", { provider: "upstash", use: "cache", upstash: { primaryRegion: "us-east-1" }, production: true, protect: true });
   await recorder.settle();
   fixture = toEvaluated(recorder.resources);
-}, 60_000);
+});
 
 function violations(resources: EvaluatedResource[], config?: PackConfig): string[] {
   return evaluatePolicies(resources, config).map((v) => `${v.enforcementLevel} ${v.policy}: ${v.message}`);

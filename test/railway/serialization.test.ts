@@ -28,7 +28,7 @@ beforeAll(async () => {
     { cwd: ROOT, env: { ...process.env, TRESTLE_TEST_TOKEN: TOKEN, RAILWAY_API_TOKEN: TOKEN, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") } },
   );
   summary = JSON.parse(stdout);
-}, 60_000);
+});
 
 afterAll(async () => {
   await emulator.stop();

@@ -57,8 +57,8 @@ describe.skipIf(!HAVE_POSTGRES)("PostgreSQL started from the generated start com
         });
         // The URL a service gets from `${{Postgres.DATABASE_URL}}`, on this machine's port.
         url = env.DATABASE_URL.replace(":5432/", `:${port}/`);
-        await waitFor("PostgreSQL", () => run("psql", [url, "-Atc", "SELECT 1"]), 60_000);
-      }, 90_000);
+        await waitFor("PostgreSQL", () => run("psql", [url, "-Atc", "SELECT 1"]));
+      });
 
       afterAll(async () => {
         await server?.stop();
@@ -131,7 +131,7 @@ describe.skipIf(!HAVE_POSTGRES)("sampled PostgreSQL settings (generated from the
     });
     url = env.DATABASE_URL.replace(":5432/", `:${port}/`);
     try {
-      await waitFor("PostgreSQL", () => run("psql", [url, "-Atc", "SELECT 1"]), 60_000);
+      await waitFor("PostgreSQL", () => run("psql", [url, "-Atc", "SELECT 1"]));
       const names = Object.keys(sample).map((n) => `'${n}'`).join(",");
       const { stdout } = await run("psql", [url, "-AtF", "\t", "-c", `SELECT name, setting FROM pg_settings WHERE name IN (${names})`]);
       const read = Object.fromEntries(stdout.trim().split("\n").map((l) => l.split("\t")));
@@ -145,7 +145,7 @@ describe.skipIf(!HAVE_POSTGRES)("sampled PostgreSQL settings (generated from the
     } finally {
       await server?.stop();
     }
-  }, 90_000);
+  });
 });
 
 function seeded(seed: number): () => number {

@@ -88,7 +88,7 @@ describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start comm
           const { stdout } = await cli("-u", url, "PING");
           if (stdout.trim() !== "PONG") throw new Error(stdout);
         });
-      }, 60_000);
+      });
 
       afterAll(async () => {
         await server?.stop();
@@ -131,7 +131,7 @@ describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start comm
         const { stdout } = await run("redis-cli", ["--no-auth-warning", "-p", String(port), "-a", "$REDIS_PASSWORD", "PING"]);
         if (stdout.trim() !== "PONG") throw new Error(stdout);
       });
-    }, 60_000);
+    });
     afterAll(async () => {
       await server?.stop();
     });
@@ -187,5 +187,5 @@ describe.skipIf(!HAVE_REDIS)("sampled Redis directives (generated from the serve
     } finally {
       await server.stop();
     }
-  }, 60_000);
+  });
 });

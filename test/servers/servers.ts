@@ -48,7 +48,7 @@ export function tempDir(prefix: string, owner?: "postgres"): string {
   return dir;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   };
   const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [`trestle:${k}`, JSON.stringify(v)]));
   ({ recorder } = await runProgram("staging", { values, secretKeys: [] }));
-}, 60_000);
+});
 
 describe("named databases", () => {
   it("are components of their own, named by their keys", () => {

@@ -29,7 +29,7 @@ const preview = {
 beforeAll(async () => {
   const values = Object.fromEntries(Object.entries(preview).map(([k, v]) => [`trestle:${k}`, JSON.stringify(v)]));
   ({ recorder, outputs } = await runProgram("pr-7", { values, secretKeys: [] }));
-}, 60_000);
+});
 
 describe("a pull request's preview", () => {
   it("is served at the branch's preview URL on the base stack's Vercel project, and creates no Vercel project", () => {

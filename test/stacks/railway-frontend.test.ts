@@ -29,7 +29,7 @@ beforeAll(async () => {
   };
   const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [`trestle:${k}`, JSON.stringify(v)]));
   ({ recorder, outputs } = await runProgram("prod", { values, secretKeys: [] }));
-}, 60_000);
+});
 
 describe("a frontend on Railway", () => {
   it("is a public Railway service with its own domain, health gate and no Vercel resources", () => {

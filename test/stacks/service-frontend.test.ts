@@ -21,7 +21,7 @@ beforeAll(async () => {
   };
   const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [`trestle:${k}`, JSON.stringify(v)]));
   ({ recorder, outputs } = await runProgram("prod", { values, secretKeys: [] }));
-}, 60_000);
+});
 
 describe("a service marked frontend", () => {
   it("is the stack's frontendUrl, at its first custom domain", () => {

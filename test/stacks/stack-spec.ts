@@ -31,7 +31,7 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
   beforeAll(async () => {
     file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
     ({ recorder, outputs } = await runProgram(stack, file));
-  }, 60_000);
+  });
 
   const vars = (name: string) => recorder.get(`${DYN}:Variables`, `${name}-vars`).inputs;
 

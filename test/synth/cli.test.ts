@@ -156,7 +156,7 @@ describe("npm run synth", () => {
     expect(diff).toContain("Policies at this commit: 0 mandatory, 0 advisory.");
     expect(diff).not.toMatch(/placeholder-|generated-[0-9a-f]/);
     expect(existsSync(path.join(out, "staging.diff.md"))).toBe(true);
-  }, 60_000);
+  });
 
   it("says at the top of the report what `trestle:allowReplace` lets the next update replace", () => {
     const dir = tempDir();
