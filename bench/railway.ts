@@ -33,10 +33,31 @@ interface Row {
 /** A stack of `count` services in the shape of the example systems: an API, workers, Postgres and Redis. */
 function generatedStack(count: number): string {
   const services: Record<string, unknown> = {
-    api: { source: { image: "ghcr.io/acme/api:1" }, start: "uvicorn app.main:app --host 0.0.0.0 --port $PORT", port: 8000, public: true, healthcheck: { path: "/health" }, connects: ["postgres", "redis"], variables: { ENVIRONMENT: "bench" } },
+    api: {
+      source: { image: "ghcr.io/acme/api:1" },
+      start: "uvicorn app.main:app --host 0.0.0.0 --port $PORT",
+      port: 8000,
+      public: true,
+      healthcheck: { path: "/health" },
+      connects: ["postgres", "redis"],
+      variables: { ENVIRONMENT: "bench" },
+    },
   };
-  for (let i = 1; i < count; i++) services[`worker-${i}`] = { source: { image: "ghcr.io/acme/api:1" }, start: `celery -A app worker -Q q${i}`, connects: ["redis"], variables: { QUEUE: `q${i}` } };
-  return stringify({ config: { "trestle:railway": { project: "bench-20", environment: "staging" }, "trestle:services": services, "trestle:postgres": {}, "trestle:redis": { use: "queue" } } });
+  for (let i = 1; i < count; i++)
+    services[`worker-${i}`] = {
+      source: { image: "ghcr.io/acme/api:1" },
+      start: `celery -A app worker -Q q${i}`,
+      connects: ["redis"],
+      variables: { QUEUE: `q${i}` },
+    };
+  return stringify({
+    config: {
+      "trestle:railway": { project: "bench-20", environment: "staging" },
+      "trestle:services": services,
+      "trestle:postgres": {},
+      "trestle:redis": { use: "queue" },
+    },
+  });
 }
 
 /** The stack file with one variable of one service changed. */
@@ -85,7 +106,18 @@ async function main(): Promise<void> {
         if (state) writeFileSync(stateIn, JSON.stringify(state));
         const child = spawn(
           process.execPath,
-          ["-r", "ts-node/register/transpile-only", path.join(__dirname, "railway-step.ts"), projectDir, stack, config, emulator.url, emulator.token, state ? stateIn : "-", resultOut],
+          [
+            "-r",
+            "ts-node/register/transpile-only",
+            path.join(__dirname, "railway-step.ts"),
+            projectDir,
+            stack,
+            config,
+            emulator.url,
+            emulator.token,
+            state ? stateIn : "-",
+            resultOut,
+          ],
           { env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") }, cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] },
         );
         let stderr = "";
@@ -121,13 +153,25 @@ async function main(): Promise<void> {
       const started = performance.now();
       const objects = Object.values(state!).sort((a, b) => b.order - a.order);
       for (const r of objects) {
-        const provider = railwayProviders[r.type.replace(/^.*:/, "") as keyof typeof railwayProviders] as { delete?(id: string, props: unknown): Promise<void> };
+        const provider = railwayProviders[r.type.replace(/^.*:/, "") as keyof typeof railwayProviders] as {
+          delete?(id: string, props: unknown): Promise<void>;
+        };
         await provider.delete?.(r.id, r.outs);
       }
       const counts = emulator.counts(since);
       // The floor counts what exists to delete: deployments are history, and an adopted environment is the project's.
       const deletable = objects.filter((r) => !r.type.endsWith(":Deployment") && r.outs.created !== false).length;
-      rows.push({ stack, step: "destroy", byMutation: mutationsBy(emulator, since), requests: counts.requests, mutations: counts.mutations, deploys: 0, objects: deletable, maxPerSecond: emulator.maxRequestsPerSecond(since), ms: performance.now() - started });
+      rows.push({
+        stack,
+        step: "destroy",
+        byMutation: mutationsBy(emulator, since),
+        requests: counts.requests,
+        mutations: counts.mutations,
+        deploys: 0,
+        objects: deletable,
+        maxPerSecond: emulator.maxRequestsPerSecond(since),
+        ms: performance.now() - started,
+      });
     }
   } finally {
     await emulator.stop();

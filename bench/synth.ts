@@ -44,7 +44,18 @@ function timed(args: string[], runs = RUNS): { ms: number; cpu: number; resource
 }
 
 function synth(stack: string, config?: string, runs = RUNS) {
-  return timed(["packages/cli/src/synth/cli.ts", "--stack", stack, "--quiet", "--out", path.join(work, "out"), ...(config ? ["--config", config] : [])], runs);
+  return timed(
+    [
+      "packages/cli/src/synth/cli.ts",
+      "--stack",
+      stack,
+      "--quiet",
+      "--out",
+      path.join(work, "out"),
+      ...(config ? ["--config", config] : []),
+    ],
+    runs,
+  );
 }
 
 /** The prod synth's CPU over the program load's, one ratio per pair run back to back. */
@@ -60,9 +71,22 @@ function generated(n: number): string {
   require("node:fs").mkdirSync(dir);
   writeFileSync(path.join(dir, "Pulumi.yaml"), `name: trestle\nmain: ${path.relative(dir, ROOT)}\nruntime: nodejs\n`);
   const services: Record<string, unknown> = {
-    api: { source: { repo: "acme/app" }, port: 8000, public: true, healthcheck: { path: "/health" }, connects: ["postgres", "redis"], cors: {} },
+    api: {
+      source: { repo: "acme/app" },
+      port: 8000,
+      public: true,
+      healthcheck: { path: "/health" },
+      connects: ["postgres", "redis"],
+      cors: {},
+    },
   };
-  for (let i = 1; i < n; i++) services[`worker-${i}`] = { source: { repo: "acme/app" }, start: `python -m worker ${i}`, connects: ["postgres", "redis"], variables: { SHARD: String(i) } };
+  for (let i = 1; i < n; i++)
+    services[`worker-${i}`] = {
+      source: { repo: "acme/app" },
+      start: `python -m worker ${i}`,
+      connects: ["postgres", "redis"],
+      variables: { SHARD: String(i) },
+    };
   const config = {
     config: {
       "trestle:railway": { project: `bench-${n}`, environment: "production" },

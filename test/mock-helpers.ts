@@ -15,7 +15,8 @@ export function plainStrings(value: unknown, path = ""): [string, string][] {
   if (isSecretValue(value)) return [];
   if (typeof value === "string") return [[path, value]];
   if (Array.isArray(value)) return value.flatMap((v, i) => plainStrings(v, `${path}[${i}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => (k === "__provider" ? [] : plainStrings(v, path ? `${path}.${k}` : k)));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => (k === "__provider" ? [] : plainStrings(v, path ? `${path}.${k}` : k)));
   return [];
 }
 

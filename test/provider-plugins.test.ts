@@ -26,7 +26,11 @@ function installedPlugin(name: string): { name: string; version: string; server:
     pulumi?: { resource?: boolean; name?: string; version?: string; server?: string; pluginDownloadURL?: string };
   };
   if (!pkg.pulumi?.resource) return undefined;
-  return { name: pkg.pulumi.name ?? name.split("/").pop()!, version: pkg.pulumi.version ?? pkg.version, server: pkg.pulumi.server ?? pkg.pulumi.pluginDownloadURL ?? PULUMI_RELEASES };
+  return {
+    name: pkg.pulumi.name ?? name.split("/").pop()!,
+    version: pkg.pulumi.version ?? pkg.version,
+    server: pkg.pulumi.server ?? pkg.pulumi.pluginDownloadURL ?? PULUMI_RELEASES,
+  };
 }
 
 describe("provider plugins", () => {

@@ -26,7 +26,10 @@ export function readStackFile(file: string): StackFileConfig {
 }
 
 /** Runs the program for `stack` with `config` and returns the recorder once it settles. */
-export async function runProgram(stack: string, config: StackFileConfig): Promise<{ recorder: Recorder; outputs: Record<string, unknown> }> {
+export async function runProgram(
+  stack: string,
+  config: StackFileConfig,
+): Promise<{ recorder: Recorder; outputs: Record<string, unknown> }> {
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const recorder = new Recorder(config.project ?? "trestle", stack);
   await recorder.install();
@@ -35,7 +38,9 @@ export async function runProgram(stack: string, config: StackFileConfig): Promis
   await recorder.settle();
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program)) {
-    outputs[key] = pulumi.Output.isInstance(value) ? await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)) : value;
+    outputs[key] = pulumi.Output.isInstance(value)
+      ? await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve))
+      : value;
   }
   return { recorder, outputs };
 }

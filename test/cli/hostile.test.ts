@@ -63,7 +63,13 @@ describe("hostile arguments and files", () => {
       cwd: dir,
       input: "value",
       encoding: "utf8",
-      env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders", TRESTLE_INIT_SPECS: "version", RAILWAY_API_TOKEN: "", RAILWAY_TOKEN: "" },
+      env: {
+        ...process.env,
+        PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders",
+        TRESTLE_INIT_SPECS: "version",
+        RAILWAY_API_TOKEN: "",
+        RAILWAY_TOKEN: "",
+      },
     });
     expect([0, 1, 2], `exit ${run.status} ${run.signal ?? ""}\n${run.stderr}`).toContain(run.status);
     expect(run.stderr).not.toMatch(/\n\s+at [^\n]+:\d+:\d+/);

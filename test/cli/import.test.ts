@@ -24,14 +24,30 @@ let project: string;
 function rehearseAgainst(projectDir: string, stack: string, configFile: string): Promise<RehearsalResult> {
   const out = path.join(work, `result-${Math.random().toString(36).slice(2)}.json`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "fixtures", "rehearse-against.ts"), projectDir, stack, configFile, emulator.url, emulator.token, out], {
-      cwd: ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        path.join(__dirname, "fixtures", "rehearse-against.ts"),
+        projectDir,
+        stack,
+        configFile,
+        emulator.url,
+        emulator.token,
+        out,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => (code === 3 ? reject(new Error(stderr)) : resolve(JSON.parse(readFileSync(out, "utf8")) as RehearsalResult)));
+    child.on("exit", (code) =>
+      code === 3 ? reject(new Error(stderr)) : resolve(JSON.parse(readFileSync(out, "utf8")) as RehearsalResult),
+    );
   });
 }
 
@@ -46,7 +62,11 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "trestle-import-"));
   emulator = await RailwayEmulator.start();
   // What a team runs today: the travel planner, made by a first `up`.
-  const made = await rehearseAgainst(path.join(ROOT, "examples", "000-travel"), "prod", path.join(ROOT, "examples", "000-travel", "Pulumi.prod.yaml"));
+  const made = await rehearseAgainst(
+    path.join(ROOT, "examples", "000-travel"),
+    "prod",
+    path.join(ROOT, "examples", "000-travel", "Pulumi.prod.yaml"),
+  );
   expect(made.failures).toEqual([]);
   // A project of the team's own to import into.
   project = path.join(work, "travel");
@@ -65,7 +85,13 @@ function trestleImport(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, "import", ...args], {
       cwd: project,
-      env: { ...process.env, TRESTLE_RAILWAY_ENDPOINT: emulator.url, RAILWAY_API_TOKEN: emulator.token, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
+      env: {
+        ...process.env,
+        TRESTLE_RAILWAY_ENDPOINT: emulator.url,
+        RAILWAY_API_TOKEN: emulator.token,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        ...env,
+      },
     });
     let stdout = "";
     let stderr = "";
@@ -104,7 +130,11 @@ describe("trestle import", () => {
 
   it("writes every secret encrypted, keeps the Postgres password, and never a secret in plain text", () => {
     const text = readFileSync(file, "utf8");
-    const secretValues = [...emulator.state.variables.values()].flatMap((vars) => [...vars.entries()]).filter(([k]) => /PASSWORD|SECRET|_KEY$/.test(k)).map(([, v]) => v).filter((v) => !v.includes("${{"));
+    const secretValues = [...emulator.state.variables.values()]
+      .flatMap((vars) => [...vars.entries()])
+      .filter(([k]) => /PASSWORD|SECRET|_KEY$/.test(k))
+      .map(([, v]) => v)
+      .filter((v) => !v.includes("${{"));
     expect(secretValues.length).toBeGreaterThan(0);
     for (const value of secretValues) expect(text).not.toContain(value);
     const password = stack.config["travel:postgresPassword"].secure as string;
@@ -117,7 +147,13 @@ describe("trestle import", () => {
     const result = await rehearseAgainst(project, "imported", file);
     expect(result.configErrors).toEqual([]);
     expect(result.failures).toEqual([]);
-    expect(result.deployments.map((d) => [d.service, d.status]).sort()).toEqual([["Postgres", "SUCCESS"], ["Redis", "SUCCESS"], ["api", "SUCCESS"], ["beat", "SUCCESS"], ["worker", "SUCCESS"]]);
+    expect(result.deployments.map((d) => [d.service, d.status]).sort()).toEqual([
+      ["Postgres", "SUCCESS"],
+      ["Redis", "SUCCESS"],
+      ["api", "SUCCESS"],
+      ["beat", "SUCCESS"],
+      ["worker", "SUCCESS"],
+    ]);
     expect(counts()).toEqual(before);
   });
 
@@ -136,27 +172,41 @@ describe("trestle import", () => {
 
 describe("importedStack: what is secret, whose password, where the data is", () => {
   const service = (name: string, image: string, variables: Record<string, string>) => ({
-    id: `${name}-id`, name, instance: { source: { image }, startCommand: null } as never, variables, serviceDomains: [], customDomains: [],
+    id: `${name}-id`,
+    name,
+    instance: { source: { image }, startCommand: null } as never,
+    variables,
+    serviceDomains: [],
+    customDomains: [],
   });
   const inventory = {
-    projectId: "p", environment: { id: "e", name: "production" },
+    projectId: "p",
+    environment: { id: "e", name: "production" },
     services: [
       service("api", "ghcr.io/acme/api:1", {
         DATABASE_URL: "${{Postgres.DATABASE_URL}}",
-        SIGNING_MATERIAL: Buffer.from("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n").toString("base64"),
+        SIGNING_MATERIAL: Buffer.from(
+          "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+        ).toString("base64"),
         REPORTING_DB: "jdbc:postgresql://reports:5432/app?user=app&password=s3cr3tjdbc",
         BLOB: "Zm9vYmFyYmF6cXV1eDEyMzQ1Njc4OTBhYmNkZWZnaGlq",
         POSTGRES_PASSWORD: "the-apps-own-password-1",
         LOG_LEVEL: "info",
       }),
-      service("Postgres", "ghcr.io/railwayapp-templates/postgres-ssl:16", { POSTGRES_PASSWORD: "the-databases-password-2", PGDATA: "/var/lib/postgresql/data/custom", POSTGRES_USER: "postgres", POSTGRES_DB: "railway" }),
+      service("Postgres", "ghcr.io/railwayapp-templates/postgres-ssl:16", {
+        POSTGRES_PASSWORD: "the-databases-password-2",
+        PGDATA: "/var/lib/postgresql/data/custom",
+        POSTGRES_USER: "postgres",
+        POSTGRES_DB: "railway",
+      }),
     ],
   };
 
   it("puts every secret-looking value in as a secret, whatever its name: a base64 key, a JDBC password, key material", async () => {
     const { importedStack } = await import("../../packages/cli/src/import-stack");
     const { config, secrets } = importedStack(inventory as never);
-    const api = (config["trestle:services"] as Record<string, { variables?: Record<string, string>; secrets?: Record<string, string> }>).api;
+    const api = (config["trestle:services"] as Record<string, { variables?: Record<string, string>; secrets?: Record<string, string> }>)
+      .api;
     expect(Object.keys(api.secrets ?? {}).sort()).toEqual(["BLOB", "POSTGRES_PASSWORD", "REPORTING_DB", "SIGNING_MATERIAL"]);
     expect(api.variables).toEqual({ LOG_LEVEL: "info" });
     expect(JSON.stringify(config)).not.toMatch(/s3cr3tjdbc|LS0tLS1CRUdJTi|the-apps-own|the-databases/);

@@ -21,12 +21,26 @@ beforeEach(async () => {
 afterEach(() => emulator.stop());
 
 /** Runs the CLI without blocking this process, where the emulator answers. */
-function preflight(args: string[], env: Record<string, string | undefined> = { RAILWAY_API_TOKEN: emulator.token }): Promise<{ code: number; stdout: string; stderr: string; checks: PreflightCheck[] }> {
+function preflight(
+  args: string[],
+  env: Record<string, string | undefined> = { RAILWAY_API_TOKEN: emulator.token },
+): Promise<{ code: number; stdout: string; stderr: string; checks: PreflightCheck[] }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "packages/cli/src/bin.ts"), "preflight", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, RAILWAY_API_TOKEN: undefined, RAILWAY_TOKEN: undefined, TRESTLE_RAILWAY_ENDPOINT: emulator.url, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(ROOT, "packages/cli/src/bin.ts"), "preflight", ...args],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          RAILWAY_API_TOKEN: undefined,
+          RAILWAY_TOKEN: undefined,
+          TRESTLE_RAILWAY_ENDPOINT: emulator.url,
+          TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"),
+          ...env,
+        },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -86,7 +100,10 @@ describe("trestle preflight --stack <s>", () => {
     emulator.github = { "acme/travel-planner": ["main"] };
     const run = await preflight(["--stack", "staging", "--json"]);
     expect(run.code).toBe(1);
-    expect(statusOf(run.checks, "github acme/travel-planner@develop")).toMatchObject({ status: "fail", detail: expect.stringContaining("no branch `develop`") });
+    expect(statusOf(run.checks, "github acme/travel-planner@develop")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("no branch `develop`"),
+    });
   });
 
   it("fails a token that reaches several workspaces when the stack names none, listing them (exit 1)", async () => {
@@ -121,7 +138,13 @@ describe("trestle preflight --stack <s>", () => {
   });
 
   it("warns of a project of the same name the stack cannot prove its own", async () => {
-    emulator.state.projects.set("p-x", { id: "p-x", name: "travel-backend", description: "[trestle:travel-planner/prod]", workspaceId: emulator.workspaceId, createdAt: new Date().toISOString() });
+    emulator.state.projects.set("p-x", {
+      id: "p-x",
+      name: "travel-backend",
+      description: "[trestle:travel-planner/prod]",
+      workspaceId: emulator.workspaceId,
+      createdAt: new Date().toISOString(),
+    });
     const run = await preflight(["--stack", "prod", "--json"]);
     expect(run.code).toBe(0);
     expect(statusOf(run.checks, "names")).toMatchObject({ status: "warn", detail: expect.stringContaining("p-x") });

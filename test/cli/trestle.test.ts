@@ -38,7 +38,8 @@ describe("trestle", () => {
   it("lists its commands, and refuses an unknown one with exit 2", () => {
     const help = trestle(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["synth", "diff", "rehearse", "init", "secret", "preview", "up"]) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const command of ["synth", "diff", "rehearse", "init", "secret", "preview", "up"])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     const unknown = trestle(["deploy"]);
     expect([unknown.code, unknown.stderr.split("\n")[0]]).toEqual([2, "trestle: unknown command `deploy`"]);
   });
@@ -46,28 +47,47 @@ describe("trestle", () => {
   describe("secret set", () => {
     it("reads the value from standard input and writes it encrypted under the project's namespace", () => {
       const dir = projectCopy();
-      const result = trestle(["secret", "set", "serpapiKey", "--stack", "staging"], { cwd: dir, input: "sk-from-stdin\n", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      const result = trestle(["secret", "set", "serpapiKey", "--stack", "staging"], {
+        cwd: dir,
+        input: "sk-from-stdin\n",
+        env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" },
+      });
       expect(result.stderr).toBe("");
       expect(result.stdout.trim()).toBe("set travel-planner:serpapiKey (encrypted) in Pulumi.staging.yaml");
       const text = readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
       expect(text).not.toContain("sk-from-stdin");
       const doc = parse(text) as { encryptionsalt: string; config: Record<string, { secure: string }> };
-      expect(decryptValue("trestle-placeholders", doc.encryptionsalt, doc.config["travel-planner:serpapiKey"].secure)).toBe("sk-from-stdin");
+      expect(decryptValue("trestle-placeholders", doc.encryptionsalt, doc.config["travel-planner:serpapiKey"].secure)).toBe(
+        "sk-from-stdin",
+      );
       // Comments survive.
       expect(text).toContain("# Secrets are `secure:` placeholders");
     });
 
     it("takes a stack file by path", () => {
       const dir = projectCopy();
-      const result = trestle(["secret", "set", "edgeConfig", "--config", path.join(dir, "Pulumi.staging.yaml")], { input: "edge", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      const result = trestle(["secret", "set", "edgeConfig", "--config", path.join(dir, "Pulumi.staging.yaml")], {
+        input: "edge",
+        env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" },
+      });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("set travel-planner:edgeConfig (encrypted)");
     });
 
     it.each([
-      ["a value on the command line", ["serpapiKey", "sk-live-123", "--stack", "staging"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "unknown argument `sk-live-123`; the value is read from standard input or a prompt, never from the command line"],
+      [
+        "a value on the command line",
+        ["serpapiKey", "sk-live-123", "--stack", "staging"],
+        { PULUMI_CONFIG_PASSPHRASE: "x" },
+        "unknown argument `sk-live-123`; the value is read from standard input or a prompt, never from the command line",
+      ],
       ["no stack", ["serpapiKey"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "--stack is required"],
-      ["a stack that does not exist", ["serpapiKey", "--stack", "qa"], { PULUMI_CONFIG_PASSPHRASE: "x" }, "Pulumi.qa.yaml: no such stack file"],
+      [
+        "a stack that does not exist",
+        ["serpapiKey", "--stack", "qa"],
+        { PULUMI_CONFIG_PASSPHRASE: "x" },
+        "Pulumi.qa.yaml: no such stack file",
+      ],
     ])("refuses %s with one line and exit 2, changing nothing", (_, args, env, message) => {
       const dir = projectCopy();
       const before = readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
@@ -82,11 +102,23 @@ describe("trestle", () => {
   describe("secret set with another passphrase than the stack's", () => {
     it("refuses it once the stack holds a real secret, with one line and exit 2, changing nothing", () => {
       const dir = projectCopy();
-      expect(trestle(["secret", "set", "serpapiKey", "--stack", "staging"], { cwd: dir, input: "sk-real", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } }).code).toBe(0);
+      expect(
+        trestle(["secret", "set", "serpapiKey", "--stack", "staging"], {
+          cwd: dir,
+          input: "sk-real",
+          env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" },
+        }).code,
+      ).toBe(0);
       const before = readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
-      const result = trestle(["secret", "set", "edgeConfig", "--stack", "staging"], { cwd: dir, input: "v", env: { PULUMI_CONFIG_PASSPHRASE: "not-it" } });
+      const result = trestle(["secret", "set", "edgeConfig", "--stack", "staging"], {
+        cwd: dir,
+        input: "v",
+        env: { PULUMI_CONFIG_PASSPHRASE: "not-it" },
+      });
       expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toBe("Pulumi.staging.yaml: the passphrase does not open this stack's secrets (its `encryptionsalt`), and they are not only `trestle init`'s placeholders; check PULUMI_CONFIG_PASSPHRASE");
+      expect(result.stderr.trim()).toBe(
+        "Pulumi.staging.yaml: the passphrase does not open this stack's secrets (its `encryptionsalt`), and they are not only `trestle init`'s placeholders; check PULUMI_CONFIG_PASSPHRASE",
+      );
       expect(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")).toBe(before);
     });
 
@@ -94,15 +126,28 @@ describe("trestle", () => {
       for (const made of ["", "trestle-placeholders"]) {
         const dir = path.join(tempDir(), "fresh");
         expect(trestle(["init", dir, "--from", "threadr"], { env: { PULUMI_CONFIG_PASSPHRASE: made } }).code).toBe(0);
-        const result = trestle(["secret", "set", "openaiApiKey", "--stack", "prod"], { cwd: dir, input: "sk-mine", env: { PULUMI_CONFIG_PASSPHRASE: "my own passphrase" } });
+        const result = trestle(["secret", "set", "openaiApiKey", "--stack", "prod"], {
+          cwd: dir,
+          input: "sk-mine",
+          env: { PULUMI_CONFIG_PASSPHRASE: "my own passphrase" },
+        });
         expect(result.stderr).toBe("");
         expect(result.code).toBe(0);
         expect(result.stdout).toContain("placeholder secret(s) now use your passphrase");
-        const prod = parse(readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, { secure: string }> };
+        const prod = parse(readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8")) as {
+          encryptionsalt: string;
+          config: Record<string, { secure: string }>;
+        };
         expect(decryptValue("my own passphrase", prod.encryptionsalt, prod.config["fresh:openaiApiKey"].secure)).toBe("sk-mine");
-        expect(decryptValue("my own passphrase", prod.encryptionsalt, prod.config["fresh:stripeSecretKey"].secure)).toBe("placeholder-stripeSecretKey-prod");
+        expect(decryptValue("my own passphrase", prod.encryptionsalt, prod.config["fresh:stripeSecretKey"].secure)).toBe(
+          "placeholder-stripeSecretKey-prod",
+        );
         // The next one is an ordinary set.
-        const next = trestle(["secret", "set", "stripeSecretKey", "--stack", "prod"], { cwd: dir, input: "sk-stripe", env: { PULUMI_CONFIG_PASSPHRASE: "my own passphrase" } });
+        const next = trestle(["secret", "set", "stripeSecretKey", "--stack", "prod"], {
+          cwd: dir,
+          input: "sk-stripe",
+          env: { PULUMI_CONFIG_PASSPHRASE: "my own passphrase" },
+        });
         expect(next.stdout).not.toContain("placeholder");
         expect(next.code).toBe(0);
       }
@@ -111,17 +156,33 @@ describe("trestle", () => {
 
   describe("secret set on a stack it cannot write with a passphrase", () => {
     it.each<[string, (text: string) => string, string]>([
-      ["a cloud KMS secrets provider", (t) => `secretsprovider: awskms://alias/trestle\nencryptedkey: AQICAHh...\n${t}`, "this stack's secrets use the `awskms` secrets provider, not a passphrase; set the secret with `pulumi config set --secret travel-planner:serpapiKey`"],
+      [
+        "a cloud KMS secrets provider",
+        (t) => `secretsprovider: awskms://alias/trestle\nencryptedkey: AQICAHh...\n${t}`,
+        "this stack's secrets use the `awskms` secrets provider, not a passphrase; set the secret with `pulumi config set --secret travel-planner:serpapiKey`",
+      ],
       ["Vault", (t) => `secretsprovider: hashivault://trestle\n${t}`, "this stack's secrets use the `hashivault` secrets provider"],
-      ["Pulumi Cloud's own secrets (secure values, no salt)", (t) => t.replace(/^encryptionsalt:.*\n/m, ""), "its secrets were encrypted without a passphrase salt (Pulumi Cloud's own secrets, most likely)"],
-      ["a stack file nested 20,000 deep", (t) => `${t}\nextra: ${"[".repeat(20000)}${"]".repeat(20000)}\n`, "Pulumi.staging.yaml: not YAML Trestle can write"],
+      [
+        "Pulumi Cloud's own secrets (secure values, no salt)",
+        (t) => t.replace(/^encryptionsalt:.*\n/m, ""),
+        "its secrets were encrypted without a passphrase salt (Pulumi Cloud's own secrets, most likely)",
+      ],
+      [
+        "a stack file nested 20,000 deep",
+        (t) => `${t}\nextra: ${"[".repeat(20000)}${"]".repeat(20000)}\n`,
+        "Pulumi.staging.yaml: not YAML Trestle can write",
+      ],
       ["a stack file that is not YAML", () => "config: [unclosed\n", "not YAML Trestle can write"],
     ])("refuses %s with one line and exit 2, changing nothing", (_label, edit, message) => {
       const dir = projectCopy();
       const file = path.join(dir, "Pulumi.staging.yaml");
       writeFileSync(file, edit(readFileSync(file, "utf8")));
       const before = readFileSync(file, "utf8");
-      const result = trestle(["secret", "set", "serpapiKey", "--stack", "staging"], { cwd: dir, input: "value", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      const result = trestle(["secret", "set", "serpapiKey", "--stack", "staging"], {
+        cwd: dir,
+        input: "value",
+        env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" },
+      });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(message);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -130,9 +191,16 @@ describe("trestle", () => {
 
     it("sets another namespace's credential, such as a provider's token", () => {
       const dir = projectCopy();
-      const result = trestle(["secret", "set", "vercel:apiToken", "--stack", "staging"], { cwd: dir, input: "vercel-token-value", env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" } });
+      const result = trestle(["secret", "set", "vercel:apiToken", "--stack", "staging"], {
+        cwd: dir,
+        input: "vercel-token-value",
+        env: { PULUMI_CONFIG_PASSPHRASE: "trestle-placeholders" },
+      });
       expect(result.stdout.trim()).toBe("set vercel:apiToken (encrypted) in Pulumi.staging.yaml");
-      const doc = parse(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, { secure: string }> };
+      const doc = parse(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")) as {
+        encryptionsalt: string;
+        config: Record<string, { secure: string }>;
+      };
       expect(decryptValue("trestle-placeholders", doc.encryptionsalt, doc.config["vercel:apiToken"].secure)).toBe("vercel-token-value");
     });
   });
@@ -143,13 +211,18 @@ describe("trestle", () => {
       for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml"]) cpSync(path.join(ROOT, file), path.join(dir, file));
       const result = trestle(["diff", "--stack", "staging", "--base", "origin/main"], { cwd: dir });
       expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toBe(`--diff-base: ${dir} is not in a git repository; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`);
+      expect(result.stderr.trim()).toBe(
+        `--diff-base: ${dir} is not in a git repository; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`,
+      );
     });
 
     it("prints its own usage, and needs --base", () => {
       expect(trestle(["diff", "--help"]).stdout).toMatch(/^usage: trestle diff --stack <name> --base <git-ref>/);
       const missing = trestle(["diff", "--stack", "staging"]);
-      expect([missing.code, missing.stderr.split("\n")[0]]).toEqual([2, "--base is required: the commit to compare with, e.g. `origin/main`"]);
+      expect([missing.code, missing.stderr.split("\n")[0]]).toEqual([
+        2,
+        "--base is required: the commit to compare with, e.g. `origin/main`",
+      ]);
     });
   });
 
@@ -177,14 +250,18 @@ describe("trestle", () => {
       const { bin, calls } = fakePulumi();
       const result = trestle([command, "--stack", "prod", "--", "--diff"], { env: { PATH: `${bin}:${process.env.PATH}` } });
       expect(result.code).toBe(0);
-      expect(readFileSync(calls, "utf8").trim()).toBe(`${ROOT}|${command} --stack prod --policy-pack ${ROOT}/policies --policy-pack-config ${ROOT}/policies/config.json --diff`);
+      expect(readFileSync(calls, "utf8").trim()).toBe(
+        `${ROOT}|${command} --stack prod --policy-pack ${ROOT}/policies --policy-pack-config ${ROOT}/policies/config.json --diff`,
+      );
     });
 
     it("uses the repository's pack for a project without its own (an example)", () => {
       const { bin, calls } = fakePulumi();
       const example = path.join(ROOT, "examples", "004-godo");
       expect(trestle(["up", "--stack", "prod"], { cwd: example, env: { PATH: `${bin}:${process.env.PATH}` } }).code).toBe(0);
-      expect(readFileSync(calls, "utf8").trim()).toBe(`${example}|up --stack prod --policy-pack ${ROOT}/policies --policy-pack-config ${ROOT}/policies/config.json`);
+      expect(readFileSync(calls, "utf8").trim()).toBe(
+        `${example}|up --stack prod --policy-pack ${ROOT}/policies --policy-pack-config ${ROOT}/policies/config.json`,
+      );
     });
 
     it("says how to install Pulumi when it is not on PATH", () => {
@@ -221,16 +298,25 @@ describe("trestle", () => {
     it("declares and placeholders the secrets its stacks reference", () => {
       const dir = path.join(tempDir(), "threadr");
       expect(trestle(["init", dir, "--from", "threadr"], { env: { PULUMI_CONFIG_PASSPHRASE: "p" } }).code).toBe(0);
-      const project = parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { secret: boolean }> };
+      const project = parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as {
+        name: string;
+        config: Record<string, { secret: boolean }>;
+      };
       expect(project.name).toBe("threadr");
       expect(Object.keys(project.config).sort()).toEqual(["openaiApiKey", "stripeSecretKey", "stripeWebhookSecret"]);
-      const prod = parse(readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, { secure: string }> };
+      const prod = parse(readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8")) as {
+        encryptionsalt: string;
+        config: Record<string, { secure: string }>;
+      };
       expect(decryptValue("p", prod.encryptionsalt, prod.config["threadr:openaiApiKey"].secure)).toBe("placeholder-openaiApiKey-prod");
     });
 
     it.each([
       [["init"], "give the directory to create"],
-      [["init", "x", "--from", "wordpress"], "--from: no example `wordpress`; the examples are `travel`, `pilot-handbook`, `threadr`, `gayed-signals`, `godo`"],
+      [
+        ["init", "x", "--from", "wordpress"],
+        "--from: no example `wordpress`; the examples are `travel`, `pilot-handbook`, `threadr`, `gayed-signals`, `godo`",
+      ],
       [["init", "x", "--name", "trestle"], "--name: `trestle` is the namespace of Trestle's own settings"],
       [["init", "x", "--name", "no spaces"], "--name: `no spaces` is not a Pulumi project name"],
     ])("refuses %j with exit 2", (args, message) => {
@@ -265,13 +351,19 @@ describe("trestle preview-env", () => {
     const dir = projectCopy();
     const result = trestle(["preview-env", "--pr", "42", "--branch", "feature/search", "--scope", "acme"], { cwd: dir });
     expect(result.stdout.trim()).toBe("wrote Pulumi.pr-42.yaml: the preview of pull request #42");
-    const staging = parse(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, any> };
+    const staging = parse(readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")) as {
+      encryptionsalt: string;
+      config: Record<string, any>;
+    };
     const pr = parse(readFileSync(path.join(dir, "Pulumi.pr-42.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, any> };
     expect(pr.config["trestle:railway"]).toEqual({ project: "travel-backend-staging-pr-42", environment: "pr-42" });
     expect(pr.config["trestle:preview"]).toEqual({ pullRequest: 42, branch: "feature/search", baseStack: "staging", scope: "acme" });
     expect(pr.config["trestle:production"]).toBe(false);
     expect(pr.config["trestle:protect"]).toBe(false);
-    for (const service of Object.values(pr.config["trestle:services"]) as { source: { branch?: string; repo?: string }; domains?: unknown }[]) {
+    for (const service of Object.values(pr.config["trestle:services"]) as {
+      source: { branch?: string; repo?: string };
+      domains?: unknown;
+    }[]) {
       if (service.source.repo) expect(service.source.branch).toBe("feature/search");
       expect(service.domains).toBeUndefined();
     }
@@ -294,12 +386,17 @@ describe("trestle preview-env", () => {
   it("writes a stack that synthesizes clean, with CORS for exactly the branch's preview", () => {
     const dir = tempDir();
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-    for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml", "index.ts", "tsconfig.json", "tsconfig.base.json"]) cpSync(path.join(ROOT, file), path.join(dir, file));
+    for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml", "index.ts", "tsconfig.json", "tsconfig.base.json"])
+      cpSync(path.join(ROOT, file), path.join(dir, file));
     expect(trestle(["preview-env", "--pr", "42", "--branch", "feature/search", "--scope", "acme"], { cwd: dir }).code).toBe(0);
     const synth = trestle(["synth", "--stack", "pr-42"], { cwd: dir });
     expect(synth.stdout).toContain("✓ pr-42: ");
-    const json = JSON.parse(readFileSync(path.join(dir, ".trestle", "synth", "pr-42.json"), "utf8")) as { resources: { name: string; inputs: { variables?: Record<string, string> } }[] };
-    expect(json.resources.find((r) => r.name === "api-vars")!.inputs.variables!.ALLOWED_ORIGINS).toBe("https://travel-web-staging-git-feature-search-acme.vercel.app");
+    const json = JSON.parse(readFileSync(path.join(dir, ".trestle", "synth", "pr-42.json"), "utf8")) as {
+      resources: { name: string; inputs: { variables?: Record<string, string> } }[];
+    };
+    expect(json.resources.find((r) => r.name === "api-vars")!.inputs.variables!.ALLOWED_ORIGINS).toBe(
+      "https://travel-web-staging-git-feature-search-acme.vercel.app",
+    );
   });
 
   it.each([
@@ -307,7 +404,10 @@ describe("trestle preview-env", () => {
     [["preview-env", "--pr", "7"], "--branch: give the pull request's branch"],
     [["preview-env", "--pr", "7", "--branch", "x", "--from", "qa"], "Pulumi.qa.yaml: no such stack file"],
     [["preview-env", "--pr", "seven", "--branch", "x"], "--pr: give the pull request's number"],
-    [["preview-env", "--pr", "7", "--branch", "x", "--from", "prod"], "--from: `prod` is a production stack (`trestle:production: true`); a preview never copies production's secrets or settings: start from staging"],
+    [
+      ["preview-env", "--pr", "7", "--branch", "x", "--from", "prod"],
+      "--from: `prod` is a production stack (`trestle:production: true`); a preview never copies production's secrets or settings: start from staging",
+    ],
   ])("refuses %j with exit 2", (args, message) => {
     const dir = projectCopy();
     cpSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
@@ -319,7 +419,10 @@ describe("trestle preview-env", () => {
 
 describe("the repository's projects", () => {
   it("each have a name of their own, so no two share a stack's state", () => {
-    const files = ["Pulumi.yaml", ...["000-travel", "001-pilot-handbook", "002-threadr", "003-gayed-signals", "004-godo"].map((e) => `examples/${e}/Pulumi.yaml`)];
+    const files = [
+      "Pulumi.yaml",
+      ...["000-travel", "001-pilot-handbook", "002-threadr", "003-gayed-signals", "004-godo"].map((e) => `examples/${e}/Pulumi.yaml`),
+    ];
     const names = files.map((f) => (parse(readFileSync(path.join(ROOT, f), "utf8")) as { name: string }).name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).not.toContain("trestle");

@@ -25,8 +25,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function gate(url: string, attempts: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile("/bin/sh", ["-c", HEALTH_GATE_SCRIPT], { env: { ...process.env, HEALTH_URL: url, HEALTH_ATTEMPTS: String(attempts), HEALTH_INTERVAL_SECONDS: "0.05" } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      "/bin/sh",
+      ["-c", HEALTH_GATE_SCRIPT],
+      { env: { ...process.env, HEALTH_URL: url, HEALTH_ATTEMPTS: String(attempts), HEALTH_INTERVAL_SECONDS: "0.05" } },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -28,10 +28,21 @@ describe("PostgresDb", () => {
     await recorder.settle();
     const component = recorder.get("trestle:index:PostgresDb", "pg");
     // shared_buffers with no memory limit is recorded for the policy pack's warning (database-memory-sized).
-    const intent = { serviceName: "Postgres", version: 15, public: false, protect: true, production: false, unsizedMemory: ["shared_buffers"] };
+    const intent = {
+      serviceName: "Postgres",
+      version: 15,
+      public: false,
+      protect: true,
+      production: false,
+      unsizedMemory: ["shared_buffers"],
+    };
     expect(component.inputs).toEqual(intent);
     expect(component.outputs).toMatchObject({ ...intent, urlReference: "${{Postgres.DATABASE_URL}}" });
-    expect(childrenOf(recorder, component).map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+    expect(
+      childrenOf(recorder, component)
+        .map((r) => `${r.type}::${r.name}`)
+        .sort(),
+    ).toEqual([
       `${DYN}:Deployment::pg-deploy`,
       `${DYN}:Service::pg`,
       `${DYN}:Variables::pg-vars`,
@@ -90,7 +101,9 @@ describe("PostgresDb", () => {
     await recorder.settle();
     expect(recorder.get(`${DYN}:TcpProxy`, "pg-public-proxy").inputs).toMatchObject({ applicationPort: 5432 });
     const vars = recorder.get(`${DYN}:Variables`, "pg-public-vars").inputs.variables as Record<string, string>;
-    expect(vars.DATABASE_PUBLIC_URL).toBe("postgresql://${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/${{POSTGRES_DB}}");
+    expect(vars.DATABASE_PUBLIC_URL).toBe(
+      "postgresql://${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/${{POSTGRES_DB}}",
+    );
     expect(recorder.get(`${DYN}:Service`, "pg-public").inputs.startCommand).toBeUndefined();
     expect(recorder.get(`${DYN}:Volume`, "pg-public-data").protect).toBe(false);
     expect(db.urlReference).toBe("${{Analytics.DATABASE_URL}}");
@@ -107,11 +120,21 @@ describe("PostgresDb", () => {
     await resolve(pulumi.all(dbs.map((db) => db.urn)));
     await recorder.settle();
     const backups = (name: string) => recorder.get(`${DYN}:Volume`, `${name}-data`).inputs.backups;
-    expect([backups("pg-prod"), backups("pg-prod-off"), backups("pg-monthly"), backups("pg-staging")]).toEqual([["DAILY", "WEEKLY"], [], ["MONTHLY"], undefined]);
+    expect([backups("pg-prod"), backups("pg-prod-off"), backups("pg-monthly"), backups("pg-staging")]).toEqual([
+      ["DAILY", "WEEKLY"],
+      [],
+      ["MONTHLY"],
+      undefined,
+    ]);
   });
 
   it("turns settings into -c flags in a stable order", () => {
-    expect(mod.postgresServerArgs({ work_mem: "4MB", effective_cache_size: "1GB" })).toEqual(["-c", "effective_cache_size=1GB", "-c", "work_mem=4MB"]);
+    expect(mod.postgresServerArgs({ work_mem: "4MB", effective_cache_size: "1GB" })).toEqual([
+      "-c",
+      "effective_cache_size=1GB",
+      "-c",
+      "work_mem=4MB",
+    ]);
     expect(mod.postgresStartCommand({})).toBeUndefined();
   });
 });

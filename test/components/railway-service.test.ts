@@ -34,16 +34,34 @@ describe("RailwayService", () => {
       variables: { DATABASE_URL: "${{Postgres.DATABASE_URL}}", ENVIRONMENT: "production" },
       secrets: { SERPAPI_KEY: pulumi.secret("serp-secret-value") },
       generated: { SECRET_KEY: { length: 48 } },
-      cors: { variable: "ALLOWED_ORIGINS", origins: ["https://travel.example.com", "https://travel-web.vercel.app", "https://travel.example.com"], format: "comma" },
+      cors: {
+        variable: "ALLOWED_ORIGINS",
+        origins: ["https://travel.example.com", "https://travel-web.vercel.app", "https://travel.example.com"],
+        format: "comma",
+      },
     });
     await resolve(api.deploymentId);
     await recorder.settle();
 
     const component = recorder.get("trestle:index:RailwayService", "api");
-    const intent = { serviceName: "api", production: false, public: true, cors: { variable: "ALLOWED_ORIGINS", format: "comma" }, cron: false, frontend: false };
+    const intent = {
+      serviceName: "api",
+      production: false,
+      public: true,
+      cors: { variable: "ALLOWED_ORIGINS", format: "comma" },
+      cron: false,
+      frontend: false,
+    };
     expect(component.inputs).toEqual(intent);
-    expect(component.outputs).toMatchObject({ ...intent, origins: [expect.stringMatching(/^https:\/\/api-prod-/), "https://api.example.com"] });
-    expect(childrenOf(recorder, component).map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+    expect(component.outputs).toMatchObject({
+      ...intent,
+      origins: [expect.stringMatching(/^https:\/\/api-prod-/), "https://api.example.com"],
+    });
+    expect(
+      childrenOf(recorder, component)
+        .map((r) => `${r.type}::${r.name}`)
+        .sort(),
+    ).toEqual([
       "command:local:Command::api-health",
       `${DYN}:CustomDomain::api-domain-0`,
       `${DYN}:Deployment::api-deploy`,
@@ -94,7 +112,12 @@ describe("RailwayService", () => {
 
     const deploy = recorder.get(`${DYN}:Deployment`, "api-deploy");
     expect(deploy.dependencies).toEqual(
-      expect.arrayContaining([service.urn, vars.urn, recorder.get(`${DYN}:ServiceDomain`, "api-domain").urn, recorder.get(`${DYN}:CustomDomain`, "api-domain-0").urn]),
+      expect.arrayContaining([
+        service.urn,
+        vars.urn,
+        recorder.get(`${DYN}:ServiceDomain`, "api-domain").urn,
+        recorder.get(`${DYN}:CustomDomain`, "api-domain-0").urn,
+      ]),
     );
     expect(deploy.inputs.source).toEqual({ repo: "acme/travel", branch: "main" });
     // Secret values are among the triggers (so rotating one redeploys) and keep the whole input secret.
@@ -114,15 +137,28 @@ describe("RailwayService", () => {
   });
 
   it("writes CORS origins as JSON when the API parses JSON", async () => {
-    const svc = new mod.RailwayService("json-api", { ...scope, serviceName: "json-api", source: { image: "nginx:1.27" }, cors: { variable: "CORS_ORIGINS", origins: ["https://a.example.com"], format: "json" } });
+    const svc = new mod.RailwayService("json-api", {
+      ...scope,
+      serviceName: "json-api",
+      source: { image: "nginx:1.27" },
+      cors: { variable: "CORS_ORIGINS", origins: ["https://a.example.com"], format: "json" },
+    });
     await resolve(svc.deploymentId);
-    expect((recorder.get(`${DYN}:Variables`, "json-api-vars").inputs.variables as Record<string, string>).CORS_ORIGINS).toBe('["https://a.example.com"]');
+    expect((recorder.get(`${DYN}:Variables`, "json-api-vars").inputs.variables as Record<string, string>).CORS_ORIGINS).toBe(
+      '["https://a.example.com"]',
+    );
   });
 
   it("sizes the service's replicas, and redeploys when the limits change, since Railway applies them with the next deployment (LIM-1)", async () => {
     const sized = (name: string, limits?: { vcpus?: number; memoryGB?: number }) =>
       new mod.RailwayService(name, { ...scope, serviceName: "sized", source: { image: "nginx:1.27" }, limits });
-    await resolve(pulumi.all([sized("small", { vcpus: 0.5, memoryGB: 1 }).deploymentId, sized("large", { vcpus: 2, memoryGB: 1 }).deploymentId, sized("default").deploymentId]));
+    await resolve(
+      pulumi.all([
+        sized("small", { vcpus: 0.5, memoryGB: 1 }).deploymentId,
+        sized("large", { vcpus: 2, memoryGB: 1 }).deploymentId,
+        sized("default").deploymentId,
+      ]),
+    );
     await recorder.settle();
     expect(recorder.get(`${DYN}:Service`, "small").inputs).toMatchObject({ vcpus: 0.5, memoryGB: 1 });
     expect(recorder.get(`${DYN}:Service`, "default").inputs).not.toHaveProperty("vcpus");
@@ -132,10 +168,20 @@ describe("RailwayService", () => {
   });
 
   it("has no domains and no health gate when it is private", async () => {
-    const worker = new mod.RailwayService("worker", { ...scope, serviceName: "worker", source: { repo: "acme/travel" }, start: "celery -A app worker", healthcheck: { path: "/health" } });
+    const worker = new mod.RailwayService("worker", {
+      ...scope,
+      serviceName: "worker",
+      source: { repo: "acme/travel" },
+      start: "celery -A app worker",
+      healthcheck: { path: "/health" },
+    });
     await resolve(worker.deploymentId);
     await recorder.settle();
-    expect(childrenOf(recorder, recorder.get("trestle:index:RailwayService", "worker")).map((r) => r.name).sort()).toEqual(["worker", "worker-deploy", "worker-vars"]);
+    expect(
+      childrenOf(recorder, recorder.get("trestle:index:RailwayService", "worker"))
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["worker", "worker-deploy", "worker-vars"]);
     expect(worker.publicUrl).toBeUndefined();
   });
 
@@ -143,7 +189,14 @@ describe("RailwayService", () => {
     const svc = new mod.RailwayService("signals", {
       ...scope,
       serviceName: "signals",
-      source: { build: { context: "./backtrader", dockerfile: "Dockerfile", imageName: "ghcr.io/acme/signals", registry: { server: "ghcr.io", username: "acme-bot", password: pulumi.secret("ghcr-token-value") } } },
+      source: {
+        build: {
+          context: "./backtrader",
+          dockerfile: "Dockerfile",
+          imageName: "ghcr.io/acme/signals",
+          registry: { server: "ghcr.io", username: "acme-bot", password: pulumi.secret("ghcr-token-value") },
+        },
+      },
     });
     await resolve(svc.deploymentId);
     await recorder.settle();

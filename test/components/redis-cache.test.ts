@@ -31,10 +31,23 @@ describe("RedisCache on Railway", () => {
     const component = recorder.get("trestle:index:RedisCache", "cache");
     // Recorded for the policy pack, which judges eviction by use.
     // maxmemory with no memory limit is recorded for the policy pack's warning (database-memory-sized).
-    const intent = { provider: "railway", use: "queue", evictionPolicy: "noeviction", persistence: true, serviceName: "Redis", public: false, production: false, unsizedMemory: ["maxmemory"] };
+    const intent = {
+      provider: "railway",
+      use: "queue",
+      evictionPolicy: "noeviction",
+      persistence: true,
+      serviceName: "Redis",
+      public: false,
+      production: false,
+      unsizedMemory: ["maxmemory"],
+    };
     expect(component.inputs).toEqual(intent);
     expect(component.outputs).toMatchObject({ ...intent, urlReference: "${{Redis.REDIS_URL}}" });
-    expect(childrenOf(recorder, component).map((r) => r.name).sort()).toEqual(["cache", "cache-data", "cache-deploy", "cache-password", "cache-vars"]);
+    expect(
+      childrenOf(recorder, component)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["cache", "cache-data", "cache-deploy", "cache-password", "cache-vars"]);
     expect(recorder.get(`${DYN}:Service`, "cache").inputs).toMatchObject({
       name: "Redis",
       image: "redis:7.4",
@@ -70,7 +83,13 @@ describe("RedisCache on Railway", () => {
 
 describe("RedisCache on Upstash", () => {
   it("creates a global TLS database, marks its tokens secret, and gives a secret rediss:// URL", async () => {
-    const redis = new mod.RedisCache("edge", { provider: "upstash", use: "cache", upstash: { primaryRegion: "us-east-1", readRegions: ["eu-west-1"] }, production: true, protect: true });
+    const redis = new mod.RedisCache("edge", {
+      provider: "upstash",
+      use: "cache",
+      upstash: { primaryRegion: "us-east-1", readRegions: ["eu-west-1"] },
+      production: true,
+      protect: true,
+    });
     const url = await resolve(redis.secretUrl!);
     await recorder.settle();
     const db = recorder.get("upstash:index/redisDatabase:RedisDatabase", "edge");
@@ -91,16 +110,44 @@ describe("RedisCache on Upstash", () => {
   });
 
   it("names non-production databases after the stack", async () => {
-    const redis = new mod.RedisCache("stg", { provider: "upstash", use: "queue", upstash: { primaryRegion: "eu-west-1" }, production: false });
+    const redis = new mod.RedisCache("stg", {
+      provider: "upstash",
+      use: "queue",
+      upstash: { primaryRegion: "eu-west-1" },
+      production: false,
+    });
     await resolve(redis.id);
-    expect(recorder.get("upstash:index/redisDatabase:RedisDatabase", "stg").inputs).toMatchObject({ databaseName: "trestle-redis-staging", eviction: false });
+    expect(recorder.get("upstash:index/redisDatabase:RedisDatabase", "stg").inputs).toMatchObject({
+      databaseName: "trestle-redis-staging",
+      eviction: false,
+    });
   });
 });
 
 describe("redis-server arguments", () => {
   it("builds the arguments in a fixed order", () => {
     expect(
-      mod.redisServerArgs({ maxmemory: "256mb", evictionPolicy: "volatile-ttl", persistence: { enabled: true, appendonly: true }, settings: { "tcp-keepalive": 60, timeout: 0 } }),
-    ).toEqual(["--maxmemory", "256mb", "--maxmemory-policy", "volatile-ttl", "--save", "900 1 300 10 60 10000", "--appendonly", "yes", "--dir", "/data", "--tcp-keepalive", "60", "--timeout", "0"]);
+      mod.redisServerArgs({
+        maxmemory: "256mb",
+        evictionPolicy: "volatile-ttl",
+        persistence: { enabled: true, appendonly: true },
+        settings: { "tcp-keepalive": 60, timeout: 0 },
+      }),
+    ).toEqual([
+      "--maxmemory",
+      "256mb",
+      "--maxmemory-policy",
+      "volatile-ttl",
+      "--save",
+      "900 1 300 10 60 10000",
+      "--appendonly",
+      "yes",
+      "--dir",
+      "/data",
+      "--tcp-keepalive",
+      "60",
+      "--timeout",
+      "0",
+    ]);
   });
 });

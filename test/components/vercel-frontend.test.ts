@@ -29,7 +29,11 @@ describe("VercelFrontend", () => {
     await recorder.settle();
 
     const component = recorder.get("trestle:index:VercelFrontend", "web");
-    expect(childrenOf(recorder, component).map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+    expect(
+      childrenOf(recorder, component)
+        .map((r) => `${r.type}::${r.name}`)
+        .sort(),
+    ).toEqual([
       "vercel:index/project:Project::web",
       "vercel:index/projectDomain:ProjectDomain::web-domain-0",
       "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable::web-secret-edge-config",
@@ -76,7 +80,13 @@ describe("VercelFrontend", () => {
   });
 
   it("leaves out the WebSocket URL and headers when asked", async () => {
-    const web = new mod.VercelFrontend("static", { projectName: "threadr", repo: "acme/threadr", apiUrl: "https://api.example.com", wsUrlVariable: "", securityHeaders: false });
+    const web = new mod.VercelFrontend("static", {
+      projectName: "threadr",
+      repo: "acme/threadr",
+      apiUrl: "https://api.example.com",
+      wsUrlVariable: "",
+      securityHeaders: false,
+    });
     await resolve(web.projectId);
     await recorder.settle();
     expect(recorder.resources.find((r) => r.name === "static-security-headers")).toBeUndefined();

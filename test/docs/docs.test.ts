@@ -17,7 +17,11 @@ describe("the configuration reference", () => {
   });
 
   it("describes every setting", () => {
-    expect(referenceRows().filter((row) => !row.description?.trim()).map((row) => row.path)).toEqual([]);
+    expect(
+      referenceRows()
+        .filter((row) => !row.description?.trim())
+        .map((row) => row.path),
+    ).toEqual([]);
   });
 });
 
@@ -53,7 +57,12 @@ describe("the README", () => {
   });
 
   it("and the docs speak of example systems, not seeds", () => {
-    const pages = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md") && f !== "railway-behaviour.md").map((f) => `docs/${f}`)];
+    const pages = [
+      "README.md",
+      ...readdirSync(path.join(ROOT, "docs"))
+        .filter((f) => f.endsWith(".md") && f !== "railway-behaviour.md")
+        .map((f) => `docs/${f}`),
+    ];
     for (const page of pages) expect(read(page), page).not.toMatch(/\bseeds?\b/i);
   });
 });

@@ -8,15 +8,23 @@ describe("Threadr today", () => {
   it("is a static Vercel site, a FastAPI backend and Upstash Redis over TLS", () => {
     expect(componentsOf(ex.recorder)).toEqual(["RailwayService::api", "RedisCache::redis", "VercelFrontend::frontend"]);
     expect(ex.recorder.get("vercel:index/project:Project", "frontend").inputs.framework).toBeUndefined();
-    expect(ex.recorder.get("upstash:index/redisDatabase:RedisDatabase", "redis").inputs).toMatchObject({ region: "global", primaryRegion: "us-east-1", tls: true, eviction: false });
+    expect(ex.recorder.get("upstash:index/redisDatabase:RedisDatabase", "redis").inputs).toMatchObject({
+      region: "global",
+      primaryRegion: "us-east-1",
+      tls: true,
+      eviction: false,
+    });
   });
 
   it("gives the backend the rediss:// URL as a secret and keeps the OpenAI key off the frontend", () => {
-    const secrets = showSecrets(ex.recorder.get(`${DYN}:Variables`, "api-vars").inputs.secretVariables) as { secret: Record<string, string> };
+    const secrets = showSecrets(ex.recorder.get(`${DYN}:Variables`, "api-vars").inputs.secretVariables) as {
+      secret: Record<string, string>;
+    };
     expect(secrets.secret.REDIS_URL).toMatch(/^rediss:\/\/default:/);
     expect(Object.keys(secrets.secret).sort()).toEqual(["OPENAI_API_KEY", "REDIS_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
     expect(ex.vars("api").CORS_ORIGINS).toBe("https://threadr.example.com,https://threadr-plum.vercel.app");
-    const frontend = ex.recorder.get("vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables", "frontend-env").inputs.variables as { key: string }[];
+    const frontend = ex.recorder.get("vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables", "frontend-env").inputs
+      .variables as { key: string }[];
     expect(frontend.map((v) => v.key).sort()).toEqual(["NEXT_PUBLIC_API_URL", "NEXT_PUBLIC_ENVIRONMENT", "NEXT_PUBLIC_STRIPE_PUBLIC_KEY"]);
   });
 

@@ -5,13 +5,22 @@ const ex = useExample("003-gayed-signals", "prod");
 
 describe("seed 003: Gayed Signals", () => {
   it("is a Next.js frontend, FastAPI and Backtrader services on Railway, tuned Postgres 15 and persistent Redis 7", () => {
-    expect(componentsOf(ex.recorder)).toEqual(["PostgresDb::postgres", "RailwayService::backend", "RailwayService::backtrader", "RailwayService::frontend", "RedisCache::redis"]);
+    expect(componentsOf(ex.recorder)).toEqual([
+      "PostgresDb::postgres",
+      "RailwayService::backend",
+      "RailwayService::backtrader",
+      "RailwayService::frontend",
+      "RedisCache::redis",
+    ]);
     expect(ex.recorder.get(`${DYN}:Service`, "postgres").inputs).toMatchObject({
       image: "ghcr.io/railwayapp-templates/postgres-ssl:15",
-      startCommand: "wrapper.sh postgres --port=5432 -c effective_cache_size=1GB -c maintenance_work_mem=64MB -c max_connections=100 -c shared_buffers=256MB",
+      startCommand:
+        "wrapper.sh postgres --port=5432 -c effective_cache_size=1GB -c maintenance_work_mem=64MB -c max_connections=100 -c shared_buffers=256MB",
     });
     expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs).toMatchObject({ image: "redis:7.2" });
-    expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs.startCommand).toContain("--maxmemory 384mb --maxmemory-policy allkeys-lru --save '900 1' --appendonly no --dir /data");
+    expect(ex.recorder.get(`${DYN}:Service`, "redis").inputs.startCommand).toContain(
+      "--maxmemory 384mb --maxmemory-policy allkeys-lru --save '900 1' --appendonly no --dir /data",
+    );
     expect(ex.recorder.get(`${DYN}:Volume`, "redis-data")).toBeDefined();
   });
 
@@ -35,6 +44,8 @@ describe("seed 003: Gayed Signals", () => {
 
   it("lets the Railway frontend call the backend, which allows exactly its origins", () => {
     expect(ex.vars("frontend").FASTAPI_BASE_URL).toBe(ex.outputs.apiUrl);
-    expect(ex.vars("backend").ALLOWED_ORIGINS).toMatch(/^https:\/\/frontend-prod-[0-9a-f]+\.up\.railway\.app,https:\/\/signals\.example\.com$/);
+    expect(ex.vars("backend").ALLOWED_ORIGINS).toMatch(
+      /^https:\/\/frontend-prod-[0-9a-f]+\.up\.railway\.app,https:\/\/signals\.example\.com$/,
+    );
   });
 });

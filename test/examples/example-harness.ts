@@ -10,7 +10,10 @@ import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 /** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
 export const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 
-export function useExample(dir: string, stack: string): { recorder: Recorder; outputs: Record<string, unknown>; vars(name: string): Record<string, string> } {
+export function useExample(
+  dir: string,
+  stack: string,
+): { recorder: Recorder; outputs: Record<string, unknown>; vars(name: string): Record<string, string> } {
   const context = {} as { recorder: Recorder; outputs: Record<string, unknown>; vars(name: string): Record<string, string> };
   beforeAll(async () => {
     Object.assign(context, await runProgram(stack, readStackFile(path.join(ROOT, "examples", dir, `Pulumi.${stack}.yaml`))));
@@ -23,5 +26,8 @@ export function useExample(dir: string, stack: string): { recorder: Recorder; ou
 }
 
 export function componentsOf(recorder: Recorder): string[] {
-  return recorder.resources.filter((r) => r.type.startsWith("trestle:index:")).map((r) => `${r.type.slice("trestle:index:".length)}::${r.name}`).sort();
+  return recorder.resources
+    .filter((r) => r.type.startsWith("trestle:index:"))
+    .map((r) => `${r.type.slice("trestle:index:".length)}::${r.name}`)
+    .sort();
 }

@@ -76,77 +76,94 @@ const STACK = [
 
 if (!LIVE) console.info("live Railway acceptance skipped: set RAILWAY_API_TOKEN (an account or workspace token) to run it");
 
-describe.skipIf(!LIVE)(`live Railway acceptance (${LIVE ? NAME : "skipped: set RAILWAY_API_TOKEN to an account or workspace token to run it"})`, () => {
-  let dir: string;
-  let result: RehearsalResult | undefined;
+describe.skipIf(!LIVE)(
+  `live Railway acceptance (${LIVE ? NAME : "skipped: set RAILWAY_API_TOKEN to an account or workspace token to run it"})`,
+  () => {
+    let dir: string;
+    let result: RehearsalResult | undefined;
 
-  beforeAll(async () => {
-    resetRailwaySettings(); // the real endpoint and RAILWAY_API_TOKEN
-    const now = Date.now() / 1000;
-    for (const stale of (await liveProjects()).filter((p) => now - Number(p.name.slice("trestle-live-".length)) > HOUR)) {
-      await deleteProject(stale.id);
-    }
-    dir = mkdtempSync(path.join(tmpdir(), "trestle-live-"));
-    writeFileSync(path.join(dir, "Pulumi.yaml"), `name: trestle-live\nmain: ${path.relative(dir, ROOT)}\nruntime: nodejs\n`);
-    writeFileSync(path.join(dir, "Pulumi.live.yaml"), STACK);
-  }, 300_000);
+    beforeAll(async () => {
+      resetRailwaySettings(); // the real endpoint and RAILWAY_API_TOKEN
+      const now = Date.now() / 1000;
+      for (const stale of (await liveProjects()).filter((p) => now - Number(p.name.slice("trestle-live-".length)) > HOUR)) {
+        await deleteProject(stale.id);
+      }
+      dir = mkdtempSync(path.join(tmpdir(), "trestle-live-"));
+      writeFileSync(path.join(dir, "Pulumi.yaml"), `name: trestle-live\nmain: ${path.relative(dir, ROOT)}\nruntime: nodejs\n`);
+      writeFileSync(path.join(dir, "Pulumi.live.yaml"), STACK);
+    }, 300_000);
 
-  afterAll(async () => {
-    // Also on failure: the project holds everything the run made.
-    resetRailwaySettings();
-    const ours = (await liveProjects()).filter((p) => p.name === NAME);
-    for (const project of ours) await deleteProject(project.id);
-    expect((await liveProjects()).filter((p) => p.name === NAME)).toEqual([]);
-    rmSync(dir, { recursive: true, force: true });
-  }, 300_000);
+    afterAll(async () => {
+      // Also on failure: the project holds everything the run made.
+      resetRailwaySettings();
+      const ours = (await liveProjects()).filter((p) => p.name === NAME);
+      for (const project of ours) await deleteProject(project.id);
+      expect((await liveProjects()).filter((p) => p.name === NAME)).toEqual([]);
+      rmSync(dir, { recursive: true, force: true });
+    }, 300_000);
 
-  it("deploys Postgres, Redis, a public $PORT service and a probe that reaches both, and every deployment comes up", { timeout: 45 * 60_000 }, async () => {
-    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "rehearse-live.ts"), dir, "live"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
-      maxBuffer: 64 * 1024 * 1024,
+    it(
+      "deploys Postgres, Redis, a public $PORT service and a probe that reaches both, and every deployment comes up",
+      { timeout: 45 * 60_000 },
+      async () => {
+        const run = spawnSync(
+          process.execPath,
+          ["-r", "ts-node/register/transpile-only", path.join(__dirname, "rehearse-live.ts"), dir, "live"],
+          {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        );
+        expect(run.stderr).toBe("");
+        result = JSON.parse(run.stdout) as RehearsalResult;
+        expect(result.failures).toEqual([]);
+        expect(result.deployments.map((d) => [d.resource, d.status, d.logs])).toEqual([
+          ["postgres-deploy", "SUCCESS", []],
+          ["probe-deploy", "SUCCESS", []],
+          ["redis-deploy", "SUCCESS", []],
+          ["web-deploy", "SUCCESS", []],
+        ]);
+        const domain = result.created.find((c) => c.type === "ServiceDomain" && c.name === "web-domain");
+        const response = await fetch(domain!.url!);
+        expect(response.status).toBe(200);
+      },
+    );
+
+    it("asked the preflight first, and nothing in it failed (PRE-1 to PRE-6)", () => {
+      expect(result!.preflight.filter((c) => c.status === "fail")).toEqual([]);
+      expect(result!.preflight.map((c) => c.check)).toEqual(expect.arrayContaining(["token", "workspace", "plan"]));
     });
-    expect(run.stderr).toBe("");
-    result = JSON.parse(run.stdout) as RehearsalResult;
-    expect(result.failures).toEqual([]);
-    expect(result.deployments.map((d) => [d.resource, d.status, d.logs])).toEqual([
-      ["postgres-deploy", "SUCCESS", []],
-      ["probe-deploy", "SUCCESS", []],
-      ["redis-deploy", "SUCCESS", []],
-      ["web-deploy", "SUCCESS", []],
-    ]);
-    const domain = result.created.find((c) => c.type === "ServiceDomain" && c.name === "web-domain");
-    const response = await fetch(domain!.url!);
-    expect(response.status).toBe(200);
-  });
 
-  it("asked the preflight first, and nothing in it failed (PRE-1 to PRE-6)", () => {
-    expect(result!.preflight.filter((c) => c.status === "fail")).toEqual([]);
-    expect(result!.preflight.map((c) => c.check)).toEqual(expect.arrayContaining(["token", "workspace", "plan"]));
-  });
-
-  it("kept the start command and health check the first-deploy patch carried (DEP-9)", async () => {
-    resetRailwaySettings();
-    const environmentId = result!.created.find((c) => c.type === "Environment")!.id;
-    const web = result!.created.find((c) => c.type === "Service" && c.name === "web")!.id;
-    const { serviceInstance } = await railwayClient().request<{ serviceInstance: { startCommand: string | null; healthcheckPath: string | null; numReplicas: number | null } }>(LIVE_INSTANCE, {
-      serviceId: web,
-      environmentId,
+    it("kept the start command and health check the first-deploy patch carried (DEP-9)", async () => {
+      resetRailwaySettings();
+      const environmentId = result!.created.find((c) => c.type === "Environment")!.id;
+      const web = result!.created.find((c) => c.type === "Service" && c.name === "web")!.id;
+      const { serviceInstance } = await railwayClient().request<{
+        serviceInstance: { startCommand: string | null; healthcheckPath: string | null; numReplicas: number | null };
+      }>(LIVE_INSTANCE, {
+        serviceId: web,
+        environmentId,
+      });
+      expect(serviceInstance.startCommand).toContain("python -m http.server");
+      expect(serviceInstance.healthcheckPath).toBe("/");
     });
-    expect(serviceInstance.startCommand).toContain("python -m http.server");
-    expect(serviceInstance.healthcheckPath).toBe("/");
-  });
 
-  it("brought each service up with one patch commit of its source, variables and backups, not the fallback (DEP-6)", () => {
-    // DEP-6 is documented, not yet observed: a fallback here means Railway refused the
-    // patch or deployed nothing after it. The deploys above still came up (the
-    // fallback is the observed path); report it so the catalogue entry can change.
-    const ops = result!.requests.byOperation;
-    expect({ environmentPatchCommit: ops.environmentPatchCommit, serviceConnect: ops.serviceConnect ?? 0, variableCollectionUpsert: ops.variableCollectionUpsert ?? 0 }).toEqual({
-      environmentPatchCommit: 4,
-      serviceConnect: 0,
-      variableCollectionUpsert: 0,
+    it("brought each service up with one patch commit of its source, variables and backups, not the fallback (DEP-6)", () => {
+      // DEP-6 is documented, not yet observed: a fallback here means Railway refused the
+      // patch or deployed nothing after it. The deploys above still came up (the
+      // fallback is the observed path); report it so the catalogue entry can change.
+      const ops = result!.requests.byOperation;
+      expect({
+        environmentPatchCommit: ops.environmentPatchCommit,
+        serviceConnect: ops.serviceConnect ?? 0,
+        variableCollectionUpsert: ops.variableCollectionUpsert ?? 0,
+      }).toEqual({
+        environmentPatchCommit: 4,
+        serviceConnect: 0,
+        variableCollectionUpsert: 0,
+      });
     });
-  });
-});
+  },
+);

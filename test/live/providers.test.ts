@@ -36,7 +36,17 @@ describe.skipIf(!LIVE)("live Railway (RAILWAY_API_TOKEN)", () => {
     expect(domain.outs.domain).toMatch(/\.up\.railway\.app$/);
 
     expect((await refresh(variablesProvider, vars))!.outs.variables).toEqual({ GREETING: "hello", SELF: "${{RAILWAY_PRIVATE_DOMAIN}}" });
-    expect((await up(serviceProvider, (await refresh(serviceProvider, service))!, { ...scope, name: "web", image: "nginx:1.27-alpine", healthcheckPath: "/", replicas: 1 })).action).toBe("same");
+    expect(
+      (
+        await up(serviceProvider, (await refresh(serviceProvider, service))!, {
+          ...scope,
+          name: "web",
+          image: "nginx:1.27-alpine",
+          healthcheckPath: "/",
+          replicas: 1,
+        })
+      ).action,
+    ).toBe("same");
 
     await destroy(serviceDomainProvider, domain);
     await destroy(variablesProvider, vars);

@@ -13,7 +13,10 @@ import { ROOT } from "../stack-harness";
 const PACKAGES = ["railway", "components", "policies", "cli"];
 /** The component provider package (`@trestle/trestle`), which ships sources for Pulumi's analyzer instead of a build. */
 const PLUGIN = "plugin";
-const ROOT_MANIFEST = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const ROOT_MANIFEST = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const pinned = (name: string) => ROOT_MANIFEST.dependencies[name] ?? ROOT_MANIFEST.devDependencies[name];
 
 let work: string;
@@ -32,7 +35,11 @@ beforeAll(() => {
   const dest = path.join(work, "tarballs");
   mkdirSync(dest);
   for (const name of [...PACKAGES, PLUGIN]) {
-    const out = execFileSync("npm", ["pack", "--silent", "--workspace", `packages/${name}`, "--pack-destination", dest], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+    const out = execFileSync("npm", ["pack", "--silent", "--workspace", `packages/${name}`, "--pack-destination", dest], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
     tarballs[name] = path.join(dest, out.trim().split("\n").pop()!);
   }
   project = path.join(work, "team");
@@ -64,11 +71,20 @@ describe("the packed packages", () => {
       const listing = execFileSync("tar", ["-tzf", tarballs[name]], { encoding: "utf8" }).split("\n").filter(Boolean);
       expect(listing, name).toContain("package/dist/index.js");
       expect(listing, name).toContain("package/dist/index.d.ts");
-      expect(listing.filter((f) => f.startsWith("package/src/")), name).toEqual([]);
+      expect(
+        listing.filter((f) => f.startsWith("package/src/")),
+        name,
+      ).toEqual([]);
     }
     const railway = execFileSync("tar", ["-tzf", tarballs.railway], { encoding: "utf8" });
     expect(railway).toContain("package/dist/testing/schema.graphql");
-    expect(readdirSync(path.join(project, "node_modules", "@trestle")).sort()).toEqual(["cli", "components", "policies", "railway", "trestle"]);
+    expect(readdirSync(path.join(project, "node_modules", "@trestle")).sort()).toEqual([
+      "cli",
+      "components",
+      "policies",
+      "railway",
+      "trestle",
+    ]);
   });
 
   it("declare the components under Pulumi's mocks in a plain JavaScript program", () => {
@@ -115,8 +131,20 @@ describe("the packed packages", () => {
     );
     // The provider is serialized with its modules required from the installed package (which its
     // `./dist/*` export allows; without it the SDK refuses), not copied into the state.
-    expect(providerRequires).toEqual(expect.arrayContaining(['require("@trestle/railway/dist/client.js")', 'require("@trestle/railway/dist/settings.js")']));
-    expect(out.providers).toEqual(["CustomDomain", "Deployment", "Environment", "Project", "Service", "ServiceDomain", "TcpProxy", "Variables", "Volume"]);
+    expect(providerRequires).toEqual(
+      expect.arrayContaining(['require("@trestle/railway/dist/client.js")', 'require("@trestle/railway/dist/settings.js")']),
+    );
+    expect(out.providers).toEqual([
+      "CustomDomain",
+      "Deployment",
+      "Environment",
+      "Project",
+      "Service",
+      "ServiceDomain",
+      "TcpProxy",
+      "Variables",
+      "Volume",
+    ]);
   });
 
   it("give a pack a team constructs with its own levels, refusing an exemption without a reason", () => {
@@ -130,7 +158,9 @@ describe("the packed packages", () => {
     expect(JSON.parse(result.stdout)).toEqual({
       count: 24,
       wildcard: "advisory",
-      problems: ["database-tcp-proxy.exemptions[0].reason: an exemption needs a written reason of at least 10 characters saying why it is acceptable"],
+      problems: [
+        "database-tcp-proxy.exemptions[0].reason: an exemption needs a written reason of at least 10 characters saying why it is acceptable",
+      ],
     });
   });
 
@@ -178,7 +208,10 @@ describe("the packed packages", () => {
       const synth = run(trestle, ["synth", "--stack", stack], app);
       expect(synth.stdout, synth.stderr).toContain(`✓ ${stack}: `);
       expect(synth.status).toBe(0);
-      const result = JSON.parse(readFileSync(path.join(app, ".trestle", "synth", `${stack}.json`), "utf8")) as { project: string; policies: { mandatory: number } };
+      const result = JSON.parse(readFileSync(path.join(app, ".trestle", "synth", `${stack}.json`), "utf8")) as {
+        project: string;
+        policies: { mandatory: number };
+      };
       expect(result.project).toBe("acme-shop");
       const rehearsal = run(trestle, ["rehearse", "--stack", stack], app);
       expect(rehearsal.status, rehearsal.stdout + rehearsal.stderr).toBe(0);
@@ -190,11 +223,17 @@ describe("the packed packages", () => {
     const empty = path.join(work, "empty");
     mkdirSync(empty);
     writeFileSync(path.join(empty, "package.json"), JSON.stringify({ name: "empty", private: true }));
-    const result = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarballs.railway, tarballs.components, `ts-node@${pinned("ts-node")}`], empty);
+    const result = run(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", tarballs.railway, tarballs.components, `ts-node@${pinned("ts-node")}`],
+      empty,
+    );
     expect(result.status, result.stderr).toBe(0);
     // No peer left unresolved (npm's ERESOLVE warnings), and the TypeScript npm chose is one Pulumi takes (< 7).
     expect(result.stderr).not.toMatch(/ERESOLVE|Could not resolve dependency/);
-    const typescript = JSON.parse(readFileSync(path.join(empty, "node_modules", "typescript", "package.json"), "utf8")) as { version: string };
+    const typescript = JSON.parse(readFileSync(path.join(empty, "node_modules", "typescript", "package.json"), "utf8")) as {
+      version: string;
+    };
     expect(Number(typescript.version.split(".")[0])).toBeLessThan(7);
     const loaded = run(process.execPath, ["-e", "const c = require('@trestle/components'); console.log(typeof c.RailwayService)"], empty);
     expect(loaded.stdout.trim()).toBe("function");
@@ -206,11 +245,18 @@ describe("the packed packages", () => {
     mkdirSync(home);
     const env = { TRESTLE_INIT_SPECS: "", PULUMI_CONFIG_PASSPHRASE: "" };
     // `npx --package <checkout>/packages/cli trestle init …`: the CLI of the checkout, run from anywhere.
-    const init = spawnSync("npx", ["--yes", "--package", path.join(ROOT, "packages", "cli"), "trestle", "init", "my-app", "--name", "my-app"], { cwd: home, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", ...env } });
+    const init = spawnSync(
+      "npx",
+      ["--yes", "--package", path.join(ROOT, "packages", "cli"), "trestle", "init", "my-app", "--name", "my-app"],
+      { cwd: home, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", ...env } },
+    );
     expect(init.stderr).toContain("packing this checkout's packages into my-app/vendor/trestle");
     expect(init.status, init.stderr).toBe(0);
     const app = path.join(home, "my-app");
-    const manifest = JSON.parse(readFileSync(path.join(app, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(app, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const specs = { ...manifest.dependencies, ...manifest.devDependencies };
     for (const name of PACKAGES) {
       // Relative, inside the project: it can be committed, cloned and moved.
@@ -220,7 +266,13 @@ describe("the packed packages", () => {
     const install = (dir: string) => run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
     const installed = install(app);
     expect(installed.status, installed.stderr).toBe(0);
-    const trestle = (dir: string, args: string[], input?: string) => spawnSync(path.join(dir, "node_modules", ".bin", "trestle"), args, { cwd: dir, encoding: "utf8", input, env: { ...process.env, NODE_OPTIONS: "", TS_NODE_PROJECT: "", PULUMI_CONFIG_PASSPHRASE: "our team's passphrase" } });
+    const trestle = (dir: string, args: string[], input?: string) =>
+      spawnSync(path.join(dir, "node_modules", ".bin", "trestle"), args, {
+        cwd: dir,
+        encoding: "utf8",
+        input,
+        env: { ...process.env, NODE_OPTIONS: "", TS_NODE_PROJECT: "", PULUMI_CONFIG_PASSPHRASE: "our team's passphrase" },
+      });
     const secret = trestle(app, ["secret", "set", "appSecretKey", "--stack", "prod"], "s3cret-value");
     expect(secret.status, secret.stderr).toBe(0);
     for (const stack of ["staging", "prod"]) {
@@ -232,7 +284,10 @@ describe("the packed packages", () => {
 
     // A teammate's clone, somewhere else: no checkout path in it, and it installs.
     const moved = path.join(work, "moved-app");
-    cpSync(app, moved, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) && !src.includes(`${path.sep}.trestle`) });
+    cpSync(app, moved, {
+      recursive: true,
+      filter: (src) => !src.includes(`${path.sep}node_modules`) && !src.includes(`${path.sep}.trestle`),
+    });
     rmSync(app, { recursive: true, force: true });
     expect(readFileSync(path.join(moved, "package.json"), "utf8")).not.toContain(ROOT);
     const again = install(moved);

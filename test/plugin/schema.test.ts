@@ -10,11 +10,21 @@ import { generateSchema } from "@pulumi/pulumi/provider/experimental/schema";
 import { ROOT } from "../stack-harness";
 
 const PLUGIN = path.join(ROOT, "packages", "plugin");
-const COMPONENTS = { RailwayService: "railway-service.ts", PostgresDb: "postgres-db.ts", RedisCache: "redis-cache.ts", VercelFrontend: "vercel-frontend.ts" };
+const COMPONENTS = {
+  RailwayService: "railway-service.ts",
+  PostgresDb: "postgres-db.ts",
+  RedisCache: "redis-cache.ts",
+  VercelFrontend: "vercel-frontend.ts",
+};
 
 /** The property names of `<Component>Args`, read from the component's source. */
 function argNames(component: string, file: string): string[] {
-  const source = ts.createSourceFile(file, ts.sys.readFile(path.join(ROOT, "packages", "components", "src", file))!, ts.ScriptTarget.ES2022, true);
+  const source = ts.createSourceFile(
+    file,
+    ts.sys.readFile(path.join(ROOT, "packages", "components", "src", file))!,
+    ts.ScriptTarget.ES2022,
+    true,
+  );
   const names: string[] = [];
   source.forEachChild((node) => {
     if (ts.isInterfaceDeclaration(node) && node.name.text === `${component}Args`) {
@@ -25,29 +35,55 @@ function argNames(component: string, file: string): string[] {
 }
 
 describe("the component package schema", () => {
-  const packageJSON = JSON.parse(ts.sys.readFile(path.join(PLUGIN, "package.json"))!) as { name: string; version: string; description: string };
-  const analyzed = new Analyzer(PLUGIN, "trestle", packageJSON, new Set(Object.keys(COMPONENTS))).analyze();
-  const schema = generateSchema("trestle", packageJSON.version, packageJSON.description, analyzed.components, analyzed.typeDefinitions, analyzed.dependencies) as unknown as {
+  const packageJSON = JSON.parse(ts.sys.readFile(path.join(PLUGIN, "package.json"))!) as {
     name: string;
-    resources: Record<string, { isComponent: boolean; inputProperties: Record<string, { description?: string }>; requiredInputs?: string[] }>;
+    version: string;
+    description: string;
+  };
+  const analyzed = new Analyzer(PLUGIN, "trestle", packageJSON, new Set(Object.keys(COMPONENTS))).analyze();
+  const schema = generateSchema(
+    "trestle",
+    packageJSON.version,
+    packageJSON.description,
+    analyzed.components,
+    analyzed.typeDefinitions,
+    analyzed.dependencies,
+  ) as unknown as {
+    name: string;
+    resources: Record<
+      string,
+      { isComponent: boolean; inputProperties: Record<string, { description?: string }>; requiredInputs?: string[] }
+    >;
   };
 
   it("is the `trestle` package with the four components under the tokens they register", () => {
     expect(packageJSON.name).toBe("@trestle/trestle"); // the CLI names the provider after the package: `trestle`
     expect(schema.name).toBe("trestle");
-    expect(Object.keys(schema.resources).sort()).toEqual(["trestle:index:PostgresDb", "trestle:index:RailwayService", "trestle:index:RedisCache", "trestle:index:VercelFrontend"]);
+    expect(Object.keys(schema.resources).sort()).toEqual([
+      "trestle:index:PostgresDb",
+      "trestle:index:RailwayService",
+      "trestle:index:RedisCache",
+      "trestle:index:VercelFrontend",
+    ]);
     for (const resource of Object.values(schema.resources)) expect(resource.isComponent).toBe(true);
   });
 
   it.each(Object.entries(COMPONENTS))("has every arg of %s, each documented", (component, file) => {
     const resource = schema.resources[`trestle:index:${component}`];
     expect(Object.keys(resource.inputProperties).sort()).toEqual(argNames(component, file));
-    const undocumented = Object.entries(resource.inputProperties).filter(([, p]) => !p.description?.trim()).map(([name]) => name);
+    const undocumented = Object.entries(resource.inputProperties)
+      .filter(([, p]) => !p.description?.trim())
+      .map(([name]) => name);
     expect(undocumented).toEqual([]);
   });
 
   it("keeps the required args required", () => {
-    expect(schema.resources["trestle:index:RailwayService"].requiredInputs?.sort()).toEqual(["environmentId", "projectId", "serviceName", "source"]);
+    expect(schema.resources["trestle:index:RailwayService"].requiredInputs?.sort()).toEqual([
+      "environmentId",
+      "projectId",
+      "serviceName",
+      "source",
+    ]);
     expect(schema.resources["trestle:index:VercelFrontend"].requiredInputs?.sort()).toEqual(["apiUrl", "projectName", "repo"]);
   });
 });

@@ -8,7 +8,12 @@ export function toEvaluated(resources: RecordedResource[]): EvaluatedResource[] 
 }
 
 /** A deep copy with one resource's props (or options) edited. */
-export function edited(fixture: EvaluatedResource[], type: string, name: string, edit: (r: EvaluatedResource) => void): EvaluatedResource[] {
+export function edited(
+  fixture: EvaluatedResource[],
+  type: string,
+  name: string,
+  edit: (r: EvaluatedResource) => void,
+): EvaluatedResource[] {
   const copy = structuredClone(fixture);
   const target = copy.find((r) => r.type === type && r.name === name);
   if (!target) throw new Error(`no ${type} ${name} in the fixture`);

@@ -14,7 +14,10 @@ describe("the policy pack", () => {
   it("is a pack the CLI can run: PulumiPolicy.yaml, a versioned package.json, an index that serves", async () => {
     expect(parse(readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8"))).toMatchObject({ runtime: "nodejs" });
     expect(JSON.parse(readFileSync(path.join(PACK, "package.json"), "utf8")).version).toMatch(/^\d+\.\d+\.\d+$/);
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], { cwd: PACK, env: { ...process.env, TS_NODE_PROJECT: path.join(PACK, "tsconfig.json") } });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], {
+      cwd: PACK,
+      env: { ...process.env, TS_NODE_PROJECT: path.join(PACK, "tsconfig.json") },
+    });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));

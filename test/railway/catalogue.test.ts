@@ -11,7 +11,12 @@ const catalogue = readFileSync(path.join(ROOT, "docs/railway-behaviour.md"), "ut
 const rows = catalogue
   .split("\n")
   .filter((line) => /^\| [A-Z]+-\d+ \|/.test(line))
-  .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
+  .map((line) =>
+    line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
 const entries = new Map(rows.map(([id, does, source, status]) => [id, { does, source, status }]));
 
 function sources(dir: string): string[] {
@@ -32,7 +37,12 @@ describe("the Railway behaviour catalogue", () => {
   });
 
   it("catalogues every behaviour the code names", () => {
-    const files = [...sources("packages/railway/src"), ...sources("packages/components/src"), ...sources("packages/policies/src"), ...sources("packages/cli/src")].map((f) => path.resolve(ROOT, f));
+    const files = [
+      ...sources("packages/railway/src"),
+      ...sources("packages/components/src"),
+      ...sources("packages/policies/src"),
+      ...sources("packages/cli/src"),
+    ].map((f) => path.resolve(ROOT, f));
     const named = new Map<string, string>();
     for (const file of files) for (const id of readFileSync(file, "utf8").match(ID) ?? []) named.set(id, path.relative(ROOT, file));
     const missing = [...named].filter(([id]) => !entries.has(id)).map(([id, file]) => `${id} (${file})`);
@@ -47,7 +57,10 @@ describe("the Railway behaviour catalogue", () => {
     const unnamed = starts.filter((s, i) => {
       const before = body.slice(Math.max(0, body.lastIndexOf("\n", s.at - 2) - 200), s.at);
       const own = body.slice(s.at, starts[i + 1]?.at ?? body.length);
-      const comment = before.split("\n").filter((l) => l.trim().startsWith("//")).join(" ");
+      const comment = before
+        .split("\n")
+        .filter((l) => l.trim().startsWith("//"))
+        .join(" ");
       return !(own.match(ID) ?? []).length && !(comment.match(ID) ?? []).length;
     });
     expect(unnamed.map((s) => s.name)).toEqual([]);

@@ -15,7 +15,13 @@ import {
   railwayOperation,
   sentOperations,
 } from "../../packages/railway/src/client";
-import { configureFromStack, configureRailway, railwayClient, resetRailwaySettings, resolveCredentials } from "../../packages/railway/src/settings";
+import {
+  configureFromStack,
+  configureRailway,
+  railwayClient,
+  resetRailwaySettings,
+  resolveCredentials,
+} from "../../packages/railway/src/settings";
 import { RailwayEmulator } from "../../packages/railway/src/testing/emulator";
 import { FAST_RETRY } from "./harness";
 
@@ -44,7 +50,12 @@ async function closedPort(): Promise<number> {
 }
 
 function client(overrides: Partial<ConstructorParameters<typeof RailwayClient>[0]> = {}) {
-  return new RailwayClient({ credentials: { token: emulator.token, kind: "account" }, endpoint: emulator.url, retry: FAST_RETRY, ...overrides });
+  return new RailwayClient({
+    credentials: { token: emulator.token, kind: "account" },
+    endpoint: emulator.url,
+    retry: FAST_RETRY,
+    ...overrides,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<RailwayApiError> {
@@ -107,7 +118,7 @@ describe("auth and transport", () => {
     expect(error.attempts).toBe(1);
   });
 
-  it("treats an unknown project token (\"project token not found\") as an auth error, not a missing object", async () => {
+  it('treats an unknown project token ("project token not found") as an auth error, not a missing object', async () => {
     const error = await failure(client({ credentials: { token: "proj-tok-wrong-5678", kind: "project" } }).request(PROJECT, { id: "any" }));
     expect(error.message).toBe("Railway getProject failed (INTERNAL_SERVER_ERROR): project token not found");
     expect(error.kind).toBe("auth");
@@ -137,7 +148,12 @@ describe("errors", () => {
   });
 
   it("classifies already-exists answers as Railway sends them", async () => {
-    emulator.inject({ operation: "listProjects", kind: "graphqlError", code: "INTERNAL_SERVER_ERROR", message: 'A service named "api" already exists in this project' });
+    emulator.inject({
+      operation: "listProjects",
+      kind: "graphqlError",
+      code: "INTERNAL_SERVER_ERROR",
+      message: 'A service named "api" already exists in this project',
+    });
     const error = await failure(client().request(PROJECTS, {}));
     expect(isAlreadyExists(error)).toBe(true);
     expect(isNotFound(error)).toBe(false);
@@ -173,7 +189,7 @@ describe("errors", () => {
     expect(classify(status, code, message).kind).toBe(kind);
   });
 
-  it("retries a transient 500 whose text says \"not found\", and never reports it as gone", async () => {
+  it('retries a transient 500 whose text says "not found", and never reports it as gone', async () => {
     emulator.inject({ operation: "getProject", kind: "serverError", status: 500, message: "Deployment not found upstream", times: 2 });
     const created = await client().request<{ projectCreate: { id: string } }>(PROJECT_CREATE, { input: { name: "transient-nf" } });
     const found = await client().request<{ project: { id: string } }>(PROJECT, { id: created.projectCreate.id });
@@ -186,7 +202,10 @@ describe("errors", () => {
     try {
       const { port } = server.address() as AddressInfo;
       const error = await failure(
-        client({ endpoint: `http://127.0.0.1:${port}/graphql/v2?source=x`, retry: { ...FAST_RETRY, attemptTimeoutMs: 200, maxElapsedMs: 700 } }).request(PROJECTS, {}),
+        client({
+          endpoint: `http://127.0.0.1:${port}/graphql/v2?source=x`,
+          retry: { ...FAST_RETRY, attemptTimeoutMs: 200, maxElapsedMs: 700 },
+        }).request(PROJECTS, {}),
       );
       expect(error.kind).toBe("timeout");
       expect(error.message).toMatch(/^Railway listProjects failed \(TIMEOUT\): no complete answer within \d+ ms$/);
@@ -207,7 +226,10 @@ describe("errors", () => {
     try {
       const { port } = server.address() as AddressInfo;
       const error = await failure(
-        client({ endpoint: `http://127.0.0.1:${port}/graphql/v2?source=x`, retry: { ...FAST_RETRY, attemptTimeoutMs: 300, maxAttempts: 2 } }).request(PROJECTS, {}),
+        client({
+          endpoint: `http://127.0.0.1:${port}/graphql/v2?source=x`,
+          retry: { ...FAST_RETRY, attemptTimeoutMs: 300, maxAttempts: 2 },
+        }).request(PROJECTS, {}),
       );
       expect(error.kind).toBe("timeout");
       expect(error.attempts).toBe(2);
@@ -243,7 +265,12 @@ describe("errors", () => {
     ["short (a declared secret of 4 characters)", "k9Zq", (v) => v],
   ];
   it.each(forms)("keeps a secret out of an error message when Railway repeats it %s", async (_form, secret, encode) => {
-    emulator.inject({ operation: "createProject", kind: "graphqlError", code: "BAD_USER_INPUT", message: `Invalid value: ${encode(secret)} (end)` });
+    emulator.inject({
+      operation: "createProject",
+      kind: "graphqlError",
+      code: "BAD_USER_INPUT",
+      message: `Invalid value: ${encode(secret)} (end)`,
+    });
     const error = await failure(client().request(PROJECT_CREATE, { input: { name: "p", description: "d" } }, { secrets: [secret] }));
     expect(error.message).toBe("Railway createProject failed (BAD_USER_INPUT): Invalid value: [redacted] (end)");
     expect(error.stack).not.toContain(encode(secret));
@@ -289,7 +316,11 @@ describe("retries", () => {
     const slept: number[] = [];
     emulator.inject({ operation: "listProjects", kind: "serverError", status: 502, times: 4 });
     const error = await failure(
-      client({ sleep: async (ms) => void slept.push(ms), random: () => 1, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250, maxElapsedMs: 60_000 } }).request(PROJECTS, {}),
+      client({
+        sleep: async (ms) => void slept.push(ms),
+        random: () => 1,
+        retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250, maxElapsedMs: 60_000 },
+      }).request(PROJECTS, {}),
     );
     expect(error.status).toBe(502);
     expect(error.attempts).toBe(4);
@@ -299,14 +330,20 @@ describe("retries", () => {
   it("draws backoff between half and all of the exponential delay", async () => {
     const slept: number[] = [];
     emulator.inject({ operation: "listProjects", kind: "serverError", times: 2 });
-    await client({ sleep: async (ms) => void slept.push(ms), random: () => 0, retry: { baseDelayMs: 100, maxDelayMs: 10_000 } }).request(PROJECTS, {});
+    await client({ sleep: async (ms) => void slept.push(ms), random: () => 0, retry: { baseDelayMs: 100, maxDelayMs: 10_000 } }).request(
+      PROJECTS,
+      {},
+    );
     expect(slept).toEqual([50, 100]);
   });
 
   it("waits at least the throttle floor after Railway's 'too quickly' answers", async () => {
     const slept: number[] = [];
     emulator.inject({ operation: "listProjects", kind: "throttle", message: "You are creating projects too quickly" });
-    await client({ sleep: async (ms) => void slept.push(ms), retry: { ...FAST_RETRY, throttleDelayMs: 30_000, maxElapsedMs: 60_000 } }).request(PROJECTS, {});
+    await client({
+      sleep: async (ms) => void slept.push(ms),
+      retry: { ...FAST_RETRY, throttleDelayMs: 30_000, maxElapsedMs: 60_000 },
+    }).request(PROJECTS, {});
     expect(slept).toEqual([30_000]);
   });
 
@@ -329,12 +366,16 @@ describe("retries", () => {
     emulator.inject({ operation: "createProject", kind: "lostResponse" });
     const before = emulator.requests.length;
     const name = `lost-${Date.now()}`;
-    const result = await client().request<{ projectCreate: { id: string } }>(PROJECT_CREATE, { input: { name } }, {
-      adopt: async () => {
-        const found = [...emulator.state.projects.values()].find((p) => p.name === name);
-        return found ? { projectCreate: { id: found.id } } : undefined;
+    const result = await client().request<{ projectCreate: { id: string } }>(
+      PROJECT_CREATE,
+      { input: { name } },
+      {
+        adopt: async () => {
+          const found = [...emulator.state.projects.values()].find((p) => p.name === name);
+          return found ? { projectCreate: { id: found.id } } : undefined;
+        },
       },
-    });
+    );
     expect(emulator.operationsSince(before)).toEqual(["createProject"]);
     expect([...emulator.state.projects.values()].filter((p) => p.name === name).map((p) => p.id)).toEqual([result.projectCreate.id]);
   });

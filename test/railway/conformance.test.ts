@@ -23,7 +23,11 @@ describe.skipIf(!HAVE_FULL_SCHEMA)(`Railway's published schema (${FULL_SCHEMA_PA
   });
 
   it("yields exactly the committed emulator schema (run `npm run railway:subset` after changing operations)", () => {
-    const expected = subsetSchemaSDL(fullSDL, full!, operations.map((op) => op.document));
+    const expected = subsetSchemaSDL(
+      fullSDL,
+      full!,
+      operations.map((op) => op.document),
+    );
     expect(readFileSync(SUBSET_SCHEMA_PATH, "utf8")).toBe(expected);
   });
 });

@@ -22,7 +22,14 @@ describe("how Railway splits and starts a command", () => {
   });
 
   it("expands variables and separates lists in a shell (RUN-2)", () => {
-    expect(tokenize("a $X ${Y}z 'lit $X' && b", { X: "1", Y: "2" })).toEqual([{ text: "a" }, { text: "1" }, { text: "2z" }, { text: "lit $X" }, { op: "&&" }, { text: "b" }]);
+    expect(tokenize("a $X ${Y}z 'lit $X' && b", { X: "1", Y: "2" })).toEqual([
+      { text: "a" },
+      { text: "1" },
+      { text: "2z" },
+      { text: "lit $X" },
+      { op: "&&" },
+      { text: "b" },
+    ]);
   });
 
   it("replaces an image's ENTRYPOINT and CMD with a start command, and keeps them without one (RUN-1, RUN-3, RUN-6)", () => {
@@ -33,7 +40,11 @@ describe("how Railway splits and starts a command", () => {
   });
 
   it("knows the template images' entrypoints from their Dockerfiles", () => {
-    expect(imageSpec("ghcr.io/railwayapp-templates/postgres-ssl:16")).toMatchObject({ entrypoint: ["wrapper.sh"], cmd: ["postgres", "--port=5432"], entry: "IMG-1" });
+    expect(imageSpec("ghcr.io/railwayapp-templates/postgres-ssl:16")).toMatchObject({
+      entrypoint: ["wrapper.sh"],
+      cmd: ["postgres", "--port=5432"],
+      entry: "IMG-1",
+    });
     expect(imageSpec("postgres:16")).toMatchObject({ entrypoint: ["docker-entrypoint.sh"], cmd: ["postgres"] });
     expect(imageSpec("ghcr.io/acme/api:1")).toBeUndefined();
   });
@@ -41,18 +52,38 @@ describe("how Railway splits and starts a command", () => {
 
 describe("the audit's breaks, in the container model", () => {
   const pgImage = imageSpec("ghcr.io/railwayapp-templates/postgres-ssl:16");
-  const pgEnv = { POSTGRES_PASSWORD: "pw", POSTGRES_USER: "postgres", POSTGRES_DB: "railway", PGDATA: "/var/lib/postgresql/data/pgdata", RAILWAY_ENVIRONMENT: "production", RAILWAY_VOLUME_MOUNT_PATH: "/var/lib/postgresql/data" };
+  const pgEnv = {
+    POSTGRES_PASSWORD: "pw",
+    POSTGRES_USER: "postgres",
+    POSTGRES_DB: "railway",
+    PGDATA: "/var/lib/postgresql/data/pgdata",
+    RAILWAY_ENVIRONMENT: "production",
+    RAILWAY_VOLUME_MOUNT_PATH: "/var/lib/postgresql/data",
+  };
 
   it("#1: `postgres -c …` bypasses the entrypoint and is refused as root; through wrapper.sh it starts as postgres", () => {
     const before = start(execWords("postgres --port=5432 -c max_connections=100"), pgEnv, pgImage);
-    expect(before).toMatchObject({ ok: false, logs: ['"root" execution of the PostgreSQL server is not permitted.', expect.any(String), expect.any(String), expect.any(String)] });
+    expect(before).toMatchObject({
+      ok: false,
+      logs: ['"root" execution of the PostgreSQL server is not permitted.', expect.any(String), expect.any(String), expect.any(String)],
+    });
     const after = start(execWords(postgresStartCommand({ max_connections: 100 })!), pgEnv, pgImage);
-    expect(after).toMatchObject({ ok: true, process: { program: "postgres", user: "postgres", port: 5432, postgres: { settings: { max_connections: "100" } } } });
+    expect(after).toMatchObject({
+      ok: true,
+      process: { program: "postgres", user: "postgres", port: 5432, postgres: { settings: { max_connections: "100" } } },
+    });
   });
 
   it("#1: the template's wrapper refuses a volume at the wrong path", () => {
-    const wrong = start(execWords(postgresStartCommand({ max_connections: 100 })!), { ...pgEnv, RAILWAY_VOLUME_MOUNT_PATH: "/data" }, pgImage);
-    expect(wrong).toMatchObject({ ok: false, logs: ["Railway volume not mounted to the correct path, expected /var/lib/postgresql/data but got /data", expect.any(String)] });
+    const wrong = start(
+      execWords(postgresStartCommand({ max_connections: 100 })!),
+      { ...pgEnv, RAILWAY_VOLUME_MOUNT_PATH: "/data" },
+      pgImage,
+    );
+    expect(wrong).toMatchObject({
+      ok: false,
+      logs: ["Railway volume not mounted to the correct path, expected /var/lib/postgresql/data but got /data", expect.any(String)],
+    });
   });
 
   it("#3: a literal `$PORT` reaches uvicorn in exec form; wrapped, the shell expands it", () => {
@@ -77,25 +108,49 @@ describe("emulated deploys end as the container would", () => {
   const vars = async (serviceId: string, variables: Record<string, string>, secretVariables: Record<string, string> = {}) =>
     create(variablesProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId, variables, secretVariables });
   const deployOf = (serviceId: string, image: string) =>
-    create(deploymentProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId, source: { image }, timeoutSeconds: 5 });
+    create(deploymentProvider, {
+      projectId: ctx.projectId,
+      environmentId: ctx.environmentId,
+      serviceId,
+      source: { image },
+      timeoutSeconds: 5,
+    });
   const service = (name: string, image: string, startCommand?: string, extra: Record<string, unknown> = {}) =>
     create(serviceProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, name, image, startCommand, ...extra });
 
   it("crashes an API whose `$PORT` is not expanded, with uvicorn's own line", async () => {
     const api = await service("port-api", "ghcr.io/acme/api:1", "uvicorn app.main:app --host 0.0.0.0 --port $PORT");
     await vars(api.id, { PORT: "8000" });
-    await expect(deployOf(api.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended CRASHED\.\nLast log lines:[\s\S]*Error: Invalid value for '--port': '\$PORT' is not a valid integer\./);
+    await expect(deployOf(api.id, "ghcr.io/acme/api:1")).rejects.toThrow(
+      /ended CRASHED\.\nLast log lines:[\s\S]*Error: Invalid value for '--port': '\$PORT' is not a valid integer\./,
+    );
   });
 
   it("starts Postgres and Redis with Trestle's commands, and an API whose URLs they accept", async () => {
     const pg = await service("Postgres", "ghcr.io/railwayapp-templates/postgres-ssl:16", postgresStartCommand({ shared_buffers: "256MB" }));
-    await create(volumeProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId: pg.id, mountPath: "/var/lib/postgresql/data", name: "pg-data" });
+    await create(volumeProvider, {
+      projectId: ctx.projectId,
+      environmentId: ctx.environmentId,
+      serviceId: pg.id,
+      mountPath: "/var/lib/postgresql/data",
+      name: "pg-data",
+    });
     await vars(pg.id, postgresVariables({ database: "railway", user: "postgres", isPublic: false }), { POSTGRES_PASSWORD: "pgpass123" });
-    const redis = await service("Redis", "redis:7.4", redisStartCommand({ evictionPolicy: "noeviction", persistence: { enabled: false }, settings: {} }));
+    const redis = await service(
+      "Redis",
+      "redis:7.4",
+      redisStartCommand({ evictionPolicy: "noeviction", persistence: { enabled: false }, settings: {} }),
+    );
     await vars(redis.id, redisVariables(false), { REDIS_PASSWORD: "redispass123" });
-    const api = await service("ok-api", "ghcr.io/acme/api:1", railwayCommand("uvicorn app.main:app --port $PORT"), { healthcheckPath: "/health" });
+    const api = await service("ok-api", "ghcr.io/acme/api:1", railwayCommand("uvicorn app.main:app --port $PORT"), {
+      healthcheckPath: "/health",
+    });
     await vars(api.id, { PORT: "8000", DATABASE_URL: "${{Postgres.DATABASE_URL}}", REDIS_URL: "${{Redis.REDIS_URL}}" });
-    const results = await Promise.all([deployOf(pg.id, "ghcr.io/railwayapp-templates/postgres-ssl:16"), deployOf(redis.id, "redis:7.4"), deployOf(api.id, "ghcr.io/acme/api:1")]);
+    const results = await Promise.all([
+      deployOf(pg.id, "ghcr.io/railwayapp-templates/postgres-ssl:16"),
+      deployOf(redis.id, "redis:7.4"),
+      deployOf(api.id, "ghcr.io/acme/api:1"),
+    ]);
     expect(results.map((r) => r.outs.status)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
     const deployed = ctx.emulator.deploymentsOf(api.id).at(-1)!;
     expect(deployed.env.DATABASE_URL).toBe("postgresql://postgres:pgpass123@postgres.railway.internal:5432/railway");
@@ -106,11 +161,16 @@ describe("emulated deploys end as the container would", () => {
     await vars(redis.id, redisVariables(false), { REDIS_PASSWORD: "right-password" });
     const worker = await service("worker-auth", "ghcr.io/acme/api:1", "celery -A app worker");
     await vars(worker.id, { CELERY_BROKER_URL: "${{Cache.REDIS_URL}}/0" });
-    const [redisDeploy, workerDeploy] = await Promise.allSettled([deployOf(redis.id, "redis:7.4"), deployOf(worker.id, "ghcr.io/acme/api:1")]);
+    const [redisDeploy, workerDeploy] = await Promise.allSettled([
+      deployOf(redis.id, "redis:7.4"),
+      deployOf(worker.id, "ghcr.io/acme/api:1"),
+    ]);
     expect(redisDeploy.status).toBe("fulfilled");
     expect(workerDeploy.status).toBe("rejected");
     const message = String((workerDeploy as PromiseRejectedResult).reason.message);
-    expect(message).toContain("CELERY_BROKER_URL (redis://default:***@cache.railway.internal:6379/0): WRONGPASS invalid username-password pair or user is disabled.");
+    expect(message).toContain(
+      "CELERY_BROKER_URL (redis://default:***@cache.railway.internal:6379/0): WRONGPASS invalid username-password pair or user is disabled.",
+    );
     expect(message).not.toContain("right-password");
   });
 
@@ -118,19 +178,29 @@ describe("emulated deploys end as the container would", () => {
     await service("Later", "redis:7.4");
     const early = await service("early-worker", "ghcr.io/acme/api:1", "celery -A app worker");
     await vars(early.id, { CELERY_BROKER_URL: "${{Later.REDIS_URL}}/0", GREETING: "${{Later.NOT_THERE}}" });
-    await expect(deployOf(early.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended CRASHED[\s\S]*CELERY_BROKER_URL is empty: its \$\{\{Later\.REDIS_URL\}\} rendered nothing/);
+    await expect(deployOf(early.id, "ghcr.io/acme/api:1")).rejects.toThrow(
+      /ended CRASHED[\s\S]*CELERY_BROKER_URL is empty: its \$\{\{Later\.REDIS_URL\}\} rendered nothing/,
+    );
   });
 
   it("fails a deploy whose process listens away from PORT, where Railway checks its health (RUN-7)", async () => {
     const api = await service("elsewhere", "ghcr.io/acme/api:1", "uvicorn app.main:app --port 9000", { healthcheckPath: "/health" });
     await vars(api.id, { PORT: "8000" });
-    await expect(deployOf(api.id, "ghcr.io/acme/api:1")).rejects.toThrow(/ended FAILED[\s\S]*Healthcheck failed: \/health on port 8000 \(the process listens on 9000\)/);
+    await expect(deployOf(api.id, "ghcr.io/acme/api:1")).rejects.toThrow(
+      /ended FAILED[\s\S]*Healthcheck failed: \/health on port 8000 \(the process listens on 9000\)/,
+    );
   });
 
   it("refuses to deploy a source written by serviceInstanceUpdate but never connected (SVC-4, DEP-4)", async () => {
     const svc = await service("unconnected", "ghcr.io/acme/api:1");
-    await ctx.emulator["root"]().serviceInstanceUpdate({ serviceId: svc.id, environmentId: ctx.environmentId, input: { source: { repo: "acme/api" } } });
-    expect(() => ctx.emulator["root"]().serviceInstanceDeployV2({ serviceId: svc.id, environmentId: ctx.environmentId })).toThrow(/no connected source/);
+    await ctx.emulator["root"]().serviceInstanceUpdate({
+      serviceId: svc.id,
+      environmentId: ctx.environmentId,
+      input: { source: { repo: "acme/api" } },
+    });
+    expect(() => ctx.emulator["root"]().serviceInstanceDeployV2({ serviceId: svc.id, environmentId: ctx.environmentId })).toThrow(
+      /no connected source/,
+    );
   });
 });
 
@@ -140,12 +210,15 @@ describe("references to service names that need quotes (VAR-7)", () => {
     expect(serviceReference("Postgres", "DATABASE_URL")).toBe("${{Postgres.DATABASE_URL}}");
     expect(serviceReference("api-v2", "PORT")).toBe('${{"api-v2".PORT}}');
     expect(serviceReference("Postgres2", "DATABASE_URL")).toBe('${{"Postgres2".DATABASE_URL}}');
-    expect(referencesIn('http://${{"api-v2".RAILWAY_PRIVATE_DOMAIN}}:8000')).toEqual([{ owner: "api-v2", name: "RAILWAY_PRIVATE_DOMAIN", text: '${{"api-v2".RAILWAY_PRIVATE_DOMAIN}}' }]);
+    expect(referencesIn('http://${{"api-v2".RAILWAY_PRIVATE_DOMAIN}}:8000')).toEqual([
+      { owner: "api-v2", name: "RAILWAY_PRIVATE_DOMAIN", text: '${{"api-v2".RAILWAY_PRIVATE_DOMAIN}}' },
+    ]);
   });
 
   it("renders a quoted name, and renders a bare name with a digit empty, as wasp found Railway does", async () => {
     const { renderReferences } = await import("../../packages/railway/src/testing/containers");
-    const lookup = (owner: string | undefined, name: string) => (owner === "api-2" && name === "HOST" ? { value: "api-2.railway.internal" } : undefined);
+    const lookup = (owner: string | undefined, name: string) =>
+      owner === "api-2" && name === "HOST" ? { value: "api-2.railway.internal" } : undefined;
     expect(renderReferences('${{"api-2".HOST}}', lookup)).toBe("api-2.railway.internal");
     expect(renderReferences("${{api-2.HOST}}", lookup)).toBe("");
   });

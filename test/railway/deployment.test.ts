@@ -14,7 +14,11 @@ beforeAll(() => {
 const IMAGE = "ghcr.io/acme/api:1";
 const service = () => ctx.service("api", IMAGE);
 
-const deploy = (serviceId: string, triggers: unknown = { settings: "v1" }, source: DeploymentInputs["source"] = { image: IMAGE }): DeploymentInputs => ({
+const deploy = (
+  serviceId: string,
+  triggers: unknown = { settings: "v1" },
+  source: DeploymentInputs["source"] = { image: IMAGE },
+): DeploymentInputs => ({
   projectId,
   environmentId,
   serviceId,
@@ -50,7 +54,10 @@ describe("Deployment", () => {
     const before = ctx.emulator.requests.length;
     const next = await up(deploymentProvider, state, deploy(serviceId, { settings: "v2" }));
     expect(next.action).toBe("update");
-    expect(ctx.emulator.operationsSince(before).filter((o) => o !== "environmentDeployments")).toEqual(["latestDeployment", "serviceInstanceDeployV2"]);
+    expect(ctx.emulator.operationsSince(before).filter((o) => o !== "environmentDeployments")).toEqual([
+      "latestDeployment",
+      "serviceInstanceDeployV2",
+    ]);
     expect(next.outs.deploymentId).not.toBe(state.outs.deploymentId);
     expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["REMOVED", "SUCCESS"]);
   });
@@ -67,7 +74,9 @@ describe("Deployment", () => {
   it("connects a repository at its branch, which Railway's trigger then follows", async () => {
     const serviceId = await service();
     await create(deploymentProvider, deploy(serviceId, {}, { repo: "acme/travel", branch: "release" }));
-    expect([...ctx.emulator.state.triggers.values()].filter((t) => t.serviceId === serviceId)).toMatchObject([{ environmentId, repository: "acme/travel", branch: "release" }]);
+    expect([...ctx.emulator.state.triggers.values()].filter((t) => t.serviceId === serviceId)).toMatchObject([
+      { environmentId, repository: "acme/travel", branch: "release" },
+    ]);
     expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(1);
   });
 
@@ -99,9 +108,18 @@ describe("Deployment", () => {
     const shared = await projectWithEnvironment("shared-connect");
     const { serviceProvider } = await import("../../packages/railway/src/service");
     const other = await create(environmentProvider, { projectId: shared.projectId, name: "staging" });
-    const svc = await create(serviceProvider, { projectId: shared.projectId, environmentId: shared.environmentId, name: "web", image: IMAGE });
+    const svc = await create(serviceProvider, {
+      projectId: shared.projectId,
+      environmentId: shared.environmentId,
+      name: "web",
+      image: IMAGE,
+    });
     await ctx.emulator["root"]().serviceConnect({ id: svc.id, input: { image: IMAGE } });
-    const error = await create(deploymentProvider, { ...deploy(svc.id, {}, { image: "ghcr.io/acme/api:9" }), projectId: shared.projectId, environmentId: other.id }).catch((e: unknown) => e);
+    const error = await create(deploymentProvider, {
+      ...deploy(svc.id, {}, { image: "ghcr.io/acme/api:9" }),
+      projectId: shared.projectId,
+      environmentId: other.id,
+    }).catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       "connecting image `ghcr.io/acme/api:9` would change the source of the service in `production` too: Railway's serviceConnect is not scoped to an environment (SVC-3). " +
         "Give this stack its own Railway project, or use the same source in every environment that shares the service.",
@@ -124,12 +142,17 @@ describe("Deployment", () => {
     ctx.emulator.failNextDeploy(serviceId, "NEEDS_APPROVAL");
     const error = await create(deploymentProvider, { ...deploy(serviceId), timeoutSeconds: 600 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeploymentFailedError);
-    expect((error as Error).message).toMatch(/ended NEEDS_APPROVAL\. Railway is holding it for approval \(DEP-2\): approve the deployment in the Railway dashboard/);
+    expect((error as Error).message).toMatch(
+      /ended NEEDS_APPROVAL\. Railway is holding it for approval \(DEP-2\): approve the deployment in the Railway dashboard/,
+    );
   });
 
   it("fails a FAILED build with its status and the end of the build log", async () => {
     const serviceId = await service();
-    ctx.emulator.failNextDeploy(serviceId, "FAILED", ["Step 4/9: RUN pip install -r requirements.txt", "ERROR: No matching distribution found for fastapi==0.999"]);
+    ctx.emulator.failNextDeploy(serviceId, "FAILED", [
+      "Step 4/9: RUN pip install -r requirements.txt",
+      "ERROR: No matching distribution found for fastapi==0.999",
+    ]);
     const error = await create(deploymentProvider, deploy(serviceId)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeploymentFailedError);
     expect((error as DeploymentFailedError).status).toBe("FAILED");
@@ -145,21 +168,33 @@ describe("Deployment", () => {
 
   // What a crashing app prints reaches `pulumi up`'s output and CI's log only redacted.
   it.each<[string, string, string]>([
-    ["a rendered DATABASE_URL", "connecting to postgresql://postgres:Gen3ratedPassw0rd@postgres.railway.internal:5432/railway", "connecting to postgresql://postgres:[redacted]@postgres.railway.internal:5432/railway"],
+    [
+      "a rendered DATABASE_URL",
+      "connecting to postgresql://postgres:Gen3ratedPassw0rd@postgres.railway.internal:5432/railway",
+      "connecting to postgresql://postgres:[redacted]@postgres.railway.internal:5432/railway",
+    ],
     ["a URL whose password holds `/`", "redis://default:ab/cd/ef@redis:6379", "redis://default:[redacted]@redis:6379"],
     ["a libpq DSN", "dsn: host=db user=app password=hunter22hunter dbname=app", "dsn: host=db user=app password=[redacted] dbname=app"],
-    ["a JDBC URL", "jdbc:postgresql://db:5432/app?user=app&password=s3cr3tjdbc", "jdbc:postgresql://db:5432/app?user=app&password=[redacted]"],
+    [
+      "a JDBC URL",
+      "jdbc:postgresql://db:5432/app?user=app&password=s3cr3tjdbc",
+      "jdbc:postgresql://db:5432/app?user=app&password=[redacted]",
+    ],
     ["an Authorization header", "GET /v1 Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef", "GET /v1 Authorization: Bearer [redacted]"],
     ["a secret variable's value, printed bare", "SERPAPI_KEY is 9f8e7d6c5b4a39281706", "SERPAPI_KEY is [redacted]"],
     ["a secret variable's value, base64-encoded", `cfg=${Buffer.from("9f8e7d6c5b4a39281706").toString("base64")}`, "cfg=[redacted]"],
   ])("redacts %s from a failed deploy's log lines", async (_label, line, shown) => {
     const serviceId = await service();
-    await ctx.emulator["root"]().variableCollectionUpsert({ input: { projectId, environmentId, serviceId, variables: { SERPAPI_KEY: "9f8e7d6c5b4a39281706" }, skipDeploys: true } });
+    await ctx.emulator["root"]().variableCollectionUpsert({
+      input: { projectId, environmentId, serviceId, variables: { SERPAPI_KEY: "9f8e7d6c5b4a39281706" }, skipDeploys: true },
+    });
     ctx.emulator.failNextDeploy(serviceId, "CRASHED", ["Traceback (most recent call last):", line]);
     const error = (await create(deploymentProvider, deploy(serviceId)).catch((e: unknown) => e)) as DeploymentFailedError;
     expect(error.logExcerpt.at(-1)).toBe(shown);
     expect(error.message).toContain(shown);
-    expect(error.message).not.toMatch(/Gen3ratedPassw0rd|ab\/cd\/ef|hunter22hunter|s3cr3tjdbc|eyJhbGciOiJIUzI1NiJ9abcdef|9f8e7d6c5b4a39281706/);
+    expect(error.message).not.toMatch(
+      /Gen3ratedPassw0rd|ab\/cd\/ef|hunter22hunter|s3cr3tjdbc|eyJhbGciOiJIUzI1NiJ9abcdef|9f8e7d6c5b4a39281706/,
+    );
   });
 
   it("times out a deploy that never finishes", async () => {

@@ -17,12 +17,21 @@ const service = () => ctx.service("web", "nginx");
 const domainsOf = (serviceId: string) => [...ctx.emulator.state.domains.values()].filter((d) => d.serviceId === serviceId);
 
 describe("ServiceDomain", () => {
-  it("waits for a new service's instance Railway does not show yet (\"ServiceInstance not found\"), and makes one domain (ERR-3, SVC-9)", async () => {
+  it('waits for a new service\'s instance Railway does not show yet ("ServiceInstance not found"), and makes one domain (ERR-3, SVC-9)', async () => {
     ctx.emulator.lagNewInstances = 2;
     try {
       // A service whose settings wait for its first deploy (DEP-9) sends nothing to its instance: the domain is the first to meet the lag.
       const { serviceProvider } = await import("../../packages/railway/src/service");
-      const serviceId = (await create(serviceProvider, { projectId, environmentId, name: "lagging", image: "nginx", deferToDeploy: true, projectCreated: true })).id;
+      const serviceId = (
+        await create(serviceProvider, {
+          projectId,
+          environmentId,
+          name: "lagging",
+          image: "nginx",
+          deferToDeploy: true,
+          projectCreated: true,
+        })
+      ).id;
       const since = ctx.emulator.requests.length;
       const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId, targetPort: 8000 });
       expect(ctx.emulator.operationsSince(since).filter((op) => op === "serviceDomainCreate")).toHaveLength(3);
@@ -56,15 +65,23 @@ describe("ServiceDomain", () => {
 
   it("adopts the domain an interrupted run gave the service instead of making a second", async () => {
     const serviceId = await service();
-    const made = (await ctx.emulator["root"]().serviceDomainCreate({ input: { environmentId, serviceId, targetPort: 8000 } })) as { id: string };
+    const made = (await ctx.emulator["root"]().serviceDomainCreate({ input: { environmentId, serviceId, targetPort: 8000 } })) as {
+      id: string;
+    };
     const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId, targetPort: 8080 });
     expect(state.id).toBe(made.id);
     expect(domainsOf(serviceId)).toMatchObject([{ id: made.id, targetPort: 8080 }]);
   });
 
-  it("retries Railway's \"Failed to create service domain, please try again\" (ERR-4)", async () => {
+  it('retries Railway\'s "Failed to create service domain, please try again" (ERR-4)', async () => {
     const serviceId = await service();
-    ctx.emulator.inject({ operation: "serviceDomainCreate", kind: "graphqlError", code: "INTERNAL_SERVER_ERROR", message: "Failed to create service domain, please try again", times: 2 });
+    ctx.emulator.inject({
+      operation: "serviceDomainCreate",
+      kind: "graphqlError",
+      code: "INTERNAL_SERVER_ERROR",
+      message: "Failed to create service domain, please try again",
+      times: 2,
+    });
     const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId });
     expect(domainsOf(serviceId).map((d) => d.id)).toEqual([state.id]);
   });
@@ -81,14 +98,26 @@ describe("ServiceDomain", () => {
 describe("CustomDomain", () => {
   it("outputs the CNAME to create and the TXT record that verifies ownership", async () => {
     const serviceId = await service();
-    const state = await create(customDomainProvider, { projectId, environmentId, serviceId, domain: "api.travel.example.com", targetPort: 8000 });
+    const state = await create(customDomainProvider, {
+      projectId,
+      environmentId,
+      serviceId,
+      domain: "api.travel.example.com",
+      targetPort: 8000,
+    });
     const record = ctx.emulator.state.domains.get(state.id)!;
     // DOM-2: only the records that route traffic; the ACME challenge is listed apart.
     expect(state.outs.dnsRecords).toEqual([
       { type: "CNAME", name: "api.travel.example.com", hostLabel: "api", zone: "travel.example.com", value: record.target },
     ]);
     expect(state.outs.challengeRecords).toEqual([
-      { type: "CNAME", name: "_acme-challenge.api.travel.example.com", hostLabel: "_acme-challenge.api", zone: "travel.example.com", value: expect.stringMatching(/\.acme\.railway\.app$/) },
+      {
+        type: "CNAME",
+        name: "_acme-challenge.api.travel.example.com",
+        hostLabel: "_acme-challenge.api",
+        zone: "travel.example.com",
+        value: expect.stringMatching(/\.acme\.railway\.app$/),
+      },
     ]);
     expect(state.outs.verificationRecord).toEqual({
       type: "TXT",
@@ -99,7 +128,13 @@ describe("CustomDomain", () => {
     });
     expect(state.outs.verified).toBe(false);
 
-    const next = await up(customDomainProvider, state, { projectId, environmentId, serviceId, domain: "api.travel.example.com", targetPort: 9000 });
+    const next = await up(customDomainProvider, state, {
+      projectId,
+      environmentId,
+      serviceId,
+      domain: "api.travel.example.com",
+      targetPort: 9000,
+    });
     expect(next.action).toBe("update");
     expect(record.targetPort).toBe(9000);
     const replaced = await up(customDomainProvider, next, { projectId, environmentId, serviceId, domain: "www.travel.example.com" });
@@ -117,9 +152,9 @@ describe("CustomDomain", () => {
   });
 
   it("refuses a host name with a scheme", async () => {
-    await expect(create(customDomainProvider, { projectId, environmentId, serviceId: "s", domain: "https://api.example.com" })).rejects.toThrow(
-      "domain: `https://api.example.com` is not a lower-case host name",
-    );
+    await expect(
+      create(customDomainProvider, { projectId, environmentId, serviceId: "s", domain: "https://api.example.com" }),
+    ).rejects.toThrow("domain: `https://api.example.com` is not a lower-case host name");
   });
 
   it("is gone after an out-of-band delete", async () => {
@@ -139,7 +174,9 @@ describe("TcpProxy", () => {
     expect(state.outs.proxyPort).toBe(ctx.emulator.state.tcpProxies.get(state.id)!.proxyPort);
     const replaced = await up(tcpProxyProvider, state, { environmentId, serviceId, applicationPort: 6379 });
     expect(replaced.action).toBe("replace");
-    expect([...ctx.emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.applicationPort)).toEqual([6379]);
+    expect([...ctx.emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId).map((p) => p.applicationPort)).toEqual([
+      6379,
+    ]);
     await destroy(tcpProxyProvider, replaced);
     expect([...ctx.emulator.state.tcpProxies.values()].filter((p) => p.serviceId === serviceId)).toEqual([]);
   });

@@ -40,7 +40,11 @@ describe("Environment", () => {
   });
 
   it("retries Railway's one-environment-per-30-seconds throttle", async () => {
-    emulator.inject({ operation: "environmentCreate", kind: "throttle", message: "You can only create one environment can be created per user every 30s" });
+    emulator.inject({
+      operation: "environmentCreate",
+      kind: "throttle",
+      message: "You can only create one environment can be created per user every 30s",
+    });
     const before = emulator.requests.length;
     const state = await create(environmentProvider, { projectId, name: "throttled" });
     expect(emulator.operationsSince(before)).toEqual(["environments", "environmentCreate", "environmentCreate"]);
@@ -49,7 +53,9 @@ describe("Environment", () => {
 
   it("replaces on a new name only when allowed, and reports an out-of-band delete as gone", async () => {
     const state = await create(environmentProvider, { projectId, name: "pr-1" });
-    await expect(up(environmentProvider, state, { projectId, name: "pr-2" })).rejects.toThrow(/^refused: replacing the Railway environment `pr-1`/);
+    await expect(up(environmentProvider, state, { projectId, name: "pr-2" })).rejects.toThrow(
+      /^refused: replacing the Railway environment `pr-1`/,
+    );
     expect(envsNamed("pr-1")).toHaveLength(1);
     const renamed = await up(environmentProvider, state, { projectId, name: "pr-2", allowReplace: true });
     expect(renamed.action).toBe("replace");

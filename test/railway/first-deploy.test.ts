@@ -3,7 +3,13 @@
 // `deferToDeploy` send nothing of their own. Where the patch is refused or
 // deploys nothing, the observed path (write, then serviceConnect) takes over.
 import { describe, expect, it } from "vitest";
-import { DeploymentInputs, FirstDeployRefusedError, checkDeployment, deploymentProvider, firstDeployPatch } from "../../packages/railway/src/deployment";
+import {
+  DeploymentInputs,
+  FirstDeployRefusedError,
+  checkDeployment,
+  deploymentProvider,
+  firstDeployPatch,
+} from "../../packages/railway/src/deployment";
 import { patchSettingsOf, serviceProvider } from "../../packages/railway/src/service";
 import { variablesProvider } from "../../packages/railway/src/variables";
 import { volumeProvider } from "../../packages/railway/src/volume";
@@ -19,8 +25,18 @@ async function deferred(source: DeploymentInputs["source"] = { image: IMAGE }) {
   const { projectId, environmentId } = ctx;
   const serviceId = await ctx.service("db", IMAGE);
   const scope = { projectId, environmentId, serviceId };
-  const vars = await create(variablesProvider, { ...scope, variables: { PGDATA: "/var/lib/postgresql/data/pgdata" }, secretVariables: { POSTGRES_PASSWORD: SECRET }, deferToDeploy: true });
-  const volume = await create(volumeProvider, { ...scope, mountPath: "/var/lib/postgresql/data", backups: ["DAILY", "WEEKLY"], deferToDeploy: true });
+  const vars = await create(variablesProvider, {
+    ...scope,
+    variables: { PGDATA: "/var/lib/postgresql/data/pgdata" },
+    secretVariables: { POSTGRES_PASSWORD: SECRET },
+    deferToDeploy: true,
+  });
+  const volume = await create(volumeProvider, {
+    ...scope,
+    mountPath: "/var/lib/postgresql/data",
+    backups: ["DAILY", "WEEKLY"],
+    deferToDeploy: true,
+  });
   const inputs: DeploymentInputs = {
     ...scope,
     source,
@@ -36,7 +52,11 @@ async function deferred(source: DeploymentInputs["source"] = { image: IMAGE }) {
   return { serviceId, volume, inputs };
 }
 
-const mutations = (since: number) => ctx.emulator.requests.slice(since).filter((r) => r.kind === "mutation").map((r) => r.operation);
+const mutations = (since: number) =>
+  ctx.emulator.requests
+    .slice(since)
+    .filter((r) => r.kind === "mutation")
+    .map((r) => r.operation);
 
 describe("the first deploy (DEP-6)", () => {
   it("sends nothing for deferred variables and backups, then one commit that writes them and deploys once", async () => {
@@ -48,7 +68,10 @@ describe("the first deploy (DEP-6)", () => {
 
     const state = await create(deploymentProvider, inputs);
     expect(mutations(beforeDeploy)).toEqual(["environmentPatchCommit"]);
-    expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId)).toMatchObject({ PGDATA: "/var/lib/postgresql/data/pgdata", POSTGRES_PASSWORD: SECRET });
+    expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId)).toMatchObject({
+      PGDATA: "/var/lib/postgresql/data/pgdata",
+      POSTGRES_PASSWORD: SECRET,
+    });
     const instance = [...ctx.emulator.state.volumeInstances.values()].find((v) => v.volumeId === volume.outs.volumeId)!;
     expect(instance.backups).toEqual(["DAILY", "WEEKLY"]);
     // The one deployment saw the variables: they were in the same commit.
@@ -63,7 +86,15 @@ describe("the first deploy (DEP-6)", () => {
 
   it("sends the patch in the shape of Railway's environment config", () => {
     expect(
-      firstDeployPatch("svc-1", { repo: "acme/app", branch: "main" }, { variables: { A: "1" }, secretVariables: { B: "2" }, backups: [{ volumeId: "vol-1", volumeInstanceId: "vi-1", kinds: ["WEEKLY", "DAILY"] }] }),
+      firstDeployPatch(
+        "svc-1",
+        { repo: "acme/app", branch: "main" },
+        {
+          variables: { A: "1" },
+          secretVariables: { B: "2" },
+          backups: [{ volumeId: "vol-1", volumeInstanceId: "vi-1", kinds: ["WEEKLY", "DAILY"] }],
+        },
+      ),
     ).toEqual({
       services: {
         "svc-1": {
@@ -81,7 +112,10 @@ describe("the first deploy (DEP-6)", () => {
       projectId: "p",
       environmentId: "e",
       serviceId: "s",
-      firstDeploy: { secretVariables: { "BAD-NAME": SECRET }, backups: [{ volumeId: "v", volumeInstanceId: "vi", kinds: ["HOURLY" as "DAILY"] }] },
+      firstDeploy: {
+        secretVariables: { "BAD-NAME": SECRET },
+        backups: [{ volumeId: "v", volumeInstanceId: "vi", kinds: ["HOURLY" as "DAILY"] }],
+      },
     });
     expect(failures.map((f) => f.property)).toEqual(["firstDeploy.secretVariables.BAD-NAME", "firstDeploy.backups[0]"]);
     expect(JSON.stringify(failures)).not.toContain(SECRET);
@@ -92,7 +126,9 @@ describe("the first deploy (DEP-6)", () => {
     const other = ctx.emulator.state.instances.size;
     await create(deploymentProvider, inputs);
     expect(ctx.emulator.state.instances.size).toBe(other);
-    const elsewhere = [...ctx.emulator.state.instances.values()].filter((i) => i.serviceId === serviceId && i.environmentId !== ctx.environmentId);
+    const elsewhere = [...ctx.emulator.state.instances.values()].filter(
+      (i) => i.serviceId === serviceId && i.environmentId !== ctx.environmentId,
+    );
     for (const i of elsewhere) expect(i.connected).toBe(false);
   });
 
@@ -101,7 +137,9 @@ describe("the first deploy (DEP-6)", () => {
     const since = ctx.emulator.requests.length;
     await create(deploymentProvider, inputs);
     expect(mutations(since)).toEqual(["environmentPatchCommit"]);
-    expect([...ctx.emulator.state.triggers.values()].filter((t) => t.serviceId === serviceId)).toMatchObject([{ repository: "acme/travel", branch: "release" }]);
+    expect([...ctx.emulator.state.triggers.values()].filter((t) => t.serviceId === serviceId)).toMatchObject([
+      { repository: "acme/travel", branch: "release" },
+    ]);
   });
 
   it("falls back to writing the values and serviceConnect when the patch deploys nothing (a repo the patch does not connect)", async () => {
@@ -110,7 +148,12 @@ describe("the first deploy (DEP-6)", () => {
     try {
       const since = ctx.emulator.requests.length;
       const state = await create(deploymentProvider, inputs);
-      expect(mutations(since)).toEqual(["environmentPatchCommit", "variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceConnect"]);
+      expect(mutations(since)).toEqual([
+        "environmentPatchCommit",
+        "variableCollectionUpsert",
+        "volumeInstanceBackupScheduleUpdate",
+        "serviceConnect",
+      ]);
       expect(state.outs.status).toBe("SUCCESS");
       expect(ctx.emulator.deploymentsOf(serviceId)).toHaveLength(1);
       expect(ctx.emulator.variablesOf(ctx.environmentId, serviceId).POSTGRES_PASSWORD).toBe(SECRET);
@@ -124,7 +167,12 @@ describe("the first deploy (DEP-6)", () => {
     ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "graphqlError", code: "BAD_USER_INPUT", message: "Invalid patch" });
     const since = ctx.emulator.requests.length;
     const state = await create(deploymentProvider, inputs);
-    expect(mutations(since)).toEqual(["environmentPatchCommit", "variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceConnect"]);
+    expect(mutations(since)).toEqual([
+      "environmentPatchCommit",
+      "variableCollectionUpsert",
+      "volumeInstanceBackupScheduleUpdate",
+      "serviceConnect",
+    ]);
     expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["SUCCESS"]);
     expect(state.outs.status).toBe("SUCCESS");
   });
@@ -159,7 +207,10 @@ describe("the first deploy (DEP-6)", () => {
   });
 
   it("falls back when the patch collides with something already there: the direct path overwrites it (DEP-11)", async () => {
-    const { error, sent, serviceId } = await refusedWith({ code: "INTERNAL_SERVER_ERROR", message: "Variable POSTGRES_PASSWORD already exists" });
+    const { error, sent, serviceId } = await refusedWith({
+      code: "INTERNAL_SERVER_ERROR",
+      message: "Variable POSTGRES_PASSWORD already exists",
+    });
     expect(error).toBeUndefined();
     expect(sent).toEqual(["environmentPatchCommit", "variableCollectionUpsert", "volumeInstanceBackupScheduleUpdate", "serviceConnect"]);
     expect(ctx.emulator.deploymentsOf(serviceId).map((d) => d.status)).toEqual(["SUCCESS"]);
@@ -258,21 +309,43 @@ describe("a later change to deferred variables (VAR-1)", () => {
     const { projectId, environmentId } = ctx;
     const serviceId = await ctx.service("app", APP_IMAGE);
     const scope = { projectId, environmentId, serviceId };
-    const vars = await create(variablesProvider, { ...scope, variables: { MODE: "a" }, secretVariables: { TOKEN: SECRET }, deferToDeploy: true });
+    const vars = await create(variablesProvider, {
+      ...scope,
+      variables: { MODE: "a" },
+      secretVariables: { TOKEN: SECRET },
+      deferToDeploy: true,
+    });
     const deployInputs = (v: typeof vars.outs, triggers: unknown): DeploymentInputs => ({
-      ...scope, source: { image: APP_IMAGE }, triggers, pollSeconds: 0.01, timeoutSeconds: 5,
-      firstDeploy: { variables: v.variables, secretVariables: v.secretVariables, ...(v.deployedWrite ? { deployedWrite: v.deployedWrite } : {}) },
+      ...scope,
+      source: { image: APP_IMAGE },
+      triggers,
+      pollSeconds: 0.01,
+      timeoutSeconds: 5,
+      firstDeploy: {
+        variables: v.variables,
+        secretVariables: v.secretVariables,
+        ...(v.deployedWrite ? { deployedWrite: v.deployedWrite } : {}),
+      },
     });
     const deployed = await create(deploymentProvider, deployInputs(vars.outs, 1));
 
     const since = ctx.emulator.requests.length;
-    const changed = await up(variablesProvider, vars, { ...scope, variables: { MODE: "b" }, secretVariables: { TOKEN: SECRET }, deferToDeploy: true });
+    const changed = await up(variablesProvider, vars, {
+      ...scope,
+      variables: { MODE: "b" },
+      secretVariables: { TOKEN: SECRET },
+      deferToDeploy: true,
+    });
     const redeployed = await up(deploymentProvider, deployed, deployInputs(changed.outs, 2));
     expect(mutations(since)).toEqual(["variableCollectionUpsert"]);
     const deployments = ctx.emulator.deploymentsOf(serviceId);
     expect(deployments).toHaveLength(2);
     expect(deployments[1].env.MODE).toBe("b");
-    expect(redeployed.outs).toMatchObject({ deploymentId: deployments[1].id, status: "SUCCESS", consumedWrite: changed.outs.deployedWrite!.id });
+    expect(redeployed.outs).toMatchObject({
+      deploymentId: deployments[1].id,
+      status: "SUCCESS",
+      consumedWrite: changed.outs.deployedWrite!.id,
+    });
 
     // Another change of the deploy's triggers alone deploys once, itself: the write was already waited on.
     const again = ctx.emulator.requests.length;
@@ -287,7 +360,11 @@ describe("a later change to deferred variables (VAR-1)", () => {
     const scope = { projectId, environmentId, serviceId };
     const vars = await create(variablesProvider, { ...scope, variables: { PGDATA: "/a" }, deferToDeploy: true });
     const inputs = (v: typeof vars.outs): DeploymentInputs => ({
-      ...scope, source: { image: APP_IMAGE }, triggers: "settings", pollSeconds: 0.01, timeoutSeconds: 5,
+      ...scope,
+      source: { image: APP_IMAGE },
+      triggers: "settings",
+      pollSeconds: 0.01,
+      timeoutSeconds: 5,
       firstDeploy: { variables: v.variables, ...(v.deployedWrite ? { deployedWrite: v.deployedWrite } : {}) },
     });
     const deployed = await create(deploymentProvider, inputs(vars.outs));
@@ -312,7 +389,9 @@ describe("the workflow a commit starts (DEP-10)", () => {
     const { inputs, serviceId } = await deferred();
     ctx.emulator.failNextWorkflow("Failed to pull image ghcr.io/railwayapp-templates/postgres-ssl:17: manifest unknown");
     const error = await create(deploymentProvider, inputs).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/^Railway could not apply the first deploy of service [0-9a-f-]+: its workflow ended in Error: Failed to pull image ghcr\.io\/railwayapp-templates\/postgres-ssl:17: manifest unknown\. Fix what it names/);
+    expect((error as Error).message).toMatch(
+      /^Railway could not apply the first deploy of service [0-9a-f-]+: its workflow ended in Error: Failed to pull image ghcr\.io\/railwayapp-templates\/postgres-ssl:17: manifest unknown\. Fix what it names/,
+    );
     expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
   });
 
@@ -344,30 +423,79 @@ describe("a new service's settings ride in the first-deploy patch (DEP-9)", () =
       replicas: 2,
       sleepApplication: false,
     };
-    const service = await create(serviceProvider, { projectId, environmentId, name: `cache-${Math.random().toString(16).slice(2, 8)}`, projectCreated: true, deferToDeploy: true, ...settings });
+    const service = await create(serviceProvider, {
+      projectId,
+      environmentId,
+      name: `cache-${Math.random().toString(16).slice(2, 8)}`,
+      projectCreated: true,
+      deferToDeploy: true,
+      ...settings,
+    });
     expect(mutations(since)).toEqual(["serviceCreate"]);
     const inputs: DeploymentInputs = {
-      projectId, environmentId, serviceId: service.id, source: { image: settings.image }, triggers: { v: 1 }, pollSeconds: 0.01, timeoutSeconds: 5,
+      projectId,
+      environmentId,
+      serviceId: service.id,
+      source: { image: settings.image },
+      triggers: { v: 1 },
+      pollSeconds: 0.01,
+      timeoutSeconds: 5,
       firstDeploy: { settings: patchSettingsOf({ ...settings }) },
     };
     await create(deploymentProvider, inputs);
     expect(mutations(since)).toEqual(["serviceCreate", "environmentPatchCommit"]);
     expect(ctx.emulator.instance(service.id, environmentId)!.settings).toMatchObject({
-      startCommand: settings.startCommand, healthcheckPath: "/health", healthcheckTimeout: 30, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, numReplicas: 2, sleepApplication: false,
+      startCommand: settings.startCommand,
+      healthcheckPath: "/health",
+      healthcheckTimeout: 30,
+      restartPolicyType: "ON_FAILURE",
+      restartPolicyMaxRetries: 10,
+      numReplicas: 2,
+      sleepApplication: false,
     });
   });
 
   it("carries a repo service's root directory in the patch's source", () => {
-    expect(firstDeployPatch("svc", { repo: "acme/app", branch: "main" }, { settings: patchSettingsOf({ rootDirectory: "backend", builder: "RAILPACK", startCommand: "npm start" }) })).toEqual({
-      services: { svc: { isCreated: true, source: { repo: "acme/app", branch: "main", rootDirectory: "backend" }, build: { builder: "RAILPACK" }, deploy: { startCommand: "npm start", numReplicas: 1 } } },
+    expect(
+      firstDeployPatch(
+        "svc",
+        { repo: "acme/app", branch: "main" },
+        { settings: patchSettingsOf({ rootDirectory: "backend", builder: "RAILPACK", startCommand: "npm start" }) },
+      ),
+    ).toEqual({
+      services: {
+        svc: {
+          isCreated: true,
+          source: { repo: "acme/app", branch: "main", rootDirectory: "backend" },
+          build: { builder: "RAILPACK" },
+          deploy: { startCommand: "npm start", numReplicas: 1 },
+        },
+      },
     });
   });
 
   it("writes the settings directly when the patch is refused and the fallback connects", async () => {
     const { projectId, environmentId } = ctx;
-    const service = await create(serviceProvider, { projectId, environmentId, name: `cache-${Math.random().toString(16).slice(2, 8)}`, image: "redis:7.4", projectCreated: true, deferToDeploy: true, startCommand: "redis-server --port 6379" });
+    const service = await create(serviceProvider, {
+      projectId,
+      environmentId,
+      name: `cache-${Math.random().toString(16).slice(2, 8)}`,
+      image: "redis:7.4",
+      projectCreated: true,
+      deferToDeploy: true,
+      startCommand: "redis-server --port 6379",
+    });
     ctx.emulator.inject({ operation: "environmentPatchCommit", kind: "graphqlError", code: "BAD_USER_INPUT", message: "invalid patch" });
-    await create(deploymentProvider, { projectId, environmentId, serviceId: service.id, source: { image: "redis:7.4" }, triggers: { v: 1 }, pollSeconds: 0.01, timeoutSeconds: 5, firstDeploy: { settings: patchSettingsOf({ startCommand: "redis-server --port 6379" }) } });
+    await create(deploymentProvider, {
+      projectId,
+      environmentId,
+      serviceId: service.id,
+      source: { image: "redis:7.4" },
+      triggers: { v: 1 },
+      pollSeconds: 0.01,
+      timeoutSeconds: 5,
+      firstDeploy: { settings: patchSettingsOf({ startCommand: "redis-server --port 6379" }) },
+    });
     expect(ctx.emulator.instance(service.id, environmentId)!.settings.startCommand).toBe("redis-server --port 6379");
   });
 });

@@ -11,7 +11,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Rail
   const emulator = await RailwayEmulator.start(options);
   resetRailwaySettings();
   // Unpaced: the limiter and the plan's pacing have tests of their own.
-  configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, retry: FAST_RETRY, requestsPerSecond: 10_000, pollIntervalMs: 1 });
+  configureRailway({
+    token: emulator.token,
+    tokenKind: "account",
+    endpoint: emulator.url,
+    retry: FAST_RETRY,
+    requestsPerSecond: 10_000,
+    pollIntervalMs: 1,
+  });
   return emulator;
 }
 
@@ -42,7 +49,11 @@ export async function create<I, O>(provider: dynamic.ResourceProvider<I, O>, inp
 export type Action = "same" | "update" | "replace";
 
 /** One `pulumi up` of one resource: what it did and the new state. */
-export async function up<I, O>(provider: dynamic.ResourceProvider<I, O>, state: Managed<O>, inputs: I): Promise<Managed<O> & { action: Action }> {
+export async function up<I, O>(
+  provider: dynamic.ResourceProvider<I, O>,
+  state: Managed<O>,
+  inputs: I,
+): Promise<Managed<O> & { action: Action }> {
   const news = await checked(provider, state.outs, inputs);
   const diff = (await provider.diff?.(state.id, state.outs, news)) ?? { changes: true };
   if (!diff.changes) return { ...state, action: "same" };

@@ -37,7 +37,15 @@ const IMAGE = "ghcr.io/acme/api:1";
 const sent = (operation: string, since: number) => emulator.requests.slice(since).filter((r) => r.operation === operation).length;
 const newService = async (name = `svc-${Math.random().toString(16).slice(2, 8)}`) =>
   (await create(serviceProvider, { projectId, environmentId, name, image: IMAGE, projectCreated: true })).id;
-const deploy = (serviceId: string, triggers: unknown = { v: 1 }): DeploymentInputs => ({ projectId, environmentId, serviceId, source: { image: IMAGE }, triggers, pollSeconds: 0.01, timeoutSeconds: 10 });
+const deploy = (serviceId: string, triggers: unknown = { v: 1 }): DeploymentInputs => ({
+  projectId,
+  environmentId,
+  serviceId,
+  source: { image: IMAGE },
+  triggers,
+  pollSeconds: 0.01,
+  timeoutSeconds: 10,
+});
 
 /** Deployments of the service in this environment (a connect starts one in every environment the service is in, SVC-3). */
 const deploymentsHere = (serviceId: string) => emulator.deploymentsOf(serviceId).filter((d) => d.environmentId === environmentId).length;
@@ -93,7 +101,9 @@ const CASES: Case[] = [
     operation: "customDomainCreate",
     run: async () => {
       const serviceId = await newService();
-      await create(customDomainProvider, { projectId, environmentId, serviceId, domain: `${serviceId.slice(0, 8)}.example.com` }).catch(() => undefined);
+      await create(customDomainProvider, { projectId, environmentId, serviceId, domain: `${serviceId.slice(0, 8)}.example.com` }).catch(
+        () => undefined,
+      );
       return () => [...emulator.state.domains.values()].filter((d) => d.serviceId === serviceId && d.kind === "custom").length;
     },
   },
@@ -129,7 +139,9 @@ const CASES: Case[] = [
       const serviceId = await newService();
       const scope = { projectId, environmentId, serviceId };
       const vars = await create(variablesProvider, { ...scope, variables: { A: "1" }, deferToDeploy: true });
-      await create(deploymentProvider, { ...deploy(serviceId), firstDeploy: { variables: vars.outs.variables } } as DeploymentInputs).catch(() => undefined);
+      await create(deploymentProvider, { ...deploy(serviceId), firstDeploy: { variables: vars.outs.variables } } as DeploymentInputs).catch(
+        () => undefined,
+      );
       return () => deploymentsHere(serviceId);
     },
   },

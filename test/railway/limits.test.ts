@@ -40,7 +40,11 @@ describe("Railway's request limits (RATE-2)", () => {
 
   it("counts a request until a second after its answer", async () => {
     let now = 0;
-    const limiter = new RequestLimiter(2, () => now, async (ms) => void (now += ms));
+    const limiter = new RequestLimiter(
+      2,
+      () => now,
+      async (ms) => void (now += ms),
+    );
     const first = await limiter.acquire();
     await limiter.acquire();
     now = 5000; // the first is still in flight, so it still counts

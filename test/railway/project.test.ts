@@ -34,8 +34,14 @@ describe("Project", () => {
   it.each([
     ["a bare marker", async (owner: string) => `Managed by Trestle [trestle:${owner}]`],
     ["a marker with a made-up proof", async (owner: string) => `[trestle:${owner}#${"0".repeat(32)}]`],
-    ["a proof copied from the real project", async (owner: string) => `[trestle:${owner}#${await ownerProof(owner, "the-real-projects-id")}]`],
-    ["a proof made with another token", async (owner: string, id: string) => `[trestle:${owner}#${await ownerProof(owner, id, "another-token")}]`],
+    [
+      "a proof copied from the real project",
+      async (owner: string) => `[trestle:${owner}#${await ownerProof(owner, "the-real-projects-id")}]`,
+    ],
+    [
+      "a proof made with another token",
+      async (owner: string, id: string) => `[trestle:${owner}#${await ownerProof(owner, id, "another-token")}]`,
+    ],
     ["the nonce marker of a create", async (owner: string) => `Managed by Trestle [trestle:${owner}~${"a".repeat(36)}]`],
   ])("never adopts a planted project with %s", async (_label, plant) => {
     const owner = `trestle/forged-${Math.random().toString(16).slice(2, 8)}`;
@@ -53,9 +59,16 @@ describe("Project", () => {
   it("keeps each of two concurrent runs on the project its own request made, whose answers were lost", async () => {
     const owner = "trestle/concurrent";
     emulator.inject({ operation: "projectCreate", kind: "lostResponse", times: 2 });
-    const [a, b] = await Promise.all([create(projectProvider, { name: "twice", owner }), create(projectProvider, { name: "twice", owner })]);
+    const [a, b] = await Promise.all([
+      create(projectProvider, { name: "twice", owner }),
+      create(projectProvider, { name: "twice", owner }),
+    ]);
     expect(a.id).not.toBe(b.id);
-    expect(named("twice").map((p) => p.id).sort()).toEqual([a.id, b.id].sort());
+    expect(
+      named("twice")
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([a.id, b.id].sort());
     for (const run of [a, b]) expect(await provesOwner(emulator.state.projects.get(run.id)!.description, owner, run.id)).toBe(true);
   });
 
@@ -71,7 +84,9 @@ describe("Project", () => {
       const before = emulator.requests.length;
       await expect(create(projectProvider, { name: "not-allowed" })).rejects.toThrow(/^a Railway project token cannot create projects/);
       expect(emulator.requests.length).toBe(before);
-      await expect(create(environmentProvider, { projectId: state.id, name: "preview" })).rejects.toThrow(/^a Railway project token cannot create environment `preview`/);
+      await expect(create(environmentProvider, { projectId: state.id, name: "preview" })).rejects.toThrow(
+        /^a Railway project token cannot create environment `preview`/,
+      );
       // Its own, existing environment is adopted.
       expect((await create(environmentProvider, { projectId: state.id, name: "production" })).outs.created).toBe(false);
     } finally {
@@ -136,18 +151,33 @@ describe("Project", () => {
 
   it("replaces when the workspace or adopted id names another object, and only with the opt-in", async () => {
     const olds = { name: "a", workspaceId: "w1", projectId: "p", created: true };
-    await expect(projectProvider.diff!("p", olds, { name: "a", workspaceId: "w2" })).rejects.toThrow(/^refused: replacing the Railway project `a` \(p\)/);
-    expect(await projectProvider.diff!("p", olds, { name: "a", workspaceId: "w2", allowReplace: true })).toMatchObject({ changes: true, replaces: ["workspaceId"] });
-    expect(await projectProvider.diff!("p", olds, { name: "a", existingProjectId: "q", allowReplace: true })).toMatchObject({ changes: true, replaces: ["existingProjectId"] });
+    await expect(projectProvider.diff!("p", olds, { name: "a", workspaceId: "w2" })).rejects.toThrow(
+      /^refused: replacing the Railway project `a` \(p\)/,
+    );
+    expect(await projectProvider.diff!("p", olds, { name: "a", workspaceId: "w2", allowReplace: true })).toMatchObject({
+      changes: true,
+      replaces: ["workspaceId"],
+    });
+    expect(await projectProvider.diff!("p", olds, { name: "a", existingProjectId: "q", allowReplace: true })).toMatchObject({
+      changes: true,
+      replaces: ["existingProjectId"],
+    });
     // Naming the project it holds, or dropping the workspace, moves nothing.
-    expect(await projectProvider.diff!("p", olds, { name: "a", workspaceId: "w1", existingProjectId: "p" })).toMatchObject({ changes: true, replaces: [] });
+    expect(await projectProvider.diff!("p", olds, { name: "a", workspaceId: "w1", existingProjectId: "p" })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
     expect(await projectProvider.diff!("p", olds, { name: "a" })).toMatchObject({ replaces: [] });
   });
 
   it("counts a name's length in characters and refuses control and bidirectional-override characters", async () => {
     expect((await projectProvider.check!({ name: "" }, { name: "🚂".repeat(100) })).failures).toEqual([]);
-    expect((await projectProvider.check!({ name: "" }, { name: "🚂".repeat(101) })).failures).toEqual([{ property: "name", reason: "Railway project names are at most 100 characters" }]);
-    expect((await projectProvider.check!({ name: "" }, { name: "bad\u0000name\u202e" })).failures).toEqual([{ property: "name", reason: "a project name holds no control or bidirectional-override characters" }]);
+    expect((await projectProvider.check!({ name: "" }, { name: "🚂".repeat(101) })).failures).toEqual([
+      { property: "name", reason: "Railway project names are at most 100 characters" },
+    ]);
+    expect((await projectProvider.check!({ name: "" }, { name: "bad\u0000name\u202e" })).failures).toEqual([
+      { property: "name", reason: "a project name holds no control or bidirectional-override characters" },
+    ]);
   });
 
   it("refuses a missing name", async () => {

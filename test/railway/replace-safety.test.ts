@@ -31,7 +31,13 @@ async function world(name: string) {
   const project = await create(projectProvider, { name, owner, defaultEnvironmentName: "staging" });
   const env = await create(environmentProvider, { projectId: project.id, name: "staging" });
   const scope = { projectId: project.id, environmentId: env.id };
-  const db = await create(serviceProvider, { ...scope, name: "Postgres", image: "ghcr.io/railwayapp-templates/postgres-ssl:16", projectCreated: true, holdsData: true });
+  const db = await create(serviceProvider, {
+    ...scope,
+    name: "Postgres",
+    image: "ghcr.io/railwayapp-templates/postgres-ssl:16",
+    projectCreated: true,
+    holdsData: true,
+  });
   const volume = await create(volumeProvider, { ...scope, serviceId: db.id, mountPath: "/var/lib/postgresql/data", name: "postgres-data" });
   const api = await create(serviceProvider, { ...scope, name: "api", image: "ghcr.io/acme/api:1", projectCreated: true });
   return { project, env, scope, db, volume, api };
@@ -70,7 +76,10 @@ describe("a change that only re-describes the project changes nothing", () => {
 
   it("adding the `workspaceId` the project is already in is an update that sends nothing", async () => {
     const w = await world("redescribe-workspace");
-    const { result, mutations } = await tryUp(projectProvider, w.project, { ...inputsOf(w.project.outs), workspaceId: emulator.workspaceId });
+    const { result, mutations } = await tryUp(projectProvider, w.project, {
+      ...inputsOf(w.project.outs),
+      workspaceId: emulator.workspaceId,
+    });
     expect(result).toMatchObject({ action: "update", id: w.project.id });
     expect(mutations).toBe(0);
     expectDataKept(w);
@@ -103,22 +112,104 @@ interface ReplaceCase {
 }
 
 const CASES: ReplaceCase[] = [
-  { resource: "Project", input: "workspaceId (another workspace)", holdsData: true, names: /trestle:allowReplace/, change: (w) => ({ provider: projectProvider, state: w.project, inputs: { ...inputsOf(w.project.outs), workspaceId: "another-workspace" } }) },
-  { resource: "Project", input: "existingProjectId (another project)", holdsData: true, names: /trestle:railway\.projectId.*back to/, change: (w) => ({ provider: projectProvider, state: w.project, inputs: { ...inputsOf(w.project.outs), existingProjectId: "someone-elses-project" } }) },
+  {
+    resource: "Project",
+    input: "workspaceId (another workspace)",
+    holdsData: true,
+    names: /trestle:allowReplace/,
+    change: (w) => ({
+      provider: projectProvider,
+      state: w.project,
+      inputs: { ...inputsOf(w.project.outs), workspaceId: "another-workspace" },
+    }),
+  },
+  {
+    resource: "Project",
+    input: "existingProjectId (another project)",
+    holdsData: true,
+    names: /trestle:railway\.projectId.*back to/,
+    change: (w) => ({
+      provider: projectProvider,
+      state: w.project,
+      inputs: { ...inputsOf(w.project.outs), existingProjectId: "someone-elses-project" },
+    }),
+  },
   {
     resource: "Project",
     input: "existingProjectId removed (an adopted project named instead)",
     holdsData: true,
     names: /trestle:railway\.projectId/,
-    change: (w) => ({ provider: projectProvider, state: { ...w.project, outs: { ...w.project.outs, existingProjectId: w.project.id } }, inputs: { ...inputsOf(w.project.outs) } }),
+    change: (w) => ({
+      provider: projectProvider,
+      state: { ...w.project, outs: { ...w.project.outs, existingProjectId: w.project.id } },
+      inputs: { ...inputsOf(w.project.outs) },
+    }),
   },
-  { resource: "Environment", input: "name", holdsData: true, names: /trestle:railway\.environment.*back to `staging`/, change: (w) => ({ provider: environmentProvider, state: w.env, inputs: { ...inputsOf(w.env.outs), projectId: w.project.id, name: "renamed" } }) },
-  { resource: "Environment", input: "projectId", holdsData: true, names: /follows its project/, change: (w) => ({ provider: environmentProvider, state: w.env, inputs: { ...inputsOf(w.env.outs), projectId: "another-project" } }) },
-  { resource: "Service (database)", input: "environmentId", holdsData: true, names: /database's name to `trestle:allowReplace`/, change: (w) => ({ provider: serviceProvider, state: w.db, inputs: { ...inputsOf(w.db.outs), projectId: w.project.id, environmentId: "another-environment" } }) },
-  { resource: "Service (database)", input: "projectId", holdsData: true, names: /trestle:allowReplace/, change: (w) => ({ provider: serviceProvider, state: w.db, inputs: { ...inputsOf(w.db.outs), projectId: "another-project" } }) },
-  { resource: "Volume", input: "serviceId", holdsData: true, names: /trestle:allowReplace/, change: (w) => ({ provider: volumeProvider, state: w.volume, inputs: { ...inputsOf(w.volume.outs), projectId: w.project.id, serviceId: w.api.id } }) },
-  { resource: "Volume", input: "environmentId", holdsData: true, names: /trestle:allowReplace/, change: (w) => ({ provider: volumeProvider, state: w.volume, inputs: { ...inputsOf(w.volume.outs), projectId: w.project.id, environmentId: "another-environment" } }) },
-  { resource: "Volume", input: "projectId", holdsData: true, names: /trestle:allowReplace/, change: (w) => ({ provider: volumeProvider, state: w.volume, inputs: { ...inputsOf(w.volume.outs), projectId: "another-project" } }) },
+  {
+    resource: "Environment",
+    input: "name",
+    holdsData: true,
+    names: /trestle:railway\.environment.*back to `staging`/,
+    change: (w) => ({
+      provider: environmentProvider,
+      state: w.env,
+      inputs: { ...inputsOf(w.env.outs), projectId: w.project.id, name: "renamed" },
+    }),
+  },
+  {
+    resource: "Environment",
+    input: "projectId",
+    holdsData: true,
+    names: /follows its project/,
+    change: (w) => ({ provider: environmentProvider, state: w.env, inputs: { ...inputsOf(w.env.outs), projectId: "another-project" } }),
+  },
+  {
+    resource: "Service (database)",
+    input: "environmentId",
+    holdsData: true,
+    names: /database's name to `trestle:allowReplace`/,
+    change: (w) => ({
+      provider: serviceProvider,
+      state: w.db,
+      inputs: { ...inputsOf(w.db.outs), projectId: w.project.id, environmentId: "another-environment" },
+    }),
+  },
+  {
+    resource: "Service (database)",
+    input: "projectId",
+    holdsData: true,
+    names: /trestle:allowReplace/,
+    change: (w) => ({ provider: serviceProvider, state: w.db, inputs: { ...inputsOf(w.db.outs), projectId: "another-project" } }),
+  },
+  {
+    resource: "Volume",
+    input: "serviceId",
+    holdsData: true,
+    names: /trestle:allowReplace/,
+    change: (w) => ({
+      provider: volumeProvider,
+      state: w.volume,
+      inputs: { ...inputsOf(w.volume.outs), projectId: w.project.id, serviceId: w.api.id },
+    }),
+  },
+  {
+    resource: "Volume",
+    input: "environmentId",
+    holdsData: true,
+    names: /trestle:allowReplace/,
+    change: (w) => ({
+      provider: volumeProvider,
+      state: w.volume,
+      inputs: { ...inputsOf(w.volume.outs), projectId: w.project.id, environmentId: "another-environment" },
+    }),
+  },
+  {
+    resource: "Volume",
+    input: "projectId",
+    holdsData: true,
+    names: /trestle:allowReplace/,
+    change: (w) => ({ provider: volumeProvider, state: w.volume, inputs: { ...inputsOf(w.volume.outs), projectId: "another-project" } }),
+  },
 ];
 
 describe("a change that replaces what holds data is refused before any request", () => {
@@ -135,7 +226,11 @@ describe("a change that replaces what holds data is refused before any request",
 
   it("replaces the project when the stack opts in, and then (only then) the old one goes", async () => {
     const w = await world("opt-in-replace");
-    const { result } = await tryUp(projectProvider, w.project, { ...inputsOf(w.project.outs), workspaceId: "another-workspace", allowReplace: true });
+    const { result } = await tryUp(projectProvider, w.project, {
+      ...inputsOf(w.project.outs),
+      workspaceId: "another-workspace",
+      allowReplace: true,
+    });
     expect(result).toMatchObject({ action: "replace" });
     expect(result!.id).not.toBe(w.project.id);
     expect(emulator.state.projects.has(w.project.id)).toBe(false);
@@ -143,7 +238,10 @@ describe("a change that replaces what holds data is refused before any request",
 });
 
 describe("a replacement of what holds no data leaves the data where it was", () => {
-  const allowed: [string, (w: World) => Promise<{ provider: dynamic.ResourceProvider<any, any>; state: Managed<any>; inputs: Record<string, unknown> }>][] = [
+  const allowed: [
+    string,
+    (w: World) => Promise<{ provider: dynamic.ResourceProvider<any, any>; state: Managed<any>; inputs: Record<string, unknown> }>,
+  ][] = [
     [
       "Variables: serviceId",
       async (w) => {
@@ -161,8 +259,16 @@ describe("a replacement of what holds no data leaves the data where it was", () 
     [
       "CustomDomain: domain",
       async (w) => {
-        const domain = await create(customDomainProvider, { ...w.scope, serviceId: w.api.id, domain: `api-${w.api.id.slice(0, 6)}.example.com` });
-        return { provider: customDomainProvider, state: domain, inputs: { ...w.scope, serviceId: w.api.id, domain: `www-${w.api.id.slice(0, 6)}.example.com` } };
+        const domain = await create(customDomainProvider, {
+          ...w.scope,
+          serviceId: w.api.id,
+          domain: `api-${w.api.id.slice(0, 6)}.example.com`,
+        });
+        return {
+          provider: customDomainProvider,
+          state: domain,
+          inputs: { ...w.scope, serviceId: w.api.id, domain: `www-${w.api.id.slice(0, 6)}.example.com` },
+        };
       },
     ],
     [
@@ -212,7 +318,13 @@ describe("a delete never removes what a newer resource holds", () => {
 
   it("Service: the replacement adopted the same-name service", async () => {
     const w = await world("held-service");
-    const again = await create(serviceProvider, { ...w.scope, name: "Postgres", image: "ghcr.io/railwayapp-templates/postgres-ssl:16", projectCreated: true, holdsData: true });
+    const again = await create(serviceProvider, {
+      ...w.scope,
+      name: "Postgres",
+      image: "ghcr.io/railwayapp-templates/postgres-ssl:16",
+      projectCreated: true,
+      holdsData: true,
+    });
     expect(again.id).toBe(w.db.id);
     await destroy(serviceProvider, w.db);
     expectDataKept(w);
@@ -220,7 +332,12 @@ describe("a delete never removes what a newer resource holds", () => {
 
   it("Volume: the replacement adopted the volume already attached", async () => {
     const w = await world("held-volume");
-    const again = await create(volumeProvider, { ...w.scope, serviceId: w.db.id, mountPath: "/var/lib/postgresql/data", name: "postgres-data" });
+    const again = await create(volumeProvider, {
+      ...w.scope,
+      serviceId: w.db.id,
+      mountPath: "/var/lib/postgresql/data",
+      name: "postgres-data",
+    });
     expect(again.id).toBe(w.volume.id);
     await destroy(volumeProvider, w.volume);
     expectDataKept(w);

@@ -52,17 +52,19 @@ describe("Railway resources under mocks", () => {
     ];
     await resolved(pulumi.all(children.map((c) => c.id)));
     // Registration order follows input resolution, so compare as sets.
-    expect(registered.map((r) => [r.type, r.name]).sort()).toEqual([
-      ["pulumi-nodejs:dynamic/railway:Project", "travel"],
-      ["pulumi-nodejs:dynamic/railway:Environment", "prod-env"],
-      ["pulumi-nodejs:dynamic/railway:Service", "api"],
-      ["pulumi-nodejs:dynamic/railway:Variables", "api-vars"],
-      ["pulumi-nodejs:dynamic/railway:ServiceDomain", "api-domain"],
-      ["pulumi-nodejs:dynamic/railway:CustomDomain", "api-custom"],
-      ["pulumi-nodejs:dynamic/railway:TcpProxy", "api-proxy"],
-      ["pulumi-nodejs:dynamic/railway:Volume", "api-volume"],
-      ["pulumi-nodejs:dynamic/railway:Deployment", "api-deploy"],
-    ].sort());
+    expect(registered.map((r) => [r.type, r.name]).sort()).toEqual(
+      [
+        ["pulumi-nodejs:dynamic/railway:Project", "travel"],
+        ["pulumi-nodejs:dynamic/railway:Environment", "prod-env"],
+        ["pulumi-nodejs:dynamic/railway:Service", "api"],
+        ["pulumi-nodejs:dynamic/railway:Variables", "api-vars"],
+        ["pulumi-nodejs:dynamic/railway:ServiceDomain", "api-domain"],
+        ["pulumi-nodejs:dynamic/railway:CustomDomain", "api-custom"],
+        ["pulumi-nodejs:dynamic/railway:TcpProxy", "api-proxy"],
+        ["pulumi-nodejs:dynamic/railway:Volume", "api-volume"],
+        ["pulumi-nodejs:dynamic/railway:Deployment", "api-deploy"],
+      ].sort(),
+    );
     // The engine runs what this text defines; the synth and the rehearsal skip
     // producing it (synth/recorder.ts), so this is where every provider is
     // shown to serialize: a module exporting the handler, for every kind.

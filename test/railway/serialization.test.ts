@@ -25,7 +25,10 @@ beforeAll(async () => {
   const { stdout } = await run(
     process.execPath,
     ["-r", "ts-node/register/transpile-only", path.join(__dirname, "fixtures/serialize-providers.ts"), outDir],
-    { cwd: ROOT, env: { ...process.env, TRESTLE_TEST_TOKEN: TOKEN, RAILWAY_API_TOKEN: TOKEN, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") } },
+    {
+      cwd: ROOT,
+      env: { ...process.env, TRESTLE_TEST_TOKEN: TOKEN, RAILWAY_API_TOKEN: TOKEN, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+    },
   );
   summary = JSON.parse(stdout);
 });
@@ -60,10 +63,14 @@ describe("serialized Railway providers", () => {
   });
 
   it("runs from its serialized text in a fresh process, configured from the stack secret", async () => {
-    const { stdout } = await run(process.execPath, [path.join(__dirname, "fixtures/run-serialized-provider.js"), path.join(outDir, "Project.js"), "from-state"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, TRESTLE_TEST_TOKEN: TOKEN, TRESTLE_RAILWAY_ENDPOINT: emulator.url },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(__dirname, "fixtures/run-serialized-provider.js"), path.join(outDir, "Project.js"), "from-state"],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, TRESTLE_TEST_TOKEN: TOKEN, TRESTLE_RAILWAY_ENDPOINT: emulator.url },
+      },
+    );
     const { created, read, gone } = JSON.parse(stdout);
     expect(created.outs).toMatchObject({ name: "from-state", created: true });
     expect(read).toMatchObject({ id: created.id });
@@ -73,10 +80,14 @@ describe("serialized Railway providers", () => {
   });
 
   it("keeps its error messages when run from serialized text", async () => {
-    const failed = await run(process.execPath, [path.join(__dirname, "fixtures/run-serialized-provider.js"), path.join(outDir, "Project.js"), "bad-token"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, TRESTLE_TEST_TOKEN: "wrong-token-123456", TRESTLE_RAILWAY_ENDPOINT: emulator.url },
-    }).catch((error: { stderr: string; code: number }) => error);
+    const failed = await run(
+      process.execPath,
+      [path.join(__dirname, "fixtures/run-serialized-provider.js"), path.join(outDir, "Project.js"), "bad-token"],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, TRESTLE_TEST_TOKEN: "wrong-token-123456", TRESTLE_RAILWAY_ENDPOINT: emulator.url },
+      },
+    ).catch((error: { stderr: string; code: number }) => error);
     expect((failed as { code: number }).code).toBe(1);
     expect((failed as { stderr: string }).stderr.trim()).toBe("Railway projects failed (INTERNAL_SERVER_ERROR): Not Authorized");
   });

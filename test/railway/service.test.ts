@@ -38,7 +38,13 @@ describe("Service", () => {
     const inputs = api();
     const before = emulator.requests.length;
     const state = await create(serviceProvider, inputs);
-    expect(emulator.operationsSince(before)).toEqual(["serviceCreate", "projectServiceInstances", "serviceInstanceUpdate", "privateNetworks", "privateNetworkEndpoint"]);
+    expect(emulator.operationsSince(before)).toEqual([
+      "serviceCreate",
+      "projectServiceInstances",
+      "serviceInstanceUpdate",
+      "privateNetworks",
+      "privateNetworkEndpoint",
+    ]);
     const [createReq, , updateReq] = emulator.requests.slice(before);
     expect(createReq.variables).toEqual({ input: { projectId, environmentId, name: inputs.name } });
     expect(updateReq.variables).toEqual({
@@ -90,7 +96,12 @@ describe("Service", () => {
     before = emulator.requests.length;
     const state = await create(serviceProvider, inputs);
     expect(emulator.operationsSince(before)).toEqual([
-      "serviceCreate", "projectServiceInstances", "serviceInstanceUpdate", "serviceInstanceLimitsUpdate", "privateNetworks", "privateNetworkEndpoint",
+      "serviceCreate",
+      "projectServiceInstances",
+      "serviceInstanceUpdate",
+      "serviceInstanceLimitsUpdate",
+      "privateNetworks",
+      "privateNetworkEndpoint",
     ]);
     const limitsReq = emulator.requests.slice(before).find((r) => r.operation === "serviceInstanceLimitsUpdate")!;
     expect(limitsReq.variables).toEqual({ input: { serviceId: state.id, environmentId, vCPUs: 2, memoryGB: 4 } });
@@ -211,7 +222,9 @@ describe("Service", () => {
   it("in a project it did not create, says it cannot tell whose the service is after a lost answer, and makes no second one", async () => {
     const inputs = api();
     emulator.inject({ operation: "serviceCreate", kind: "lostResponse" });
-    await expect(create(serviceProvider, inputs)).rejects.toThrow(new RegExp(`^Trestle's create of service \`${inputs.name}\` lost its answer.*set \`takeOver: true\``));
+    await expect(create(serviceProvider, inputs)).rejects.toThrow(
+      new RegExp(`^Trestle's create of service \`${inputs.name}\` lost its answer.*set \`takeOver: true\``),
+    );
     expect(servicesNamed(inputs.name)).toHaveLength(1);
   });
 
@@ -246,9 +259,17 @@ describe("Service", () => {
     const name = `raced-${Math.random().toString(16).slice(2, 8)}`;
     // Someone else's service of the same name appears while Trestle's create is in flight, and the create fails.
     let theirs: { id: string } | undefined;
-    emulator.inject({ operation: "serviceCreate", ...(fault as { kind: "serverError" }), meanwhile: () => void (theirs = emulator["root"]().serviceCreate({ input: { projectId, environmentId, name } }) as { id: string }) });
+    emulator.inject({
+      operation: "serviceCreate",
+      ...(fault as { kind: "serverError" }),
+      meanwhile: () => void (theirs = emulator["root"]().serviceCreate({ input: { projectId, environmentId, name } }) as { id: string }),
+    });
     const error = await create(serviceProvider, api({ name })).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(new RegExp(`^Trestle's create of service \`${name}\` lost its answer, and a service of that name now exists in project ${projectId}: it may be .* someone else's`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Trestle's create of service \`${name}\` lost its answer, and a service of that name now exists in project ${projectId}: it may be .* someone else's`,
+      ),
+    );
     // Theirs is untouched: no settings written, no variables, no takeover.
     expect(emulator.instance(theirs!.id, environmentId)!.settings.healthcheckPath).toBeUndefined();
   });
@@ -258,7 +279,11 @@ describe("Service", () => {
     const foreign = (await emulator["root"]().serviceCreate({ input: { projectId, environmentId, name } })) as { id: string };
     const before = emulator.requests.length;
     const error = await create(serviceProvider, api({ name })).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(new RegExp(`^a service named \`${name}\` already exists in project ${projectId}, and Trestle did not create it\. To manage it .* set \`takeOver: true\` on it`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^a service named \`${name}\` already exists in project ${projectId}, and Trestle did not create it\. To manage it .* set \`takeOver: true\` on it`,
+      ),
+    );
     expect(emulator.operationsSince(before)).toEqual(["serviceCreate"]);
     expect(emulator.instance(foreign.id, environmentId)!.settings.healthcheckPath).toBeUndefined();
     const taken = await create(serviceProvider, api({ name, takeOver: true }));
@@ -278,9 +303,12 @@ describe("Service", () => {
     expect(drifted.outs).toMatchObject({ healthcheckPath: "/", replicas: 1 });
     const before = emulator.requests.length;
     await up(serviceProvider, drifted, inputs);
-    expect(emulator.requests.slice(before).filter((r) => r.operation === "serviceInstanceUpdate").map((r) => r.variables)).toEqual([
-      { serviceId: state.id, environmentId, input: { healthcheckPath: "/health", numReplicas: 3 } },
-    ]);
+    expect(
+      emulator.requests
+        .slice(before)
+        .filter((r) => r.operation === "serviceInstanceUpdate")
+        .map((r) => r.variables),
+    ).toEqual([{ serviceId: state.id, environmentId, input: { healthcheckPath: "/health", numReplicas: 3 } }]);
   });
 
   it("reports a service deleted in the dashboard as gone, and deleting it again succeeds", async () => {
@@ -325,19 +353,43 @@ describe("Service check", () => {
     ["a branch without a repo", { branch: "main" }, "branch: `branch` applies only to a `repo` source"],
     ["negative replicas", { replicas: -1 }, "replicas: `-1` is not a whole number of replicas of at least 1"],
     ["fractional replicas", { replicas: 1.5 }, "replicas: `1.5` is not a whole number of replicas of at least 1"],
-    ["replicas and regions", { replicas: 2, regions: { "us-west2": 2 } }, "replicas: give either `replicas` or `regions` (replicas per region), not both"],
+    [
+      "replicas and regions",
+      { replicas: 2, regions: { "us-west2": 2 } },
+      "replicas: give either `replicas` or `regions` (replicas per region), not both",
+    ],
     ["a zero region", { regions: { "us-west2": 0 } }, "regions.us-west2: `0` is not a whole number of replicas of at least 1"],
-    ["a six-field cron", { cronSchedule: "0 0 * * * *" }, "cronSchedule: `0 0 * * * *` has 6 fields; Railway cron schedules have 5 (minute hour day-of-month month day-of-week)"],
-    ["an out-of-range cron", { cronSchedule: "61 * * * *" }, "cronSchedule: `61 * * * *` is not a schedule: Constraint error, got value 61 expected range 0-59"],
+    [
+      "a six-field cron",
+      { cronSchedule: "0 0 * * * *" },
+      "cronSchedule: `0 0 * * * *` has 6 fields; Railway cron schedules have 5 (minute hour day-of-month month day-of-week)",
+    ],
+    [
+      "an out-of-range cron",
+      { cronSchedule: "61 * * * *" },
+      "cronSchedule: `61 * * * *` is not a schedule: Constraint error, got value 61 expected range 0-59",
+    ],
     ["a replicated cron", { cronSchedule: "*/5 * * * *", replicas: 2 }, "cronSchedule: a cron service runs exactly 1 replica"],
     ["a relative health path", { healthcheckPath: "health" }, "healthcheckPath: `health` must start with `/`"],
-    ["retries without ON_FAILURE", { restartPolicyType: "ALWAYS", restartPolicyMaxRetries: 3 }, "restartPolicyMaxRetries: retries apply only with `restartPolicyType: ON_FAILURE`"],
-    ["credentials without a password", { registryCredentials: { username: "u", password: "" } }, "registryCredentials: give both `username` and `password`"],
+    [
+      "retries without ON_FAILURE",
+      { restartPolicyType: "ALWAYS", restartPolicyMaxRetries: 3 },
+      "restartPolicyMaxRetries: retries apply only with `restartPolicyType: ON_FAILURE`",
+    ],
+    [
+      "credentials without a password",
+      { registryCredentials: { username: "u", password: "" } },
+      "registryCredentials: give both `username` and `password`",
+    ],
     ["no name", { name: "" }, "name: `name` is required and must be a non-empty string"],
     ["more replicas than Railway allows", { replicas: 51 }, "replicas: Railway allows at most 50 replicas per service (PLAN-1)"],
     ["a health-check timeout over an hour", { healthcheckTimeout: 99999 }, "healthcheckTimeout: give at most 3600 seconds"],
     ["zero vCPUs", { vcpus: 0 }, "vcpus: `0` is not a limit Railway takes: give more than 0 and at most 24 vCPUs (LIM-1)"],
-    ["more memory than any plan gives a replica", { memoryGB: 25 }, "memoryGB: `25` is not a limit Railway takes: give more than 0 and at most 24 GB (LIM-1)"],
+    [
+      "more memory than any plan gives a replica",
+      { memoryGB: 25 },
+      "memoryGB: `25` is not a limit Railway takes: give more than 0 and at most 24 GB (LIM-1)",
+    ],
   ])("refuses %s", (_title, change, reason) => {
     expect(reasons({ ...base(), ...change })).toContain(reason);
   });

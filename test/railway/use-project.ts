@@ -20,7 +20,9 @@ export function useRailwayProject(name: string): RailwayTestContext {
     context.service = async (prefix = "svc", image = "nginx") => {
       const { serviceProvider } = await import("../../packages/railway/src/service");
       const serviceName = `${prefix}-${Math.random().toString(16).slice(2, 8)}`;
-      return (await create(serviceProvider, { projectId: context.projectId, environmentId: context.environmentId, name: serviceName, image })).id;
+      return (
+        await create(serviceProvider, { projectId: context.projectId, environmentId: context.environmentId, name: serviceName, image })
+      ).id;
     };
   });
   afterAll(() => context.emulator.stop());

@@ -78,7 +78,9 @@ describe("Variables", () => {
     const before = ctx.emulator.requests.length;
     await destroy(variablesProvider, state);
     expect(ctx.emulator.operationsSince(before)).toEqual(["variables", "variableCollectionUpsert"]);
-    expect(ctx.emulator.requests.at(-1)!.variables).toEqual({ input: { projectId, environmentId, serviceId, variables: {}, replace: true, skipDeploys: true } });
+    expect(ctx.emulator.requests.at(-1)!.variables).toEqual({
+      input: { projectId, environmentId, serviceId, variables: {}, replace: true, skipDeploys: true },
+    });
     expect(ctx.emulator.variablesOf(environmentId, serviceId)).toEqual({});
     expect(ctx.emulator.deploymentsOf(serviceId)).toEqual([]);
   });
@@ -107,7 +109,9 @@ describe("Variables", () => {
   });
 
   it("refuses bad names and a key that is both plain and secret", () => {
-    const failures = checkVariables(vars("s", { variables: { "1BAD": "x", SERPAPI_KEY: "plain" } })).map((f) => `${f.property}: ${f.reason}`);
+    const failures = checkVariables(vars("s", { variables: { "1BAD": "x", SERPAPI_KEY: "plain" } })).map(
+      (f) => `${f.property}: ${f.reason}`,
+    );
     expect(failures).toEqual([
       "variables.1BAD: variable names are letters, digits and `_`, not starting with a digit",
       "variables.SERPAPI_KEY: declared both plain and secret; keep it in `secretVariables` only",

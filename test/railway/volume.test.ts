@@ -17,7 +17,13 @@ const instancesOf = (serviceId: string) => [...ctx.emulator.state.volumeInstance
 describe("Volume", () => {
   it("creates a named volume in this environment only, mounted into the service", async () => {
     const serviceId = await service();
-    const state = await create(volumeProvider, { projectId, environmentId, serviceId, mountPath: "/var/lib/postgresql/data", name: "pgdata" });
+    const state = await create(volumeProvider, {
+      projectId,
+      environmentId,
+      serviceId,
+      mountPath: "/var/lib/postgresql/data",
+      name: "pgdata",
+    });
     expect(instancesOf(serviceId)).toMatchObject([{ volumeId: state.id, environmentId, mountPath: "/var/lib/postgresql/data" }]);
     expect(ctx.emulator.state.volumes.get(state.id)!.name).toBe("pgdata");
     expect(state.outs).toMatchObject({ volumeId: state.id, sizeMB: 5000 });
@@ -100,9 +106,9 @@ describe("Volume", () => {
   });
 
   it("refuses a schedule Railway does not have", async () => {
-    await expect(create(volumeProvider, { projectId, environmentId, serviceId: "s", mountPath: "/data", backups: ["HOURLY" as never] })).rejects.toThrow(
-      "backups: `HOURLY` is not a backup schedule; give a list of DAILY, WEEKLY, MONTHLY (VOL-4)",
-    );
+    await expect(
+      create(volumeProvider, { projectId, environmentId, serviceId: "s", mountPath: "/data", backups: ["HOURLY" as never] }),
+    ).rejects.toThrow("backups: `HOURLY` is not a backup schedule; give a list of DAILY, WEEKLY, MONTHLY (VOL-4)");
   });
 
   it("refuses a relative mount path", async () => {

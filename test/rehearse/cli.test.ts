@@ -14,11 +14,15 @@ const temp: string[] = [];
 afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function rehearse(args: string[]): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "packages/cli/src/rehearse/cli.ts"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(ROOT, "packages/cli/src/rehearse/cli.ts"), ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+    },
+  );
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -52,7 +56,15 @@ describe("npm run rehearse", () => {
     expect(result.requests.byOperation.variableCollectionUpsert).toBeUndefined();
     expect(result.requests.byOperation.volumeInstanceBackupScheduleUpdate).toBeUndefined();
     expect(result.requests.byOperation.serviceInstanceDeployV2).toBeUndefined();
-    expect(result.budget).toMatchObject({ plan: "hobby", perHour: 1000, fits: true, pollIntervalSeconds: 7.2, buildSeconds: 240, waitSeconds: 60, polls: 43 });
+    expect(result.budget).toMatchObject({
+      plan: "hobby",
+      perHour: 1000,
+      fits: true,
+      pollIntervalSeconds: 7.2,
+      buildSeconds: 240,
+      waitSeconds: 60,
+      polls: 43,
+    });
     expect(result.notRehearsed.map((r) => r.type)).toContain("vercel:index/project:Project");
     // PRE-1 to PRE-6: the preflight, asked before what each check guards is created, and not counted in the up.
     expect(result.preflight.map((c) => [c.check, c.status])).toEqual([
@@ -94,14 +106,33 @@ describe("npm run rehearse", () => {
   });
 
   it("paces polls to the Free plan's 100 requests an hour, and says when the first up cannot fit (exit 1)", () => {
-    const file = stackFile("free", ["config:", "  trestle:railway: { project: rehearse-free, environment: staging }", "  trestle:services:", "    worker:", "      source: { image: ghcr.io/acme/worker:1 }", "      start: celery -A app worker", ""].join("\n"));
+    const file = stackFile(
+      "free",
+      [
+        "config:",
+        "  trestle:railway: { project: rehearse-free, environment: staging }",
+        "  trestle:services:",
+        "    worker:",
+        "      source: { image: ghcr.io/acme/worker:1 }",
+        "      start: celery -A app worker",
+        "",
+      ].join("\n"),
+    );
     const fits = rehearse(["--stack", "free", "--config", file, "--plan", "free", "--json"]);
     expect(fits.code).toBe(0);
-    expect((JSON.parse(fits.stdout) as RehearsalResult).budget).toMatchObject({ plan: "free", perHour: 100, pollIntervalSeconds: 72, polls: 5, fits: true });
+    expect((JSON.parse(fits.stdout) as RehearsalResult).budget).toMatchObject({
+      plan: "free",
+      perHour: 100,
+      pollIntervalSeconds: 72,
+      polls: 5,
+      fits: true,
+    });
 
     const slow = rehearse(["--stack", "free", "--config", file, "--plan=free", "--build-seconds", "7200"]);
     expect(slow.code).toBe(1);
-    expect(slow.stdout).toMatch(/first up on free: \d+ reads and writes \+ 101 status polls for 7200 s builds \(one every 72 s\) = \d+ requests; the plan allows 100 an hour/);
+    expect(slow.stdout).toMatch(
+      /first up on free: \d+ reads and writes \+ 101 status polls for 7200 s builds \(one every 72 s\) = \d+ requests; the plan allows 100 an hour/,
+    );
     expect(slow.stdout).toContain("✗ the first up needs more requests than free allows in an hour");
   });
 
@@ -144,7 +175,13 @@ describe("npm run rehearse -- --from <old stack file>: an update never loses dat
   }
 
   it("naming the workspace the project is already in only re-describes it: an update, nothing lost (exit 0)", () => {
-    const { code, out } = update(small(), small(["  trestle:railway: { project: rehearse-update, environment: staging, workspaceId: emulator-personal-workspace }"]).replace("  trestle:railway: { project: rehearse-update, environment: staging }\n", ""));
+    const { code, out } = update(
+      small(),
+      small(["  trestle:railway: { project: rehearse-update, environment: staging, workspaceId: emulator-personal-workspace }"]).replace(
+        "  trestle:railway: { project: rehearse-update, environment: staging }\n",
+        "",
+      ),
+    );
     expect(out.after.failures).toEqual([]);
     expect(out.after.actions["pulumi-nodejs:dynamic/railway:Project::project"]).toBe("update");
     expect(Object.values(out.after.actions).filter((a) => a === "replace" || a === "delete")).toEqual([]);
@@ -155,7 +192,9 @@ describe("npm run rehearse -- --from <old stack file>: an update never loses dat
   it("renaming the environment is refused with the setting and the opt-in named, and nothing is touched (exit 1)", () => {
     const { code, out } = update(small(), small([], { environment: "qa" }));
     expect(out.after.failures.map((f) => f.resource)).toEqual(["environment"]);
-    expect(out.after.failures[0].message).toMatch(/^refused: replacing the Railway environment `staging` .* set `trestle:railway\.environment` back to `staging`.*add `environment` to `trestle:allowReplace`/);
+    expect(out.after.failures[0].message).toMatch(
+      /^refused: replacing the Railway environment `staging` .* set `trestle:railway\.environment` back to `staging`.*add `environment` to `trestle:allowReplace`/,
+    );
     expect(out.after.skipped).toEqual(expect.arrayContaining(["postgres", "postgres-data", "api"]));
     expect(out.lost).toEqual([]);
     expect(code).toBe(1);
@@ -173,7 +212,9 @@ describe("npm run rehearse -- --from <old stack file>: an update never loses dat
   it("dropping a database from a production stack is refused: it is protected, and nothing is lost (exit 1)", () => {
     const { code, out } = update(small(["  trestle:production: true"]), small(["  trestle:production: true"], { postgres: false }));
     expect(out.after.failures.map((f) => f.resource).sort()).toEqual(["postgres", "postgres-data"]);
-    expect(out.after.failures[0].message).toContain("it is protected (`trestle:protect`, on by default in production): `pulumi up` refuses to delete it");
+    expect(out.after.failures[0].message).toContain(
+      "it is protected (`trestle:protect`, on by default in production): `pulumi up` refuses to delete it",
+    );
     expect(out.lost).toEqual([]);
     expect(code).toBe(1);
   });

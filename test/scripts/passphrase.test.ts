@@ -22,14 +22,24 @@ describe("passphrase-encrypted stack secrets", () => {
   });
 
   it.each(["staging", "prod"])("Pulumi.%s.yaml holds only encrypted placeholders", (stack) => {
-    const doc = parse(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { encryptionsalt: string; config: Record<string, unknown> };
+    const doc = parse(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+      encryptionsalt: string;
+      config: Record<string, unknown>;
+    };
     expect(passphraseMatches(PLACEHOLDER_PASSPHRASE, doc.encryptionsalt)).toBe(true);
-    const secure = Object.entries(doc.config).filter(([, v]) => v && typeof v === "object" && "secure" in v) as [string, { secure: string }][];
+    const secure = Object.entries(doc.config).filter(([, v]) => v && typeof v === "object" && "secure" in v) as [
+      string,
+      { secure: string },
+    ][];
     expect(secure.map(([k]) => k).sort()).toEqual(
-      ["amadeusClientId", "amadeusClientSecret", "cloudinaryApiKey", "cloudinaryApiSecret", "edgeConfig", "serpapiKey"].map((k) => `travel-planner:${k}`),
+      ["amadeusClientId", "amadeusClientSecret", "cloudinaryApiKey", "cloudinaryApiSecret", "edgeConfig", "serpapiKey"].map(
+        (k) => `travel-planner:${k}`,
+      ),
     );
     for (const [key, { secure: value }] of secure) {
-      expect(decryptValue(PLACEHOLDER_PASSPHRASE, doc.encryptionsalt, value)).toBe(`placeholder-${key.slice("travel-planner:".length)}-${stack}`);
+      expect(decryptValue(PLACEHOLDER_PASSPHRASE, doc.encryptionsalt, value)).toBe(
+        `placeholder-${key.slice("travel-planner:".length)}-${stack}`,
+      );
     }
     // No plaintext value anywhere looks like a credential.
     const text = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");

@@ -17,7 +17,8 @@ import { ENTRYPOINTS, Started, freePort, isRoot, run, start, tempDir, waitFor, w
 const HAVE_POSTGRES = which("postgres") && which("initdb") && which("psql");
 
 const prod = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
-const prodSettings = parseStackConfig({ values: prod.values, secretKeys: new Set(prod.secretKeys), stack: "prod", project: prod.project }).postgres!.settings;
+const prodSettings = parseStackConfig({ values: prod.values, secretKeys: new Set(prod.secretKeys), stack: "prod", project: prod.project })
+  .postgres!.settings;
 /** Seed 003's tuning ("Optimize PostgreSQL for Railway"). */
 const seed003 = { shared_buffers: "256MB", effective_cache_size: "1GB", maintenance_work_mem: "64MB", max_connections: 100 };
 const PASSWORD = "pgTestPassword7f3a91";
@@ -28,10 +29,18 @@ if (!HAVE_POSTGRES && process.env.TRESTLE_REQUIRE_SERVERS) {
 
 /** The variables the Postgres service runs with, rendered as Railway would, with this machine's volume and host. */
 function serviceEnv(volume: string): Record<string, string> {
-  const own: Record<string, string> = { ...postgresVariables({ database: "railway", user: "postgres", isPublic: false }), POSTGRES_PASSWORD: PASSWORD };
+  const own: Record<string, string> = {
+    ...postgresVariables({ database: "railway", user: "postgres", isPublic: false }),
+    POSTGRES_PASSWORD: PASSWORD,
+  };
   own.PGDATA = own.PGDATA.replace(POSTGRES_DATA, volume);
-  const provided: Record<string, string> = { RAILWAY_PRIVATE_DOMAIN: "127.0.0.1", RAILWAY_ENVIRONMENT: "production", RAILWAY_VOLUME_MOUNT_PATH: volume };
-  const lookup = (_owner: string | undefined, name: string) => (own[name] ?? provided[name]) !== undefined ? { value: own[name] ?? provided[name] } : undefined;
+  const provided: Record<string, string> = {
+    RAILWAY_PRIVATE_DOMAIN: "127.0.0.1",
+    RAILWAY_ENVIRONMENT: "production",
+    RAILWAY_VOLUME_MOUNT_PATH: volume,
+  };
+  const lookup = (_owner: string | undefined, name: string) =>
+    (own[name] ?? provided[name]) !== undefined ? { value: own[name] ?? provided[name] } : undefined;
   return { ...provided, ...Object.fromEntries(Object.entries(own).map(([k, v]) => [k, renderReferences(v, lookup)])) };
 }
 
@@ -52,7 +61,12 @@ describe.skipIf(!HAVE_POSTGRES)("PostgreSQL started from the generated start com
         const argv = execWords(postgresStartCommand(settings)!).map((w) => (w === "--port=5432" ? `--port=${port}` : w));
         expect(argv.slice(0, 3)).toEqual(["wrapper.sh", "postgres", `--port=${port}`]);
         server = start(argv[0], [...argv.slice(1), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${volume}`], {
-          env: { ...env, TRESTLE_IMAGE: "postgres", TRESTLE_EXPECTED_VOLUME: volume, PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}` },
+          env: {
+            ...env,
+            TRESTLE_IMAGE: "postgres",
+            TRESTLE_EXPECTED_VOLUME: volume,
+            PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}`,
+          },
           cleanup: [volume],
         });
         // The URL a service gets from `${{Postgres.DATABASE_URL}}`, on this machine's port.
@@ -65,9 +79,15 @@ describe.skipIf(!HAVE_POSTGRES)("PostgreSQL started from the generated start com
       });
 
       it("answers on the DATABASE_URL a service gets, as a non-root server with the password authenticating", async () => {
-        const { stdout } = await run("psql", [url, "-Atc", "SELECT current_user, current_database(), (SELECT usesuper FROM pg_user WHERE usename = current_user)"]);
+        const { stdout } = await run("psql", [
+          url,
+          "-Atc",
+          "SELECT current_user, current_database(), (SELECT usesuper FROM pg_user WHERE usename = current_user)",
+        ]);
         expect(stdout.trim()).toBe("postgres|railway|t");
-        const wrong = await run("psql", [url.replace(PASSWORD, "not-the-password"), "-Atc", "SELECT 1"]).catch((e: { stderr: string }) => e);
+        const wrong = await run("psql", [url.replace(PASSWORD, "not-the-password"), "-Atc", "SELECT 1"]).catch(
+          (e: { stderr: string }) => e,
+        );
         expect((wrong as { stderr: string }).stderr).toContain('password authentication failed for user "postgres"');
       });
 
@@ -83,7 +103,12 @@ describe.skipIf(!HAVE_POSTGRES)("PostgreSQL started from the generated start com
     it("is refused by the real server with the lines the emulator prints", async () => {
       const old = ["postgres", "--port=5432", "-D", tempDir("trestle-pg-root-")];
       const real = await run(old[0], old.slice(1)).catch((e: { stderr: string; code: number }) => e);
-      const model = startModel(["postgres", "--port=5432"], { PGDATA: "/var/lib/postgresql/data/pgdata" }, { flavour: "postgres-ssl", entrypoint: ["wrapper.sh"], cmd: [], source: "", entry: "IMG-1" }, { initialized: true });
+      const model = startModel(
+        ["postgres", "--port=5432"],
+        { PGDATA: "/var/lib/postgresql/data/pgdata" },
+        { flavour: "postgres-ssl", entrypoint: ["wrapper.sh"], cmd: [], source: "", entry: "IMG-1" },
+        { initialized: true },
+      );
       expect(model.ok).toBe(false);
       const realLines = (real as { stderr: string }).stderr.trim().split("\n");
       expect(realLines.slice(0, 4)).toEqual(model.logs.slice(0, 4));
@@ -94,13 +119,32 @@ describe.skipIf(!HAVE_POSTGRES)("PostgreSQL started from the generated start com
 // A property of the settings list: values the config accepts boot a real server and read back;
 // values it refuses are refused. Sampled (seeded) from what PostgreSQL 15, the server here, reports.
 describe.skipIf(!HAVE_POSTGRES)("sampled PostgreSQL settings (generated from the server itself)", () => {
-  const known = (settingsData as unknown as { postgres: Record<string, { settings: Record<string, { type: string; unit?: string; min?: number; max?: number; values?: string[]; context: string }> }> }).postgres["15"].settings;
+  const known = (
+    settingsData as unknown as {
+      postgres: Record<
+        string,
+        { settings: Record<string, { type: string; unit?: string; min?: number; max?: number; values?: string[]; context: string }> }
+      >;
+    }
+  ).postgres["15"].settings;
   const random = seeded(20261126);
   const candidates = Object.entries(known).filter(
-    ([name, s]) => ["user", "superuser"].includes(s.context) && ["bool", "integer", "real", "enum"].includes(s.type) && !name.startsWith("transaction_") && postgresSettingProblem(15, name, valueFor(s, () => 0.5), false) === undefined,
+    ([name, s]) =>
+      ["user", "superuser"].includes(s.context) &&
+      ["bool", "integer", "real", "enum"].includes(s.type) &&
+      !name.startsWith("transaction_") &&
+      postgresSettingProblem(
+        15,
+        name,
+        valueFor(s, () => 0.5),
+        false,
+      ) === undefined,
   );
   const sample = Object.fromEntries(
-    Array.from({ length: 30 }, () => candidates.splice(Math.floor(random() * candidates.length), 1)[0]).map(([name, s]) => [name, valueFor(s, random)]),
+    Array.from({ length: 30 }, () => candidates.splice(Math.floor(random() * candidates.length), 1)[0]).map(([name, s]) => [
+      name,
+      valueFor(s, random),
+    ]),
   );
   // One memory value with a unit, read back in the setting's own unit.
   sample.work_mem = "8MB";
@@ -116,7 +160,10 @@ describe.skipIf(!HAVE_POSTGRES)("sampled PostgreSQL settings (generated from the
       const setting = known[name];
       const invalid = setting.type === "bool" ? "maybe" : setting.type === "enum" ? "no-such-value" : String((setting.max ?? 0) + 1);
       const problems = configProblems({ postgres: { version: 15, settings: { [name]: invalid } } });
-      expect(problems.some((p) => p.startsWith(`postgres.settings.${name}: `)), `${name}=${invalid}`).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith(`postgres.settings.${name}: `)),
+        `${name}=${invalid}`,
+      ).toBe(true);
     }
   });
 
@@ -126,20 +173,40 @@ describe.skipIf(!HAVE_POSTGRES)("sampled PostgreSQL settings (generated from the
     const env = serviceEnv(volume);
     const argv = execWords(postgresStartCommand(sample)!).map((w) => (w === "--port=5432" ? `--port=${port}` : w));
     server = start(argv[0], [...argv.slice(1), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${volume}`], {
-      env: { ...env, TRESTLE_IMAGE: "postgres", TRESTLE_EXPECTED_VOLUME: volume, PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}` },
+      env: {
+        ...env,
+        TRESTLE_IMAGE: "postgres",
+        TRESTLE_EXPECTED_VOLUME: volume,
+        PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}`,
+      },
       cleanup: [volume],
     });
     url = env.DATABASE_URL.replace(":5432/", `:${port}/`);
     try {
       await waitFor("PostgreSQL", () => run("psql", [url, "-Atc", "SELECT 1"]));
-      const names = Object.keys(sample).map((n) => `'${n}'`).join(",");
+      const names = Object.keys(sample)
+        .map((n) => `'${n}'`)
+        .join(",");
       const { stdout } = await run("psql", [url, "-AtF", "\t", "-c", `SELECT name, setting FROM pg_settings WHERE name IN (${names})`]);
-      const read = Object.fromEntries(stdout.trim().split("\n").map((l) => l.split("\t")));
+      const read = Object.fromEntries(
+        stdout
+          .trim()
+          .split("\n")
+          .map((l) => l.split("\t")),
+      );
       for (const [name, value] of Object.entries(sample)) {
         const setting = known[name];
-        const expected = name === "work_mem" ? "8192" : setting.type === "bool" ? (/^(on|true|yes|1)$/i.test(String(value)) ? "on" : "off") : String(value).toLowerCase();
+        const expected =
+          name === "work_mem"
+            ? "8192"
+            : setting.type === "bool"
+              ? /^(on|true|yes|1)$/i.test(String(value))
+                ? "on"
+                : "off"
+              : String(value).toLowerCase();
         // PostgreSQL shows reals to six significant digits.
-        if (setting.type === "real") expect(Math.abs(Number(read[name]) - Number(value)) / Math.max(1, Math.abs(Number(value))), name).toBeLessThan(1e-5);
+        if (setting.type === "real")
+          expect(Math.abs(Number(read[name]) - Number(value)) / Math.max(1, Math.abs(Number(value))), name).toBeLessThan(1e-5);
         else expect(read[name]?.toLowerCase(), name).toBe(expected);
       }
     } finally {

@@ -16,7 +16,12 @@ import { ENTRYPOINTS, Started, freePort, isRoot, run, start, tempDir, waitFor, w
 const HAVE_REDIS = which("redis-server") && which("redis-cli");
 
 const prodFile = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
-const prod = parseStackConfig({ values: prodFile.values, secretKeys: new Set(prodFile.secretKeys), stack: "prod", project: prodFile.project }).redis!;
+const prod = parseStackConfig({
+  values: prodFile.values,
+  secretKeys: new Set(prodFile.secretKeys),
+  stack: "prod",
+  project: prodFile.project,
+}).redis!;
 const fromProd: RedisServerConfig = {
   maxmemory: prod.maxmemory,
   evictionPolicy: prod.evictionPolicy ?? defaultEvictionPolicy(prod.use),
@@ -24,7 +29,12 @@ const fromProd: RedisServerConfig = {
   settings: prod.settings,
 };
 /** Seed 003's cache: 512mb, allkeys-lru, persistence with `save 900 1`. */
-const seed003: RedisServerConfig = { maxmemory: "512mb", evictionPolicy: "allkeys-lru", persistence: { enabled: true, save: ["900 1"] }, settings: {} };
+const seed003: RedisServerConfig = {
+  maxmemory: "512mb",
+  evictionPolicy: "allkeys-lru",
+  persistence: { enabled: true, save: ["900 1"] },
+  settings: {},
+};
 /** A cache without persistence. */
 const ephemeral: RedisServerConfig = { evictionPolicy: "allkeys-lfu", persistence: { enabled: false }, settings: {} };
 
@@ -54,7 +64,8 @@ if (!HAVE_REDIS && process.env.TRESTLE_REQUIRE_SERVERS) {
 function serviceEnv(volume: string): Record<string, string> {
   const own: Record<string, string> = { ...redisVariables(false), REDIS_PASSWORD: PASSWORD };
   const provided: Record<string, string> = { RAILWAY_PRIVATE_DOMAIN: "127.0.0.1", RAILWAY_VOLUME_MOUNT_PATH: volume };
-  const lookup = (_owner: string | undefined, name: string) => (own[name] ?? provided[name]) !== undefined ? { value: own[name] ?? provided[name] } : undefined;
+  const lookup = (_owner: string | undefined, name: string) =>
+    (own[name] ?? provided[name]) !== undefined ? { value: own[name] ?? provided[name] } : undefined;
   return { ...provided, ...Object.fromEntries(Object.entries(own).map(([k, v]) => [k, renderReferences(v, lookup)])) };
 }
 
@@ -62,7 +73,11 @@ function serviceEnv(volume: string): Record<string, string> {
 function runAsRailway(command: string, env: Record<string, string>, volume: string): Started {
   const [program, ...args] = execWords(command);
   // In the volume, as the image's WORKDIR is its /data volume (IMG-4).
-  return start(program, args, { env: { ...env, TRESTLE_IMAGE: "redis", PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}` }, cwd: volume, cleanup: [volume] });
+  return start(program, args, {
+    env: { ...env, TRESTLE_IMAGE: "redis", PATH: `${ENTRYPOINTS}${path.delimiter}${process.env.PATH}` },
+    cwd: volume,
+    cleanup: [volume],
+  });
 }
 
 describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start command through the image's entrypoint", () => {
@@ -81,7 +96,9 @@ describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start comm
         const port = await freePort();
         const env = serviceEnv(volume);
         // Railway's port and volume path swapped for this machine's; loopback only.
-        const command = redisStartCommand(config).replace("--port 6379", `--port ${port} --bind 127.0.0.1`).replace("--dir /data", `--dir ${volume}`);
+        const command = redisStartCommand(config)
+          .replace("--port 6379", `--port ${port} --bind 127.0.0.1`)
+          .replace("--dir /data", `--dir ${volume}`);
         server = runAsRailway(command, env, volume);
         url = env.REDIS_URL.replace(":6379", `:${port}`);
         await waitFor("Redis", async () => {
@@ -138,7 +155,12 @@ describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start comm
 
     it("refuses the REDIS_URL password with the answer the emulator gives", async () => {
       const { stderr } = await run("redis-cli", ["--no-auth-warning", "-u", url, "PING"]);
-      const model = connectionRefusal(new URL(url), { program: "redis-server", user: "root", port: Number(new URL(url).port), redisPassword: "$REDIS_PASSWORD" });
+      const model = connectionRefusal(new URL(url), {
+        program: "redis-server",
+        user: "root",
+        port: Number(new URL(url).port),
+        redisPassword: "$REDIS_PASSWORD",
+      });
       expect(model).toMatch(/^WRONGPASS/);
       expect(stderr.trim()).toBe(`AUTH failed: ${model}`);
     });
@@ -149,12 +171,17 @@ describe.skipIf(!HAVE_REDIS)("redis-server started from the generated start comm
 // generated start command and read back; ones it refuses are refused. Sampled (seeded) from what
 // this Redis reports (CONFIG GET *).
 describe.skipIf(!HAVE_REDIS)("sampled Redis directives (generated from the server itself)", () => {
-  const known = (settingsData as unknown as { redis: { settings: Record<string, { kind: string; negative?: boolean; default: string }> } }).redis.settings;
+  const known = (settingsData as unknown as { redis: { settings: Record<string, { kind: string; negative?: boolean; default: string }> } })
+    .redis.settings;
   // Directives that change what the server is (cluster, replication, TLS, process model) are not tuning.
-  const structural = /^(cluster-|replica|slave|masterauth|masteruser|tls-|repl-|io-threads|daemonize|supervised|pidfile|logfile|syslog|always-show-logo|set-proc-title|oom-score-adj|disable-thp|jemalloc-bg-thread|latency-tracking|aof-|appenddirname|appendfilename|dbfilename|min-replicas|propagation-error|shutdown-|crash-|locale-collate|enable-)/;
+  const structural =
+    /^(cluster-|replica|slave|masterauth|masteruser|tls-|repl-|io-threads|daemonize|supervised|pidfile|logfile|syslog|always-show-logo|set-proc-title|oom-score-adj|disable-thp|jemalloc-bg-thread|latency-tracking|aof-|appenddirname|appendfilename|dbfilename|min-replicas|propagation-error|shutdown-|crash-|locale-collate|enable-)/;
   let state = 20261126;
   const random = () => ((state = (state * 1664525 + 1013904223) >>> 0), state / 2 ** 32);
-  const candidates = Object.entries(known).filter(([name, s]) => (s.kind === "bool" || s.kind === "integer") && !structural.test(name) && redisSettingProblem(name, s.default) === undefined);
+  const candidates = Object.entries(known).filter(
+    ([name, s]) =>
+      (s.kind === "bool" || s.kind === "integer") && !structural.test(name) && redisSettingProblem(name, s.default) === undefined,
+  );
   const sample: Record<string, string> = {};
   for (let i = 0; i < 25 && candidates.length; i++) {
     const [name, s] = candidates.splice(Math.floor(random() * candidates.length), 1)[0];

@@ -68,7 +68,11 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
-export function start(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cleanup?: string[]; cwd?: string } = {}): Started {
+export function start(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cleanup?: string[]; cwd?: string } = {},
+): Started {
   const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

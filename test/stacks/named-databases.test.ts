@@ -16,7 +16,13 @@ beforeAll(async () => {
   const config = {
     railway: { project: "shop", environment: "staging" },
     services: {
-      api: { source: { repo: "acme/shop" }, port: 8000, public: true, healthcheck: { path: "/health" }, connects: ["postgres", "analytics", "sessions", "jobs"] },
+      api: {
+        source: { repo: "acme/shop" },
+        port: 8000,
+        public: true,
+        healthcheck: { path: "/health" },
+        connects: ["postgres", "analytics", "sessions", "jobs"],
+      },
       worker: { source: { repo: "acme/shop" }, start: "celery -A app worker", connects: ["jobs"], celery: { redis: "jobs" } },
     },
     postgres: { version: 16 },
@@ -35,13 +41,22 @@ describe("named databases", () => {
     expect(recorder.get("trestle:index:PostgresDb", "analytics").inputs).toMatchObject({ serviceName: "analytics", version: 17 });
     expect(recorder.get("trestle:index:PostgresDb", "postgres").inputs).toMatchObject({ serviceName: "Postgres", version: 16 });
     expect(recorder.get("trestle:index:RedisCache", "sessions").inputs).toMatchObject({ provider: "upstash", use: "cache" });
-    expect(recorder.get("trestle:index:RedisCache", "jobs").inputs).toMatchObject({ provider: "railway", use: "queue", evictionPolicy: "noeviction", serviceName: "jobs" });
+    expect(recorder.get("trestle:index:RedisCache", "jobs").inputs).toMatchObject({
+      provider: "railway",
+      use: "queue",
+      evictionPolicy: "noeviction",
+      serviceName: "jobs",
+    });
     expect(recorder.get(`${DYN}:Service`, "jobs").inputs.name).toBe("jobs");
   });
 
   it("set `<NAME>_URL` on the services that connect to them: references on Railway, a secret rediss:// URL for Upstash", () => {
     const api = recorder.get(`${DYN}:Variables`, "api-vars").inputs;
-    expect(api.variables).toMatchObject({ DATABASE_URL: "${{Postgres.DATABASE_URL}}", ANALYTICS_URL: "${{analytics.DATABASE_URL}}", JOBS_URL: "${{jobs.REDIS_URL}}" });
+    expect(api.variables).toMatchObject({
+      DATABASE_URL: "${{Postgres.DATABASE_URL}}",
+      ANALYTICS_URL: "${{analytics.DATABASE_URL}}",
+      JOBS_URL: "${{jobs.REDIS_URL}}",
+    });
     expect(api.variables).not.toHaveProperty("SESSIONS_URL");
     expect(isSecretValue(api.secretVariables)).toBe(true);
     expect(Object.keys((api.secretVariables as { value: Record<string, string> }).value)).toContain("SESSIONS_URL");

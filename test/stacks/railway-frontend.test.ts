@@ -15,7 +15,14 @@ beforeAll(async () => {
   const config = {
     railway: { project: "signals", environment: "production" },
     services: {
-      backend: { source: { repo: "acme/signals", rootDirectory: "backend" }, port: 8000, public: true, healthcheck: { path: "/health" }, connects: ["redis"], cors: { variable: "CORS_ORIGINS", format: "json" } },
+      backend: {
+        source: { repo: "acme/signals", rootDirectory: "backend" },
+        port: 8000,
+        public: true,
+        healthcheck: { path: "/health" },
+        connects: ["redis"],
+        cors: { variable: "CORS_ORIGINS", format: "json" },
+      },
     },
     redis: { use: "cache", maxmemory: "512mb" },
     frontend: {
@@ -24,7 +31,12 @@ beforeAll(async () => {
       domains: ["signals.example.com"],
       apiUrlVariable: "FASTAPI_BASE_URL",
       wsUrlVariable: null,
-      service: { source: { repo: "acme/signals", dockerfilePath: "Dockerfile.frontend" }, port: 3000, start: "node server.js", healthcheck: { path: "/api/health" } },
+      service: {
+        source: { repo: "acme/signals", dockerfilePath: "Dockerfile.frontend" },
+        port: 3000,
+        start: "node server.js",
+        healthcheck: { path: "/api/health" },
+      },
     },
   };
   const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [`trestle:${k}`, JSON.stringify(v)]));
@@ -34,7 +46,12 @@ beforeAll(async () => {
 describe("a frontend on Railway", () => {
   it("is a public Railway service with its own domain, health gate and no Vercel resources", () => {
     expect(recorder.get("trestle:index:RailwayService", "web").inputs).toMatchObject({ serviceName: "web", public: true });
-    expect(recorder.get(`${DYN}:Service`, "web").inputs).toMatchObject({ repo: "acme/signals", dockerfilePath: "Dockerfile.frontend", startCommand: "node server.js", healthcheckPath: "/api/health" });
+    expect(recorder.get(`${DYN}:Service`, "web").inputs).toMatchObject({
+      repo: "acme/signals",
+      dockerfilePath: "Dockerfile.frontend",
+      startCommand: "node server.js",
+      healthcheckPath: "/api/health",
+    });
     expect(recorder.get(`${DYN}:CustomDomain`, "web-domain-0").inputs).toMatchObject({ domain: "signals.example.com", targetPort: 3000 });
     expect(recorder.get("command:local:Command", "web-health")).toBeDefined();
     expect(recorder.resources.filter((r) => r.type.startsWith("vercel:"))).toEqual([]);

@@ -15,7 +15,14 @@ beforeAll(async () => {
   const config = {
     railway: { project: "handbook", environment: "production" },
     services: {
-      web: { source: { repo: "acme/handbook" }, port: 3000, public: true, domains: ["handbook.example.com"], frontend: true, variables: { NEXT_PUBLIC_ENV: "production" } },
+      web: {
+        source: { repo: "acme/handbook" },
+        port: 3000,
+        public: true,
+        domains: ["handbook.example.com"],
+        frontend: true,
+        variables: { NEXT_PUBLIC_ENV: "production" },
+      },
       api: { source: { repo: "acme/handbook", rootDirectory: "api" }, port: 8000, public: true, cors: {} },
     },
   };
@@ -31,6 +38,9 @@ describe("a service marked frontend", () => {
 
   it("is what the API's CORS allows: its Railway and custom origins, nothing else", () => {
     const api = recorder.get(`${DYN}:Variables`, "api-vars").inputs.variables as Record<string, string>;
-    expect(api.ALLOWED_ORIGINS.split(",")).toEqual([expect.stringMatching(/^https:\/\/web-prod-[0-9a-f]+\.up\.railway\.app$/), "https://handbook.example.com"]);
+    expect(api.ALLOWED_ORIGINS.split(",")).toEqual([
+      expect.stringMatching(/^https:\/\/web-prod-[0-9a-f]+\.up\.railway\.app$/),
+      "https://handbook.example.com",
+    ]);
   });
 });

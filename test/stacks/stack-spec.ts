@@ -47,7 +47,11 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
         "trestle:index:VercelFrontend::frontend",
         `${DYN}:Project::project`,
         `${DYN}:Environment::environment`,
-        ...["postgres", "redis", "api", "worker", "beat"].flatMap((s) => [`${DYN}:Service::${s}`, `${DYN}:Variables::${s}-vars`, `${DYN}:Deployment::${s}-deploy`]),
+        ...["postgres", "redis", "api", "worker", "beat"].flatMap((s) => [
+          `${DYN}:Service::${s}`,
+          `${DYN}:Variables::${s}-vars`,
+          `${DYN}:Deployment::${s}-deploy`,
+        ]),
         `${DYN}:Volume::postgres-data`,
         `${DYN}:Volume::redis-data`,
         `${DYN}:ServiceDomain::api-domain`,
@@ -79,9 +83,17 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
 
     it("runs the API, worker and beat from the repo with their replicas", () => {
       for (const [name, replicas] of Object.entries(expected.replicas)) {
-        expect(recorder.get(`${DYN}:Service`, name).inputs).toMatchObject({ repo: "acme/travel-planner", rootDirectory: "backend", replicas, restartPolicyType: "ON_FAILURE" });
+        expect(recorder.get(`${DYN}:Service`, name).inputs).toMatchObject({
+          repo: "acme/travel-planner",
+          rootDirectory: "backend",
+          replicas,
+          restartPolicyType: "ON_FAILURE",
+        });
       }
-      expect(recorder.get(`${DYN}:Service`, "api").inputs).toMatchObject({ healthcheckPath: "/health", preDeployCommand: ["alembic upgrade head"] });
+      expect(recorder.get(`${DYN}:Service`, "api").inputs).toMatchObject({
+        healthcheckPath: "/health",
+        preDeployCommand: ["alembic upgrade head"],
+      });
     });
 
     it("connects services over the private network, Celery on separate Redis databases", () => {
@@ -92,7 +104,10 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
         CELERY_RESULT_BACKEND: "${{Redis.REDIS_URL}}/1",
         PORT: "8000",
       });
-      expect(vars("worker").variables).toMatchObject({ DATABASE_URL: "${{Postgres.DATABASE_URL}}", CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0" });
+      expect(vars("worker").variables).toMatchObject({
+        DATABASE_URL: "${{Postgres.DATABASE_URL}}",
+        CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0",
+      });
       expect(vars("beat").variables).not.toHaveProperty("DATABASE_URL");
       expect(vars("beat").variables).toMatchObject({ CELERY_BROKER_URL: "${{Redis.REDIS_URL}}/0" });
     });
@@ -112,17 +127,25 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
 
     it("allows exactly the frontend's origins in the API's CORS variable", () => {
       // Custom domains alone when there are some: `<project>.vercel.app` may be somebody else's.
-      const origins = expected.frontendDomains.length ? expected.frontendDomains.map((d) => `https://${d}`) : [`https://${expected.vercelProject}.vercel.app`];
+      const origins = expected.frontendDomains.length
+        ? expected.frontendDomains.map((d) => `https://${d}`)
+        : [`https://${expected.vercelProject}.vercel.app`];
       expect((vars("api").variables as Record<string, string>).ALLOWED_ORIGINS).toBe(origins.join(","));
       expect(outputs.frontendUrl).toBe(origins[0]);
     });
 
     it("points the frontend at the API's public URL", () => {
-      const env = recorder.get("vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables", "frontend-env").inputs.variables as { key: string; value: string }[];
+      const env = recorder.get("vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables", "frontend-env").inputs.variables as {
+        key: string;
+        value: string;
+      }[];
       const byKey = Object.fromEntries(env.map((v) => [v.key, v.value]));
       expect(byKey.NEXT_PUBLIC_API_URL).toBe(outputs.apiUrl);
       expect(byKey.NEXT_PUBLIC_WS_URL).toBe(String(outputs.apiUrl).replace("https://", "wss://"));
-      expect(recorder.get("vercel:index/project:Project", "frontend").inputs).toMatchObject({ name: expected.vercelProject, framework: "nextjs" });
+      expect(recorder.get("vercel:index/project:Project", "frontend").inputs).toMatchObject({
+        name: expected.vercelProject,
+        framework: "nextjs",
+      });
     });
 
     it("passes every stack secret as a secret and never in plain text", () => {
@@ -130,7 +153,14 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
       expect(placeholders).toHaveLength(6);
       expect(leaks(recorder, placeholders)).toEqual([]);
       const apiSecrets = showSecrets(vars("api").secretVariables) as { secret: Record<string, string> };
-      expect(Object.keys(apiSecrets.secret).sort()).toEqual(["AMADEUS_CLIENT_ID", "AMADEUS_CLIENT_SECRET", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "SECRET_KEY", "SERPAPI_KEY"]);
+      expect(Object.keys(apiSecrets.secret).sort()).toEqual([
+        "AMADEUS_CLIENT_ID",
+        "AMADEUS_CLIENT_SECRET",
+        "CLOUDINARY_API_KEY",
+        "CLOUDINARY_API_SECRET",
+        "SECRET_KEY",
+        "SERPAPI_KEY",
+      ]);
       expect(apiSecrets.secret.SERPAPI_KEY).toBe(file.values["travel-planner:serpapiKey"]);
       expect(file.values["travel-planner:serpapiKey"]).toMatch(/^\[secret travel-planner:serpapiKey [0-9a-f]{12}\]$/);
       const edge = recorder.get("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", "frontend-secret-edge-config").inputs;
@@ -143,7 +173,15 @@ export function stackSpec(stack: string, expected: StackExpectations): void {
     });
 
     it("exports the URLs and ids a user needs, and no secret", () => {
-      expect(Object.keys(outputs).sort()).toEqual(["apiUrl", "dnsRecords", "frontendUrl", "railwayEnvironmentId", "railwayProjectId", "redisUse", "serviceUrls"]);
+      expect(Object.keys(outputs).sort()).toEqual([
+        "apiUrl",
+        "dnsRecords",
+        "frontendUrl",
+        "railwayEnvironmentId",
+        "railwayProjectId",
+        "redisUse",
+        "serviceUrls",
+      ]);
       const text = JSON.stringify(outputs);
       for (const key of file.secretKeys) expect(text).not.toContain(file.values[key]);
       expect(text).not.toContain("generated-");

@@ -17,11 +17,15 @@ function tempDir(): string {
 }
 
 function synth(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(cwd, "packages/cli/src/synth/cli.ts"), ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, TS_NODE_PROJECT: path.join(cwd, "tsconfig.json") },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(cwd, "packages/cli/src/synth/cli.ts"), ...args],
+    {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_PROJECT: path.join(cwd, "tsconfig.json") },
+    },
+  );
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -41,7 +45,14 @@ describe("npm run synth", () => {
     expect(result.stdout).toContain("✓ staging: 34 resources, policies 0 mandatory / 0 advisory");
     expect(result.stderr).toContain("synth staging: running the program for Pulumi.staging.yaml under the mock runtime");
     const json = JSON.parse(readFileSync(path.join(out, "staging.json"), "utf8"));
-    expect(json).toMatchObject({ format: 1, project: "travel-planner", stack: "staging", config: "Pulumi.staging.yaml", configErrors: [], policies: { mandatory: 0, advisory: 0 } });
+    expect(json).toMatchObject({
+      format: 1,
+      project: "travel-planner",
+      stack: "staging",
+      config: "Pulumi.staging.yaml",
+      configErrors: [],
+      policies: { mandatory: 0, advisory: 0 },
+    });
     expect(json.resources).toHaveLength(34);
     const api = json.resources.find((r: { name: string; type: string }) => r.name === "api-vars");
     expect(api.inputs.serviceId).toBe("«computed:api.serviceId»");
@@ -51,7 +62,11 @@ describe("npm run synth", () => {
     // Where each secret went, by name.
     expect(json.secretVariables).toEqual(
       expect.arrayContaining([
-        { owner: "api", platform: "railway", names: ["AMADEUS_CLIENT_ID", "AMADEUS_CLIENT_SECRET", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "SECRET_KEY", "SERPAPI_KEY"] },
+        {
+          owner: "api",
+          platform: "railway",
+          names: ["AMADEUS_CLIENT_ID", "AMADEUS_CLIENT_SECRET", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "SECRET_KEY", "SERPAPI_KEY"],
+        },
         { owner: "frontend", platform: "vercel", names: ["EDGE_CONFIG"] },
       ]),
     );
@@ -62,7 +77,9 @@ describe("npm run synth", () => {
     expect(markdown).toContain("No policy violations.");
     // What a reviewer checks, without reading the JSON: sources, start commands, replicas, CORS, the API URL, database settings and backups.
     expect(markdown).toContain("## What it deploys");
-    expect(markdown).toMatch(/\| api \| `acme\/travel-planner`@develop \/backend \| .*uvicorn.* \| 1 \|  \| \/health \| \*\.up\.railway\.app \|/);
+    expect(markdown).toMatch(
+      /\| api \| `acme\/travel-planner`@develop \/backend \| .*uvicorn.* \| 1 \|  \| \/health \| \*\.up\.railway\.app \|/,
+    );
     expect(markdown).toMatch(/\| api \| https:\/\/\S+ .*\| «computed:api-domain\.url» \|/);
     expect(markdown).toContain("| postgres | Postgres | version 16 | none |");
     for (const text of [JSON.stringify(json), markdown, result.stdout]) {
@@ -78,18 +95,43 @@ describe("npm run synth", () => {
 
   it("exits 2 with every config problem for an invalid stack", () => {
     const dir = tempDir();
-    const file = stackFile(dir, "broken", ["config:", "  trestle:railway: { project: p }", "  trestle:servics: {}", "  trestle:services:", "    api: { source: { repo: acme/api, image: nginx }, secrets: { KEY: apiKey } }", "  trestle:apiKey: not-encrypted", ""].join("\n"));
+    const file = stackFile(
+      dir,
+      "broken",
+      [
+        "config:",
+        "  trestle:railway: { project: p }",
+        "  trestle:servics: {}",
+        "  trestle:services:",
+        "    api: { source: { repo: acme/api, image: nginx }, secrets: { KEY: apiKey } }",
+        "  trestle:apiKey: not-encrypted",
+        "",
+      ].join("\n"),
+    );
     const result = synth(["--stack", "broken", "--config", file, "--out", tempDir()]);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain("✗ broken: invalid configuration");
     expect(result.stdout).toContain("  - services.api.source: give exactly one of `repo`, `image` or `build`, not `repo` and `image`");
     expect(result.stdout).toContain("  - servics: unknown key `trestle:servics`; did you mean `services`?");
-    expect(result.stdout).toContain("  - services.api.secrets.KEY: the stack secret `apiKey` is stored in plain text; run `trestle secret set apiKey --stack broken` to encrypt it (the value from standard input or a prompt)");
+    expect(result.stdout).toContain(
+      "  - services.api.secrets.KEY: the stack secret `apiKey` is stored in plain text; run `trestle secret set apiKey --stack broken` to encrypt it (the value from standard input or a prompt)",
+    );
   });
 
   it("exits 1 on a mandatory policy violation", () => {
     const dir = tempDir();
-    const file = stackFile(dir, "prod", ["config:", "  trestle:railway: { project: p }", "  trestle:services:", "    worker: { source: { repo: acme/api } }", "  trestle:postgres: { public: true }", ""].join("\n"));
+    const file = stackFile(
+      dir,
+      "prod",
+      [
+        "config:",
+        "  trestle:railway: { project: p }",
+        "  trestle:services:",
+        "    worker: { source: { repo: acme/api } }",
+        "  trestle:postgres: { public: true }",
+        "",
+      ].join("\n"),
+    );
     const result = synth(["--stack", "prod", "--config", file, "--out", tempDir()]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("✗ prod: ");
@@ -116,7 +158,16 @@ describe("npm run synth", () => {
   it("diffs a stack between two commits: added, changed, replaced, secrets only as changed", () => {
     // A repository of this project's files (without node_modules) with one commit.
     const repo = tempDir();
-    for (const entry of ["Pulumi.yaml", "Pulumi.staging.yaml", "index.ts", "packages", "policies", "tsconfig.json", "tsconfig.base.json", "package.json"]) {
+    for (const entry of [
+      "Pulumi.yaml",
+      "Pulumi.staging.yaml",
+      "index.ts",
+      "packages",
+      "policies",
+      "tsconfig.json",
+      "tsconfig.base.json",
+      "package.json",
+    ]) {
       cpSync(path.join(ROOT, entry), path.join(repo, entry), { recursive: true, filter: (src) => !src.includes("node_modules") });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
@@ -129,8 +180,14 @@ describe("npm run synth", () => {
     const stack = path.join(repo, "Pulumi.staging.yaml");
     let text = readFileSync(stack, "utf8");
     text = text.replace("LOG_LEVEL: debug", "LOG_LEVEL: info");
-    text = text.replace("project: travel-backend-staging\n    environment: staging", "project: travel-backend-staging\n    environment: qa");
-    text = text.replace("    name: travel-web\n    framework: nextjs", "    name: travel-web\n    framework: nextjs\n    domains: [staging.travel.example.com]");
+    text = text.replace(
+      "project: travel-backend-staging\n    environment: staging",
+      "project: travel-backend-staging\n    environment: qa",
+    );
+    text = text.replace(
+      "    name: travel-web\n    framework: nextjs",
+      "    name: travel-web\n    framework: nextjs\n    domains: [staging.travel.example.com]",
+    );
     writeFileSync(stack, text);
 
     const out = tempDir();
@@ -146,7 +203,9 @@ describe("npm run synth", () => {
     expect(diff).toContain("| ± | environment | `railway:Environment` | `name`: `staging` → `qa` |");
     // At the top, before the table: what the change would delete, and that `pulumi up` refuses it without the opt-in.
     const lost = diff.slice(diff.indexOf("**⚠ Destroys data:**"), diff.indexOf("| | resource |"));
-    expect(lost).toContain("- environment (`railway:Environment`) is replaced (a new, empty one); refused by `pulumi up`: refused: replacing the Railway environment `staging`");
+    expect(lost).toContain(
+      "- environment (`railway:Environment`) is replaced (a new, empty one); refused by `pulumi up`: refused: replacing the Railway environment `staging`",
+    );
     expect(lost).toContain("add `environment` to `trestle:allowReplace` for this one update");
     expect(lost).toMatch(/- postgres \(`railway:Service`\) is replaced .*refused/);
     expect(lost).toMatch(/- postgres-data \(`railway:Volume`\) is replaced .*refused/);
@@ -174,7 +233,9 @@ describe("npm run synth", () => {
     const markdown = readFileSync(path.join(dir, "staging.md"), "utf8");
     const top = markdown.slice(0, markdown.indexOf("## Policies"));
     expect(top).toContain("## ⚠ Destroys data if replaced");
-    expect(top).toContain("lets the next `pulumi up` replace postgres (`railway:Service`), postgres-data (`railway:Volume`): a replacement deletes what it holds");
+    expect(top).toContain(
+      "lets the next `pulumi up` replace postgres (`railway:Service`), postgres-data (`railway:Volume`): a replacement deletes what it holds",
+    );
   });
 
   it("refuses production data without backups, and lists a written waiver in the report instead", () => {
@@ -190,8 +251,17 @@ describe("npm run synth", () => {
       ].join("\n");
     const refused = synth(["--stack", "prod", "--config", stackFile(dir, "prod", body("")), "--out", dir]);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain("`postgres-data` holds production data and has no backup schedule; remove `backups: []` from `trestle:postgres`");
-    const waived = synth(["--stack", "prod", "--config", stackFile(dir, "prod", body(", backupsWaiver: rebuilt nightly from the warehouse export")), "--out", dir]);
+    expect(refused.stdout).toContain(
+      "`postgres-data` holds production data and has no backup schedule; remove `backups: []` from `trestle:postgres`",
+    );
+    const waived = synth([
+      "--stack",
+      "prod",
+      "--config",
+      stackFile(dir, "prod", body(", backupsWaiver: rebuilt nightly from the warehouse export")),
+      "--out",
+      dir,
+    ]);
     expect(waived.code).toBe(0);
     const markdown = readFileSync(path.join(dir, "prod.md"), "utf8");
     expect(markdown).toContain("## Waivers");

@@ -35,7 +35,9 @@ describe("secrets shared with production", () => {
 
   it("refuses a staging secret whose encrypted value was copied from prod, naming no value", () => {
     const { staging, prod } = project();
-    const prodSecret = (parse(readFileSync(prod, "utf8")) as { config: Record<string, { secure: string }> }).config["travel-planner:serpapiKey"];
+    const prodSecret = (parse(readFileSync(prod, "utf8")) as { config: Record<string, { secure: string }> }).config[
+      "travel-planner:serpapiKey"
+    ];
     edit(staging, (doc) => (doc.config["travel-planner:serpapiKey"] = prodSecret));
     const problems = sharedWithProduction(staging, undefined);
     expect(problems).toEqual([
@@ -48,7 +50,11 @@ describe("secrets shared with production", () => {
     const { staging, prod } = project();
     setStackSecret(prod, "trestle-placeholders", "travel-planner:databaseUrl", "postgresql://postgres:prod-pass@db:5432/app");
     setStackSecret(staging, "trestle-placeholders", "travel-planner:serpapiKey", "postgresql://postgres:prod-pass@db:5432/app");
-    expect(sharedWithProduction(staging, "trestle-placeholders")).toEqual([expect.stringMatching(/^serpapiKey: holds the same value \(their fingerprints match\) as `prod`.s `databaseUrl`, and this stack is not production/)]);
+    expect(sharedWithProduction(staging, "trestle-placeholders")).toEqual([
+      expect.stringMatching(
+        /^serpapiKey: holds the same value \(their fingerprints match\) as `prod`.s `databaseUrl`, and this stack is not production/,
+      ),
+    ]);
     // Without the passphrase only ciphertexts can be compared, and they differ.
     expect(sharedWithProduction(staging, undefined)).toEqual([]);
   });
@@ -65,10 +71,14 @@ describe("secrets shared with production", () => {
   it("judges a pull request's stack the same way, and leaves production itself alone", () => {
     const { staging, prod } = project();
     const pr = path.join(path.dirname(staging), "Pulumi.pr-7.yaml");
-    const prodSecret = (parse(readFileSync(prod, "utf8")) as { config: Record<string, { secure: string }> }).config["travel-planner:edgeConfig"];
+    const prodSecret = (parse(readFileSync(prod, "utf8")) as { config: Record<string, { secure: string }> }).config[
+      "travel-planner:edgeConfig"
+    ];
     copyFileSync(staging, pr);
     edit(pr, (doc) => (doc.config["travel-planner:edgeConfig"] = prodSecret));
-    expect(sharedWithProduction(pr, undefined)).toEqual([expect.stringMatching(/^edgeConfig: holds the same encrypted value as `prod`'s `edgeConfig`/)]);
+    expect(sharedWithProduction(pr, undefined)).toEqual([
+      expect.stringMatching(/^edgeConfig: holds the same encrypted value as `prod`'s `edgeConfig`/),
+    ]);
     expect(sharedWithProduction(prod, undefined)).toEqual([]);
   });
 });

@@ -36,7 +36,13 @@ describe("GitHub workflows", () => {
     const preview = load("pull-request.yml").jobs.preview;
     expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     const step = preview.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
-    expect(step.with).toMatchObject({ command: "preview", diff: true, policyPacks: "policies", policyPackConfigs: "policies/config.json", "comment-on-pr": true });
+    expect(step.with).toMatchObject({
+      command: "preview",
+      diff: true,
+      policyPacks: "policies",
+      policyPackConfigs: "policies/config.json",
+      "comment-on-pr": true,
+    });
     // The pull request's code runs with the preview environment's credentials, and never previews prod.
     expect(preview.environment).toBe("preview");
     expect(preview.strategy.matrix.stack).toEqual(["staging"]);
@@ -85,7 +91,11 @@ describe("GitHub workflows", () => {
   it("deploys staging, then prod behind the production environment's approval, both with the policy pack", () => {
     const deploy = load("deploy.yml");
     expect(deploy.on).toEqual({ push: { branches: ["main"] } });
-    expect(deploy.jobs.staging).toMatchObject({ needs: "tests", uses: "./.github/workflows/pulumi-up.yml", with: { stack: "staging", environment: "staging" } });
+    expect(deploy.jobs.staging).toMatchObject({
+      needs: "tests",
+      uses: "./.github/workflows/pulumi-up.yml",
+      with: { stack: "staging", environment: "staging" },
+    });
     expect(deploy.jobs.prod).toMatchObject({ needs: "staging", with: { stack: "prod", environment: "production" } });
     const up = load("pulumi-up.yml").jobs.up;
     expect(up.environment).toBe("${{ inputs.environment }}");

@@ -7,9 +7,15 @@ const COMMANDS: Record<string, { module: string; about: string; prefix?: string[
   synth: { module: "./synth/cli", about: "offline preview of a stack: resources, policies, a report (no account needed)" },
   diff: { module: "./synth/cli", about: "what a stack deploys differently from a git commit (`--base <ref>`)" },
   rehearse: { module: "./rehearse/cli", about: "create every Railway resource against the emulator and start each deployment" },
-  preflight: { module: "./preflight/cli", about: "ask Railway, read-only, whether a first `up` can succeed: token, workspace, plan, GitHub access, quotas, names" },
+  preflight: {
+    module: "./preflight/cli",
+    about: "ask Railway, read-only, whether a first `up` can succeed: token, workspace, plan, GitHub access, quotas, names",
+  },
   "preview-env": { module: "./preview-env", about: "write a pull request's preview stack file from staging (`--pr <n> --branch <name>`)" },
-  import: { module: "./import", about: "write a stack file from an existing Railway project, adopting everything (`--project <id> [--environment <name>]`)" },
+  import: {
+    module: "./import",
+    about: "write a stack file from an existing Railway project, adopting everything (`--project <id> [--environment <name>]`)",
+  },
   init: { module: "./init", about: "write a new Trestle project (`trestle init <dir> [--name <project>] [--from <example>]`)" },
   secret: { module: "./secret/cli", about: "set a stack secret from a prompt or standard input (`trestle secret set <key> --stack <s>`)" },
   preview: { module: "./pulumi", about: "`pulumi preview` with the project's policy pack and its config" },
@@ -18,7 +24,11 @@ const COMMANDS: Record<string, { module: string; about: string; prefix?: string[
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return ["usage: trestle <command> [options]   (trestle <command> --help for its options)", "", ...Object.entries(COMMANDS).map(([c, { about }]) => `  ${c.padEnd(width)}  ${about}`)].join("\n");
+  return [
+    "usage: trestle <command> [options]   (trestle <command> --help for its options)",
+    "",
+    ...Object.entries(COMMANDS).map(([c, { about }]) => `  ${c.padEnd(width)}  ${about}`),
+  ].join("\n");
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -32,7 +42,8 @@ if (!entry) {
   process.exit(2);
 }
 // `diff --base <ref>` is the synth's `--diff-base`.
-const args = command === "diff" ? rest.map((a) => (a === "--base" ? "--diff-base" : a.startsWith("--base=") ? `--diff-base=${a.slice(7)}` : a)) : rest;
+const args =
+  command === "diff" ? rest.map((a) => (a === "--base" ? "--diff-base" : a.startsWith("--base=") ? `--diff-base=${a.slice(7)}` : a)) : rest;
 process.argv = [process.argv[0], path.join(__dirname, command), ...(entry.module === "./pulumi" ? [command] : []), ...args];
 if (["synth", "diff", "rehearse", "preflight"].includes(command)) registerTypeScript();
 require(entry.module);

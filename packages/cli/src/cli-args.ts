@@ -43,7 +43,8 @@ export function* eachFlag(argv: readonly string[], usage: string): Generator<{ f
  */
 export function runCommand(name: string, main: () => unknown): void {
   const onError = (error: unknown) => {
-    const text = error instanceof RangeError ? "the input is nested too deeply to read" : error instanceof Error ? error.message : String(error);
+    const text =
+      error instanceof RangeError ? "the input is nested too deeply to read" : error instanceof Error ? error.message : String(error);
     console.error(`trestle ${name}: ${text.split("\n")[0]}`);
     process.exit(2);
   };
@@ -59,7 +60,8 @@ export function runCommand(name: string, main: () => unknown): void {
  * `_` and `-`, at most 100 characters (Pulumi's own rule for stack names).
  */
 export function stackNameProblem(name: string): string | undefined {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) return `\`${name.length > 60 ? `${name.slice(0, 60)}…` : name}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`;
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    return `\`${name.length > 60 ? `${name.slice(0, 60)}…` : name}\` is not a stack name (letters, digits, \`.\`, \`_\`, \`-\`)`;
   if (name.length > 100) return `a stack name has at most 100 characters; this one has ${name.length}`;
   if (name === "." || name === "..") return `\`${name}\` is not a stack name`;
   return undefined;

@@ -56,7 +56,10 @@ export function importedStack(inventory: ProjectInventory): Imported {
   const redis = inventory.services.filter((s) => REDIS.test(s.instance.source?.image ?? ""));
   const apps = inventory.services.filter((s) => !postgres.includes(s) && !redis.includes(s));
   /** How `connects` names a database service: `postgres`/`redis` for the first, its own name for the rest. */
-  const connectName = new Map<string, string>([...postgres.map((s, i) => [s.name, i ? s.name : "postgres"] as const), ...redis.map((s, i) => [s.name, i ? s.name : "redis"] as const)]);
+  const connectName = new Map<string, string>([
+    ...postgres.map((s, i) => [s.name, i ? s.name : "postgres"] as const),
+    ...redis.map((s, i) => [s.name, i ? s.name : "redis"] as const),
+  ]);
   const queued = new Set<string>();
 
   const services: Record<string, Config> = {};
@@ -66,22 +69,38 @@ export function importedStack(inventory: ProjectInventory): Imported {
     const source = instance.source ?? {};
     if (source.image) entry.source = { image: source.image };
     else if (source.repo) {
-      entry.source = { repo: source.repo, ...(instance.rootDirectory ? { rootDirectory: instance.rootDirectory } : {}), ...(instance.dockerfilePath ? { dockerfilePath: instance.dockerfilePath } : {}) };
-      notes.push(`services.${service.name}.source.branch: Railway does not report the branch it deploys; \`main\` is assumed, set it if it is another`);
+      entry.source = {
+        repo: source.repo,
+        ...(instance.rootDirectory ? { rootDirectory: instance.rootDirectory } : {}),
+        ...(instance.dockerfilePath ? { dockerfilePath: instance.dockerfilePath } : {}),
+      };
+      notes.push(
+        `services.${service.name}.source.branch: Railway does not report the branch it deploys; \`main\` is assumed, set it if it is another`,
+      );
     } else notes.push(`services.${service.name}.source: the service has no source connected; give \`repo\` or \`image\``);
     if (instance.startCommand) entry.start = userCommand(instance.startCommand);
     const preDeploy = typeof instance.preDeployCommand === "string" ? [instance.preDeployCommand] : instance.preDeployCommand;
     if (preDeploy?.length) entry.preDeploy = preDeploy.map(userCommand);
     if (instance.buildCommand) entry.buildCommand = instance.buildCommand;
     if (instance.builder) entry.builder = instance.builder;
-    if (instance.healthcheckPath) entry.healthcheck = { path: instance.healthcheckPath, ...(instance.healthcheckTimeout ? { timeoutSeconds: instance.healthcheckTimeout } : {}) };
+    if (instance.healthcheckPath)
+      entry.healthcheck = {
+        path: instance.healthcheckPath,
+        ...(instance.healthcheckTimeout ? { timeoutSeconds: instance.healthcheckTimeout } : {}),
+      };
     if (instance.restartPolicyType) {
-      entry.restart = { policy: instance.restartPolicyType, ...(instance.restartPolicyType === "ON_FAILURE" && instance.restartPolicyMaxRetries ? { maxRetries: instance.restartPolicyMaxRetries } : {}) };
+      entry.restart = {
+        policy: instance.restartPolicyType,
+        ...(instance.restartPolicyType === "ON_FAILURE" && instance.restartPolicyMaxRetries
+          ? { maxRetries: instance.restartPolicyMaxRetries }
+          : {}),
+      };
     }
     if (instance.numReplicas && instance.numReplicas > 1 && !instance.cronSchedule) entry.replicas = instance.numReplicas;
     if (instance.cronSchedule) entry.cron = instance.cronSchedule;
     if (instance.sleepApplication) entry.sleep = true;
-    const port = Number(service.variables.PORT) || service.serviceDomains[0]?.targetPort || service.customDomains[0]?.targetPort || undefined;
+    const port =
+      Number(service.variables.PORT) || service.serviceDomains[0]?.targetPort || service.customDomains[0]?.targetPort || undefined;
     if (port) entry.port = port;
     if (service.serviceDomains.length) entry.public = true;
     if (service.customDomains.length) entry.domains = service.customDomains.map((d) => d.domain);
@@ -99,7 +118,11 @@ export function importedStack(inventory: ProjectInventory): Imported {
         continue;
       }
       if (target && reference[3] && (key === "CELERY_BROKER_URL" || key === "CELERY_RESULT_BACKEND")) {
-        celery = { ...celery, ...(target !== "redis" ? { redis: target } : {}), [key === "CELERY_BROKER_URL" ? "broker" : "results"]: Number(reference[4]) };
+        celery = {
+          ...celery,
+          ...(target !== "redis" ? { redis: target } : {}),
+          [key === "CELERY_BROKER_URL" ? "broker" : "results"]: Number(reference[4]),
+        };
         if (!connects.includes(target)) connects.push(target);
         queued.add(reference[1]);
         continue;
@@ -129,10 +152,16 @@ export function importedStack(inventory: ProjectInventory): Imported {
       ...(first && service.name !== "Postgres" ? { name: service.name } : {}),
       ...(version ? { version } : {}),
       ...(service.variables.POSTGRES_DB && service.variables.POSTGRES_DB !== "railway" ? { database: service.variables.POSTGRES_DB } : {}),
-      ...(service.variables.POSTGRES_USER && service.variables.POSTGRES_USER !== "postgres" ? { user: service.variables.POSTGRES_USER } : {}),
+      ...(service.variables.POSTGRES_USER && service.variables.POSTGRES_USER !== "postgres"
+        ? { user: service.variables.POSTGRES_USER }
+        : {}),
       // Its cluster stays where it is: another PGDATA would start an empty one beside the data.
-      ...(service.variables.PGDATA && service.variables.PGDATA !== "/var/lib/postgresql/data/pgdata" ? { dataDirectory: service.variables.PGDATA } : {}),
-      ...(Object.keys(postgresSettings(service.instance.startCommand)).length ? { settings: postgresSettings(service.instance.startCommand) } : {}),
+      ...(service.variables.PGDATA && service.variables.PGDATA !== "/var/lib/postgresql/data/pgdata"
+        ? { dataDirectory: service.variables.PGDATA }
+        : {}),
+      ...(Object.keys(postgresSettings(service.instance.startCommand)).length
+        ? { settings: postgresSettings(service.instance.startCommand) }
+        : {}),
       takeOver: true,
     };
     // Its data keeps the password it was created with (POSTGRES_PASSWORD is read only
@@ -143,7 +172,10 @@ export function importedStack(inventory: ProjectInventory): Imported {
       if (secrets[key] !== undefined && secrets[key] !== password) key = secretKeyOf(`${service.name}_database_password`);
       secrets[key] = password;
       entry.passwordSecret = key;
-    } else notes.push(`${service.name}: no readable POSTGRES_PASSWORD; a new one would lock its clients out, so set \`passwordSecret\` before \`up\``);
+    } else
+      notes.push(
+        `${service.name}: no readable POSTGRES_PASSWORD; a new one would lock its clients out, so set \`passwordSecret\` before \`up\``,
+      );
     return entry;
   };
   const redisConfig = (service: ServiceInventory, first: boolean): Config => {

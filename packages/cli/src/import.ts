@@ -45,10 +45,14 @@ async function main(): Promise<void> {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (existsSync(file)) fail(`${path.relative(process.cwd(), file) || file}: exists; give another --stack, or move it away`);
   const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
-  if (passphrase === undefined) fail("set PULUMI_CONFIG_PASSPHRASE: the project's secrets are written encrypted with it, never in plain text");
+  if (passphrase === undefined)
+    fail("set PULUMI_CONFIG_PASSPHRASE: the project's secrets are written encrypted with it, never in plain text");
 
   // Loaded now, not at start: a bad argument is answered without Pulumi's SDK.
-  const [{ importedStack }, { InventoryError, RailwayTokenMissingError, isNotFound, readInventory }] = await Promise.all([import("./import-stack"), import("@trestle/railway")]);
+  const [{ importedStack }, { InventoryError, RailwayTokenMissingError, isNotFound, readInventory }] = await Promise.all([
+    import("./import-stack"),
+    import("@trestle/railway"),
+  ]);
   let imported: Imported;
   try {
     imported = importedStack(await readInventory(args.project, args.environment));
@@ -62,13 +66,16 @@ async function main(): Promise<void> {
   if (Object.keys(imported.secrets).length) {
     const salt = newEncryptionSalt(passphrase);
     if (!passphraseMatches(passphrase, salt)) throw new Error("the passphrase does not open the salt it just made");
-    for (const [key, value] of Object.entries(imported.secrets)) doc.setIn(["config", `${projectName}:${key}`], { secure: encryptValue(passphrase, salt, value) });
+    for (const [key, value] of Object.entries(imported.secrets))
+      doc.setIn(["config", `${projectName}:${key}`], { secure: encryptValue(passphrase, salt, value) });
     doc.set("encryptionsalt", salt);
   }
   doc.commentBefore = ` Imported by \`trestle import\` from Railway project ${args.project} (${args.environment}).\n The first \`trestle up\` adopts the project and each service by name; it replaces nothing.`;
   writeFileSync(file, doc.toString({ lineWidth: 0 }));
   const services = Object.keys(imported.config["trestle:services"] as Record<string, unknown>).length;
-  console.log(`wrote ${path.relative(process.cwd(), file) || file}: ${services} service(s), ${Object.keys(imported.secrets).length} secret(s) encrypted`);
+  console.log(
+    `wrote ${path.relative(process.cwd(), file) || file}: ${services} service(s), ${Object.keys(imported.secrets).length} secret(s) encrypted`,
+  );
   for (const note of imported.notes) console.log(`  note: ${note}`);
   console.log(`  next: trestle synth --stack ${stack}, then trestle rehearse --stack ${stack}, then trestle up --stack ${stack}`);
 }

@@ -59,10 +59,15 @@ function parseArgs(argv: string[]): Args {
   }
   if (!dir) fail(`give the directory to create\n${USAGE}`);
   const target = path.resolve(dir);
-  name ??= path.basename(target).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-");
-  if (!PROJECT_NAME.test(name)) fail(`--name: \`${name}\` is not a Pulumi project name (letters, digits, \`_\`, \`.\`, \`-\`; at most 100)`);
+  name ??= path
+    .basename(target)
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, "-");
+  if (!PROJECT_NAME.test(name))
+    fail(`--name: \`${name}\` is not a Pulumi project name (letters, digits, \`_\`, \`.\`, \`-\`; at most 100)`);
   if (name === "trestle") fail("--name: `trestle` is the namespace of Trestle's own settings; give your project a name of its own");
-  if (from !== undefined && !examples().has(from)) fail(`--from: no example \`${from}\`; the examples are ${[...examples().keys()].map((e) => `\`${e}\``).join(", ")}`);
+  if (from !== undefined && !examples().has(from))
+    fail(`--from: no example \`${from}\`; the examples are ${[...examples().keys()].map((e) => `\`${e}\``).join(", ")}`);
   if (existsSync(target) && readdirSync(target).length) fail(`${dir}: exists and is not empty; give a new directory`);
   return { dir: target, name, from };
 }
@@ -87,7 +92,8 @@ function stackFile(template: string, stack: "prod" | "staging", project: string,
   const doc = parseDocument(template);
   const config = doc.get("config") as { items: { key: { value: string } }[] } | undefined;
   // Only Trestle's settings carry over; a template's own secrets are re-made below.
-  for (const item of [...(config?.items ?? [])]) if (!String(item.key.value).startsWith("trestle:")) doc.deleteIn(["config", item.key.value]);
+  for (const item of [...(config?.items ?? [])])
+    if (!String(item.key.value).startsWith("trestle:")) doc.deleteIn(["config", item.key.value]);
   if (stack === "staging") {
     withoutProductionSettings(doc);
     doc.setIn(["config", "trestle:railway", "environment"], "staging");
@@ -97,7 +103,8 @@ function stackFile(template: string, stack: "prod" | "staging", project: string,
   const secrets = secretKeys(doc);
   if (secrets.length) {
     const salt = newEncryptionSalt(passphrase);
-    for (const key of secrets) doc.setIn(["config", `${project}:${key}`], { secure: encryptValue(passphrase, salt, `placeholder-${key}-${stack}`) });
+    for (const key of secrets)
+      doc.setIn(["config", `${project}:${key}`], { secure: encryptValue(passphrase, salt, `placeholder-${key}-${stack}`) });
     doc.set("encryptionsalt", salt);
   }
   doc.commentBefore = ` ${stack === "prod" ? "Production" : "Staging"} of ${project}. Secrets are placeholders: set each with\n \`trestle secret set <key> --stack ${stack}\` (the value from standard input or a prompt).`;
@@ -140,10 +147,16 @@ function trestleSpecs(version: string, projectDir: string): Record<string, strin
   if (!packages || process.env.TRESTLE_INIT_SPECS === "version") return Object.fromEntries(names.map((n) => [`@trestle/${n}`, version]));
   const dest = path.join(projectDir, VENDOR);
   mkdirSync(dest, { recursive: true });
-  console.error(`packing this checkout's packages into ${path.join(path.basename(projectDir), VENDOR)} (nothing is published yet; commit them with the project)`);
+  console.error(
+    `packing this checkout's packages into ${path.join(path.basename(projectDir), VENDOR)} (nothing is published yet; commit them with the project)`,
+  );
   const specs: Record<string, string> = {};
   for (const name of names) {
-    const run = spawnSync("npm", ["pack", "--silent", "--workspace", `packages/${name}`, "--pack-destination", dest], { cwd: path.join(packages, ".."), encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+    const run = spawnSync("npm", ["pack", "--silent", "--workspace", `packages/${name}`, "--pack-destination", dest], {
+      cwd: path.join(packages, ".."),
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
     if (run.status !== 0) fail(`npm pack of @trestle/${name} failed: ${run.stderr.trim()}`);
     specs[`@trestle/${name}`] = `file:${VENDOR}/${run.stdout.trim().split("\n").pop()!}`;
   }
@@ -224,7 +237,11 @@ function main(): void {
       `wrote ${rel} (project ${args.name}${args.from ? `, from the ${args.from} example` : ""})`,
       `  cd ${rel} && git init && npm install        # git: \`trestle diff\` compares with a commit`,
       "  npx trestle synth --stack staging      # offline, no account",
-      ...(prod.secrets.length ? [`  npx trestle secret set ${prod.secrets[0]} --stack prod < value.txt   # then the others: ${prod.secrets.slice(1).join(", ") || "none"}`] : []),
+      ...(prod.secrets.length
+        ? [
+            `  npx trestle secret set ${prod.secrets[0]} --stack prod < value.txt   # then the others: ${prod.secrets.slice(1).join(", ") || "none"}`,
+          ]
+        : []),
       "  npx trestle up --stack staging         # with the policy pack",
     ].join("\n"),
   );

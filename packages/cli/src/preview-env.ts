@@ -15,7 +15,8 @@ import { findProjectDir } from "./self";
 import { serviceNames, withoutProductionSettings } from "./stack-files";
 import { eachFlag, fail, runCommand } from "./cli-args";
 
-const USAGE = "usage: trestle preview-env --pr <number> --branch <name> [--from <base stack>] [--scope <vercel team slug>] [--origin <preview origin>] [--out <file>]";
+const USAGE =
+  "usage: trestle preview-env --pr <number> --branch <name> [--from <base stack>] [--scope <vercel team slug>] [--origin <preview origin>] [--out <file>]";
 
 interface Args {
   pr: number;
@@ -39,7 +40,14 @@ function parseArgs(argv: string[]): Args {
   if (!given.pr || !/^[1-9]\d{0,8}$/.test(given.pr)) fail(`--pr: give the pull request's number\n${USAGE}`);
   if (!given.branch) fail(`--branch: give the pull request's branch\n${USAGE}`);
   if (/[\0\s]/.test(given.branch) || given.branch.startsWith("-")) fail(`--branch: \`${given.branch}\` is not a branch name`);
-  return { pr: Number(given.pr), branch: given.branch, from: given.from ?? "staging", scope: given.scope, origin: given.origin, out: given.out };
+  return {
+    pr: Number(given.pr),
+    branch: given.branch,
+    from: given.from ?? "staging",
+    scope: given.scope,
+    origin: given.origin,
+    out: given.out,
+  };
 }
 
 function main(): void {
@@ -54,27 +62,42 @@ function main(): void {
   const production = doc.getIn(["config", "trestle:production"]);
   const environment = doc.getIn(["config", "trestle:railway", "environment"]) ?? "production";
   if (production === true || (production !== false && environment === "production")) {
-    fail(`--from: \`${args.from}\` is a production stack (${production === true ? "`trestle:production: true`" : "its environment is `production`"}); a preview never copies production's secrets or settings: start from staging`);
+    fail(
+      `--from: \`${args.from}\` is a production stack (${production === true ? "`trestle:production: true`" : "its environment is `production`"}); a preview never copies production's secrets or settings: start from staging`,
+    );
   }
   const project = doc.getIn(["config", "trestle:railway", "project"]);
-  if (typeof project !== "string") fail(`${path.basename(base)}: \`trestle:railway.project\` is not set; a preview creates a project named after the base stack's`);
+  if (typeof project !== "string")
+    fail(`${path.basename(base)}: \`trestle:railway.project\` is not set; a preview creates a project named after the base stack's`);
 
   withoutProductionSettings(doc);
   // The pull request's code: every service built from the repository deploys its branch.
   for (const name of serviceNames(doc)) {
-    if (doc.hasIn(["config", "trestle:services", name, "source", "repo"])) doc.setIn(["config", "trestle:services", name, "source", "branch"], args.branch);
+    if (doc.hasIn(["config", "trestle:services", name, "source", "repo"]))
+      doc.setIn(["config", "trestle:services", name, "source", "branch"], args.branch);
   }
-  if (doc.hasIn(["config", "trestle:frontend", "service", "source", "repo"])) doc.setIn(["config", "trestle:frontend", "service", "source", "branch"], args.branch);
+  if (doc.hasIn(["config", "trestle:frontend", "service", "source", "repo"]))
+    doc.setIn(["config", "trestle:frontend", "service", "source", "branch"], args.branch);
   const stack = `pr-${args.pr}`;
   doc.setIn(["config", "trestle:railway"], doc.createNode({ project: `${project}-${stack}`, environment: stack }));
   // Preview data is throwaway: no protection to lift before `pulumi destroy`, no backups.
   doc.setIn(["config", "trestle:protect"], false);
   const named = (doc.getIn(["config", "trestle:databases"]) as { items: { key: { value: string } }[] } | undefined)?.items ?? [];
-  const databases = [["trestle:postgres"], ["trestle:redis"], ...named.flatMap((d) => ["redis", "postgres"].map((engine) => ["trestle:databases", String(d.key.value), engine]))];
+  const databases = [
+    ["trestle:postgres"],
+    ["trestle:redis"],
+    ...named.flatMap((d) => ["redis", "postgres"].map((engine) => ["trestle:databases", String(d.key.value), engine])),
+  ];
   for (const db of databases) if (doc.hasIn(["config", ...db, "backups"])) doc.deleteIn(["config", ...db, "backups"]);
   doc.setIn(
     ["config", "trestle:preview"],
-    doc.createNode({ pullRequest: args.pr, branch: args.branch, baseStack: args.from, ...(args.scope ? { scope: args.scope } : {}), ...(args.origin ? { origin: args.origin } : {}) }),
+    doc.createNode({
+      pullRequest: args.pr,
+      branch: args.branch,
+      baseStack: args.from,
+      ...(args.scope ? { scope: args.scope } : {}),
+      ...(args.origin ? { origin: args.origin } : {}),
+    }),
   );
   doc.commentBefore = ` Pull request #${args.pr} (${args.branch}): a preview of \`${args.from}\`, written by \`trestle preview-env\`.\n Its own Railway project, Postgres and Redis; the branch's Vercel previews point at its API.`;
   const out = args.out ? path.resolve(args.out) : path.join(projectDir, `Pulumi.${stack}.yaml`);

@@ -40,7 +40,9 @@ if (!/^[A-Za-z0-9_./-]+$/.test(stack) || stack.startsWith("-")) fail(`--stack: \
 const projectDir = findProjectDir();
 const pack = findPack(projectDir);
 if (!existsSync(path.join(pack, "PulumiPolicy.yaml"))) {
-  fail(`${path.relative(process.cwd(), pack) || pack}: no policy pack here; \`trestle init\` writes one (policies/index.ts constructs \`TrestlePolicies\`)`);
+  fail(
+    `${path.relative(process.cwd(), pack) || pack}: no policy pack here; \`trestle init\` writes one (policies/index.ts constructs \`TrestlePolicies\`)`,
+  );
 }
 const args = [command, "--stack", stack, "--policy-pack", pack];
 const packConfig = path.join(pack, "config.json");
@@ -49,6 +51,8 @@ args.push(...passThrough);
 
 const run = spawnSync("pulumi", args, { stdio: "inherit", cwd: projectDir });
 if (run.error && (run.error as NodeJS.ErrnoException).code === "ENOENT") {
-  fail("trestle: the Pulumi CLI is not on PATH; install it (https://www.pulumi.com/docs/install/), or run `trestle synth` for an offline preview");
+  fail(
+    "trestle: the Pulumi CLI is not on PATH; install it (https://www.pulumi.com/docs/install/), or run `trestle synth` for an offline preview",
+  );
 }
 process.exit(run.status ?? 1);

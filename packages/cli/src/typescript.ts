@@ -10,7 +10,9 @@ export function registerTypeScript(projectDir = process.cwd()): void {
   try {
     tsNode = require.resolve("ts-node", { paths: [projectDir] });
   } catch {
-    const hint = existsSync(path.join(projectDir, "package.json")) ? "npm install --save-dev ts-node typescript" : "run it in a project made by `trestle init`";
+    const hint = existsSync(path.join(projectDir, "package.json"))
+      ? "npm install --save-dev ts-node typescript"
+      : "run it in a project made by `trestle init`";
     console.error(`trestle: loading the TypeScript program needs ts-node in the project; ${hint}`);
     process.exit(2);
   }

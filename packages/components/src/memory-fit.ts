@@ -38,16 +38,25 @@ export function postgresMemoryProblems(version: number, settings: Record<string,
   const problems: [string, string][] = [];
   const shared = bytes("shared_buffers") ?? 128 * 1024 ** 2; // PostgreSQL's default
   if (settings.shared_buffers !== undefined && shared > limit * SHARED_BUFFERS_SHARE) {
-    problems.push(["shared_buffers", `\`${settings.shared_buffers}\` is more than 40% of the ${memoryGB} GB the server has (PostgreSQL's own ceiling for it): give at most ${size(limit * SHARED_BUFFERS_SHARE)}, or raise \`limits.memoryGB\``]);
+    problems.push([
+      "shared_buffers",
+      `\`${settings.shared_buffers}\` is more than 40% of the ${memoryGB} GB the server has (PostgreSQL's own ceiling for it): give at most ${size(limit * SHARED_BUFFERS_SHARE)}, or raise \`limits.memoryGB\``,
+    ]);
   }
   const work = bytes("work_mem");
   const connections = Number(settings.max_connections ?? 100);
   if (work !== undefined && shared + work * connections > limit) {
-    problems.push(["work_mem", `\`${settings.work_mem}\` × ${connections} connections, with shared_buffers, needs ${size(shared + work * connections)}, more than the ${memoryGB} GB the server has: lower \`work_mem\` or \`max_connections\`, or raise \`limits.memoryGB\``]);
+    problems.push([
+      "work_mem",
+      `\`${settings.work_mem}\` × ${connections} connections, with shared_buffers, needs ${size(shared + work * connections)}, more than the ${memoryGB} GB the server has: lower \`work_mem\` or \`max_connections\`, or raise \`limits.memoryGB\``,
+    ]);
   }
   const cache = bytes("effective_cache_size");
   if (cache !== undefined && cache > limit) {
-    problems.push(["effective_cache_size", `\`${settings.effective_cache_size}\` tells the planner of more cache than the ${memoryGB} GB the server has: give at most ${memoryGB}GB`]);
+    problems.push([
+      "effective_cache_size",
+      `\`${settings.effective_cache_size}\` tells the planner of more cache than the ${memoryGB} GB the server has: give at most ${memoryGB}GB`,
+    ]);
   }
   return problems;
 }

@@ -27,6 +27,9 @@ export function remoteName(api: keyof typeof RULES, base: string, options: { pro
   const rule = RULES[api];
   const stack = options.stack ?? pulumi.getStack();
   const raw = options.production ? base : `${base}-${stack}`;
-  const cleaned = (rule.lowerCase ? raw.toLowerCase() : raw).replace(rule.allowed, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+  const cleaned = (rule.lowerCase ? raw.toLowerCase() : raw)
+    .replace(rule.allowed, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
   return cleaned.slice(0, rule.maxLength).replace(/-+$/, "");
 }

@@ -72,7 +72,9 @@ export interface PostgresDbArgs {
 
 /** The memory settings given without a memory limit to judge them by (memory-fit.ts), for the policy pack. */
 function unsized(settings: Record<string, string> | undefined, limits: railway.ServiceLimits | undefined): { unsizedMemory?: string[] } {
-  const memory = Object.keys(settings ?? {}).filter((name) => ["shared_buffers", "work_mem", "effective_cache_size", "maintenance_work_mem"].includes(name));
+  const memory = Object.keys(settings ?? {}).filter((name) =>
+    ["shared_buffers", "work_mem", "effective_cache_size", "maintenance_work_mem"].includes(name),
+  );
   return memory.length && limits?.memoryGB === undefined ? { unsizedMemory: memory.sort() } : {};
 }
 
@@ -111,7 +113,12 @@ export function postgresStartCommand(settings: Record<string, string | number>):
  * (IMG-6); `POSTGRES_PASSWORD` is the secret beside them. The URLs hold
  * references, not the password, so they are plain; Railway renders them (VAR-3).
  */
-export function postgresVariables(db: { database: string; user: string; isPublic: boolean; dataDirectory?: string }): Record<string, string> {
+export function postgresVariables(db: {
+  database: string;
+  user: string;
+  isPublic: boolean;
+  dataDirectory?: string;
+}): Record<string, string> {
   const credentials = "${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}";
   const variables: Record<string, string> = {
     POSTGRES_USER: db.user,
@@ -156,7 +163,15 @@ export class PostgresDb extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresDbArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded as inputs and outputs for the policy pack.
-    const intent: PostgresIntent = { serviceName: args.serviceName ?? "Postgres", version: args.version ?? 16, public: args.public ?? false, protect: args.protect ?? false, production: args.production ?? false, ...(args.backupsWaiver ? { backupsWaiver: args.backupsWaiver } : {}), ...unsized(args.settings, args.limits) };
+    const intent: PostgresIntent = {
+      serviceName: args.serviceName ?? "Postgres",
+      version: args.version ?? 16,
+      public: args.public ?? false,
+      protect: args.protect ?? false,
+      production: args.production ?? false,
+      ...(args.backupsWaiver ? { backupsWaiver: args.backupsWaiver } : {}),
+      ...unsized(args.settings, args.limits),
+    };
     super(PostgresDb.__pulumiType, name, intent, opts);
     const where = `PostgresDb ${name}`;
     const version = oneOf(where, "version", args.version, POSTGRES_VERSIONS) ?? 16;
@@ -172,11 +187,27 @@ export class PostgresDb extends pulumi.ComponentResource {
 
     const password = args.password !== undefined ? pulumi.secret(pulumi.output(args.password)) : this.createPassword(name).result;
     const guard = dataGuard(args.allowReplace);
-    const service = this.createService(name, scope, serviceName, version, settings, protect, { projectCreated: args.projectCreated, takeOver: args.takeOver, ...guard }, args.limits);
+    const service = this.createService(
+      name,
+      scope,
+      serviceName,
+      version,
+      settings,
+      protect,
+      { projectCreated: args.projectCreated, takeOver: args.takeOver, ...guard },
+      args.limits,
+    );
     const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production), guard);
     const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
     const variables = this.createVariables(name, scope, service, { database, user, password, isPublic, dataDirectory: args.dataDirectory });
-    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, { variables, volume }, proxy, { version, settings, database, user, isPublic, limits: args.limits });
+    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, { variables, volume }, proxy, {
+      version,
+      settings,
+      database,
+      user,
+      isPublic,
+      limits: args.limits,
+    });
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
@@ -231,13 +262,25 @@ export class PostgresDb extends pulumi.ComponentResource {
     return new railway.Volume(
       `${name}-data`,
       // DEP-6: the first deploy sets the backups, in the patch that starts the database.
-      { ...scope, serviceId: service.serviceId, mountPath: POSTGRES_DATA, name: `${name}-data`, backups, deferToDeploy: true, allowReplace: guard.allowReplace },
+      {
+        ...scope,
+        serviceId: service.serviceId,
+        mountPath: POSTGRES_DATA,
+        name: `${name}-data`,
+        backups,
+        deferToDeploy: true,
+        allowReplace: guard.allowReplace,
+      },
       { parent: this, protect },
     );
   }
 
   private createProxy(name: string, environmentId: pulumi.Input<string>, service: railway.Service): railway.TcpProxy {
-    return new railway.TcpProxy(`${name}-proxy`, { environmentId, serviceId: service.serviceId, applicationPort: POSTGRES_PORT }, { parent: this });
+    return new railway.TcpProxy(
+      `${name}-proxy`,
+      { environmentId, serviceId: service.serviceId, applicationPort: POSTGRES_PORT },
+      { parent: this },
+    );
   }
 
   private createVariables(

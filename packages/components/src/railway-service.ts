@@ -229,7 +229,8 @@ export class RailwayService extends pulumi.ComponentResource {
       ...(args.preview ? { preview: true } : {}),
     };
     super(RailwayService.__pulumiType, name, intent, componentOpts);
-    if (args.start !== undefined && args.startExec !== undefined) throw new Error(`${where}: give \`start\` (a shell command) or \`startExec\` (exec form), not both`);
+    if (args.start !== undefined && args.startExec !== undefined)
+      throw new Error(`${where}: give \`start\` (a shell command) or \`startExec\` (exec form), not both`);
     const builder = oneOf(where, "builder", args.builder, railway.BUILDERS);
     const restartPolicy = oneOf(where, "restart.policy", args.restart?.policy, railway.RESTART_POLICY_TYPES) ?? "ON_FAILURE";
 
@@ -242,20 +243,42 @@ export class RailwayService extends pulumi.ComponentResource {
     const variables = this.createVariables(name, args, scope, service, generated, corsFormat);
     const publicDomain = args.public ? this.createPublicDomain(name, args, scope, service) : undefined;
     const custom = customDomains.map((domain, i) => this.createCustomDomain(`${name}-domain-${i}`, args, scope, service, domain));
-    const deployment = this.createDeployment(name, args, scope, service, variables, [...(publicDomain ? [publicDomain] : []), ...custom, ...deployAfter], image);
+    const deployment = this.createDeployment(
+      name,
+      args,
+      scope,
+      service,
+      variables,
+      [...(publicDomain ? [publicDomain] : []), ...custom, ...deployAfter],
+      image,
+    );
     const gate = args.healthGate ?? {};
     if (gate.enabled !== false && publicDomain && args.healthcheck?.path) {
-      createHealthGate(`${name}-health`, { url: pulumi.interpolate`${publicDomain.url}${args.healthcheck.path}`, deploymentId: deployment.deploymentId, ...gate }, { parent: this, dependsOn: [deployment] });
+      createHealthGate(
+        `${name}-health`,
+        { url: pulumi.interpolate`${publicDomain.url}${args.healthcheck.path}`, deploymentId: deployment.deploymentId, ...gate },
+        { parent: this, dependsOn: [deployment] },
+      );
     }
 
     this.serviceId = service.serviceId;
     this.serviceName = args.serviceName;
     this.privateDomain = service.privateDomain;
     this.publicUrl = publicDomain?.url;
-    this.origins = pulumi.all([publicDomain?.url, ...customDomains.map((d) => `https://${d}`)]).apply((urls) => urls.filter((u): u is string => Boolean(u)));
-    this.dnsRecords = pulumi.all(custom.map((c) => c.dnsRecords)).apply((records) => Object.fromEntries(customDomains.map((d, i) => [d, records[i]])));
+    this.origins = pulumi
+      .all([publicDomain?.url, ...customDomains.map((d) => `https://${d}`)])
+      .apply((urls) => urls.filter((u): u is string => Boolean(u)));
+    this.dnsRecords = pulumi
+      .all(custom.map((c) => c.dnsRecords))
+      .apply((records) => Object.fromEntries(customDomains.map((d, i) => [d, records[i]])));
     this.deploymentId = deployment.deploymentId;
-    this.registerOutputs({ ...intent, serviceId: this.serviceId, publicUrl: this.publicUrl, origins: this.origins, deploymentId: this.deploymentId });
+    this.registerOutputs({
+      ...intent,
+      serviceId: this.serviceId,
+      publicUrl: this.publicUrl,
+      origins: this.origins,
+      deploymentId: this.deploymentId,
+    });
   }
 
   private createImage(name: string, build: ImageBuild): docker.Image {
@@ -317,7 +340,8 @@ export class RailwayService extends pulumi.ComponentResource {
     return Object.fromEntries(
       Object.entries(generated).map(([variable, { length }]) => [
         variable,
-        new random.RandomPassword(`${name}-${variable.toLowerCase().replace(/_/g, "-")}`, { length, special: false }, { parent: this }).result,
+        new random.RandomPassword(`${name}-${variable.toLowerCase().replace(/_/g, "-")}`, { length, special: false }, { parent: this })
+          .result,
       ]),
     );
   }
@@ -341,12 +365,23 @@ export class RailwayService extends pulumi.ComponentResource {
     return new railway.Variables(
       `${name}-vars`,
       // DEP-6: written by the first deploy, with the source.
-      { ...scope, serviceId: service.serviceId, variables, secretVariables: { ...(args.secrets ?? {}), ...generated }, deferToDeploy: true },
+      {
+        ...scope,
+        serviceId: service.serviceId,
+        variables,
+        secretVariables: { ...(args.secrets ?? {}), ...generated },
+        deferToDeploy: true,
+      },
       { parent: this },
     );
   }
 
-  private createPublicDomain(name: string, args: RailwayServiceArgs, scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> }, service: railway.Service): railway.ServiceDomain {
+  private createPublicDomain(
+    name: string,
+    args: RailwayServiceArgs,
+    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
+    service: railway.Service,
+  ): railway.ServiceDomain {
     return new railway.ServiceDomain(`${name}-domain`, { ...scope, serviceId: service.serviceId, targetPort: args.port }, { parent: this });
   }
 
@@ -357,7 +392,11 @@ export class RailwayService extends pulumi.ComponentResource {
     service: railway.Service,
     domain: string,
   ): railway.CustomDomain {
-    return new railway.CustomDomain(resourceName, { ...scope, serviceId: service.serviceId, domain, targetPort: args.port }, { parent: this });
+    return new railway.CustomDomain(
+      resourceName,
+      { ...scope, serviceId: service.serviceId, domain, targetPort: args.port },
+      { parent: this },
+    );
   }
 
   private createDeployment(
@@ -405,7 +444,14 @@ export class RailwayService extends pulumi.ComponentResource {
         : { repo: source.repo, branch: source.branch ?? "main" };
     return new railway.Deployment(
       `${name}-deploy`,
-      { ...scope, serviceId: service.serviceId, source: deploySource, triggers, timeoutSeconds: args.deployTimeoutSeconds, firstDeploy: railway.firstDeployOf({ variables, service }) },
+      {
+        ...scope,
+        serviceId: service.serviceId,
+        source: deploySource,
+        triggers,
+        timeoutSeconds: args.deployTimeoutSeconds,
+        firstDeploy: railway.firstDeployOf({ variables, service }),
+      },
       { parent: this, dependsOn: [service, variables, ...dependsOn] },
     );
   }

@@ -17,7 +17,16 @@ import { COMPONENT_TYPES } from "./contract/types";
 export const REDIS_USES = ["cache", "queue", "both"] as const;
 export type RedisUse = (typeof REDIS_USES)[number];
 /** Redis's `maxmemory-policy` values. */
-export const EVICTION_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"] as const;
+export const EVICTION_POLICIES = [
+  "noeviction",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+] as const;
 export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
 export const REDIS_PROVIDERS = ["railway", "upstash"] as const;
 export type RedisProvider = (typeof REDIS_PROVIDERS)[number];
@@ -138,7 +147,15 @@ function shellQuote(arg: string): string {
  * (IMG-4). With a volume, its `lost+found` is removed first, as the template does.
  */
 export function redisStartCommand(config: RedisServerConfig): string {
-  const server = ["docker-entrypoint.sh", "redis-server", "--requirepass", "$REDIS_PASSWORD", "--port", String(REDIS_PORT), ...redisServerArgs(config).map(shellQuote)].join(" ");
+  const server = [
+    "docker-entrypoint.sh",
+    "redis-server",
+    "--requirepass",
+    "$REDIS_PASSWORD",
+    "--port",
+    String(REDIS_PORT),
+    ...redisServerArgs(config).map(shellQuote),
+  ].join(" ");
   const script = config.persistence.enabled ? `rm -rf $RAILWAY_VOLUME_MOUNT_PATH/lost+found/ && exec ${server}` : `exec ${server}`;
   // Inside the double quotes only `'` quoting is used (shellQuote), so nothing needs escaping.
   return `/bin/sh -c "${script}"`;
@@ -212,12 +229,18 @@ export class RedisCache extends pulumi.ComponentResource {
       this.secretUrl = pulumi.secret(pulumi.interpolate`rediss://default:${db.password}@${db.endpoint}:${db.port}`);
       this.id = db.databaseId;
     } else {
-      const service = this.createRailway(name, serviceName, args, {
-        maxmemory: args.maxmemory,
-        evictionPolicy,
-        persistence: args.persistence ?? { enabled: false },
-        settings: args.settings ?? {},
-      }, backups);
+      const service = this.createRailway(
+        name,
+        serviceName,
+        args,
+        {
+          maxmemory: args.maxmemory,
+          evictionPolicy,
+          persistence: args.persistence ?? { enabled: false },
+          settings: args.settings ?? {},
+        },
+        backups,
+      );
       this.urlReference = railway.serviceReference(serviceName, "REDIS_URL");
       this.id = service.serviceId;
     }
@@ -225,7 +248,8 @@ export class RedisCache extends pulumi.ComponentResource {
   }
 
   private createUpstash(name: string, base: string, args: RedisCacheArgs, evictionPolicy: EvictionPolicy): upstash.RedisDatabase {
-    if (!args.upstash?.primaryRegion) throw new Error(`RedisCache ${name}: \`upstash.primaryRegion\` is required with \`provider: upstash\``);
+    if (!args.upstash?.primaryRegion)
+      throw new Error(`RedisCache ${name}: \`upstash.primaryRegion\` is required with \`provider: upstash\``);
     // Regional databases are deprecated (API 400): a global database with a
     // primary region. `tls` is set explicitly: left unset it reads back true
     // and the next diff would replace (and empty) the database.
@@ -246,7 +270,13 @@ export class RedisCache extends pulumi.ComponentResource {
     );
   }
 
-  private createRailway(name: string, serviceName: string, args: RedisCacheArgs, server: RedisServerConfig, backups: railway.BackupSchedule[] | undefined): railway.Service {
+  private createRailway(
+    name: string,
+    serviceName: string,
+    args: RedisCacheArgs,
+    server: RedisServerConfig,
+    backups: railway.BackupSchedule[] | undefined,
+  ): railway.Service {
     if (args.projectId === undefined || args.environmentId === undefined) {
       throw new Error(`RedisCache ${name}: \`projectId\` and \`environmentId\` are required on Railway`);
     }
@@ -278,17 +308,37 @@ export class RedisCache extends pulumi.ComponentResource {
     const volume = server.persistence.enabled
       ? new railway.Volume(
           `${name}-data`,
-          { ...scope, serviceId: service.serviceId, mountPath: REDIS_DATA, name: `${name}-data`, backups: backups ?? defaultBackups(args.production), deferToDeploy: true, allowReplace: dataGuard(args.allowReplace).allowReplace },
+          {
+            ...scope,
+            serviceId: service.serviceId,
+            mountPath: REDIS_DATA,
+            name: `${name}-data`,
+            backups: backups ?? defaultBackups(args.production),
+            deferToDeploy: true,
+            allowReplace: dataGuard(args.allowReplace).allowReplace,
+          },
           { parent: this, protect: args.protect },
         )
       : undefined;
     if (volume) dependsOn.push(volume);
     if (args.public) {
-      dependsOn.push(new railway.TcpProxy(`${name}-proxy`, { environmentId: args.environmentId, serviceId: service.serviceId, applicationPort: REDIS_PORT }, { parent: this }));
+      dependsOn.push(
+        new railway.TcpProxy(
+          `${name}-proxy`,
+          { environmentId: args.environmentId, serviceId: service.serviceId, applicationPort: REDIS_PORT },
+          { parent: this },
+        ),
+      );
     }
     const variables = new railway.Variables(
       `${name}-vars`,
-      { ...scope, serviceId: service.serviceId, variables: redisVariables(args.public ?? false), secretVariables: { REDIS_PASSWORD: password.result }, deferToDeploy: true },
+      {
+        ...scope,
+        serviceId: service.serviceId,
+        variables: redisVariables(args.public ?? false),
+        secretVariables: { REDIS_PASSWORD: password.result },
+        deferToDeploy: true,
+      },
       { parent: this },
     );
     dependsOn.push(variables);

@@ -69,7 +69,8 @@ function inUnit(value: string, setting: PostgresSetting): number | string {
   if (!base) return `takes no unit (\`${suffix}\`)`;
   const factor = Number(base[1] || 1);
   const units = base[2] in MEMORY_UNITS ? MEMORY_UNITS : TIME_UNITS;
-  if (!(suffix in units)) return `takes ${units === MEMORY_UNITS ? "a memory unit (B, kB, MB, GB, TB)" : "a time unit (us, ms, s, min, h, d)"}, not \`${suffix}\``;
+  if (!(suffix in units))
+    return `takes ${units === MEMORY_UNITS ? "a memory unit (B, kB, MB, GB, TB)" : "a time unit (us, ms, s, min, h, d)"}, not \`${suffix}\``;
   return (n * units[suffix]) / (units[base[2]] * factor);
 }
 
@@ -90,22 +91,30 @@ export function postgresSettingProblem(version: number, name: string, raw: strin
       }
       return undefined;
     case "enum":
-      return setting.values!.some((v) => v.toLowerCase() === value.toLowerCase()) ? undefined : `\`${value}\` is not one of ${setting.values!.map((v) => `\`${v}\``).join(", ")}`;
+      return setting.values!.some((v) => v.toLowerCase() === value.toLowerCase())
+        ? undefined
+        : `\`${value}\` is not one of ${setting.values!.map((v) => `\`${v}\``).join(", ")}`;
     case "integer":
     case "real": {
       const n = inUnit(value, setting);
       if (typeof n === "string") return `\`${value}\` ${n}`;
-      if (setting.type === "integer" && !Number.isInteger(Math.round(n * 1e6) / 1e6)) return `\`${value}\` is not a whole number of ${setting.unit ?? "units"}`;
+      if (setting.type === "integer" && !Number.isInteger(Math.round(n * 1e6) / 1e6))
+        return `\`${value}\` is not a whole number of ${setting.unit ?? "units"}`;
       if ((setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) {
         return `\`${value}\` is outside ${setting.min}..${setting.max}${setting.unit ? ` (in ${setting.unit})` : ""}`;
       }
-      if (name in LINUX_MAX && n > LINUX_MAX[name]) return `\`${value}\` is more than Linux applies (${LINUX_MAX[name]}${setting.unit ? ` ${setting.unit}` : ""}); it would be ignored`;
+      if (name in LINUX_MAX && n > LINUX_MAX[name])
+        return `\`${value}\` is more than Linux applies (${LINUX_MAX[name]}${setting.unit ? ` ${setting.unit}` : ""}); it would be ignored`;
       return undefined;
     }
     case "string":
       if (name === "shared_preload_libraries") {
-        const missing = value.split(",").map((l) => l.trim()).filter((l) => l && !PRELOAD_LIBRARIES.has(l));
-        if (missing.length) return `the image has no ${missing.map((l) => `\`${l}\``).join(", ")}, and PostgreSQL stops at boot without it; use ${[...PRELOAD_LIBRARIES].map((l) => `\`${l}\``).join(", ")}`;
+        const missing = value
+          .split(",")
+          .map((l) => l.trim())
+          .filter((l) => l && !PRELOAD_LIBRARIES.has(l));
+        if (missing.length)
+          return `the image has no ${missing.map((l) => `\`${l}\``).join(", ")}, and PostgreSQL stops at boot without it; use ${[...PRELOAD_LIBRARIES].map((l) => `\`${l}\``).join(", ")}`;
       }
       return undefined;
   }

@@ -64,7 +64,9 @@ const TARGETS = ["production", "preview"];
 
 /** The WebSocket URL on the same host as an https URL. */
 /** A frontend's plain variables: the API's URL, its WebSocket URL (unless the variable is `""`), and its own. */
-export function frontendVariables(args: Pick<VercelFrontendArgs, "apiUrl" | "apiUrlVariable" | "wsUrlVariable" | "variables">): Record<string, pulumi.Input<string>> {
+export function frontendVariables(
+  args: Pick<VercelFrontendArgs, "apiUrl" | "apiUrlVariable" | "wsUrlVariable" | "variables">,
+): Record<string, pulumi.Input<string>> {
   const apiUrlVariable = args.apiUrlVariable ?? "NEXT_PUBLIC_API_URL";
   const wsUrlVariable = args.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL";
   const plain: Record<string, pulumi.Input<string>> = { [apiUrlVariable]: args.apiUrl, ...(args.variables ?? {}) };
@@ -101,7 +103,13 @@ export class VercelFrontend extends pulumi.ComponentResource {
     const vercelHost = args.vercelDomain ?? (domains.length ? undefined : `${args.projectName}.vercel.app`);
     const origins = [...domains, ...(vercelHost ? [vercelHost] : [])].map((host) => `https://${host}`);
     // Recorded as inputs and outputs: the policy pack checks CORS against these origins.
-    const intent: FrontendIntent = { projectName: args.projectName, domains, origins, securityHeaders: args.securityHeaders ?? true, production: args.production ?? false };
+    const intent: FrontendIntent = {
+      projectName: args.projectName,
+      domains,
+      origins,
+      securityHeaders: args.securityHeaders ?? true,
+      production: args.production ?? false,
+    };
     super(VercelFrontend.__pulumiType, name, intent, opts);
 
     const team = args.teamId ? { teamId: args.teamId } : {};

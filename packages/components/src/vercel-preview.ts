@@ -101,7 +101,13 @@ export class VercelPreview extends pulumi.ComponentResource {
     // previews keep the staging values (a branch's variable overrides the
     // preview-wide one for that branch; docs: environment-variables, "Preview
     // environment variables for a branch").
-    const variables = Object.entries(plain).map(([key, value]) => ({ key, value, sensitive: false, targets: ["preview"], gitBranch: args.branch }));
+    const variables = Object.entries(plain).map(([key, value]) => ({
+      key,
+      value,
+      sensitive: false,
+      targets: ["preview"],
+      gitBranch: args.branch,
+    }));
     new vercel.ProjectEnvironmentVariables(`${name}-env`, { projectId, variables, ...team }, { parent: this });
   }
 }

@@ -58,9 +58,12 @@ export function packConfigProblems(config: PackConfig): string[] {
       continue;
     }
     const level = typeof value === "string" ? value : value.enforcementLevel;
-    if (level !== undefined && !LEVELS.includes(level)) problems.push(`${name}.enforcementLevel: \`${level}\` is not one of ${LEVELS.join(", ")}`);
+    if (level !== undefined && !LEVELS.includes(level))
+      problems.push(`${name}.enforcementLevel: \`${level}\` is not one of ${LEVELS.join(", ")}`);
     if (typeof value === "string") continue;
-    for (const key of Object.keys(value)) if (key !== "enforcementLevel" && key !== "exemptions") problems.push(`${name}.${key}: unknown key; a policy takes \`enforcementLevel\` and \`exemptions\``);
+    for (const key of Object.keys(value))
+      if (key !== "enforcementLevel" && key !== "exemptions")
+        problems.push(`${name}.${key}: unknown key; a policy takes \`enforcementLevel\` and \`exemptions\``);
     const exemptions = value.exemptions;
     if (exemptions === undefined) continue;
     if (!Array.isArray(exemptions)) {
@@ -69,11 +72,13 @@ export function packConfigProblems(config: PackConfig): string[] {
     }
     exemptions.forEach((e: Record<string, unknown>, i: number) => {
       const at = `${name}.exemptions[${i}]`;
-      if (typeof e?.resource !== "string" || !e.resource) problems.push(`${at}.resource: name what is exempted (a service, a database, a resource)`);
+      if (typeof e?.resource !== "string" || !e.resource)
+        problems.push(`${at}.resource: name what is exempted (a service, a database, a resource)`);
       if (typeof e?.reason !== "string" || e.reason.trim().length < MIN_REASON) {
         problems.push(`${at}.reason: an exemption needs a written reason of at least ${MIN_REASON} characters saying why it is acceptable`);
       }
-      for (const key of Object.keys(e ?? {})) if (!["resource", "value", "reason"].includes(key)) problems.push(`${at}.${key}: unknown key`);
+      for (const key of Object.keys(e ?? {}))
+        if (!["resource", "value", "reason"].includes(key)) problems.push(`${at}.${key}: unknown key`);
     });
   }
   return problems;
@@ -96,7 +101,14 @@ function toPolicyResources(resources: EvaluatedResource[]): PolicyResource[] {
       name: r.name,
       urn: r.urn,
       props: unwrapSecrets(r.props) as Record<string, unknown>,
-      opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: r.additionalSecretOutputs, parent: r.parent || undefined },
+      opts: {
+        protect: r.protect,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: r.additionalSecretOutputs,
+        parent: r.parent || undefined,
+      },
       dependencies: [],
       propertyDependencies: {},
       isType: () => false,
@@ -115,7 +127,8 @@ function toPolicyResources(resources: EvaluatedResource[]): PolicyResource[] {
 export function evaluatePolicies(resources: EvaluatedResource[], config: PackConfig = {}): PolicyViolation[] {
   const problems = packConfigProblems(config);
   for (const [name, value] of Object.entries(config)) {
-    if (typeof value === "object" && Array.isArray(value.exemptions)) problems.push(...unknownExemptions(name, value.exemptions as Exemption[], resources));
+    if (typeof value === "object" && Array.isArray(value.exemptions))
+      problems.push(...unknownExemptions(name, value.exemptions as Exemption[], resources));
   }
   if (problems.length) throw new PackConfigError(problems);
   const policyResources = toPolicyResources(resources);
@@ -124,7 +137,10 @@ export function evaluatePolicies(resources: EvaluatedResource[], config: PackCon
   for (const policy of policies as (StackValidationPolicy & { remediationSteps: string; enforcementLevel: EnforcementLevel })[]) {
     const own = config[policy.name];
     const ownConfig = typeof own === "object" ? own : {};
-    const level = (typeof own === "string" ? own : ownConfig.enforcementLevel) ?? (typeof all === "string" ? all : undefined) ?? policy.enforcementLevel;
+    const level =
+      (typeof own === "string" ? own : ownConfig.enforcementLevel) ??
+      (typeof all === "string" ? all : undefined) ??
+      policy.enforcementLevel;
     if (level === "disabled") continue;
     policy.validateStack(
       {
@@ -135,7 +151,14 @@ export function evaluatePolicies(resources: EvaluatedResource[], config: PackCon
           throw new Error("not applicable");
         },
       },
-      (message, urn) => violations.push({ policy: policy.name, enforcementLevel: level === "remediate" ? "mandatory" : level, message, urn, remediationSteps: policy.remediationSteps }),
+      (message, urn) =>
+        violations.push({
+          policy: policy.name,
+          enforcementLevel: level === "remediate" ? "mandatory" : level,
+          message,
+          urn,
+          remediationSteps: policy.remediationSteps,
+        }),
     );
   }
   return violations;

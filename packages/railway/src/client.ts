@@ -232,7 +232,12 @@ export class RailwayClient {
     return { "Content-Type": "application/json", Accept: "application/json", ...auth };
   }
 
-  private async send<T>(op: RailwayOperation, variables: Record<string, unknown>, timeoutMs: number, secrets: readonly string[]): Promise<T> {
+  private async send<T>(
+    op: RailwayOperation,
+    variables: Record<string, unknown>,
+    timeoutMs: number,
+    secrets: readonly string[],
+  ): Promise<T> {
     const received = await this.limiter.acquire();
     const sent = sentOperations();
     sent[op.name] = (sent[op.name] ?? 0) + 1;
@@ -274,10 +279,14 @@ export class RailwayClient {
       // connection or an unknown host is a configuration problem and is not.
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       const permanent = cause === "ECONNREFUSED" || cause === "ENOTFOUND" || cause === "ERR_INVALID_URL";
-      throw fail(permanent ? "unreachable" : "transient", `could not reach ${redactUrl(this.endpoint)} (${cause ?? (error as Error).message})`, {
-        code: "NETWORK_ERROR",
-        maybeCommitted: !permanent,
-      });
+      throw fail(
+        permanent ? "unreachable" : "transient",
+        `could not reach ${redactUrl(this.endpoint)} (${cause ?? (error as Error).message})`,
+        {
+          code: "NETWORK_ERROR",
+          maybeCommitted: !permanent,
+        },
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -294,9 +303,17 @@ export class RailwayClient {
     if (!response.ok || errors.length) {
       const first = errors[0];
       const code = first?.extensions?.code ?? (response.ok ? undefined : response.status === 429 ? "RATE_LIMITED" : "HTTP_ERROR");
-      const message = errors.length ? errors.map((e) => e.message ?? "unknown error").join("; ") : response.statusText || `HTTP ${response.status}`;
+      const message = errors.length
+        ? errors.map((e) => e.message ?? "unknown error").join("; ")
+        : response.statusText || `HTTP ${response.status}`;
       const { kind, throttled, maybeCommitted } = classify(response.status, first?.extensions?.code, message);
-      throw fail(kind, message, { code: throttled && !first?.extensions?.code ? "RATE_LIMITED" : code, status: response.status, throttled, maybeCommitted, retryAfterMs });
+      throw fail(kind, message, {
+        code: throttled && !first?.extensions?.code ? "RATE_LIMITED" : code,
+        status: response.status,
+        throttled,
+        maybeCommitted,
+        retryAfterMs,
+      });
     }
     if (!body || body.data == null) {
       throw fail("transient", "response has no data", { code: "HTTP_ERROR", status: response.status, maybeCommitted: true });

@@ -32,7 +32,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** The keys whose values differ between two property bags. */
-export function changedKeys<T extends object>(olds: Partial<T>, news: Partial<T>, keys: readonly (keyof T & string)[]): (keyof T & string)[] {
+export function changedKeys<T extends object>(
+  olds: Partial<T>,
+  news: Partial<T>,
+  keys: readonly (keyof T & string)[],
+): (keyof T & string)[] {
   return keys.filter((key) => !sameValue(olds[key], news[key]));
 }
 
@@ -52,7 +56,7 @@ export function diffOf<T extends object>(
     changes,
     replaces,
     stables: keys.replace.filter((key) => !replaces.includes(key)),
-    deleteBeforeReplace: changes && replaces.length > 0 ? keys.deleteBeforeReplace ?? false : false,
+    deleteBeforeReplace: changes && replaces.length > 0 ? (keys.deleteBeforeReplace ?? false) : false,
   };
 }
 
@@ -135,4 +139,3 @@ export function tcpPortFailure(property: string, value: unknown, optional = true
   if ((optional && value === undefined) || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) return [];
   return [{ property, reason: `\`${value}\` is not a TCP port (1-65535)` }];
 }
-

@@ -89,7 +89,6 @@ mutation customDomainDelete($id: String!) {
   customDomainDelete(id: $id)
 }`);
 
-
 function recordType(raw: string): string {
   return raw.replace(/^DNS_RECORD_TYPE_/, "");
 }
@@ -138,9 +137,17 @@ export const customDomainProvider: dynamic.ResourceProvider<CustomDomainInputs, 
   configure: configureFromStack,
 
   async check(_olds, news) {
-    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId", "domain"]);
+    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, [
+      "projectId",
+      "environmentId",
+      "serviceId",
+      "domain",
+    ]);
     if (typeof news.domain === "string" && !HOSTNAME.test(news.domain)) {
-      failures.push({ property: "domain", reason: `\`${news.domain}\` is not a lower-case host name such as \`api.example.com\` (no scheme, path or port)` });
+      failures.push({
+        property: "domain",
+        reason: `\`${news.domain}\` is not a lower-case host name such as \`api.example.com\` (no scheme, path or port)`,
+      });
     }
     failures.push(...tcpPortFailure("targetPort", news.targetPort));
     return { inputs: news, failures };
@@ -187,7 +194,10 @@ export const customDomainProvider: dynamic.ResourceProvider<CustomDomainInputs, 
     const olds = props as CustomDomainOutputs;
     const node = await unlessGone(() => findByDomain(olds));
     if (!node || node.id !== id) return {};
-    return { id, props: outputsOf({ ...olds, targetPort: olds.targetPort === undefined ? undefined : (node.targetPort ?? undefined) }, node) };
+    return {
+      id,
+      props: outputsOf({ ...olds, targetPort: olds.targetPort === undefined ? undefined : (node.targetPort ?? undefined) }, node),
+    };
   },
 
   async update(id, olds, news) {
@@ -217,6 +227,13 @@ export class CustomDomain extends pulumi.dynamic.Resource {
   declare readonly verified: pulumi.Output<boolean>;
 
   constructor(name: string, args: CustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(customDomainProvider, name, { dnsRecords: undefined, verificationRecord: undefined, verified: undefined, ...args }, opts, RAILWAY_MODULE, "CustomDomain");
+    super(
+      customDomainProvider,
+      name,
+      { dnsRecords: undefined, verificationRecord: undefined, verified: undefined, ...args },
+      opts,
+      RAILWAY_MODULE,
+      "CustomDomain",
+    );
   }
 }

@@ -77,7 +77,8 @@ async function pollLoop(environmentId: string, watch: Watch): Promise<void> {
         nodes = data.deployments.edges.map((e) => e.node);
         // One not in the list (older than the page) is asked for by id.
         for (const id of watch.waiters.keys()) {
-          if (!nodes.some((n) => n.id === id)) nodes.push((await railwayClient().request<{ deployment: DeploymentNode }>(DEPLOYMENT_STATUS, { id })).deployment);
+          if (!nodes.some((n) => n.id === id))
+            nodes.push((await railwayClient().request<{ deployment: DeploymentNode }>(DEPLOYMENT_STATUS, { id })).deployment);
         }
       } catch (error) {
         for (const list of watch.waiters.values()) list.forEach((w) => w.reject(error));

@@ -63,11 +63,22 @@ export interface FirstDeploy {
  */
 export function firstDeployOf(parts: { variables?: Variables; volumes?: Volume[]; service?: Service }): pulumi.Output<FirstDeploy> {
   const backups = (parts.volumes ?? []).map((v) =>
-    pulumi.all([v.volumeId, v.volumeInstanceId, v.backups]).apply(([volumeId, volumeInstanceId, kinds]) => (kinds === undefined ? undefined : { volumeId, volumeInstanceId, kinds })),
+    pulumi
+      .all([v.volumeId, v.volumeInstanceId, v.backups])
+      .apply(([volumeId, volumeInstanceId, kinds]) => (kinds === undefined ? undefined : { volumeId, volumeInstanceId, kinds })),
   );
   return pulumi
-    .all([parts.variables?.variables, parts.variables?.secretVariables, pulumi.all(backups), parts.service?.patchSettings, parts.variables?.deployedWrite])
-    .apply(([variables, secretVariables, mounts, settings, deployedWrite]) => compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined), settings, deployedWrite }) as FirstDeploy);
+    .all([
+      parts.variables?.variables,
+      parts.variables?.secretVariables,
+      pulumi.all(backups),
+      parts.service?.patchSettings,
+      parts.variables?.deployedWrite,
+    ])
+    .apply(
+      ([variables, secretVariables, mounts, settings, deployedWrite]) =>
+        compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined), settings, deployedWrite }) as FirstDeploy,
+    );
 }
 
 export interface DeploymentArgs {
@@ -84,7 +95,13 @@ export interface DeploymentArgs {
   firstDeploy?: pulumi.Input<{
     variables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     secretVariables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    backups?: pulumi.Input<pulumi.Input<{ volumeId: pulumi.Input<string>; volumeInstanceId: pulumi.Input<string>; kinds: pulumi.Input<pulumi.Input<BackupSchedule>[]> }>[]>;
+    backups?: pulumi.Input<
+      pulumi.Input<{
+        volumeId: pulumi.Input<string>;
+        volumeInstanceId: pulumi.Input<string>;
+        kinds: pulumi.Input<pulumi.Input<BackupSchedule>[]>;
+      }>[]
+    >;
   }>;
   /** Seconds to wait for SUCCESS before failing the update. @default 1200 */
   timeoutSeconds?: pulumi.Input<number>;
@@ -150,8 +167,6 @@ query buildLogs($deploymentId: String!, $limit: Int) {
   buildLogs(deploymentId: $deploymentId, limit: $limit) { message severity timestamp }
 }`);
 
-
-
 /** A failed deploy, with its status and the end of its logs. */
 export class DeploymentFailedError extends Error {
   constructor(
@@ -178,7 +193,9 @@ query renderedVariables($projectId: String!, $environmentId: String!, $serviceId
 async function variableValues(inputs: DeploymentInputs): Promise<string[]> {
   try {
     const { variables } = await railwayClient().request<{ variables: Record<string, string> }>(RENDERED_VARIABLES, {
-      projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId,
+      projectId: inputs.projectId,
+      environmentId: inputs.environmentId,
+      serviceId: inputs.serviceId,
     });
     return Object.entries(variables ?? {})
       .filter(([name, value]) => !(RAILWAY_PROVIDED as readonly string[]).includes(name) && typeof value === "string" && value.length >= 8)
@@ -241,13 +258,24 @@ async function waitFor(inputs: DeploymentInputs, deploymentId: string): Promise<
       "Railway is holding it for approval (DEP-2): approve the deployment in the Railway dashboard, or connect a repository and branch the workspace's members own, then run `pulumi up` again.",
     );
   }
-  if (BROKEN.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, await logExcerpt(inputs, deploymentId, node.status));
-  if (!HEALTHY.has(node.status)) throw new DeploymentFailedError(deploymentId, node.status, [], "Trestle does not know this status; look at the deployment in the Railway dashboard.");
+  if (BROKEN.has(node.status))
+    throw new DeploymentFailedError(deploymentId, node.status, await logExcerpt(inputs, deploymentId, node.status));
+  if (!HEALTHY.has(node.status))
+    throw new DeploymentFailedError(
+      deploymentId,
+      node.status,
+      [],
+      "Trestle does not know this status; look at the deployment in the Railway dashboard.",
+    );
   return node;
 }
 
 /** The deployment Railway starts after `previous`: a connect or a deploy whose answer was lost (DEP-1, SVC-3). */
-async function deploymentAfter(inputs: DeploymentInputs, previous: string | undefined, patienceMs: number): Promise<DeploymentNode | undefined> {
+async function deploymentAfter(
+  inputs: DeploymentInputs,
+  previous: string | undefined,
+  patienceMs: number,
+): Promise<DeploymentNode | undefined> {
   const deadline = Date.now() + patienceMs;
   for (;;) {
     const latest = await latestDeployment(inputs);
@@ -257,7 +285,10 @@ async function deploymentAfter(inputs: DeploymentInputs, previous: string | unde
   }
 }
 
-function sourceMatches(desired: DeploymentSource, seen: { source?: { image?: string | null; repo?: string | null } | null; branches: string[] }): boolean {
+function sourceMatches(
+  desired: DeploymentSource,
+  seen: { source?: { image?: string | null; repo?: string | null } | null; branches: string[] },
+): boolean {
   if (desired.image) return sameImage(seen.source?.image, desired.image);
   if (desired.repo) return seen.source?.repo === desired.repo && (desired.branch === undefined || seen.branches.includes(desired.branch));
   return true;
@@ -295,10 +326,19 @@ const START_PATIENCE_POLLS = 12;
  * instance), the source, the variables as `{ value }`, and each volume mount's
  * backup schedules.
  */
-export function firstDeployPatch(serviceId: string, source: DeploymentSource, carried: FirstDeploy): { services: Record<string, Record<string, unknown>> } {
+export function firstDeployPatch(
+  serviceId: string,
+  source: DeploymentSource,
+  carried: FirstDeploy,
+): { services: Record<string, Record<string, unknown>> } {
   const service: Record<string, unknown> = {
     isCreated: true,
-    source: compact({ image: source.image, repo: source.repo, branch: source.repo ? source.branch : undefined, ...carried.settings?.source }),
+    source: compact({
+      image: source.image,
+      repo: source.repo,
+      branch: source.repo ? source.branch : undefined,
+      ...carried.settings?.source,
+    }),
   };
   // DEP-6: every setting of the new instance in the same patch as its source (Railway's own guides do).
   if (carried.settings?.build) service.build = carried.settings.build;
@@ -315,7 +355,11 @@ export function firstDeployPatch(serviceId: string, source: DeploymentSource, ca
 async function writeCarried(inputs: DeploymentInputs, carried: FirstDeploy | undefined): Promise<void> {
   if (!carried) return;
   if (carried.settings) {
-    await railwayClient().request(SERVICE_INSTANCE_UPDATE, { serviceId: inputs.serviceId, environmentId: inputs.environmentId, input: instanceInputOfPatch(carried.settings) });
+    await railwayClient().request(SERVICE_INSTANCE_UPDATE, {
+      serviceId: inputs.serviceId,
+      environmentId: inputs.environmentId,
+      input: instanceInputOfPatch(carried.settings),
+    });
   }
   await upsertVariables(inputs, { ...carried.variables, ...carried.secretVariables }, Object.values(carried.secretVariables ?? {}));
   for (const b of carried.backups ?? []) await setBackups(b.volumeInstanceId, b.kinds);
@@ -351,7 +395,10 @@ query workflowStatus($workflowId: String!) {
 
 /** A first deploy whose workflow Railway reports as failed, with Railway's own words. */
 export class WorkflowFailedError extends Error {
-  constructor(readonly serviceId: string, readonly reason: string) {
+  constructor(
+    readonly serviceId: string,
+    readonly reason: string,
+  ) {
     const message = `Railway could not apply the first deploy of service ${serviceId}: its workflow ended in Error: ${reason}. Fix what it names (often the source: an image Railway cannot pull, a repository its GitHub app cannot see), then run \`pulumi up\` again`;
     super(message);
     this.message = message; // see RailwayApiError
@@ -367,8 +414,12 @@ export class WorkflowFailedError extends Error {
  */
 async function awaitWorkflow(inputs: DeploymentInputs, workflowId: string): Promise<void> {
   for (let poll = 0; poll < START_PATIENCE_POLLS * 4; poll++) {
-    const { workflowStatus } = await railwayClient().request<{ workflowStatus: { status: string; error?: string | null } }>(WORKFLOW_STATUS, { workflowId });
-    if (workflowStatus.status === "Error") throw new WorkflowFailedError(inputs.serviceId, redactLines([workflowStatus.error ?? "no reason given"])[0]);
+    const { workflowStatus } = await railwayClient().request<{ workflowStatus: { status: string; error?: string | null } }>(
+      WORKFLOW_STATUS,
+      { workflowId },
+    );
+    if (workflowStatus.status === "Error")
+      throw new WorkflowFailedError(inputs.serviceId, redactLines([workflowStatus.error ?? "no reason given"])[0]);
     if (workflowStatus.status !== "Running") return;
     await sleep(pollMs(inputs));
   }
@@ -379,7 +430,11 @@ const FALLS_BACK = new Set<RailwayErrorKind>(["invalid", "internal", "alreadyExi
 
 /** A first deploy Railway refused for a reason the direct path would meet too: what it was, and what to do. */
 export class FirstDeployRefusedError extends Error {
-  constructor(readonly serviceId: string, readonly kind: RailwayErrorKind, reason: string) {
+  constructor(
+    readonly serviceId: string,
+    readonly kind: RailwayErrorKind,
+    reason: string,
+  ) {
     super(reason);
     this.message = reason; // see RailwayApiError
     this.name = "FirstDeployRefusedError";
@@ -402,17 +457,26 @@ function firstDeployRefusal(inputs: DeploymentInputs, error: RailwayApiError): F
   const where = `the first deploy of service ${inputs.serviceId} in environment ${inputs.environmentId}`;
   switch (error.kind) {
     case "planLimit":
-      return new FirstDeployRefusedError(inputs.serviceId, error.kind,
+      return new FirstDeployRefusedError(
+        inputs.serviceId,
+        error.kind,
         `Railway's plan refused ${where} (${error.message}). The workspace's plan does not allow something the deploy carries (replicas, volume size, backups, resources): ` +
-          "run `trestle preflight --stack <stack>` to see which, then lower that setting or upgrade the workspace's plan, and run `pulumi up` again; nothing was deployed");
+          "run `trestle preflight --stack <stack>` to see which, then lower that setting or upgrade the workspace's plan, and run `pulumi up` again; nothing was deployed",
+      );
     case "auth":
-      return new FirstDeployRefusedError(inputs.serviceId, error.kind,
+      return new FirstDeployRefusedError(
+        inputs.serviceId,
+        error.kind,
         `Railway refused the token for ${where} (${error.message}). The token must reach this project and environment: ` +
-          "use an account or workspace token of the project's workspace (a project token reaches only its own environment), check it with `trestle preflight --stack <stack>`, then run `pulumi up` again");
+          "use an account or workspace token of the project's workspace (a project token reaches only its own environment), check it with `trestle preflight --stack <stack>`, then run `pulumi up` again",
+      );
     case "notFound":
-      return new FirstDeployRefusedError(inputs.serviceId, error.kind,
+      return new FirstDeployRefusedError(
+        inputs.serviceId,
+        error.kind,
         `Railway no longer shows the service or environment of ${where} (${error.message}), after waiting for a new instance to show: ` +
-          "it was deleted outside Pulumi. Run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again");
+          "it was deleted outside Pulumi. Run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again",
+      );
     default:
       return undefined;
   }
@@ -435,7 +499,10 @@ async function oneCommitAtATime<T>(environmentId: string, commit: () => Promise<
   const queues = (global[COMMIT_QUEUES_KEY] ??= new Map<string, Promise<unknown>>()) as Map<string, Promise<unknown>>;
   const before = queues.get(environmentId) ?? Promise.resolve();
   const mine = before.catch(() => undefined).then(commit);
-  queues.set(environmentId, mine.catch(() => undefined));
+  queues.set(
+    environmentId,
+    mine.catch(() => undefined),
+  );
   return mine;
 }
 
@@ -446,19 +513,32 @@ async function oneCommitAtATime<T>(environmentId: string, commit: () => Promise<
  * refuses, or one after which nothing deploys, falls back to the observed path
  * (the carried values written directly, then `serviceConnect`).
  */
-async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSource, carried: FirstDeploy, previous: string | undefined): Promise<string> {
+async function commitFirstDeploy(
+  inputs: DeploymentInputs,
+  desired: DeploymentSource,
+  carried: FirstDeploy,
+  previous: string | undefined,
+): Promise<string> {
   let workflowId: string | undefined;
   try {
-    ({ environmentPatchCommit: workflowId } = await oneCommitAtATime(inputs.environmentId, () => whenInstanceShows(() => railwayClient().request<{ environmentPatchCommit: string }>(
-      PATCH_COMMIT,
-      { environmentId: inputs.environmentId, patch: firstDeployPatch(inputs.serviceId, desired, carried), commitMessage: "Trestle: first deploy" },
-      {
-        secrets: Object.values(carried.secretVariables ?? {}),
-        // A commit whose answer was lost shows as the source in place; the
-        // deployment it started is awaited below, never committed twice.
-        adopt: async () => (sourceMatches(desired, await readSeen(inputs)) ? { environmentPatchCommit: LANDED } : undefined),
-      },
-    ))));
+    ({ environmentPatchCommit: workflowId } = await oneCommitAtATime(inputs.environmentId, () =>
+      whenInstanceShows(() =>
+        railwayClient().request<{ environmentPatchCommit: string }>(
+          PATCH_COMMIT,
+          {
+            environmentId: inputs.environmentId,
+            patch: firstDeployPatch(inputs.serviceId, desired, carried),
+            commitMessage: "Trestle: first deploy",
+          },
+          {
+            secrets: Object.values(carried.secretVariables ?? {}),
+            // A commit whose answer was lost shows as the source in place; the
+            // deployment it started is awaited below, never committed twice.
+            adopt: async () => (sourceMatches(desired, await readSeen(inputs)) ? { environmentPatchCommit: LANDED } : undefined),
+          },
+        ),
+      ),
+    ));
   } catch (error) {
     if (!(error instanceof RailwayApiError) || !FALLS_BACK.has(error.kind)) throw error;
     const refusal = firstDeployRefusal(inputs, error);
@@ -475,7 +555,12 @@ async function commitFirstDeploy(inputs: DeploymentInputs, desired: DeploymentSo
 }
 
 /** Starts (or finds) the deployment for these inputs and waits until it is healthy. */
-async function deployAndWait(inputs: DeploymentInputs, connected: DeploymentSource | undefined, carried?: FirstDeploy, written?: DeployedWrite): Promise<DeploymentOutputs> {
+async function deployAndWait(
+  inputs: DeploymentInputs,
+  connected: DeploymentSource | undefined,
+  carried?: FirstDeploy,
+  written?: DeployedWrite,
+): Promise<DeploymentOutputs> {
   const client = railwayClient();
   const desired = inputs.source && Object.keys(compact(inputs.source)).length ? compact(inputs.source) : undefined;
   let deploymentId: string | undefined;
@@ -538,7 +623,10 @@ function outputsOf(inputs: DeploymentInputs, node: DeploymentNode, connected: De
 
 export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
   const failures = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
-  for (const [key, max] of [["timeoutSeconds", 7200], ["pollSeconds", 600]] as const) {
+  for (const [key, max] of [
+    ["timeoutSeconds", 7200],
+    ["pollSeconds", 600],
+  ] as const) {
     const value = news[key];
     if (value !== undefined && (typeof value !== "number" || !(value > 0) || value > max)) {
       failures.push({ property: key, reason: `\`${value}\` must be a positive number of seconds, at most ${max}` });
@@ -548,11 +636,15 @@ export function checkDeployment(news: DeploymentInputs): CheckFailure[] {
   const carried = news.firstDeploy;
   // In a preview the whole value may be unknown (a string placeholder): nothing to check yet.
   if (carried !== undefined && typeof carried === "object" && carried !== null) {
-    for (const group of ["variables", "secretVariables"] as const) failures.push(...variableFailures(`firstDeploy.${group}`, carried[group]));
+    for (const group of ["variables", "secretVariables"] as const)
+      failures.push(...variableFailures(`firstDeploy.${group}`, carried[group]));
     for (const [i, b] of (carried.backups ?? []).entries()) {
       const unknown = Array.isArray(b.kinds) ? b.kinds.filter((k) => !BACKUP_SCHEDULES.includes(k)) : [];
       if (typeof b.volumeId !== "string" || typeof b.volumeInstanceId !== "string" || unknown.length) {
-        failures.push({ property: `firstDeploy.backups[${i}]`, reason: `give a Volume's \`volumeId\`, \`volumeInstanceId\` and \`kinds\` from ${BACKUP_SCHEDULES.join(", ")} (VOL-4); \`railway.firstDeployOf\` does` });
+        failures.push({
+          property: `firstDeploy.backups[${i}]`,
+          reason: `give a Volume's \`volumeId\`, \`volumeInstanceId\` and \`kinds\` from ${BACKUP_SCHEDULES.join(", ")} (VOL-4); \`railway.firstDeployOf\` does`,
+        });
       }
     }
   }
@@ -573,7 +665,8 @@ export const deploymentProvider: dynamic.ResourceProvider<DeploymentInputs, Depl
     // VAR-1: a variables change Railway redeployed for is awaited, even where `triggers` do not cover the variables.
     const write = typeof news.firstDeploy === "object" ? news.firstDeploy?.deployedWrite : undefined;
     const redeployed = write !== undefined && write.id !== olds.consumedWrite;
-    const changes = replaces.length > 0 || unhealthy || redeployed || !sameValue(olds.triggers, news.triggers) || !sameValue(olds.source, news.source);
+    const changes =
+      replaces.length > 0 || unhealthy || redeployed || !sameValue(olds.triggers, news.triggers) || !sameValue(olds.source, news.source);
     return { changes, replaces, deleteBeforeReplace: false };
   },
 
@@ -620,6 +713,13 @@ export class Deployment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
     const props = { ...args, firstDeploy: args.firstDeploy === undefined ? undefined : pulumi.secret(args.firstDeploy) };
-    super(deploymentProvider, name, { deploymentId: undefined, status: undefined, url: undefined, connected: undefined, ...props }, opts, RAILWAY_MODULE, "Deployment");
+    super(
+      deploymentProvider,
+      name,
+      { deploymentId: undefined, status: undefined, url: undefined, connected: undefined, ...props },
+      opts,
+      RAILWAY_MODULE,
+      "Deployment",
+    );
   }
 }

@@ -92,7 +92,8 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
 
   async create(inputs) {
     const existing = await findByName(inputs.projectId, inputs.name);
-    if (existing) return { id: existing.id, outs: { ...inputs, environmentId: existing.id, created: false, holder: hold("Environment", existing.id) } };
+    if (existing)
+      return { id: existing.id, outs: { ...inputs, environmentId: existing.id, created: false, holder: hold("Environment", existing.id) } };
     // AUTH-2: a project token is scoped to one existing environment.
     if (resolveCredentials().kind === "project") {
       throw new Error(
@@ -103,7 +104,8 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
     let sourceEnvironmentId = inputs.sourceEnvironmentId;
     if (!sourceEnvironmentId && inputs.forkOf) {
       const source = await findByName(inputs.projectId, inputs.forkOf);
-      if (!source) throw new Error(`environment \`${inputs.forkOf}\` (forkOf) does not exist in project ${inputs.projectId}; deploy that stack first`);
+      if (!source)
+        throw new Error(`environment \`${inputs.forkOf}\` (forkOf) does not exist in project ${inputs.projectId}; deploy that stack first`);
       sourceEnvironmentId = source.id;
     }
     const adopt = async () => {
@@ -114,7 +116,14 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
     try {
       ({ environmentCreate: node } = await railwayClient().request<{ environmentCreate: EnvironmentNode }>(
         ENVIRONMENT_CREATE,
-        { input: compact({ projectId: inputs.projectId, name: inputs.name, sourceEnvironmentId, skipInitialDeploys: sourceEnvironmentId ? true : undefined }) },
+        {
+          input: compact({
+            projectId: inputs.projectId,
+            name: inputs.name,
+            sourceEnvironmentId,
+            skipInitialDeploys: sourceEnvironmentId ? true : undefined,
+          }),
+        },
         { adopt },
       ));
     } catch (error) {
@@ -136,7 +145,9 @@ export const environmentProvider: dynamic.ResourceProvider<EnvironmentInputs, En
 
   async delete(id, props) {
     if (!props.created) return; // adopted environments (like `production`) belong to the project
-    await deleteUnlessHeld("Environment", id, props.holder, () => deleteIfPresent(() => railwayClient().request(ENVIRONMENT_DELETE, { id })));
+    await deleteUnlessHeld("Environment", id, props.holder, () =>
+      deleteIfPresent(() => railwayClient().request(ENVIRONMENT_DELETE, { id })),
+    );
   },
 };
 

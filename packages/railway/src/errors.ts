@@ -132,7 +132,11 @@ const CODE_KINDS: Record<string, RailwayErrorKind> = {
  * their text says: a proxy's "upstream not found" is not Railway saying an
  * object is gone.
  */
-export function classify(status: number, code: string | undefined, message: string): { kind: RailwayErrorKind; throttled: boolean; maybeCommitted: boolean } {
+export function classify(
+  status: number,
+  code: string | undefined,
+  message: string,
+): { kind: RailwayErrorKind; throttled: boolean; maybeCommitted: boolean } {
   if (status === 429) return { kind: "rateLimited", throttled: false, maybeCommitted: false };
   if (status === 401 || status === 403) return { kind: "auth", throttled: false, maybeCommitted: false };
   if (status >= 500) return { kind: "transient", throttled: false, maybeCommitted: true };

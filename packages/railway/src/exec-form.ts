@@ -50,4 +50,3 @@ export function runsInShell(command: string): boolean {
   const [program, flag] = railwayWords(command);
   return /^(\/usr)?(\/bin\/)?(sh|bash|dash|ash)$/.test(program ?? "") && flag === "-c";
 }
-

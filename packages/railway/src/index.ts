@@ -1,7 +1,17 @@
 // Trestle's Railway layer: Pulumi dynamic resources over Railway's public GraphQL API.
 export * from "./client";
 export * from "./types";
-export { configureRailway, configureFromStack, resetRailwaySettings, resolveCredentials, railwayClient, ENDPOINT_ENV, TOKEN_CONFIG_KEY, TOKEN_KIND_CONFIG_KEY, PLAN_CONFIG_KEY } from "./settings";
+export {
+  configureRailway,
+  configureFromStack,
+  resetRailwaySettings,
+  resolveCredentials,
+  railwayClient,
+  ENDPOINT_ENV,
+  TOKEN_CONFIG_KEY,
+  TOKEN_KIND_CONFIG_KEY,
+  PLAN_CONFIG_KEY,
+} from "./settings";
 export type { RailwaySettings } from "./settings";
 export { HOSTNAME, VARIABLE_NAME, canonical, cronProblem, sameValue, tcpPortFailure } from "./common";
 export * from "./limits";

@@ -31,19 +31,29 @@ type Connection<T> = { edges: { node: T }[] };
 /** Reads project `projectId` as it stands in environment `environmentName`. */
 export async function readInventory(projectId: string, environmentName: string): Promise<ProjectInventory> {
   const client = railwayClient();
-  const { environments } = await client.request<{ environments: Connection<{ id: string; name: string }> }>(ENVIRONMENTS_LIST, { projectId });
+  const { environments } = await client.request<{ environments: Connection<{ id: string; name: string }> }>(ENVIRONMENTS_LIST, {
+    projectId,
+  });
   const environment = environments.edges.map((e) => e.node).find((e) => e.name === environmentName);
   if (!environment) {
     const names = environments.edges.map((e) => `\`${e.node.name}\``).join(", ");
     throw new InventoryError(`the project has no environment \`${environmentName}\`${names ? `; it has ${names}` : ""}`);
   }
-  const { project } = await client.request<{ project: { services: Connection<{ id: string; name: string }> } }>(PROJECT_SERVICES, { projectId });
+  const { project } = await client.request<{ project: { services: Connection<{ id: string; name: string }> } }>(PROJECT_SERVICES, {
+    projectId,
+  });
   const services: ServiceInventory[] = [];
   for (const { node } of project.services.edges) {
     const scope = { projectId, environmentId: environment.id, serviceId: node.id };
-    const settings = await client.request<{ serviceInstance: InstanceNode }>(SERVICE_READ, { serviceId: node.id, environmentId: environment.id });
+    const settings = await client.request<{ serviceInstance: InstanceNode }>(SERVICE_READ, {
+      serviceId: node.id,
+      environmentId: environment.id,
+    });
     const { variables } = await client.request<{ variables: Record<string, string> }>(VARIABLES_READ, scope);
-    const serviceDomains = await client.request<{ domains: { serviceDomains: ServiceInventory["serviceDomains"] } }>(SERVICE_DOMAINS, scope);
+    const serviceDomains = await client.request<{ domains: { serviceDomains: ServiceInventory["serviceDomains"] } }>(
+      SERVICE_DOMAINS,
+      scope,
+    );
     const customDomains = await client.request<{ domains: { customDomains: ServiceInventory["customDomains"] } }>(CUSTOM_DOMAINS, scope);
     services.push({
       id: node.id,

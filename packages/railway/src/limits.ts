@@ -22,7 +22,10 @@ export const RAILWAY_PLANS: readonly RailwayPlan[] = ["free", "hobby", "pro"];
  *   per replica, 48 / 6 replicas = 8 vCPU / 8 GB is derived, not documented (assumed).
  * - Free: 1 vCPU / 0.5 GB, one replica.
  */
-export const PLAN_LIMITS: Record<RailwayPlan, { perSecond: number; perHour: number; replicas: number; vcpus: number; memoryGB: number; serviceVcpus: number; serviceMemoryGB: number }> = {
+export const PLAN_LIMITS: Record<
+  RailwayPlan,
+  { perSecond: number; perHour: number; replicas: number; vcpus: number; memoryGB: number; serviceVcpus: number; serviceMemoryGB: number }
+> = {
   free: { perSecond: 10, perHour: 100, replicas: 1, vcpus: 1, memoryGB: 0.5, serviceVcpus: 1, serviceMemoryGB: 0.5 },
   hobby: { perSecond: 10, perHour: 1000, replicas: 6, vcpus: 8, memoryGB: 8, serviceVcpus: 48, serviceMemoryGB: 48 },
   pro: { perSecond: 50, perHour: 10_000, replicas: 42, vcpus: 24, memoryGB: 24, serviceVcpus: 1000, serviceMemoryGB: 1024 },
@@ -139,5 +142,14 @@ export function planBudget(plan: RailwayPlan, requests: number, buildSeconds: nu
   const interval = pollIntervalSeconds(plan);
   const polls = Math.ceil((waitSeconds + buildSeconds) / interval) + 1;
   const total = requests + polls;
-  return { plan, perHour: PLAN_LIMITS[plan].perHour, requests, polls, waitSeconds, pollIntervalSeconds: interval, total, fits: total <= PLAN_LIMITS[plan].perHour };
+  return {
+    plan,
+    perHour: PLAN_LIMITS[plan].perHour,
+    requests,
+    polls,
+    waitSeconds,
+    pollIntervalSeconds: interval,
+    total,
+    fits: total <= PLAN_LIMITS[plan].perHour,
+  };
 }

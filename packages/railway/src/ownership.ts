@@ -22,7 +22,9 @@ const encoder = new TextEncoder();
 /** The proof for `owner` over `projectId`: 32 hex digits of HMAC-SHA256 under the token. */
 export async function ownerProof(owner: string, projectId: string, token = resolveCredentials().token): Promise<string> {
   const subtle = globalThis.crypto.subtle;
-  const key = await subtle.importKey("raw", encoder.encode(`trestle-owner-proof:${token}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await subtle.importKey("raw", encoder.encode(`trestle-owner-proof:${token}`), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   const mac = new Uint8Array(await subtle.sign("HMAC", key, encoder.encode(`${owner}\n${projectId}`)));
   return [...mac.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -112,11 +112,23 @@ export async function preflightAccount(intent: Pick<PreflightIntent, "declaredPl
     try {
       const { projectToken } = await client.request<{ projectToken: { projectId: string; environmentId: string } }>(PROJECT_TOKEN, {});
       if (!intent.project.id) {
-        checks.push({ check: "token", status: "fail", detail: `a project token reaches one environment of project ${projectToken.projectId} and cannot create a project; ${TOKEN_HELP}` });
+        checks.push({
+          check: "token",
+          status: "fail",
+          detail: `a project token reaches one environment of project ${projectToken.projectId} and cannot create a project; ${TOKEN_HELP}`,
+        });
       } else if (intent.project.id !== projectToken.projectId) {
-        checks.push({ check: "token", status: "fail", detail: `the project token belongs to project ${projectToken.projectId}, not \`projectId: ${intent.project.id}\`; make one in that project's settings, or ${TOKEN_HELP}` });
+        checks.push({
+          check: "token",
+          status: "fail",
+          detail: `the project token belongs to project ${projectToken.projectId}, not \`projectId: ${intent.project.id}\`; make one in that project's settings, or ${TOKEN_HELP}`,
+        });
       } else {
-        checks.push({ check: "token", status: "warn", detail: `a project token of environment ${projectToken.environmentId}: it reaches only that environment, and reads of the workspace and plan are not allowed to it; an account or workspace token lets preflight check them` });
+        checks.push({
+          check: "token",
+          status: "warn",
+          detail: `a project token of environment ${projectToken.environmentId}: it reaches only that environment, and reads of the workspace and plan are not allowed to it; an account or workspace token lets preflight check them`,
+        });
       }
     } catch (error) {
       checks.push({ check: "token", status: "fail", detail: `Railway refused the project token (${refusal(error)}); ${TOKEN_HELP}` });
@@ -126,32 +138,62 @@ export async function preflightAccount(intent: Pick<PreflightIntent, "declaredPl
 
   let workspaces: { id: string; name: string }[];
   try {
-    ({ apiToken: { workspaces } } = await client.request<{ apiToken: { workspaces: { id: string; name: string }[] } }>(TOKEN_WORKSPACES, {}));
+    ({
+      apiToken: { workspaces },
+    } = await client.request<{ apiToken: { workspaces: { id: string; name: string }[] } }>(TOKEN_WORKSPACES, {}));
   } catch (error) {
     checks.push({ check: "token", status: "fail", detail: `Railway refused the token (${refusal(error)}); ${TOKEN_HELP}` });
     return view;
   }
   const listed = workspaces.map((w) => `${w.name} (${w.id})`).join(", ");
   if (!workspaces.length) {
-    checks.push({ check: "token", status: "fail", detail: `the token reaches no workspace (an account token made with "No workspace" sees only account-level information); ${TOKEN_HELP}` });
+    checks.push({
+      check: "token",
+      status: "fail",
+      detail: `the token reaches no workspace (an account token made with "No workspace" sees only account-level information); ${TOKEN_HELP}`,
+    });
     return view;
   }
-  checks.push({ check: "token", status: "pass", detail: `an ${workspaces.length > 1 ? "account" : "account or workspace"} token reaching ${workspaces.length} workspace${workspaces.length > 1 ? "s" : ""}: ${listed}` });
+  checks.push({
+    check: "token",
+    status: "pass",
+    detail: `an ${workspaces.length > 1 ? "account" : "account or workspace"} token reaching ${workspaces.length} workspace${workspaces.length > 1 ? "s" : ""}: ${listed}`,
+  });
 
   // PRE-2: where the project is, or where a new one lands.
   if (intent.project.id) {
     try {
-      const { project } = await client.request<{ project: { id: string; name: string; workspaceId?: string | null; services: Edges<{ name: string }>; volumes: Edges<{ id: string }> } }>(PROJECT, { id: intent.project.id });
+      const { project } = await client.request<{
+        project: {
+          id: string;
+          name: string;
+          workspaceId?: string | null;
+          services: Edges<{ name: string }>;
+          volumes: Edges<{ id: string }>;
+        };
+      }>(PROJECT, { id: intent.project.id });
       view.existing = { services: nodes(project.services).map((s) => s.name), volumes: nodes(project.volumes).length };
       const home = workspaces.find((w) => w.id === project.workspaceId);
       if (intent.project.workspaceId && project.workspaceId && intent.project.workspaceId !== project.workspaceId) {
-        checks.push({ check: "workspace", status: "fail", detail: `project ${project.name} (${project.id}) is in workspace ${project.workspaceId}, not \`workspaceId: ${intent.project.workspaceId}\`; remove \`workspaceId\` or correct it` });
+        checks.push({
+          check: "workspace",
+          status: "fail",
+          detail: `project ${project.name} (${project.id}) is in workspace ${project.workspaceId}, not \`workspaceId: ${intent.project.workspaceId}\`; remove \`workspaceId\` or correct it`,
+        });
       } else {
-        checks.push({ check: "workspace", status: "pass", detail: `project ${project.name} (${project.id}) is in ${home ? `${home.name} (${home.id})` : `workspace ${project.workspaceId ?? "(not reported)"}`}` });
+        checks.push({
+          check: "workspace",
+          status: "pass",
+          detail: `project ${project.name} (${project.id}) is in ${home ? `${home.name} (${home.id})` : `workspace ${project.workspaceId ?? "(not reported)"}`}`,
+        });
       }
       if (project.workspaceId) view.workspace = home ?? { id: project.workspaceId, name: project.workspaceId };
     } catch (error) {
-      checks.push({ check: "workspace", status: "fail", detail: `the token cannot read project ${intent.project.id} (${refusal(error)}): check \`trestle:railway.projectId\`, and that the token's workspace holds the project` });
+      checks.push({
+        check: "workspace",
+        status: "fail",
+        detail: `the token cannot read project ${intent.project.id} (${refusal(error)}): check \`trestle:railway.projectId\`, and that the token's workspace holds the project`,
+      });
       return view;
     }
   } else if (intent.project.workspaceId) {
@@ -160,12 +202,20 @@ export async function preflightAccount(intent: Pick<PreflightIntent, "declaredPl
       view.workspace = chosen;
       checks.push({ check: "workspace", status: "pass", detail: `a new project is created in ${chosen.name} (${chosen.id})` });
     } else {
-      checks.push({ check: "workspace", status: "fail", detail: `the token cannot reach \`workspaceId: ${intent.project.workspaceId}\`; it reaches ${listed}. Correct \`trestle:railway.workspaceId\`, or use a token of that workspace` });
+      checks.push({
+        check: "workspace",
+        status: "fail",
+        detail: `the token cannot reach \`workspaceId: ${intent.project.workspaceId}\`; it reaches ${listed}. Correct \`trestle:railway.workspaceId\`, or use a token of that workspace`,
+      });
       return view;
     }
   } else if (workspaces.length === 1) {
     view.workspace = workspaces[0];
-    checks.push({ check: "workspace", status: "pass", detail: `a new project is created in ${workspaces[0].name} (${workspaces[0].id}), the only workspace the token reaches` });
+    checks.push({
+      check: "workspace",
+      status: "pass",
+      detail: `a new project is created in ${workspaces[0].name} (${workspaces[0].id}), the only workspace the token reaches`,
+    });
   } else {
     checks.push({
       check: "workspace",
@@ -178,22 +228,41 @@ export async function preflightAccount(intent: Pick<PreflightIntent, "declaredPl
   // PRE-3: the plan the workspace is on, against the one the stack was sized for.
   if (view.workspace) {
     try {
-      const { workspace } = await client.request<{ workspace: { id: string; name: string; plan: string } }>(WORKSPACE, { workspaceId: view.workspace.id });
+      const { workspace } = await client.request<{ workspace: { id: string; name: string; plan: string } }>(WORKSPACE, {
+        workspaceId: view.workspace.id,
+      });
       const plan = workspace.plan.toLowerCase() as RailwayPlan;
       if (!(plan in PLAN_LIMITS)) {
-        checks.push({ check: "plan", status: "unverified", detail: `workspace ${workspace.name} reports plan ${workspace.plan}, which Trestle has no limits for; the stack is sized for ${intent.declaredPlan}` });
+        checks.push({
+          check: "plan",
+          status: "unverified",
+          detail: `workspace ${workspace.name} reports plan ${workspace.plan}, which Trestle has no limits for; the stack is sized for ${intent.declaredPlan}`,
+        });
       } else {
         view.plan = plan;
         const rank = (p: RailwayPlan) => ["free", "hobby", "pro"].indexOf(p);
-        if (plan === intent.declaredPlan) checks.push({ check: "plan", status: "pass", detail: `${workspace.name} is on ${plan}, as \`railwayPlan\` says` });
+        if (plan === intent.declaredPlan)
+          checks.push({ check: "plan", status: "pass", detail: `${workspace.name} is on ${plan}, as \`railwayPlan\` says` });
         else if (rank(plan) < rank(intent.declaredPlan)) {
-          checks.push({ check: "plan", status: "fail", detail: `${workspace.name} is on ${plan}, but the stack is sized for \`railwayPlan: ${intent.declaredPlan}\`: set \`railwayPlan: ${plan}\` and fix what the synth then reports, or upgrade the workspace` });
+          checks.push({
+            check: "plan",
+            status: "fail",
+            detail: `${workspace.name} is on ${plan}, but the stack is sized for \`railwayPlan: ${intent.declaredPlan}\`: set \`railwayPlan: ${plan}\` and fix what the synth then reports, or upgrade the workspace`,
+          });
         } else {
-          checks.push({ check: "plan", status: "warn", detail: `${workspace.name} is on ${plan}, the stack says \`railwayPlan: ${intent.declaredPlan}\`: it is paced and sized for the smaller plan; set \`railwayPlan: ${plan}\` to use the larger one` });
+          checks.push({
+            check: "plan",
+            status: "warn",
+            detail: `${workspace.name} is on ${plan}, the stack says \`railwayPlan: ${intent.declaredPlan}\`: it is paced and sized for the smaller plan; set \`railwayPlan: ${plan}\` to use the larger one`,
+          });
         }
       }
     } catch (error) {
-      checks.push({ check: "plan", status: "unverified", detail: `the token may not read the plan of ${view.workspace.name} (${refusal(error)}); the stack is sized for ${intent.declaredPlan}` });
+      checks.push({
+        check: "plan",
+        status: "unverified",
+        detail: `the token may not read the plan of ${view.workspace.name} (${refusal(error)}); the stack is sized for ${intent.declaredPlan}`,
+      });
     }
   }
   return view;
@@ -208,15 +277,34 @@ export async function preflightRepo(repo: string, branch = "main"): Promise<Pref
   const client = railwayClient();
   const grant = `install Railway's GitHub app for the repository's owner and give it \`${repo}\` (GitHub: Settings → Applications → Railway → Configure), and connect GitHub to the Railway account the token belongs to`;
   try {
-    const { gitHubRepoAccessAvailable: access } = await client.request<{ gitHubRepoAccessAvailable: { hasAccess: boolean; isPublic: boolean } }>(REPO_ACCESS, { fullRepoName: repo });
-    if (!access.hasAccess) return { check, status: "fail", detail: `Railway cannot see \`${repo}\`${access.isPublic ? " (a public repository it has no access to)" : ""}: ${grant}` };
+    const { gitHubRepoAccessAvailable: access } = await client.request<{
+      gitHubRepoAccessAvailable: { hasAccess: boolean; isPublic: boolean };
+    }>(REPO_ACCESS, { fullRepoName: repo });
+    if (!access.hasAccess)
+      return {
+        check,
+        status: "fail",
+        detail: `Railway cannot see \`${repo}\`${access.isPublic ? " (a public repository it has no access to)" : ""}: ${grant}`,
+      };
     const [owner, name] = repo.split("/");
     const { githubRepoBranches } = await client.request<{ githubRepoBranches: { name: string }[] }>(REPO_BRANCHES, { owner, repo: name });
-    if (githubRepoBranches.some((b) => b.name === branch)) return { check, status: "pass", detail: `Railway sees \`${repo}\` and its branch \`${branch}\`` };
-    const some = githubRepoBranches.slice(0, 8).map((b) => `\`${b.name}\``).join(", ");
-    return { check, status: "fail", detail: `\`${repo}\` has no branch \`${branch}\` that Railway sees${some ? ` (it sees ${some})` : ""}: push the branch, or correct \`branch\`` };
+    if (githubRepoBranches.some((b) => b.name === branch))
+      return { check, status: "pass", detail: `Railway sees \`${repo}\` and its branch \`${branch}\`` };
+    const some = githubRepoBranches
+      .slice(0, 8)
+      .map((b) => `\`${b.name}\``)
+      .join(", ");
+    return {
+      check,
+      status: "fail",
+      detail: `\`${repo}\` has no branch \`${branch}\` that Railway sees${some ? ` (it sees ${some})` : ""}: push the branch, or correct \`branch\``,
+    };
   } catch (error) {
-    return { check, status: "unverified", detail: `Railway would not say whether it sees \`${repo}\` (${refusal(error)}); a workspace token may not carry a GitHub connection. Check it in the dashboard, or run preflight with an account token` };
+    return {
+      check,
+      status: "unverified",
+      detail: `Railway would not say whether it sees \`${repo}\` (${refusal(error)}); a workspace token may not carry a GitHub connection. Check it in the dashboard, or run preflight with an account token`,
+    };
   }
 }
 
@@ -238,10 +326,22 @@ export function preflightQuotas(plan: RailwayPlan, services: IntendedService[], 
     const over = domainCap === undefined ? [] : withDomains.filter((s) => s.customDomains > domainCap);
     checks.push(
       domainCap === undefined
-        ? { check: "custom domains", status: "unverified", detail: `no source here states ${plan}'s custom domains per service; the stack gives ${withDomains.map((s) => `${s.name} ${s.customDomains}`).join(", ")}` }
+        ? {
+            check: "custom domains",
+            status: "unverified",
+            detail: `no source here states ${plan}'s custom domains per service; the stack gives ${withDomains.map((s) => `${s.name} ${s.customDomains}`).join(", ")}`,
+          }
         : over.length
-          ? { check: "custom domains", status: "fail", detail: `${plan} allows ${domainCap} custom domain${domainCap > 1 ? "s" : ""} per service; ${over.map((s) => `${s.name} has ${s.customDomains}`).join(", ")}: remove some from \`domains\`, or upgrade the workspace` }
-          : { check: "custom domains", status: "pass", detail: `at most ${Math.max(...withDomains.map((s) => s.customDomains))} per service, within ${plan}'s ${domainCap}` },
+          ? {
+              check: "custom domains",
+              status: "fail",
+              detail: `${plan} allows ${domainCap} custom domain${domainCap > 1 ? "s" : ""} per service; ${over.map((s) => `${s.name} has ${s.customDomains}`).join(", ")}: remove some from \`domains\`, or upgrade the workspace`,
+            }
+          : {
+              check: "custom domains",
+              status: "pass",
+              detail: `at most ${Math.max(...withDomains.map((s) => s.customDomains))} per service, within ${plan}'s ${domainCap}`,
+            },
     );
   }
   const volumes = services.reduce((n, s) => n + s.volumes, 0);
@@ -253,7 +353,11 @@ export function preflightQuotas(plan: RailwayPlan, services: IntendedService[], 
       cap === undefined
         ? { check: "volumes", status: "unverified", detail: `${counted} volume(s); no source here states ${plan}'s volumes per project` }
         : total > cap
-          ? { check: "volumes", status: "fail", detail: `${counted} volumes, over ${plan}'s ${cap} per project: use fewer (a database without \`persistence\` needs none), or upgrade the workspace` }
+          ? {
+              check: "volumes",
+              status: "fail",
+              detail: `${counted} volumes, over ${plan}'s ${cap} per project: use fewer (a database without \`persistence\` needs none), or upgrade the workspace`,
+            }
           : { check: "volumes", status: "pass", detail: `${counted} volume(s), within ${plan}'s ${cap} per project` },
     );
   }
@@ -284,13 +388,22 @@ export async function preflightNames(intent: PreflightIntent, account: AccountVi
     );
   } else if (intent.project.name && account.workspace) {
     try {
-      const { projects } = await railwayClient().request<{ projects: Edges<{ id: string; name: string; description?: string | null }> }>(PROJECTS, { workspaceId: account.workspace.id });
+      const { projects } = await railwayClient().request<{ projects: Edges<{ id: string; name: string; description?: string | null }> }>(
+        PROJECTS,
+        { workspaceId: account.workspace.id },
+      );
       const same = nodes(projects).filter((p) => p.name === intent.project.name);
-      const owned = intent.project.owner ? await Promise.all(same.map((p) => provesOwner(p.description, intent.project.owner!, p.id))) : same.map(() => false);
+      const owned = intent.project.owner
+        ? await Promise.all(same.map((p) => provesOwner(p.description, intent.project.owner!, p.id)))
+        : same.map(() => false);
       const strangers = same.filter((_, i) => !owned[i]);
       checks.push(
         owned.some(Boolean)
-          ? { check: "names", status: "pass", detail: `project ${intent.project.name} exists and carries this stack's proof: \`pulumi up\` finds it again` }
+          ? {
+              check: "names",
+              status: "pass",
+              detail: `project ${intent.project.name} exists and carries this stack's proof: \`pulumi up\` finds it again`,
+            }
           : strangers.length
             ? {
                 check: "names",
@@ -300,7 +413,11 @@ export async function preflightNames(intent: PreflightIntent, account: AccountVi
             : { check: "names", status: "pass", detail: `no project named \`${intent.project.name}\` in ${account.workspace.name}` },
       );
     } catch (error) {
-      checks.push({ check: "names", status: "unverified", detail: `the token may not list the projects of ${account.workspace.name} (${refusal(error)})` });
+      checks.push({
+        check: "names",
+        status: "unverified",
+        detail: `the token may not list the projects of ${account.workspace.name} (${refusal(error)})`,
+      });
     }
   }
   return checks;

@@ -210,10 +210,19 @@ export const projectProvider: dynamic.ResourceProvider<ProjectInputs, ProjectOut
     const description = await descriptionOf(inputs, { nonce });
     const { projectCreate } = await client.request<{ projectCreate: ProjectNode }>(
       PROJECT_CREATE,
-      { input: compact({ name: inputs.name, description, workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName }) },
+      {
+        input: compact({
+          name: inputs.name,
+          description,
+          workspaceId: inputs.workspaceId,
+          defaultEnvironmentName: inputs.defaultEnvironmentName,
+        }),
+      },
       {
         adopt: async () => {
-          const fresh = (await listByName(inputs.name, inputs.workspaceId)).filter((p) => !before.has(p.id) && (!inputs.owner || p.description === description));
+          const fresh = (await listByName(inputs.name, inputs.workspaceId)).filter(
+            (p) => !before.has(p.id) && (!inputs.owner || p.description === description),
+          );
           return fresh.length === 1 ? { projectCreate: fresh[0] } : undefined;
         },
       },

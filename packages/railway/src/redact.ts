@@ -20,7 +20,6 @@ export function encodedForms(value: string): string[] {
   ];
 }
 
-
 /** Secret values this process has sent to Railway, as the client saw them (process-wide, as the settings are). */
 const KNOWN_KEY = "__trestleKnownSecrets";
 
@@ -48,7 +47,10 @@ const CREDENTIAL_PATTERNS: [RegExp, string][] = [
   // (a password already masked as `***` stays as it is)
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)(?!\*+@)[^\s@]+(?=@)/gi, `$1${REDACTED}`],
   // libpq DSNs, JDBC URLs and query strings: password=…, pwd=…, secret=…, token=…, api_key=…
-  [/\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,'"]+)/gi, `$1${REDACTED}`],
+  [
+    /\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,'"]+)/gi,
+    `$1${REDACTED}`,
+  ],
   // HTTP Authorization headers
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],
   // PEM private keys
@@ -61,7 +63,8 @@ const CREDENTIAL_PATTERNS: [RegExp, string][] = [
  */
 export function redactLines(lines: readonly string[], secrets: readonly string[] = []): string[] {
   const values = new Set<string>();
-  for (const secret of [...secrets, ...known()]) if (secret.length >= MIN_SECRET) encodedForms(secret).forEach((f) => f.length >= MIN_SECRET && values.add(f));
+  for (const secret of [...secrets, ...known()])
+    if (secret.length >= MIN_SECRET) encodedForms(secret).forEach((f) => f.length >= MIN_SECRET && values.add(f));
   const ordered = [...values].sort((a, b) => b.length - a.length);
   return lines.map((line) => {
     let text = ordered.reduce((t, v) => t.split(v).join(REDACTED), line);

@@ -40,7 +40,11 @@ interface EnvironmentNode {
   id: string;
   name: string;
   sourceEnvironment?: { id: string } | null;
-  serviceInstances: { edges: { node: { serviceId: string; source?: NeighbourInstance["source"]; latestDeployment?: { id: string; status: string } | null } }[] };
+  serviceInstances: {
+    edges: {
+      node: { serviceId: string; source?: NeighbourInstance["source"]; latestDeployment?: { id: string; status: string } | null };
+    }[];
+  };
 }
 
 const GONE = new Set(["REMOVED", "REMOVING"]);
@@ -57,9 +61,20 @@ export async function serviceNeighbours(projectId: string, environmentId: string
     const instance = env.serviceInstances.edges.map((e) => e.node).find((i) => i.serviceId === serviceId);
     if (!instance) continue;
     const status = instance.latestDeployment?.status;
-    others.push({ environmentId: env.id, environmentName: env.name, fork: Boolean(env.sourceEnvironment), source: instance.source, deployed: status !== undefined && !GONE.has(status) });
+    others.push({
+      environmentId: env.id,
+      environmentName: env.name,
+      fork: Boolean(env.sourceEnvironment),
+      source: instance.source,
+      deployed: status !== undefined && !GONE.has(status),
+    });
   }
-  return { name: self?.name ?? environmentId, fork: Boolean(self?.sourceEnvironment), latestDeployment: mine?.latestDeployment ?? undefined, others };
+  return {
+    name: self?.name ?? environmentId,
+    fork: Boolean(self?.sourceEnvironment),
+    latestDeployment: mine?.latestDeployment ?? undefined,
+    others,
+  };
 }
 
 /** A change Trestle will not make because it could reach another environment. */

@@ -77,7 +77,11 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
   configure: configureFromStack,
 
   async check(_olds, news) {
-    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
+    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, [
+      "projectId",
+      "environmentId",
+      "serviceId",
+    ]);
     failures.push(...tcpPortFailure("targetPort", news.targetPort));
     return { inputs: news, failures };
   },
@@ -95,7 +99,13 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
     if (found) {
       if (inputs.targetPort !== undefined && found.targetPort !== inputs.targetPort) {
         await railwayClient().request(SERVICE_DOMAIN_UPDATE, {
-          input: compact({ serviceDomainId: found.id, domain: found.domain, environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort }),
+          input: compact({
+            serviceDomainId: found.id,
+            domain: found.domain,
+            environmentId: inputs.environmentId,
+            serviceId: inputs.serviceId,
+            targetPort: inputs.targetPort,
+          }),
         });
       }
       return { id: found.id, outs: outputsOf(inputs, found) };
@@ -121,7 +131,10 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
     const domains = await unlessGone(() => list(olds));
     const node = domains?.find((d) => d.id === id);
     if (!node) return {};
-    return { id, props: outputsOf({ ...olds, targetPort: olds.targetPort === undefined ? undefined : (node.targetPort ?? undefined) }, node) };
+    return {
+      id,
+      props: outputsOf({ ...olds, targetPort: olds.targetPort === undefined ? undefined : (node.targetPort ?? undefined) }, node),
+    };
   },
 
   async update(id, olds, news) {

@@ -224,11 +224,17 @@ mutation serviceInstanceLimitsUpdate($input: ServiceInstanceLimitsUpdateInput!) 
  * LIM-1: sets the instance's limits. Only the given ones are sent; Railway
  * reports limits as an untyped scalar, so they are not read back (LIM-2).
  */
-async function updateLimits(serviceId: string, inputs: ServiceInputs, keys: readonly (typeof LIMIT_KEYS)[number][] = LIMIT_KEYS): Promise<void> {
+async function updateLimits(
+  serviceId: string,
+  inputs: ServiceInputs,
+  keys: readonly (typeof LIMIT_KEYS)[number][] = LIMIT_KEYS,
+): Promise<void> {
   const vCPUs = keys.includes("vcpus") ? inputs.vcpus : undefined;
   const memoryGB = keys.includes("memoryGB") ? inputs.memoryGB : undefined;
   if (vCPUs === undefined && memoryGB === undefined) return;
-  await railwayClient().request(SERVICE_LIMITS_UPDATE, { input: compact({ serviceId, environmentId: inputs.environmentId, vCPUs, memoryGB }) });
+  await railwayClient().request(SERVICE_LIMITS_UPDATE, {
+    input: compact({ serviceId, environmentId: inputs.environmentId, vCPUs, memoryGB }),
+  });
 }
 
 const SERVICE_UPDATE = railwayOperation(`
@@ -273,7 +279,10 @@ mutation serviceDelete($id: String!, $environmentId: String) {
  * Used until Railway reports the endpoint, which it may not have made yet.
  */
 export function privateDomainOf(name: string): string {
-  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const label = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return `${label}.railway.internal`;
 }
 
@@ -315,14 +324,27 @@ export interface PatchSettings {
 }
 
 const PATCH_BUILD_KEYS = ["builder", "buildCommand", "dockerfilePath", "watchPatterns"] as const;
-const PATCH_DEPLOY_KEYS = ["startCommand", "preDeployCommand", "healthcheckPath", "healthcheckTimeout", "restartPolicyType", "restartPolicyMaxRetries", "cronSchedule", "sleepApplication"] as const;
+const PATCH_DEPLOY_KEYS = [
+  "startCommand",
+  "preDeployCommand",
+  "healthcheckPath",
+  "healthcheckTimeout",
+  "restartPolicyType",
+  "restartPolicyMaxRetries",
+  "cronSchedule",
+  "sleepApplication",
+] as const;
 /** The instance settings a first-deploy patch cannot carry: written with `serviceInstanceUpdate` even for a deferred service. */
 const UNPATCHED_KEYS = ["registryCredentials"] as const;
 
 export function patchSettingsOf(inputs: Partial<ServiceInputs>): PatchSettings {
-  const pick = (keys: readonly string[]) => Object.fromEntries(keys.filter((k) => (inputs as Record<string, unknown>)[k] !== undefined).map((k) => [k, (inputs as Record<string, unknown>)[k]]));
+  const pick = (keys: readonly string[]) =>
+    Object.fromEntries(
+      keys.filter((k) => (inputs as Record<string, unknown>)[k] !== undefined).map((k) => [k, (inputs as Record<string, unknown>)[k]]),
+    );
   const deploy: Record<string, unknown> = { ...pick(PATCH_DEPLOY_KEYS), numReplicas: totalReplicas(inputs as ServiceInputs) };
-  if (inputs.regions) deploy.multiRegionConfig = Object.fromEntries(Object.entries(inputs.regions).map(([region, n]) => [region, { numReplicas: n }]));
+  if (inputs.regions)
+    deploy.multiRegionConfig = Object.fromEntries(Object.entries(inputs.regions).map(([region, n]) => [region, { numReplicas: n }]));
   const build = pick(PATCH_BUILD_KEYS);
   return compact({
     source: inputs.rootDirectory !== undefined ? { rootDirectory: inputs.rootDirectory } : undefined,
@@ -352,21 +374,21 @@ function outputsOf(inputs: ServiceInputs, serviceId: string, privateDomain: stri
  */
 async function readPrivateDomain(environmentId: string, serviceId: string): Promise<string | undefined> {
   const client = railwayClient();
-  const { privateNetworks } = await client.request<{ privateNetworks: { publicId: string; name: string; dnsName: string; deletedAt?: string | null }[] }>(
-    PRIVATE_NETWORKS,
-    { environmentId },
-  );
+  const { privateNetworks } = await client.request<{
+    privateNetworks: { publicId: string; name: string; dnsName: string; deletedAt?: string | null }[];
+  }>(PRIVATE_NETWORKS, { environmentId });
   const network = privateNetworks.find((n) => !n.deletedAt && n.name === "railway") ?? privateNetworks.find((n) => !n.deletedAt);
   if (!network) return undefined;
-  const { privateNetworkEndpoint: endpoint } = await client.request<{ privateNetworkEndpoint: { dnsName: string; deletedAt?: string | null } | null }>(
-    PRIVATE_NETWORK_ENDPOINT,
-    { environmentId, privateNetworkId: network.publicId, serviceId },
-  );
+  const { privateNetworkEndpoint: endpoint } = await client.request<{
+    privateNetworkEndpoint: { dnsName: string; deletedAt?: string | null } | null;
+  }>(PRIVATE_NETWORK_ENDPOINT, { environmentId, privateNetworkId: network.publicId, serviceId });
   return endpoint && !endpoint.deletedAt ? `${endpoint.dnsName}.${network.dnsName}.internal` : undefined;
 }
 
 async function findServiceByName(projectId: string, name: string): Promise<ServiceNode | undefined> {
-  const data = await railwayClient().request<{ project: { services: { edges: { node: ServiceNode }[] } } }>(PROJECT_SERVICES, { projectId });
+  const data = await railwayClient().request<{ project: { services: { edges: { node: ServiceNode }[] } } }>(PROJECT_SERVICES, {
+    projectId,
+  });
   return data.project.services.edges.map((e) => e.node).find((s) => s.name === name);
 }
 
@@ -468,7 +490,8 @@ function observed(props: ServiceOutputs, service: ServiceNode, instance: Instanc
 export function checkService(news: ServiceInputs): CheckFailure[] {
   const failures = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "name"]);
   if (news.image && news.repo) failures.push({ property: "image", reason: "give either `image` or `repo`, not both" });
-  if (!news.image && !news.repo) failures.push({ property: "image", reason: "give a source: `image` (a Docker image) or `repo` (a GitHub repository)" });
+  if (!news.image && !news.repo)
+    failures.push({ property: "image", reason: "give a source: `image` (a Docker image) or `repo` (a GitHub repository)" });
   for (const key of ["branch", "rootDirectory", "watchPatterns"] as const) {
     if (news[key] !== undefined && !news.repo) failures.push({ property: key, reason: `\`${key}\` applies only to a \`repo\` source` });
   }
@@ -484,14 +507,22 @@ export function checkService(news: ServiceInputs): CheckFailure[] {
   if (news.replicas !== undefined && (!Number.isInteger(news.replicas) || news.replicas < 1)) {
     failures.push({ property: "replicas", reason: `\`${news.replicas}\` is not a whole number of replicas of at least 1` });
   }
-  if (totalReplicas(news) > MAX_REPLICAS) failures.push({ property: "replicas", reason: `Railway allows at most ${MAX_REPLICAS} replicas per service (PLAN-1)` });
-  for (const [key, most, unit] of [["vcpus", MAX_VCPUS, "vCPUs"], ["memoryGB", MAX_MEMORY_GB, "GB"]] as const) {
+  if (totalReplicas(news) > MAX_REPLICAS)
+    failures.push({ property: "replicas", reason: `Railway allows at most ${MAX_REPLICAS} replicas per service (PLAN-1)` });
+  for (const [key, most, unit] of [
+    ["vcpus", MAX_VCPUS, "vCPUs"],
+    ["memoryGB", MAX_MEMORY_GB, "GB"],
+  ] as const) {
     const value = news[key];
     if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > most)) {
-      failures.push({ property: key, reason: `\`${value}\` is not a limit Railway takes: give more than 0 and at most ${most} ${unit} (LIM-1)` });
+      failures.push({
+        property: key,
+        reason: `\`${value}\` is not a limit Railway takes: give more than 0 and at most ${most} ${unit} (LIM-1)`,
+      });
     }
   }
-  if (news.healthcheckTimeout !== undefined && news.healthcheckTimeout > 3600) failures.push({ property: "healthcheckTimeout", reason: "give at most 3600 seconds" });
+  if (news.healthcheckTimeout !== undefined && news.healthcheckTimeout > 3600)
+    failures.push({ property: "healthcheckTimeout", reason: "give at most 3600 seconds" });
   for (const [region, count] of Object.entries(news.regions ?? {})) {
     if (!Number.isInteger(count) || count < 1) {
       failures.push({ property: `regions.${region}`, reason: `\`${count}\` is not a whole number of replicas of at least 1` });
@@ -528,7 +559,10 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
 
   async diff(_id, olds, news) {
     // The source is recorded here and connected by the Deployment (SVC-3).
-    const diff = diffOf<ServiceInputs>(olds, news, { replace: REPLACE_KEYS, update: ["name", "image", "repo", "branch", ...INSTANCE_KEYS, ...LIMIT_KEYS] });
+    const diff = diffOf<ServiceInputs>(olds, news, {
+      replace: REPLACE_KEYS,
+      update: ["name", "image", "repo", "branch", ...INSTANCE_KEYS, ...LIMIT_KEYS],
+    });
     if (!news.holdsData) return diff;
     return guardReplace(
       diff,
@@ -542,11 +576,19 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     const service = await createOrAdoptService(inputs);
     assertSettingsStayHere(inputs.name, await serviceNeighbours(inputs.projectId, inputs.environmentId, service.id));
     // DEP-6: a deferred service's settings go in its first deploy's patch; only what a patch cannot carry is written here.
-    const configured = INSTANCE_KEYS.filter((key) => inputs[key] !== undefined && (!inputs.deferToDeploy || (UNPATCHED_KEYS as readonly string[]).includes(key)));
+    const configured = INSTANCE_KEYS.filter(
+      (key) => inputs[key] !== undefined && (!inputs.deferToDeploy || (UNPATCHED_KEYS as readonly string[]).includes(key)),
+    );
     if (!inputs.deferToDeploy || configured.length) {
-      const input = inputs.deferToDeploy ? Object.fromEntries(configured.map((key) => [key, inputs[key]])) : instanceInput(inputs, configured);
+      const input = inputs.deferToDeploy
+        ? Object.fromEntries(configured.map((key) => [key, inputs[key]]))
+        : instanceInput(inputs, configured);
       await whenInstanceShows(() =>
-        railwayClient().request(SERVICE_INSTANCE_UPDATE, { serviceId: service.id, environmentId: inputs.environmentId, input }, { secrets: secretsOf(inputs) }),
+        railwayClient().request(
+          SERVICE_INSTANCE_UPDATE,
+          { serviceId: service.id, environmentId: inputs.environmentId, input },
+          { secrets: secretsOf(inputs) },
+        ),
       );
     }
     await updateLimits(service.id, inputs);
@@ -575,7 +617,11 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
     const changed = changedKeys<ServiceInputs>(olds, news, INSTANCE_KEYS);
     if (changed.length) {
       assertSettingsStayHere(news.name, await serviceNeighbours(news.projectId, news.environmentId, id));
-      await client.request(SERVICE_INSTANCE_UPDATE, { serviceId: id, environmentId: news.environmentId, input: instanceInput(news, changed) }, { secrets: secretsOf(news) });
+      await client.request(
+        SERVICE_INSTANCE_UPDATE,
+        { serviceId: id, environmentId: news.environmentId, input: instanceInput(news, changed) },
+        { secrets: secretsOf(news) },
+      );
     }
     // LIM-2: a limit taken out of the config is left as Railway has it (how to
     // return to the plan's default is not documented); the synth says so.
@@ -589,18 +635,18 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
 };
 
 async function deleteService(id: string, props: ServiceOutputs): Promise<void> {
-    const client = railwayClient();
-    // Staging and prod may share one project as two environments, and a Railway
-    // service spans every environment. If another environment still runs this
-    // service, only this environment's deployment is removed.
-    const neighbours = await unlessGone(() => serviceNeighbours(props.projectId, props.environmentId, id));
-    if (!neighbours) return; // the project is gone, and the service with it
-    if (neighbours.others.some((o) => o.deployed)) {
-      const deployment = neighbours.latestDeployment;
-      if (deployment) await deleteIfPresent(() => client.request(DEPLOYMENT_REMOVE, { id: deployment.id }));
-      return;
-    }
-    await deleteIfPresent(() => client.request(SERVICE_DELETE, { id }));
+  const client = railwayClient();
+  // Staging and prod may share one project as two environments, and a Railway
+  // service spans every environment. If another environment still runs this
+  // service, only this environment's deployment is removed.
+  const neighbours = await unlessGone(() => serviceNeighbours(props.projectId, props.environmentId, id));
+  if (!neighbours) return; // the project is gone, and the service with it
+  if (neighbours.others.some((o) => o.deployed)) {
+    const deployment = neighbours.latestDeployment;
+    if (deployment) await deleteIfPresent(() => client.request(DEPLOYMENT_REMOVE, { id: deployment.id }));
+    return;
+  }
+  await deleteIfPresent(() => client.request(SERVICE_DELETE, { id }));
 }
 
 /**
@@ -632,7 +678,14 @@ export class Service extends pulumi.dynamic.Resource {
       ...args,
       registryCredentials: args.registryCredentials === undefined ? undefined : pulumi.secret(args.registryCredentials),
     };
-    super(serviceProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "registryCredentials"] }, RAILWAY_MODULE, "Service");
+    super(
+      serviceProvider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "registryCredentials"] },
+      RAILWAY_MODULE,
+      "Service",
+    );
     const { registryCredentials: _secret, ...settings } = args;
     this.patchSettings = pulumi.output(settings).apply((resolved) => patchSettingsOf(resolved as Partial<ServiceInputs>));
   }

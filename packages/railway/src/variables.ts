@@ -55,7 +55,6 @@ export interface VariablesOutputs extends VariablesInputs {
   deployedWrite?: DeployedWrite;
 }
 
-
 const VARIABLES_UPSERT = railwayOperation(`
 mutation variableCollectionUpsert($input: VariableCollectionUpsertInput!) {
   variableCollectionUpsert(input: $input)
@@ -87,10 +86,15 @@ export async function upsertVariables(
   deploy = false,
 ): Promise<void> {
   if (Object.keys(values).length === 0) return;
-  await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(where), variables: values, replace: false, skipDeploys: !deploy } }, { secrets });
+  await railwayClient().request(
+    VARIABLES_UPSERT,
+    { input: { ...scope(where), variables: values, replace: false, skipDeploys: !deploy } },
+    { secrets },
+  );
 }
 
-const upsert = (inputs: VariablesInputs, values: Record<string, string>) => upsertVariables(inputs, values, Object.values(inputs.secretVariables ?? {}));
+const upsert = (inputs: VariablesInputs, values: Record<string, string>) =>
+  upsertVariables(inputs, values, Object.values(inputs.secretVariables ?? {}));
 
 async function remove(inputs: VariablesInputs, names: string[]): Promise<void> {
   // Railway has no bulk delete.
@@ -107,7 +111,8 @@ async function remove(inputs: VariablesInputs, names: string[]): Promise<void> {
 export function variableFailures(at: string, values: Record<string, unknown> | undefined): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const [name, value] of Object.entries(values ?? {})) {
-    if (!VARIABLE_NAME.test(name)) failures.push({ property: `${at}.${name}`, reason: "variable names are letters, digits and `_`, not starting with a digit" });
+    if (!VARIABLE_NAME.test(name))
+      failures.push({ property: `${at}.${name}`, reason: "variable names are letters, digits and `_`, not starting with a digit" });
     if (typeof value !== "string") failures.push({ property: `${at}.${name}`, reason: "variable values are strings" });
   }
   return failures;
@@ -150,7 +155,12 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs & { dep
     if (!found) return {};
     // Only the keys this resource owns are compared; others belong to someone else.
     const pick = (group: Record<string, string> | undefined) =>
-      group && Object.fromEntries(Object.keys(group).filter((k) => k in found.variables).map((k) => [k, found.variables[k]]));
+      group &&
+      Object.fromEntries(
+        Object.keys(group)
+          .filter((k) => k in found.variables)
+          .map((k) => [k, found.variables[k]]),
+      );
     return { id, props: { ...olds, variables: pick(olds.variables), secretVariables: pick(olds.secretVariables) } };
   },
 
@@ -165,7 +175,10 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs & { dep
       await upsertVariables(news, changed, Object.values(news.secretVariables ?? {}), true);
       deployedWrite = { id: globalThis.crypto.randomUUID(), ...(newest?.id ? { after: newest.id } : {}) };
     } else await upsert(news, changed);
-    await remove(news, Object.keys(before).filter((k) => !(k in after)));
+    await remove(
+      news,
+      Object.keys(before).filter((k) => !(k in after)),
+    );
     return { outs: { ...news, ...(deployedWrite ? { deployedWrite } : {}) } };
   },
 
@@ -180,7 +193,10 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs & { dep
       await railwayClient().request(VARIABLES_UPSERT, { input: { ...scope(props), variables: {}, replace: true, skipDeploys: true } });
       return;
     }
-    await remove(props, owned.filter((name) => present.includes(name)));
+    await remove(
+      props,
+      owned.filter((name) => present.includes(name)),
+    );
   },
 };
 
@@ -208,6 +224,13 @@ export class Variables extends pulumi.dynamic.Resource {
       ...args,
       secretVariables: args.secretVariables === undefined ? undefined : pulumi.secret(args.secretVariables),
     };
-    super(variablesProvider, name, { deployedWrite: undefined, ...props }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] }, RAILWAY_MODULE, "Variables");
+    super(
+      variablesProvider,
+      name,
+      { deployedWrite: undefined, ...props },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] },
+      RAILWAY_MODULE,
+      "Variables",
+    );
   }
 }

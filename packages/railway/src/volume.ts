@@ -114,7 +114,9 @@ export async function setBackups(volumeInstanceId: string, kinds: readonly Backu
 }
 
 async function readBackups(volumeInstanceId: string): Promise<BackupSchedule[]> {
-  const data = await railwayClient().request<{ volumeInstanceBackupScheduleList: { kind: BackupSchedule }[] }>(BACKUP_SCHEDULE_LIST, { volumeInstanceId });
+  const data = await railwayClient().request<{ volumeInstanceBackupScheduleList: { kind: BackupSchedule }[] }>(BACKUP_SCHEDULE_LIST, {
+    volumeInstanceId,
+  });
   return scheduleSet(data.volumeInstanceBackupScheduleList.map((s) => s.kind));
 }
 
@@ -146,13 +148,22 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
   configure: configureFromStack,
 
   async check(_olds, news) {
-    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId", "mountPath"]);
+    const failures: CheckFailure[] = requireStrings(news as unknown as Record<string, unknown>, [
+      "projectId",
+      "environmentId",
+      "serviceId",
+      "mountPath",
+    ]);
     if (typeof news.mountPath === "string" && !news.mountPath.startsWith("/")) {
       failures.push({ property: "mountPath", reason: `\`${news.mountPath}\` must be an absolute path such as \`/data\`` });
     }
     if (news.backups !== undefined) {
       const unknown = Array.isArray(news.backups) ? news.backups.filter((k) => !BACKUP_SCHEDULES.includes(k)) : [news.backups];
-      if (unknown.length) failures.push({ property: "backups", reason: `\`${unknown.join(", ")}\` is not a backup schedule; give a list of ${BACKUP_SCHEDULES.join(", ")} (VOL-4)` });
+      if (unknown.length)
+        failures.push({
+          property: "backups",
+          reason: `\`${unknown.join(", ")}\` is not a backup schedule; give a list of ${BACKUP_SCHEDULES.join(", ")} (VOL-4)`,
+        });
     }
     return { inputs: news.backups ? { ...news, backups: scheduleSet(news.backups) } : news, failures };
   },
@@ -175,7 +186,14 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
       // Railway throttles volume creates ("creating volumes too quickly"): the client retries those.
       await client.request(
         VOLUME_CREATE,
-        { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath } },
+        {
+          input: {
+            projectId: inputs.projectId,
+            environmentId: inputs.environmentId,
+            serviceId: inputs.serviceId,
+            mountPath: inputs.mountPath,
+          },
+        },
         { adopt: async () => ((await attached()) ? { volumeCreate: true } : undefined) },
       );
       instance = await attached();
@@ -228,7 +246,9 @@ export const volumeProvider: dynamic.ResourceProvider<VolumeInputs, VolumeOutput
   },
 
   async delete(id, props) {
-    await deleteUnlessHeld("Volume", id, props?.holder, () => deleteIfPresent(() => railwayClient().request(VOLUME_DELETE, { volumeId: id })));
+    await deleteUnlessHeld("Volume", id, props?.holder, () =>
+      deleteIfPresent(() => railwayClient().request(VOLUME_DELETE, { volumeId: id })),
+    );
   },
 };
 
@@ -249,6 +269,13 @@ export class Volume extends pulumi.dynamic.Resource {
   declare readonly backups: pulumi.Output<BackupSchedule[] | undefined>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(volumeProvider, name, { volumeId: undefined, volumeInstanceId: undefined, sizeMB: undefined, ...args }, opts, RAILWAY_MODULE, "Volume");
+    super(
+      volumeProvider,
+      name,
+      { volumeId: undefined, volumeInstanceId: undefined, sizeMB: undefined, ...args },
+      opts,
+      RAILWAY_MODULE,
+      "Volume",
+    );
   }
 }

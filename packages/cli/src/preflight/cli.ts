@@ -43,11 +43,14 @@ function parseArgs(argv: string[]): Args {
   const problem = stackNameProblem(stack);
   if (problem) fail(`--stack: ${problem}`);
   if (args.config && (!existsSync(args.config) || !statSync(args.config).isFile())) fail(`--config: ${args.config} is not a file`);
-  if (args.config && !argv.includes("--project-dir") && existsSync(path.join(path.dirname(args.config), "Pulumi.yaml"))) args.projectDir = path.dirname(args.config);
+  if (args.config && !argv.includes("--project-dir") && existsSync(path.join(path.dirname(args.config), "Pulumi.yaml")))
+    args.projectDir = path.dirname(args.config);
   if (!process.env.RAILWAY_API_TOKEN && !process.env.RAILWAY_TOKEN) {
     fail(
       "preflight asks Railway, and there is no token: export RAILWAY_API_TOKEN (an account or workspace token, https://railway.com/account/tokens) " +
-        "or RAILWAY_TOKEN (a project token). Without an account, `trestle rehearse --stack " + stack + "` runs the same checks against the emulator",
+        "or RAILWAY_TOKEN (a project token). Without an account, `trestle rehearse --stack " +
+        stack +
+        "` runs the same checks against the emulator",
     );
   }
   return { ...args, stack };
@@ -75,7 +78,12 @@ async function main(): Promise<void> {
   if (args.json) process.stdout.write(`${JSON.stringify({ stack: args.stack, config: synth.config, checks }, null, 2)}\n`);
   else {
     const width = Math.max(...checks.map((c) => c.check.length));
-    console.log([`preflight of ${args.stack} (${synth.config}) against ${process.env[ENDPOINT_ENV] || "Railway"}`, ...checks.map((c) => `  ${MARK[c.status]} ${c.check.padEnd(width)}  ${c.detail}`)].join("\n"));
+    console.log(
+      [
+        `preflight of ${args.stack} (${synth.config}) against ${process.env[ENDPOINT_ENV] || "Railway"}`,
+        ...checks.map((c) => `  ${MARK[c.status]} ${c.check.padEnd(width)}  ${c.detail}`),
+      ].join("\n"),
+    );
   }
   process.exitCode = preflightFailed(checks) ? 1 : 0;
 }

@@ -18,7 +18,11 @@ const text = (v: unknown) => (typeof v === "string" && !v.startsWith("«") ? v :
  * synth a placeholder `«computed:<service resource>.serviceId»`, in a
  * rehearsal the id `serviceOfId` knows.
  */
-export function intentOf(resources: readonly DeclaredResource[], declaredPlan: RailwayPlan, serviceOfId: (id: string) => string | undefined = () => undefined): PreflightIntent {
+export function intentOf(
+  resources: readonly DeclaredResource[],
+  declaredPlan: RailwayPlan,
+  serviceOfId: (id: string) => string | undefined = () => undefined,
+): PreflightIntent {
   const railway = resources.filter((r) => r.type.startsWith(RAILWAY_TYPE_PREFIX));
   const project = railway.find((r) => kindOf(r.type) === "Project");
   const services = new Map<string, IntendedService>();

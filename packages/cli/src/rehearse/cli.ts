@@ -40,7 +40,8 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--config") args.config = path.resolve(value());
     else if (flag === "--plan") {
       const plan = value();
-      if (!(RAILWAY_PLANS as readonly string[]).includes(plan)) fail(`--plan: \`${plan}\` is not a Railway plan; give ${RAILWAY_PLANS.join(", ")}`);
+      if (!(RAILWAY_PLANS as readonly string[]).includes(plan))
+        fail(`--plan: \`${plan}\` is not a Railway plan; give ${RAILWAY_PLANS.join(", ")}`);
       args.plan = plan as RailwayPlan;
     } else if (flag === "--build-seconds") {
       const seconds = Number(value());
@@ -65,12 +66,14 @@ function parseArgs(argv: string[]): Args {
   if (stackProblem) fail(`--stack: ${stackProblem}`);
   if (args.config && (!existsSync(args.config) || !statSync(args.config).isFile())) fail(`--config: ${args.config} is not a file`);
   if (args.from && (!existsSync(args.from) || !statSync(args.from).isFile())) fail(`--from: ${args.from} is not a file`);
-  if (args.step && !(args.step.endpoint && args.step.result)) fail("--step-endpoint and --step-result go together (they are how --from runs each step)");
+  if (args.step && !(args.step.endpoint && args.step.result))
+    fail("--step-endpoint and --step-result go together (they are how --from runs each step)");
   return args;
 }
 
 function report(result: RehearsalResult): string {
-  if (result.configErrors.length) return [`✗ ${result.stack}: invalid configuration (${result.config})`, ...result.configErrors.map((e) => `  - ${e}`)].join("\n");
+  if (result.configErrors.length)
+    return [`✗ ${result.stack}: invalid configuration (${result.config})`, ...result.configErrors.map((e) => `  - ${e}`)].join("\n");
   const lines = [`rehearsal of ${result.stack} (${result.config}) against the Railway emulator, plan ${result.plan}`];
   const width = Math.max(0, ...result.deployments.map((d) => d.resource.length));
   for (const d of result.deployments) {
@@ -80,26 +83,46 @@ function report(result: RehearsalResult): string {
   }
   for (const f of result.failures) lines.push(`  ✗ ${f.resource} (${f.type}): ${f.message}`);
   const skipped = result.notRehearsed.filter((r) => !r.type.startsWith("random:"));
-  if (skipped.length) lines.push(`  not rehearsed (no emulator for their providers): ${skipped.map((r) => `${r.name} (${r.type.split(":")[0]})`).join(", ")}`);
+  if (skipped.length)
+    lines.push(
+      `  not rehearsed (no emulator for their providers): ${skipped.map((r) => `${r.name} (${r.type.split(":")[0]})`).join(", ")}`,
+    );
   const { requests, budget } = result;
   lines.push(
     `  requests: ${requests.total} (${requests.mutations} mutations), most in one second: ${requests.maxPerSecond}`,
     `  first up on ${budget.plan}: ${budget.requests} reads and writes + ${budget.polls} status polls for ${budget.waitSeconds ? `${budget.waitSeconds} s of database deploys, then ` : ""}${budget.buildSeconds} s builds (one every ${budget.pollIntervalSeconds} s) = ${budget.total} requests; the plan allows ${PLAN_LIMITS[budget.plan].perHour} an hour`,
   );
-  if (!budget.fits) lines.push(`  ✗ the first up needs more requests than ${budget.plan} allows in an hour: use a plan with a larger budget, or deploy in parts`);
+  if (!budget.fits)
+    lines.push(
+      `  ✗ the first up needs more requests than ${budget.plan} allows in an hour: use a plan with a larger budget, or deploy in parts`,
+    );
   return lines.join("\n");
 }
 
 function updateReport(update: UpdateRehearsal): string {
-  const lines = [`rehearsal of the update of ${update.after.stack} from ${path.basename(update.from)} to ${path.basename(update.to)} against the Railway emulator`];
-  if (update.before.configErrors.length) return [...lines, `  ✗ ${path.basename(update.from)} is not a valid stack file:`, ...update.before.configErrors.map((e) => `    - ${e}`)].join("\n");
-  if (update.after.configErrors.length) return [...lines, `  ✗ ${path.basename(update.to)} is not a valid stack file:`, ...update.after.configErrors.map((e) => `    - ${e}`)].join("\n");
+  const lines = [
+    `rehearsal of the update of ${update.after.stack} from ${path.basename(update.from)} to ${path.basename(update.to)} against the Railway emulator`,
+  ];
+  if (update.before.configErrors.length)
+    return [
+      ...lines,
+      `  ✗ ${path.basename(update.from)} is not a valid stack file:`,
+      ...update.before.configErrors.map((e) => `    - ${e}`),
+    ].join("\n");
+  if (update.after.configErrors.length)
+    return [
+      ...lines,
+      `  ✗ ${path.basename(update.to)} is not a valid stack file:`,
+      ...update.after.configErrors.map((e) => `    - ${e}`),
+    ].join("\n");
   const actions = Object.entries(update.after.actions).filter(([, a]) => a !== "same");
   const count = (a: string) => actions.filter(([, x]) => x === a).length;
   lines.push(`  ${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete`);
-  for (const [key, action] of actions) lines.push(`    ${action.padEnd(7)} ${key.split("::")[1]} (${key.split("::")[0].replace(/^.*railway:/, "railway:")})`);
+  for (const [key, action] of actions)
+    lines.push(`    ${action.padEnd(7)} ${key.split("::")[1]} (${key.split("::")[0].replace(/^.*railway:/, "railway:")})`);
   for (const f of update.after.failures) lines.push(`  ✗ ${f.resource} (${f.type}): ${f.message}`);
-  if (update.after.skipped.length) lines.push(`  left as they were (they depend on a failed step, so the engine stops before them): ${update.after.skipped.join(", ")}`);
+  if (update.after.skipped.length)
+    lines.push(`  left as they were (they depend on a failed step, so the engine stops before them): ${update.after.skipped.join(", ")}`);
   if (update.lost.length) {
     lines.push(`  ✗ destroys data${update.optedIn ? " (trestle:allowReplace opted in)" : ""}:`);
     for (const l of update.lost) lines.push(`    - the ${l.kind} of \`${l.resource}\` (${l.id}) is deleted`);
@@ -123,7 +146,12 @@ async function main(): Promise<void> {
     const { readFileSync, writeFileSync } = await import("node:fs");
     const previous = args.step.state ? JSON.parse(readFileSync(args.step.state, "utf8")) : undefined;
     const result = await rehearse({
-      projectDir: args.projectDir, stack: args.stack!, configFile: args.config, plan: args.plan, buildSeconds: args.buildSeconds, previous,
+      projectDir: args.projectDir,
+      stack: args.stack!,
+      configFile: args.config,
+      plan: args.plan,
+      buildSeconds: args.buildSeconds,
+      previous,
       endpoint: { url: args.step.endpoint!, token: process.env[STEP_TOKEN_ENV] ?? "" },
     });
     writeFileSync(args.step.result!, JSON.stringify(result));
@@ -141,7 +169,13 @@ async function main(): Promise<void> {
       } catch {
         // An unreadable stack file is reported by its own step, with where the problem is.
       }
-      const update = await rehearseUpdate({ projectDir: args.projectDir, stack: args.stack!, from: args.from, to, optedIn: Array.isArray(allowReplace) && allowReplace.length > 0 });
+      const update = await rehearseUpdate({
+        projectDir: args.projectDir,
+        stack: args.stack!,
+        from: args.from,
+        to,
+        optedIn: Array.isArray(allowReplace) && allowReplace.length > 0,
+      });
       if (args.json) process.stdout.write(`${JSON.stringify(update, null, 2)}\n`);
       else console.log(updateReport(update));
       process.exitCode = updateExitCode(update);
@@ -154,7 +188,13 @@ async function main(): Promise<void> {
   }
   try {
     const { rehearse, rehearsalExitCode } = await import("./run");
-    const result = await rehearse({ projectDir: args.projectDir, stack: args.stack!, configFile: args.config, plan: args.plan, buildSeconds: args.buildSeconds });
+    const result = await rehearse({
+      projectDir: args.projectDir,
+      stack: args.stack!,
+      configFile: args.config,
+      plan: args.plan,
+      buildSeconds: args.buildSeconds,
+    });
     if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else console.log(report(result));
     process.exitCode = rehearsalExitCode(result);

@@ -105,7 +105,10 @@ export interface RehearsalOptions {
 }
 
 /** Each Railway resource a run created or updated, by `type::name`, in the order they were made. */
-export type RehearsalState = Record<string, { type: string; name: string; id: string; outs: Record<string, unknown>; order: number; protect?: boolean }>;
+export type RehearsalState = Record<
+  string,
+  { type: string; name: string; id: string; outs: Record<string, unknown>; order: number; protect?: boolean }
+>;
 
 /** The engine's refusal to replace or delete a protected resource (`pulumi up` stops there, as here). */
 const protectedRefusal = (what: "replace" | "delete") =>
@@ -116,7 +119,11 @@ function plain(value: unknown): unknown {
   if (isSecretValue(value)) return plain(value.value);
   if (Array.isArray(value)) return value.map(plain);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k, v]) => k !== "__provider" && v !== undefined).map(([k, v]) => [k, plain(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k, v]) => k !== "__provider" && v !== undefined)
+        .map(([k, v]) => [k, plain(v)]),
+    );
   }
   return value;
 }
@@ -131,8 +138,21 @@ function emptyResult(options: RehearsalOptions, configErrors: string[]): Rehears
   const plan = options.plan ?? "hobby";
   const buildSeconds = options.buildSeconds ?? 240;
   return {
-    project: "", stack: options.stack, config: options.configFile ?? "", plan, configErrors, deployments: [], failures: [], skipped: [], notRehearsed: [],
-    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} }, budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds }, created: [], actions: {}, state: {}, preflight: [],
+    project: "",
+    stack: options.stack,
+    config: options.configFile ?? "",
+    plan,
+    configErrors,
+    deployments: [],
+    failures: [],
+    skipped: [],
+    notRehearsed: [],
+    requests: { total: 0, mutations: 0, polls: 0, maxPerSecond: 0, byOperation: {} },
+    budget: { ...planBudget(plan, 0, buildSeconds), buildSeconds },
+    created: [],
+    actions: {},
+    state: {},
+    preflight: [],
   };
 }
 
@@ -148,11 +168,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
   const buildSeconds = options.buildSeconds ?? 240;
   const loaded = loadStack(options.projectDir, configFile);
-  if ("configErrors" in loaded) return { ...emptyResult(options, loaded.configErrors), config: path.relative(options.projectDir, configFile) };
+  if ("configErrors" in loaded)
+    return { ...emptyResult(options, loaded.configErrors), config: path.relative(options.projectDir, configFile) };
   const { project, values, secretKeys } = loaded;
   // The stack's own `railwayPlan` (project namespace, where the providers read it) unless --plan says otherwise.
   const stackPlan = values[`${project.name}:railwayPlan`];
-  const plan: RailwayPlan = options.plan ?? ((RAILWAY_PLANS as readonly string[]).includes(stackPlan) ? (stackPlan as RailwayPlan) : "hobby");
+  const plan: RailwayPlan =
+    options.plan ?? ((RAILWAY_PLANS as readonly string[]).includes(stackPlan) ? (stackPlan as RailwayPlan) : "hobby");
   const result: RehearsalResult = {
     ...emptyResult({ ...options, plan }, []),
     project: project.name,
@@ -164,10 +186,24 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   try {
     resetRailwaySettings();
     if (options.endpoint) {
-      configureRailway({ token: options.endpoint.token, tokenKind: "account", endpoint: options.endpoint.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+      configureRailway({
+        token: options.endpoint.token,
+        tokenKind: "account",
+        endpoint: options.endpoint.url,
+        plan,
+        pollIntervalMs: 5,
+        requestsPerSecond: MAX_REQUESTS_PER_SECOND,
+      });
     } else if (emulator) {
       // The real per-second limit; deploys advance one step per shared poll, a few milliseconds apart.
-      configureRailway({ token: emulator.token, tokenKind: "account", endpoint: emulator.url, plan, pollIntervalMs: 5, requestsPerSecond: MAX_REQUESTS_PER_SECOND });
+      configureRailway({
+        token: emulator.token,
+        tokenKind: "account",
+        endpoint: emulator.url,
+        plan,
+        pollIntervalMs: 5,
+        requestsPerSecond: MAX_REQUESTS_PER_SECOND,
+      });
     } else {
       // Railway itself, with the token from RAILWAY_API_TOKEN / RAILWAY_TOKEN and the plan's pacing.
       configureRailway({ plan });
@@ -183,7 +219,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     };
     /** `type::name` of every resource whose step failed or was skipped. */
     const failed = new Set<string>();
-    const providerOf = (type: string) => railwayProviders[type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders] as unknown as Provider;
+    const providerOf = (type: string) =>
+      railwayProviders[type.slice(RAILWAY_TYPE.length) as keyof typeof railwayProviders] as unknown as Provider;
 
     // The preflight, where this run owns its API (its emulator, or Railway itself).
     const preflightOn = !options.endpoint;
@@ -204,11 +241,23 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         // The emulator cannot know the account's GitHub: it is given the stack's repositories, and says so.
         if (emulator) emulator.github = { ...emulator.github, [inputs.repo]: [...(emulator.github?.[inputs.repo] ?? []), branch] };
         const check = await preflightRepo(inputs.repo, branch);
-        result.preflight.push(emulator ? { ...check, detail: `${check.detail} (the emulator is given the stack's repositories: \`trestle preflight\` with a token asks Railway)` } : check);
+        result.preflight.push(
+          emulator
+            ? {
+                ...check,
+                detail: `${check.detail} (the emulator is given the stack's repositories: \`trestle preflight\` with a token asks Railway)`,
+              }
+            : check,
+        );
       }
     };
 
-    const realize = async (type: string, name: string, raw: Record<string, unknown>, placement: { protect: boolean; dependencies: string[] } = { protect: false, dependencies: [] }) => {
+    const realize = async (
+      type: string,
+      name: string,
+      raw: Record<string, unknown>,
+      placement: { protect: boolean; dependencies: string[] } = { protect: false, dependencies: [] },
+    ) => {
       if (!type.startsWith(RAILWAY_TYPE)) {
         result.notRehearsed.push({ type, name });
         return undefined;
@@ -233,7 +282,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       const news = checked.inputs ?? inputs;
       const remember = (id: string, outs: Record<string, unknown>, action: RehearsalResult["actions"][string]) => {
         result.actions[key] = action;
-        result.state[key] = { type, name, id, outs, order: Object.keys(result.state).length, ...(placement.protect ? { protect: true } : {}) };
+        result.state[key] = {
+          type,
+          name,
+          id,
+          outs,
+          order: Object.keys(result.state).length,
+          ...(placement.protect ? { protect: true } : {}),
+        };
         if (kind === "Service") serviceNames.set(id, String(outs.name ?? inputs.name));
       };
       let diff: Awaited<ReturnType<typeof provider.diff>> | undefined;
@@ -250,7 +306,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
             const outs = updated.outs ?? {};
             remember(before.id, outs, "update");
             if (kind === "Deployment") {
-              result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: String(outs.status), logs: [] });
+              result.deployments.push({
+                resource: name,
+                service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId),
+                status: String(outs.status),
+                logs: [],
+              });
             }
             return { id: before.id, outputs: outs };
           }
@@ -265,12 +326,22 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         result.created.push({ type: kind, name, id: created.id, ...(typeof outs.url === "string" ? { url: outs.url } : {}) });
         if (kind === "Service") serviceNames.set(created.id, String(outs.name ?? inputs.name));
         if (kind === "Deployment") {
-          result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: String(outs.status), logs: [] });
+          result.deployments.push({
+            resource: name,
+            service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId),
+            status: String(outs.status),
+            logs: [],
+          });
         }
         return { id: created.id, outputs: outs };
       } catch (error) {
         if (error instanceof DeploymentFailedError) {
-          result.deployments.push({ resource: name, service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId), status: error.status, logs: error.logExcerpt });
+          result.deployments.push({
+            resource: name,
+            service: serviceNames.get(String(inputs.serviceId)) ?? String(inputs.serviceId),
+            status: error.status,
+            logs: error.logExcerpt,
+          });
           return { id: error.deploymentId, outputs: { ...inputs, deploymentId: error.deploymentId, status: error.status } };
         }
         result.failures.push({ resource: name, type: kind, message: (error as Error).message });
@@ -294,7 +365,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     // As the engine ends an update: what the program no longer declares is
     // deleted, dependents first, but only when every step succeeded; after a
     // failed step the engine stops, and the state keeps what it had.
-    const unvisited = Object.entries(options.previous ?? {}).filter(([key, r]) => r.type.startsWith(RAILWAY_TYPE) && !(key in result.state));
+    const unvisited = Object.entries(options.previous ?? {}).filter(
+      ([key, r]) => r.type.startsWith(RAILWAY_TYPE) && !(key in result.state),
+    );
     if (result.failures.length) {
       for (const [key, r] of unvisited) result.state[key] = r;
     } else {
@@ -316,17 +389,29 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     }
     if (preflightOn) {
       const serviceOfId = (id: string) => Object.values(result.state).find((r) => r.id === id && r.type === RAILWAY_TYPES.Service)?.name;
-      const intent = intentOf(recorder.resources.map((r) => ({ type: r.type, name: r.name, inputs: plain(r.inputs) as Record<string, unknown> })), plan, serviceOfId);
+      const intent = intentOf(
+        recorder.resources.map((r) => ({ type: r.type, name: r.name, inputs: plain(r.inputs) as Record<string, unknown> })),
+        plan,
+        serviceOfId,
+      );
       result.preflight.push(...preflightQuotas(account?.plan ?? plan, intent.services, account?.existing?.volumes));
     }
     if (emulator) {
       // The preflight's reads are not part of the up: they are left out of its count.
       const counts = withoutPreflight(emulator.counts());
       const polls = countOf(counts.byOperation, (op) => POLLS.has(op));
-      result.requests = { total: counts.requests, mutations: counts.mutations, polls, maxPerSecond: emulator.maxRequestsPerSecond(), byOperation: counts.byOperation };
+      result.requests = {
+        total: counts.requests,
+        mutations: counts.mutations,
+        polls,
+        maxPerSecond: emulator.maxRequestsPerSecond(),
+        byOperation: counts.byOperation,
+      };
       // The writes and reads happen once; polls are projected for real build times, after
       // a first wave of database deploys when clients wait for the databases they connect to.
-      const chained = recorder.resources.some((r) => r.type === RAILWAY_TYPES.Deployment && r.dependencies.some((urn) => urn.includes(`${RAILWAY_TYPES.Deployment}::`)));
+      const chained = recorder.resources.some(
+        (r) => r.type === RAILWAY_TYPES.Deployment && r.dependencies.some((urn) => urn.includes(`${RAILWAY_TYPES.Deployment}::`)),
+      );
       result.budget = { ...planBudget(plan, counts.requests - polls, buildSeconds, chained ? DATABASE_DEPLOY_SECONDS : 0), buildSeconds };
     } else {
       // Against the real API: what this process sent (which path each deploy took, DEP-6).

@@ -28,8 +28,17 @@ export interface StepArgs {
 /** The flags of one step, for the rehearse command's own step mode. */
 export function stepFlags(step: StepArgs): string[] {
   return [
-    "--stack", step.stack, "--config", step.config, "--project-dir", step.projectDir,
-    "--step-endpoint", step.endpoint, "--step-result", step.resultOut, ...(step.stateIn ? ["--step-state", step.stateIn] : []),
+    "--stack",
+    step.stack,
+    "--config",
+    step.config,
+    "--project-dir",
+    step.projectDir,
+    "--step-endpoint",
+    step.endpoint,
+    "--step-result",
+    step.resultOut,
+    ...(step.stateIn ? ["--step-state", step.stateIn] : []),
   ];
 }
 
@@ -37,7 +46,8 @@ export function stepFlags(step: StepArgs): string[] {
 function selfCommand(): string[] {
   if (process.env.TRESTLE_CLI_ENTRY) return [process.env.TRESTLE_CLI_ENTRY, "rehearse"];
   const cli = path.join(__dirname, `cli${path.extname(__filename)}`);
-  const typescript = __filename.endsWith(".ts") && !process.execArgv.some((a) => a.includes("ts-node")) ? ["-r", "ts-node/register/transpile-only"] : [];
+  const typescript =
+    __filename.endsWith(".ts") && !process.execArgv.some((a) => a.includes("ts-node")) ? ["-r", "ts-node/register/transpile-only"] : [];
   return [...process.execArgv, ...typescript, cli];
 }
 
@@ -49,7 +59,8 @@ async function runStep(step: StepArgs, token: string): Promise<RehearsalResult> 
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  if (status !== 0 && status !== 1) throw new Error(`rehearsing ${path.basename(step.config)} failed (exit ${status}): ${stderr.trim().split("\n").slice(-5).join(" ")}`);
+  if (status !== 0 && status !== 1)
+    throw new Error(`rehearsing ${path.basename(step.config)} failed (exit ${status}): ${stderr.trim().split("\n").slice(-5).join(" ")}`);
   return JSON.parse(readFileSync(step.resultOut, "utf8")) as RehearsalResult;
 }
 
@@ -68,7 +79,8 @@ function heldData(state: RehearsalState): HeldData[] {
     if (r.type === RAILWAY_TYPES.Project) held.push({ kind: "project", resource: r.name, id: r.id });
     else if (r.type === RAILWAY_TYPES.Environment) held.push({ kind: "environment", resource: r.name, id: r.id });
     else if (r.type === RAILWAY_TYPES.Volume) held.push({ kind: "volume", resource: r.name, id: r.id });
-    else if (r.type === RAILWAY_TYPES.Service && r.outs.holdsData === true) held.push({ kind: "database service", resource: r.name, id: r.id });
+    else if (r.type === RAILWAY_TYPES.Service && r.outs.holdsData === true)
+      held.push({ kind: "database service", resource: r.name, id: r.id });
   }
   return held;
 }
@@ -94,12 +106,23 @@ export interface UpdateRehearsal {
   optedIn: boolean;
 }
 
-export async function rehearseUpdate(options: { projectDir: string; stack: string; from: string; to: string; optedIn: boolean }): Promise<UpdateRehearsal> {
+export async function rehearseUpdate(options: {
+  projectDir: string;
+  stack: string;
+  from: string;
+  to: string;
+  optedIn: boolean;
+}): Promise<UpdateRehearsal> {
   const work = mkdtempSync(path.join(tmpdir(), "trestle-rehearse-update-"));
   const emulator = await RailwayEmulator.start();
   try {
     const step = (config: string, name: string, stateIn?: string): StepArgs => ({
-      projectDir: options.projectDir, stack: options.stack, config, endpoint: emulator.url, stateIn, resultOut: path.join(work, `${name}.json`),
+      projectDir: options.projectDir,
+      stack: options.stack,
+      config,
+      endpoint: emulator.url,
+      stateIn,
+      resultOut: path.join(work, `${name}.json`),
     });
     const before = await runStep(step(options.from, "before"), emulator.token);
     const stateIn = path.join(work, "state.json");

@@ -23,7 +23,8 @@ function parseArgs(argv: string[]): { key: string; stack?: string; config?: stri
   if (verb !== "set") fail(`${verb === undefined ? "give a verb" : `unknown verb \`${verb}\``}\n${USAGE}`);
   if (!key || key.startsWith("-")) fail(`give the secret's key\n${USAGE}`);
   // `key` is the project's own; `namespace:key` is another's, such as a provider's credential (`vercel:apiToken`).
-  if (!/^([A-Za-z][A-Za-z0-9_-]*:)?[A-Za-z][A-Za-z0-9_]*$/.test(key)) fail(`\`${key}\` is not a config key (letters, digits and \`_\`, starting with a letter; \`namespace:key\` for another namespace)`);
+  if (!/^([A-Za-z][A-Za-z0-9_-]*:)?[A-Za-z][A-Za-z0-9_]*$/.test(key))
+    fail(`\`${key}\` is not a config key (letters, digits and \`_\`, starting with a letter; \`namespace:key\` for another namespace)`);
   const out: { key: string; stack?: string; config?: string } = { key };
   for (const { flag, arg, value } of eachFlag(rest, USAGE)) {
     if (flag === "--stack") out.stack = value();
@@ -39,7 +40,9 @@ async function readValue(key: string): Promise<string> {
   if (!process.stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+    return Buffer.concat(chunks)
+      .toString("utf8")
+      .replace(/\r?\n$/, "");
   }
   process.stderr.write(`${key}: `);
   process.stdin.setRawMode(true);
@@ -68,15 +71,21 @@ function passphrase(): string {
     if (!existsSync(file)) fail(`PULUMI_CONFIG_PASSPHRASE_FILE: ${file} does not exist`);
     return readFileSync(file, "utf8").replace(/\r?\n$/, "");
   }
-  fail("set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the stack's passphrase; for a stack on another secrets provider use `pulumi config set --secret`");
+  fail(
+    "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the stack's passphrase; for a stack on another secrets provider use `pulumi config set --secret`",
+  );
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const file = args.config ?? path.join(findProjectDir(), `Pulumi.${args.stack}.yaml`);
-  if (!existsSync(file) || !statSync(file).isFile()) fail(`${path.relative(process.cwd(), file) || file}: no such stack file; give --stack of an existing stack or --config <file>`);
+  if (!existsSync(file) || !statSync(file).isFile())
+    fail(`${path.relative(process.cwd(), file) || file}: no such stack file; give --stack of an existing stack or --config <file>`);
   const projectFile = path.join(path.dirname(file), "Pulumi.yaml");
-  if (!existsSync(projectFile)) fail(`${path.relative(process.cwd(), projectFile)}: no Pulumi.yaml beside the stack file; the secret's namespace is the project's name`);
+  if (!existsSync(projectFile))
+    fail(
+      `${path.relative(process.cwd(), projectFile)}: no Pulumi.yaml beside the stack file; the secret's namespace is the project's name`,
+    );
   const project = (parse(readFileSync(projectFile, "utf8")) as { name?: string } | null)?.name;
   if (!project) fail(`${path.relative(process.cwd(), projectFile)}: no \`name:\`; the secret's namespace is the project's name`);
   const fullKey = args.key.includes(":") ? args.key : `${project}:${args.key}`;
@@ -90,7 +99,10 @@ async function main(): Promise<void> {
     if (error instanceof PassphraseError) fail(error.message);
     throw error;
   }
-  if (rekeyed) console.log(`the stack's ${rekeyed} placeholder secret(s) now use your passphrase (a new \`encryptionsalt\`); set each with \`trestle secret set\``);
+  if (rekeyed)
+    console.log(
+      `the stack's ${rekeyed} placeholder secret(s) now use your passphrase (a new \`encryptionsalt\`); set each with \`trestle secret set\``,
+    );
   console.log(`set ${fullKey} (encrypted) in ${path.relative(process.cwd(), file) || file}`);
 }
 

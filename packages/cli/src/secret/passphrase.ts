@@ -81,10 +81,14 @@ export function setStackSecret(file: string, passphrase: string, fullKey: string
   // Trestle does not have: a passphrase salt written beside it would corrupt the stack.
   const provider = doc.get("secretsprovider") as string | undefined;
   if ((provider && provider !== "passphrase" && provider !== "default") || doc.get("encryptedkey")) {
-    throw new PassphraseError(`${where}: this stack's secrets use ${provider ? `the \`${provider.split("://")[0]}\` secrets provider` : "an encrypted data key"}, not a passphrase; set the secret with \`pulumi config set --secret ${fullKey}\` (the value from standard input)`);
+    throw new PassphraseError(
+      `${where}: this stack's secrets use ${provider ? `the \`${provider.split("://")[0]}\` secrets provider` : "an encrypted data key"}, not a passphrase; set the secret with \`pulumi config set --secret ${fullKey}\` (the value from standard input)`,
+    );
   }
   if (!doc.get("encryptionsalt") && JSON.stringify(doc.toJSON() ?? {}).includes('"secure":')) {
-    throw new PassphraseError(`${where}: its secrets were encrypted without a passphrase salt (Pulumi Cloud's own secrets, most likely); set the secret with \`pulumi config set --secret ${fullKey}\``);
+    throw new PassphraseError(
+      `${where}: its secrets were encrypted without a passphrase salt (Pulumi Cloud's own secrets, most likely); set the secret with \`pulumi config set --secret ${fullKey}\``,
+    );
   }
   let salt = doc.get("encryptionsalt") as string | undefined;
   let rekeyed = 0;

@@ -3,7 +3,18 @@
 // Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid configuration
 // or arguments, 3 the program failed.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 // The diff, the report and the program run are loaded when needed: an argument
@@ -53,13 +64,17 @@ function parseArgs(argv: string[]): Args {
   const stackProblem = args.stack === undefined ? undefined : stackNameProblem(args.stack);
   if (stackProblem) fail(`--stack: ${stackProblem}`);
   if (args.config && !existsSync(args.config)) fail(`--config: ${args.config} does not exist`);
-  if (args.config && !statSync(args.config).isFile()) fail(`--config: ${args.config} is not a regular file; give the path of a YAML stack file`);
-  if (args.diffBase !== undefined && (args.diffBase.startsWith("-") || /[\0\s]/.test(args.diffBase))) fail(`--diff-base: \`${args.diffBase}\` is not a git revision`);
+  if (args.config && !statSync(args.config).isFile())
+    fail(`--config: ${args.config} is not a regular file; give the path of a YAML stack file`);
+  if (args.diffBase !== undefined && (args.diffBase.startsWith("-") || /[\0\s]/.test(args.diffBase)))
+    fail(`--diff-base: \`${args.diffBase}\` is not a git revision`);
   try {
     mkdirSync(args.out, { recursive: true });
     if (!statSync(args.out).isDirectory()) throw new Error("not a directory");
   } catch (error) {
-    fail(`--out: cannot write reports to ${args.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a directory that can be created`);
+    fail(
+      `--out: cannot write reports to ${args.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a directory that can be created`,
+    );
   }
   return args;
 }
@@ -73,7 +88,8 @@ function exitCode(result: SynthResult): number {
 }
 
 function summary(result: SynthResult, files: string[]): string {
-  if (result.configErrors.length) return [`✗ ${result.stack}: invalid configuration (${result.config})`, ...result.configErrors.map((e) => `  - ${e}`)].join("\n");
+  if (result.configErrors.length)
+    return [`✗ ${result.stack}: invalid configuration (${result.config})`, ...result.configErrors.map((e) => `  - ${e}`)].join("\n");
   const { mandatory, advisory, violations } = result.policies;
   const lines = [
     `${mandatory ? "✗" : "✓"} ${result.stack}: ${result.resources.length} resources, policies ${mandatory} mandatory / ${advisory} advisory`,
@@ -89,9 +105,17 @@ function summary(result: SynthResult, files: string[]): string {
 
 /** One stack in this process. */
 async function synthOne(args: Args): Promise<number> {
-  progress(args, `running the program for ${path.relative(process.cwd(), args.config ?? path.join(args.projectDir, `Pulumi.${args.stack}.yaml`))} under the mock runtime`);
+  progress(
+    args,
+    `running the program for ${path.relative(process.cwd(), args.config ?? path.join(args.projectDir, `Pulumi.${args.stack}.yaml`))} under the mock runtime`,
+  );
   const [{ synthesize }, { markdownReport }] = await Promise.all([import("./run"), import("./report")]);
-  const result = await synthesize({ projectDir: args.projectDir, stack: args.stack!, configFile: args.config, policyConfigFile: path.join(args.projectDir, "policies", "config.json") });
+  const result = await synthesize({
+    projectDir: args.projectDir,
+    stack: args.stack!,
+    configFile: args.config,
+    policyConfigFile: path.join(args.projectDir, "policies", "config.json"),
+  });
   mkdirSync(args.out, { recursive: true });
   const jsonFile = path.join(args.out, `${args.stack}.json`);
   const mdFile = path.join(args.out, `${args.stack}.md`);
@@ -106,7 +130,17 @@ async function synthOne(args: Args): Promise<number> {
 function synthInChild(projectDir: string, stack: string, config: string | undefined, out: string): SynthResult | undefined {
   const child = spawnSync(
     process.execPath,
-    [...selfInvocation("synth", __filename), "--stack", stack, "--project-dir", projectDir, "--out", out, "--quiet", ...(config ? ["--config", config] : [])],
+    [
+      ...selfInvocation("synth", __filename),
+      "--stack",
+      stack,
+      "--project-dir",
+      projectDir,
+      "--out",
+      out,
+      "--quiet",
+      ...(config ? ["--config", config] : []),
+    ],
     { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   if (child.status === 3 || child.status === null) throw new Error(`synth of ${stack} in ${projectDir} failed:\n${child.stderr}`);
@@ -136,7 +170,9 @@ function linkInstalledPackages(from: string, to: string): void {
 async function diffAgainst(args: Args): Promise<number> {
   const top = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: args.projectDir, encoding: "utf8" });
   if (top.error || top.status !== 0) {
-    fail(`--diff-base: ${top.error ? "git is not installed" : `${args.projectDir} is not in a git repository`}; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`);
+    fail(
+      `--diff-base: ${top.error ? "git is not installed" : `${args.projectDir} is not in a git repository`}; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`,
+    );
   }
   const repo = top.stdout.trim();
   const relProject = path.relative(repo, args.projectDir);
@@ -144,8 +180,12 @@ async function diffAgainst(args: Args): Promise<number> {
   try {
     progress(args, `checking out ${args.diffBase}`);
     // The revision is resolved to a commit first, with nothing user-supplied read as an option.
-    const resolved = spawnSync("git", ["rev-parse", "--verify", "--quiet", "--end-of-options", `${args.diffBase}^{commit}`], { cwd: repo, encoding: "utf8" });
-    if (resolved.status !== 0) fail(`--diff-base: \`${args.diffBase}\` is not a commit in this repository (try \`origin/main\` after \`git fetch\`)`);
+    const resolved = spawnSync("git", ["rev-parse", "--verify", "--quiet", "--end-of-options", `${args.diffBase}^{commit}`], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+    if (resolved.status !== 0)
+      fail(`--diff-base: \`${args.diffBase}\` is not a commit in this repository (try \`origin/main\` after \`git fetch\`)`);
     const commit = resolved.stdout.trim();
     const archive = spawnSync("git", ["archive", "--format=tar", commit], { cwd: repo, maxBuffer: 512 * 1024 * 1024 });
     if (archive.status !== 0) fail(`--diff-base: git cannot read \`${args.diffBase}\`: ${archive.stderr.toString().trim()}`);
@@ -160,8 +200,19 @@ async function diffAgainst(args: Args): Promise<number> {
     const baseConfig = args.config ? path.join(baseProject, path.relative(args.projectDir, args.config)) : undefined;
 
     progress(args, `synthesizing ${args.diffBase}`);
-    const empty: SynthResult = { format: 1, project: "", stack: args.stack!, config: "", configErrors: [], resources: [], outputs: {}, policies: { violations: [], mandatory: 0, advisory: 0 }, secretVariables: [] };
-    const hasBaseStack = existsSync(baseConfig ?? path.join(baseProject, `Pulumi.${args.stack}.yaml`)) && existsSync(path.join(baseProject, "Pulumi.yaml"));
+    const empty: SynthResult = {
+      format: 1,
+      project: "",
+      stack: args.stack!,
+      config: "",
+      configErrors: [],
+      resources: [],
+      outputs: {},
+      policies: { violations: [], mandatory: 0, advisory: 0 },
+      secretVariables: [],
+    };
+    const hasBaseStack =
+      existsSync(baseConfig ?? path.join(baseProject, `Pulumi.${args.stack}.yaml`)) && existsSync(path.join(baseProject, "Pulumi.yaml"));
     const base = hasBaseStack ? (synthInChild(baseProject, args.stack!, baseConfig, path.join(work, "out-base")) ?? empty) : empty;
     progress(args, "synthesizing the working tree");
     const head = synthInChild(args.projectDir, args.stack!, args.config, path.join(work, "out-head"));

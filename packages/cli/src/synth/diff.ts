@@ -45,7 +45,12 @@ function isSecret(value: unknown): boolean {
 
 /** Leaf values by dotted path; a secret is one leaf. */
 function flatten(value: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
-  if (isSecret(value) || value === null || typeof value !== "object" || (Array.isArray(value) && value.every((v) => typeof v !== "object"))) {
+  if (
+    isSecret(value) ||
+    value === null ||
+    typeof value !== "object" ||
+    (Array.isArray(value) && value.every((v) => typeof v !== "object"))
+  ) {
     if (prefix) out[prefix] = value;
     return out;
   }
@@ -71,7 +76,12 @@ function propertyChanges(before: Record<string, unknown>, after: Record<string, 
 }
 
 /** Whether the change replaces the resource, and the provider's refusal when it holds data and nobody opted in. */
-async function replaces(resource: SynthResource, before: Record<string, unknown>, after: Record<string, unknown>, changed: string[]): Promise<{ replace: boolean; refused?: string }> {
+async function replaces(
+  resource: SynthResource,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  changed: string[],
+): Promise<{ replace: boolean; refused?: string }> {
   const match = /^pulumi-nodejs:dynamic\/railway:(\w+)$/.exec(resource.type);
   const provider = match ? RAILWAY_PROVIDERS[match[1]] : undefined;
   if (provider?.diff) {
@@ -97,7 +107,10 @@ function holdsData(resource: SynthResource): boolean {
 /** `inputs` with every `«computed:<name>.…»` of a replaced resource made distinct: it gets a new value. */
 function withNewComputed(inputs: Record<string, unknown>, replaced: Set<string>): Record<string, unknown> {
   const rewrite = (value: unknown): unknown => {
-    if (typeof value === "string") return value.replace(/«computed:([^.»]+)\.([^»]+)»/g, (token, name: string) => (replaced.has(name) ? `«new:${name}.${token.slice(10, -1).split(".").slice(1).join(".")}»` : token));
+    if (typeof value === "string")
+      return value.replace(/«computed:([^.»]+)\.([^»]+)»/g, (token, name: string) =>
+        replaced.has(name) ? `«new:${name}.${token.slice(10, -1).split(".").slice(1).join(".")}»` : token,
+      );
     if (Array.isArray(value)) return value.map(rewrite);
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
     return value;
@@ -122,11 +135,21 @@ export async function diffSynths(base: SynthResult, head: SynthResult): Promise<
       }
       const inputs = withNewComputed(r.inputs, replaced);
       const properties = propertyChanges(old.inputs, inputs).map((p) =>
-        /«new:/.test(p.change) ? { path: p.path, change: `known after ${[...new Set([...p.change.matchAll(/«new:([^.»]+)/g)].map((m) => m[1]))].join(", ")} is replaced` } : p,
+        /«new:/.test(p.change)
+          ? {
+              path: p.path,
+              change: `known after ${[...new Set([...p.change.matchAll(/«new:([^.»]+)/g)].map((m) => m[1]))].join(", ")} is replaced`,
+            }
+          : p,
       );
       if (old.protect !== r.protect) properties.push({ path: "(protect)", change: `${old.protect} → ${r.protect}` });
       if (!properties.length) continue;
-      const verdict = await replaces(r, old.inputs, inputs, properties.map((p) => p.path));
+      const verdict = await replaces(
+        r,
+        old.inputs,
+        inputs,
+        properties.map((p) => p.path),
+      );
       const kind = verdict.replace ? "replace" : "update";
       if (kind === "replace") replaced.add(r.name);
       const refused = verdict.refused ?? (old.protect ? "it is protected (`trestle:protect`)" : undefined);
@@ -138,7 +161,9 @@ export async function diffSynths(base: SynthResult, head: SynthResult): Promise<
   const list = head.resources.map((r) => changes.get(r.urn)).filter((c): c is ResourceChange => c !== undefined);
   for (const r of base.resources) {
     if (after.has(r.urn)) continue;
-    const data = holdsData(r) ? { destroysData: r.protect ? { refused: "it is protected (`trestle:protect`): `pulumi up` stops before deleting it" } : {} } : {};
+    const data = holdsData(r)
+      ? { destroysData: r.protect ? { refused: "it is protected (`trestle:protect`): `pulumi up` stops before deleting it" } : {} }
+      : {};
     list.push({ kind: "remove", urn: r.urn, name: r.name, type: r.type, properties: [], ...data });
   }
   return list;
@@ -161,7 +186,9 @@ export function markdownDiff(stack: string, baseRef: string, changes: ResourceCh
     lines.push("**⚠ Destroys data:**", "");
     for (const c of lost) {
       const how = c.kind === "remove" ? "deleted" : "replaced (a new, empty one)";
-      const verdict = c.destroysData!.refused ? `refused by \`pulumi up\`: ${c.destroysData!.refused}` : "**allowed** (`trestle:allowReplace`, or nothing protects it): its data is lost";
+      const verdict = c.destroysData!.refused
+        ? `refused by \`pulumi up\`: ${c.destroysData!.refused}`
+        : "**allowed** (`trestle:allowReplace`, or nothing protects it): its data is lost";
       lines.push(`- ${c.name} (\`${shortType(c.type)}\`) is ${how}; ${verdict.replace(/\|/g, "\\|")}`);
     }
     lines.push("");
@@ -170,7 +197,10 @@ export function markdownDiff(stack: string, baseRef: string, changes: ResourceCh
   else {
     lines.push("| | resource | type | what changes |", "| --- | --- | --- | --- |");
     for (const c of changes) {
-      const what = c.properties.map((p) => `\`${p.path}\`: ${p.change}`).join("<br/>").replace(/\|/g, "\\|");
+      const what = c.properties
+        .map((p) => `\`${p.path}\`: ${p.change}`)
+        .join("<br/>")
+        .replace(/\|/g, "\\|");
       lines.push(`| ${SYMBOL[c.kind]} | ${c.name} | \`${shortType(c.type)}\` | ${what} |`);
     }
     lines.push("");

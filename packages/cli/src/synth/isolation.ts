@@ -39,7 +39,10 @@ function secretsOf(doc: StackDoc, passphrase: string | undefined): Map<string, {
   const out = new Map<string, { cipher: string; fingerprint?: string }>();
   const opens = passphrase !== undefined && typeof doc.encryptionsalt === "string" && passphraseMatches(passphrase, doc.encryptionsalt);
   for (const [key, value] of Object.entries(doc.config ?? {})) {
-    const cipher = value && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string" ? (value as { secure: string }).secure : undefined;
+    const cipher =
+      value && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string"
+        ? (value as { secure: string }).secure
+        : undefined;
     if (!cipher) continue;
     let fingerprint: string | undefined;
     if (opens) {
@@ -77,7 +80,9 @@ export function sharedWithProduction(file: string, passphrase = process.env.PULU
     for (const [key, secret] of mine) {
       const name = key.slice(key.indexOf(":") + 1);
       if (shared.has(name) || shared.has(key)) continue;
-      const match = theirs.find(([, other]) => other.cipher === secret.cipher || (secret.fingerprint !== undefined && other.fingerprint === secret.fingerprint));
+      const match = theirs.find(
+        ([, other]) => other.cipher === secret.cipher || (secret.fingerprint !== undefined && other.fingerprint === secret.fingerprint),
+      );
       if (!match) continue;
       const how = match[1].cipher === secret.cipher ? "the same encrypted value" : "the same value (their fingerprints match)";
       problems.push(

@@ -77,7 +77,12 @@ function plain(value: unknown): unknown {
 }
 
 /** Placeholder outputs per resource type: [outputs, which of them are secret]. */
-function placeholders(type: string, name: string, inputs: Record<string, unknown>, stack: string): { outputs: Record<string, unknown>; secret: string[] } {
+function placeholders(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  stack: string,
+): { outputs: Record<string, unknown>; secret: string[] } {
   const id = uuid(`${type}/${name}`);
   switch (type) {
     case RAILWAY_TYPES.Project:
@@ -86,7 +91,10 @@ function placeholders(type: string, name: string, inputs: Record<string, unknown
       return { outputs: { environmentId: id, created: plain(inputs.name) !== "production" }, secret: [] };
     case RAILWAY_TYPES.Service: {
       const serviceName = String(plain(inputs.name));
-      return { outputs: { serviceId: id, privateDomain: `${serviceName.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.railway.internal` }, secret: [] };
+      return {
+        outputs: { serviceId: id, privateDomain: `${serviceName.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.railway.internal` },
+        secret: [],
+      };
     }
     case RAILWAY_TYPES.ServiceDomain: {
       const host = `${name.replace(/-domain$/, "")}-${stack}-${hex(name, 4)}.up.railway.app`;
@@ -98,15 +106,29 @@ function placeholders(type: string, name: string, inputs: Record<string, unknown
       return {
         outputs: {
           // The record names are the domain's; the values only Railway gives, so they show as computed, never as a plausible target.
-          dnsRecords: [{ type: "CNAME", name: domain, hostLabel: label, zone: zone.join("."), value: `«computed:${name}.dnsRecords[0].value»` }],
-          verificationRecord: { type: "TXT", name: `_railway-verify.${domain}`, hostLabel: `_railway-verify.${label}`, zone: zone.join("."), value: `«computed:${name}.verificationRecord.value»` },
+          dnsRecords: [
+            { type: "CNAME", name: domain, hostLabel: label, zone: zone.join("."), value: `«computed:${name}.dnsRecords[0].value»` },
+          ],
+          verificationRecord: {
+            type: "TXT",
+            name: `_railway-verify.${domain}`,
+            hostLabel: `_railway-verify.${label}`,
+            zone: zone.join("."),
+            value: `«computed:${name}.verificationRecord.value»`,
+          },
           verified: false,
         },
         secret: [],
       };
     }
     case RAILWAY_TYPES.TcpProxy:
-      return { outputs: { domain: `${["shuttle", "roundhouse", "caboose"][parseInt(hex(name, 2), 16) % 3]}.proxy.rlwy.net`, proxyPort: 10_000 + (parseInt(hex(name, 4), 16) % 50_000) }, secret: [] };
+      return {
+        outputs: {
+          domain: `${["shuttle", "roundhouse", "caboose"][parseInt(hex(name, 2), 16) % 3]}.proxy.rlwy.net`,
+          proxyPort: 10_000 + (parseInt(hex(name, 4), 16) % 50_000),
+        },
+        secret: [],
+      };
     case RAILWAY_TYPES.Volume:
       return { outputs: { volumeId: id, volumeInstanceId: uuid(`${id}/instance`), sizeMB: 5000 }, secret: [] };
     case RAILWAY_TYPES.Deployment:
@@ -172,7 +194,10 @@ export type Realizer = (
  */
 export class Recorder {
   readonly resources: RecordedResource[] = [];
-  private readonly pendingOptions = new Map<string, { parent: string; dependencies: string[]; protect: boolean; additionalSecretOutputs: string[] }>();
+  private readonly pendingOptions = new Map<
+    string,
+    { parent: string; dependencies: string[]; protect: boolean; additionalSecretOutputs: string[] }
+  >();
 
   constructor(
     readonly project: string,
@@ -189,7 +214,10 @@ export class Recorder {
           const options = this.pendingOptions.get(key) ?? { parent: "", dependencies: [], protect: false, additionalSecretOutputs: [] };
           const placeholder = placeholders(args.type, args.name, args.inputs, stack);
           // A realizer (the rehearsal) may create the resource for real and answer with its outputs.
-          const real = args.custom === false || !realize ? undefined : await realize(args.type, args.name, args.inputs, { protect: options.protect, dependencies: options.dependencies });
+          const real =
+            args.custom === false || !realize
+              ? undefined
+              : await realize(args.type, args.name, args.inputs, { protect: options.protect, dependencies: options.dependencies });
           const outputs: Record<string, unknown> = real ? { ...real.outputs } : placeholder.outputs;
           const secret = placeholder.secret;
           const secretOutputs = new Set([...secret, ...options.additionalSecretOutputs]);
@@ -261,7 +289,10 @@ export class Recorder {
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the program was still registering resources after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the program was still registering resources after ${Math.round(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
       timer.unref();
     });
     // Drained to a fixed point: a resource declared inside an `apply` starts its

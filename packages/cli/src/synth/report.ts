@@ -57,10 +57,21 @@ export function architecture(result: SynthResult): { nodes: Node[]; edges: [stri
     const redis = intent(c, COMPONENT_TYPES.RedisCache);
     const frontend = intent(c, COMPONENT_TYPES.VercelFrontend);
     const service = intent(c, COMPONENT_TYPES.RailwayService);
-    if (postgres) nodes.push({ id, label: `${postgres.serviceName ?? "Postgres"}<br/>PostgreSQL ${postgres.version ?? ""}`, shape: "database" });
-    else if (redis) nodes.push({ id, label: `${redis.serviceName ?? "Redis"}<br/>${redis.provider === "upstash" ? "Upstash Redis (TLS)" : "Redis"} · ${redis.use}`, shape: "database" });
+    if (postgres)
+      nodes.push({ id, label: `${postgres.serviceName ?? "Postgres"}<br/>PostgreSQL ${postgres.version ?? ""}`, shape: "database" });
+    else if (redis)
+      nodes.push({
+        id,
+        label: `${redis.serviceName ?? "Redis"}<br/>${redis.provider === "upstash" ? "Upstash Redis (TLS)" : "Redis"} · ${redis.use}`,
+        shape: "database",
+      });
     else if (frontend) nodes.push({ id, label: `${frontend.projectName}<br/>Vercel`, shape: "frontend" });
-    else if (service) nodes.push({ id, label: `${service.serviceName}<br/>Railway${service.cron ? " cron" : ""}`, shape: service.frontend ? "frontend" : "service" });
+    else if (service)
+      nodes.push({
+        id,
+        label: `${service.serviceName}<br/>Railway${service.cron ? " cron" : ""}`,
+        shape: service.frontend ? "frontend" : "service",
+      });
     const serviceName = (postgres ?? redis ?? service)?.serviceName;
     if (typeof serviceName === "string") byServiceName.set(serviceName, id);
   }
@@ -79,13 +90,20 @@ export function architecture(result: SynthResult): { nodes: Node[]; edges: [stri
     if (!service) continue;
     if (service.public) edges.push(["n_users", id, "HTTPS"]);
     const variables = variablesOf(c) as { variables?: Record<string, unknown>; secretVariables?: unknown };
-    const owners = new Set(Object.values((variables.variables ?? {}) as Record<string, unknown>).flatMap((v) => (typeof v === "string" ? referencesIn(v).map((r) => r.owner) : [])));
+    const owners = new Set(
+      Object.values((variables.variables ?? {}) as Record<string, unknown>).flatMap((v) =>
+        typeof v === "string" ? referencesIn(v).map((r) => r.owner) : [],
+      ),
+    );
     for (const [serviceName, target] of byServiceName) {
       if (target !== id && owners.has(serviceName)) edges.push([id, target, "private network"]);
     }
     // An Upstash URL is a secret variable; the dependency shows the connection.
     const vars = result.resources.find((r) => r.type === RAILWAY_TYPES.Variables && r.parent === c.urn);
-    if (upstash && vars?.dependencies.some((d) => d.startsWith(upstash.urn) || result.resources.find((r) => r.urn === d)?.parent === upstash.urn)) {
+    if (
+      upstash &&
+      vars?.dependencies.some((d) => d.startsWith(upstash.urn) || result.resources.find((r) => r.urn === d)?.parent === upstash.urn)
+    ) {
       edges.push([id, mermaidId(upstash.name), "TLS"]);
     }
     if (service.frontend) {
@@ -100,8 +118,20 @@ export function architecture(result: SynthResult): { nodes: Node[]; edges: [stri
 export function mermaid(result: SynthResult): string {
   const { nodes, edges } = architecture(result);
   const shape = (n: Node) =>
-    n.shape === "database" ? `${n.id}[("${n.label}")]` : n.shape === "frontend" ? `${n.id}(["${n.label}"])` : n.shape === "external" ? `${n.id}(("${n.label}"))` : `${n.id}["${n.label}"]`;
-  return ["```mermaid", "flowchart LR", ...nodes.map((n) => `  ${shape(n)}`), ...edges.map(([a, b, label]) => `  ${a} -->|"${label}"| ${b}`), "```"].join("\n");
+    n.shape === "database"
+      ? `${n.id}[("${n.label}")]`
+      : n.shape === "frontend"
+        ? `${n.id}(["${n.label}"])`
+        : n.shape === "external"
+          ? `${n.id}(("${n.label}"))`
+          : `${n.id}["${n.label}"]`;
+  return [
+    "```mermaid",
+    "flowchart LR",
+    ...nodes.map((n) => `  ${shape(n)}`),
+    ...edges.map(([a, b, label]) => `  ${a} -->|"${label}"| ${b}`),
+    "```",
+  ].join("\n");
 }
 
 export function policyTable(result: SynthResult): string {
@@ -111,7 +141,8 @@ export function policyTable(result: SynthResult): string {
     "| level | policy | resource | setting | message | fix |",
     "| --- | --- | --- | --- | --- | --- |",
     ...violations.map(
-      (v) => `| ${v.enforcementLevel} | \`${v.policy}\` | ${cell(v.urn ? nameOf(result, v.urn) : "")} | ${v.where ? `\`${v.where}\`` : ""} | ${cell(v.message)} | ${cell(v.remediationSteps)} |`,
+      (v) =>
+        `| ${v.enforcementLevel} | \`${v.policy}\` | ${cell(v.urn ? nameOf(result, v.urn) : "")} | ${v.where ? `\`${v.where}\`` : ""} | ${cell(v.message)} | ${cell(v.remediationSteps)} |`,
     ),
   ].join("\n");
 }
@@ -159,8 +190,15 @@ function reviewed(result: SynthResult): string[] {
     "| --- | --- | --- | ---: | --- | --- | --- |",
     ...services.map((r) => {
       const i = r.inputs;
-      const source = i.image ? `image \`${shown(i.image)}\`` : i.repo ? `\`${shown(i.repo)}\`@${shown(i.branch ?? "main")}${i.rootDirectory ? ` /${shown(i.rootDirectory)}` : ""}` : "";
-      const domains = [...ofService("CustomDomain", r.name).map((d) => shown(d.inputs.domain)), ...(ofService("ServiceDomain", r.name).length ? ["*.up.railway.app"] : [])];
+      const source = i.image
+        ? `image \`${shown(i.image)}\``
+        : i.repo
+          ? `\`${shown(i.repo)}\`@${shown(i.branch ?? "main")}${i.rootDirectory ? ` /${shown(i.rootDirectory)}` : ""}`
+          : "";
+      const domains = [
+        ...ofService("CustomDomain", r.name).map((d) => shown(d.inputs.domain)),
+        ...(ofService("ServiceDomain", r.name).length ? ["*.up.railway.app"] : []),
+      ];
       return `| ${cell(shown(i.name ?? r.name))} | ${cell(source)} | ${cell(shown(i.startCommand))} | ${shown(i.replicas ?? 1)} | ${cell(shown(i.cronSchedule))} | ${cell(shown(i.healthcheckPath))} | ${cell(domains.join(", "))} |`;
     }),
     "",
@@ -170,19 +208,33 @@ function reviewed(result: SynthResult): string[] {
   const apiUrl = result.outputs.apiUrl;
   if (api || frontend) {
     lines.push("| the API | accepts browsers from (CORS) | the frontend calls it at |", "| --- | --- | --- |");
-    lines.push(`| ${cell(api?.name ?? "")} | ${cell(shown((api?.inputs.cors as { origins?: unknown } | undefined)?.origins ?? frontend?.inputs.origins))} | ${cell(shown(apiUrl))} |`, "");
+    lines.push(
+      `| ${cell(api?.name ?? "")} | ${cell(shown((api?.inputs.cors as { origins?: unknown } | undefined)?.origins ?? frontend?.inputs.origins))} | ${cell(shown(apiUrl))} |`,
+      "",
+    );
   }
   const databases = result.resources.filter((r) => r.type === COMPONENT_TYPES.PostgresDb || r.type === COMPONENT_TYPES.RedisCache);
   if (databases.length) {
     lines.push("| database | engine | settings | backups |", "| --- | --- | --- | --- |");
     for (const db of databases) {
       const volume = railwayOf("Volume").find((v) => v.name === `${db.name}-data`);
-      const settings = db.type === COMPONENT_TYPES.RedisCache
-        ? [`use ${shown(db.inputs.use)}`, db.inputs.evictionPolicy ? `maxmemory-policy ${shown(db.inputs.evictionPolicy)}` : ""].filter(Boolean).join(", ")
-        : `version ${shown(db.inputs.version)}`;
+      const settings =
+        db.type === COMPONENT_TYPES.RedisCache
+          ? [`use ${shown(db.inputs.use)}`, db.inputs.evictionPolicy ? `maxmemory-policy ${shown(db.inputs.evictionPolicy)}` : ""]
+              .filter(Boolean)
+              .join(", ")
+          : `version ${shown(db.inputs.version)}`;
       const start = railwayOf("Service").find((s) => s.name === db.name)?.inputs.startCommand;
-      const flags = typeof start === "string" ? [...start.matchAll(/(?:-c |--)([a-z_-]+)[ =](\S+)/g)].map((m) => `${m[1]}=${m[2].replace(/["']/g, "")}`).slice(0, 8).join(", ") : "";
-      lines.push(`| ${cell(db.name)} | ${db.type === COMPONENT_TYPES.PostgresDb ? "Postgres" : "Redis"} | ${cell([settings, flags].filter(Boolean).join("; "))} | ${cell(volume ? shown(volume.inputs.backups) || "none" : "no volume")} |`);
+      const flags =
+        typeof start === "string"
+          ? [...start.matchAll(/(?:-c |--)([a-z_-]+)[ =](\S+)/g)]
+              .map((m) => `${m[1]}=${m[2].replace(/["']/g, "")}`)
+              .slice(0, 8)
+              .join(", ")
+          : "";
+      lines.push(
+        `| ${cell(db.name)} | ${db.type === COMPONENT_TYPES.PostgresDb ? "Postgres" : "Redis"} | ${cell([settings, flags].filter(Boolean).join("; "))} | ${cell(volume ? shown(volume.inputs.backups) || "none" : "no volume")} |`,
+      );
     }
     lines.push("");
   }
@@ -197,7 +249,9 @@ function secretVariables(result: SynthResult): string[] {
     "",
     "| service or frontend | on | secret variables |",
     "| --- | --- | --- |",
-    ...result.secretVariables.map((s) => `| ${cell(s.owner)} | ${s.platform === "railway" ? "Railway" : "Vercel"} | ${s.names.map((n) => `\`${n}\``).join(", ")} |`),
+    ...result.secretVariables.map(
+      (s) => `| ${cell(s.owner)} | ${s.platform === "railway" ? "Railway" : "Vercel"} | ${s.names.map((n) => `\`${n}\``).join(", ")} |`,
+    ),
     "",
   ];
 }
@@ -228,13 +282,20 @@ function waivers(result: SynthResult): string[] {
     "",
     "| what | waived | why (from the stack file) |",
     "| --- | --- | --- |",
-    ...waived.map((r) => `| ${cell(r.name)} | production backups (\`production-data-backups\`) | ${cell(String(r.inputs.backupsWaiver))} |`),
+    ...waived.map(
+      (r) => `| ${cell(r.name)} | production backups (\`production-data-backups\`) | ${cell(String(r.inputs.backupsWaiver))} |`,
+    ),
     "",
   ];
 }
 
 export function markdownReport(result: SynthResult): string {
-  const lines = [`# Trestle synth: \`${result.stack}\``, "", `Project \`${result.project}\`, config \`${result.config}\`. Offline: values only a provider knows are shown as \`«computed:…»\`; secrets as fingerprints, never their values.`, ""];
+  const lines = [
+    `# Trestle synth: \`${result.stack}\``,
+    "",
+    `Project \`${result.project}\`, config \`${result.config}\`. Offline: values only a provider knows are shown as \`«computed:…»\`; secrets as fingerprints, never their values.`,
+    "",
+  ];
   if (result.configErrors.length) {
     lines.push("## Invalid configuration", "", ...result.configErrors.map((e) => `- ${e}`), "");
     return lines.join("\n");
@@ -254,7 +315,13 @@ export function markdownReport(result: SynthResult): string {
     "| resource | type | parent | depends on | protected |",
     "| --- | --- | --- | --- | --- |",
     ...result.resources.map(
-      (r) => `| ${cell(r.name)} | \`${shortType(r.type)}\` | ${cell(nameOf(result, r.parent))} | ${cell(r.dependencies.map((d) => nameOf(result, d)).filter(Boolean).join(", "))} | ${r.protect ? "yes" : ""} |`,
+      (r) =>
+        `| ${cell(r.name)} | \`${shortType(r.type)}\` | ${cell(nameOf(result, r.parent))} | ${cell(
+          r.dependencies
+            .map((d) => nameOf(result, d))
+            .filter(Boolean)
+            .join(", "),
+        )} | ${r.protect ? "yes" : ""} |`,
     ),
     "",
     ...sizing(result),

@@ -68,15 +68,25 @@ function fingerprint(value: unknown): string {
 }
 
 /** The stack a stack file is for: `Pulumi.<stack>.yaml`. */
-const stackOf = (configFile: string) => path.basename(configFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+const stackOf = (configFile: string) =>
+  path
+    .basename(configFile)
+    .replace(/^Pulumi\./, "")
+    .replace(/\.ya?ml$/, "");
 
 /** Reads a stack file's config as the CLI passes it: `secure:` values stay encrypted and become opaque placeholders. */
-export function readStackConfig(file: string, project: ProjectFile): { values: Record<string, string>; secretKeys: string[]; problems: string[] } {
+export function readStackConfig(
+  file: string,
+  project: ProjectFile,
+): { values: Record<string, string>; secretKeys: string[]; problems: string[] } {
   const raw = readYamlFile(file) ?? {};
-  if (typeof raw !== "object" || Array.isArray(raw)) throw new StackFileError(`${path.relative(process.cwd(), file) || file}: a stack file is a mapping with a \`config:\` key`);
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw new StackFileError(`${path.relative(process.cwd(), file) || file}: a stack file is a mapping with a \`config:\` key`);
   const doc = raw as { config?: Record<string, unknown> };
   if (doc.config === undefined || doc.config === null) {
-    throw new StackFileError(`${path.relative(process.cwd(), file) || file}: no \`config:\` mapping; a stack file holds its settings under \`config:\``);
+    throw new StackFileError(
+      `${path.relative(process.cwd(), file) || file}: no \`config:\` mapping; a stack file holds its settings under \`config:\``,
+    );
   }
   if (doc.config !== undefined && (typeof doc.config !== "object" || doc.config === null || Array.isArray(doc.config))) {
     throw new StackFileError(`${path.relative(process.cwd(), file) || file}: \`config:\` must be a mapping of keys to values`);
@@ -97,14 +107,17 @@ export function readStackConfig(file: string, project: ProjectFile): { values: R
   for (const [name, declared] of Object.entries(project.config ?? {})) {
     const key = `${project.name}:${name}`;
     if (declared.secret && key in values && !secretKeys.includes(key)) {
-      problems.push(`${name}: declared secret in Pulumi.yaml but stored in plain text; run \`trestle secret set ${name} --stack ${stackOf(file)}\` (the value from standard input or a prompt)`);
+      problems.push(
+        `${name}: declared secret in Pulumi.yaml but stored in plain text; run \`trestle secret set ${name} --stack ${stackOf(file)}\` (the value from standard input or a prompt)`,
+      );
     }
     if (!(key in values) && declared.default === undefined) {
       problems.push(
         `${name}: declared in Pulumi.yaml without a default, so every stack must set it; run ${declared.secret ? `\`trestle secret set ${name} --stack ${stackOf(file)}\` (the value from standard input or a prompt)` : `\`pulumi config set ${name} <value> --stack ${stackOf(file)}\``}`,
       );
     }
-    if (!(key in values) && declared.default !== undefined) values[key] = typeof declared.default === "string" ? declared.default : JSON.stringify(declared.default);
+    if (!(key in values) && declared.default !== undefined)
+      values[key] = typeof declared.default === "string" ? declared.default : JSON.stringify(declared.default);
   }
   return { values, secretKeys, problems };
 }
@@ -122,11 +135,17 @@ function secretVariablesOf(recorder: Recorder): SecretVariables[] {
     byOwner.set(`${platform}:${owner}`, entry);
   };
   for (const r of recorder.resources) {
-    if (r.type === RAILWAY_TYPES.Variables) add(ownerOf(r), "railway", Object.keys((plain(r.inputs.secretVariables) ?? {}) as Record<string, unknown>));
-    if (r.type === PROVIDER_TYPES.vercelVariable && (r.inputs.sensitive === true || isSecretValue(r.inputs.value))) add(ownerOf(r), "vercel", [String(plain(r.inputs.key))]);
+    if (r.type === RAILWAY_TYPES.Variables)
+      add(ownerOf(r), "railway", Object.keys((plain(r.inputs.secretVariables) ?? {}) as Record<string, unknown>));
+    if (r.type === PROVIDER_TYPES.vercelVariable && (r.inputs.sensitive === true || isSecretValue(r.inputs.value)))
+      add(ownerOf(r), "vercel", [String(plain(r.inputs.key))]);
     if (r.type === PROVIDER_TYPES.vercelVariables) {
       const entries = (plain(r.inputs.variables) ?? []) as { key: unknown; value: unknown; sensitive?: unknown }[];
-      add(ownerOf(r), "vercel", entries.filter((v) => v.sensitive === true || isSecretValue(v.value)).map((v) => String(plain(v.key))));
+      add(
+        ownerOf(r),
+        "vercel",
+        entries.filter((v) => v.sensitive === true || isSecretValue(v.value)).map((v) => String(plain(v.key))),
+      );
     }
   }
   return [...byOwner.values()].sort((a, b) => a.owner.localeCompare(b.owner) || a.platform.localeCompare(b.platform));
@@ -166,7 +185,8 @@ export function readProject(dir: string): ProjectFile {
   const file = path.join(dir, "Pulumi.yaml");
   if (!existsSync(file)) throw new Error(`no Pulumi.yaml in ${dir}`);
   const project = readYamlFile(file) as ProjectFile | null;
-  if (!project || typeof project !== "object" || typeof project.name !== "string") throw new StackFileError(`${file}: a Pulumi.yaml needs a \`name\``);
+  if (!project || typeof project !== "object" || typeof project.name !== "string")
+    throw new StackFileError(`${file}: a Pulumi.yaml needs a \`name\``);
   return project;
 }
 
@@ -181,10 +201,14 @@ async function resolveOutput(value: unknown): Promise<unknown> {
  * A project and one of its stack files, read as the CLI reads them, or the
  * configuration problems that stop a run before the program starts.
  */
-export function loadStack(projectDir: string, configFile: string): { project: ProjectFile; values: Record<string, string>; secretKeys: string[] } | { configErrors: string[] } {
+export function loadStack(
+  projectDir: string,
+  configFile: string,
+): { project: ProjectFile; values: Record<string, string>; secretKeys: string[] } | { configErrors: string[] } {
   try {
     const project = readProject(projectDir);
-    if (!existsSync(configFile)) return { configErrors: [`${path.relative(projectDir, configFile)}: no such stack file; create it or pass --config`] };
+    if (!existsSync(configFile))
+      return { configErrors: [`${path.relative(projectDir, configFile)}: no such stack file; create it or pass --config`] };
     const { values, secretKeys, problems: read } = readStackConfig(configFile, project);
     const problems = [...read, ...sharedWithProduction(configFile)];
     return problems.length ? { configErrors: problems } : { project, values, secretKeys };
@@ -236,7 +260,11 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const packConfig = existsSync(packConfigFile) ? (JSON.parse(readFileSync(packConfigFile, "utf8")) as PackConfig) : {};
   const evaluated: EvaluatedResource[] = recorder.resources.map(forPolicies);
   const where = settingOf(recorder.resources, values);
-  const violations = evaluatePolicies(evaluated, packConfig).map((v) => ({ ...v, message: present(v.message) as string, ...(v.urn && where(v.urn) ? { where: where(v.urn) } : {}) }));
+  const violations = evaluatePolicies(evaluated, packConfig).map((v) => ({
+    ...v,
+    message: present(v.message) as string,
+    ...(v.urn && where(v.urn) ? { where: where(v.urn) } : {}),
+  }));
 
   const result: SynthResult = {
     ...base,
@@ -262,7 +290,10 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
  * found through the Trestle component it belongs to, so a violation names the
  * place to change as a config error does.
  */
-function settingOf(resources: readonly { urn: string; type: string; name: string; parent: string }[], values: Record<string, string>): (urn: string) => string | undefined {
+function settingOf(
+  resources: readonly { urn: string; type: string; name: string; parent: string }[],
+  values: Record<string, string>,
+): (urn: string) => string | undefined {
   const parse = (key: string) => {
     try {
       return JSON.parse(values[key] ?? "{}") as Record<string, unknown>;

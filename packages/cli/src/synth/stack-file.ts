@@ -35,7 +35,8 @@ function readBounded(file: string): string {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new StackFileError(`${where(file)}: not a regular file; give the path of a YAML stack file`);
-    if (stat.size > MAX_STACK_FILE_BYTES) throw new StackFileError(`${where(file)}: ${stat.size} bytes is larger than a stack file can be (${MAX_STACK_FILE_BYTES} bytes)`);
+    if (stat.size > MAX_STACK_FILE_BYTES)
+      throw new StackFileError(`${where(file)}: ${stat.size} bytes is larger than a stack file can be (${MAX_STACK_FILE_BYTES} bytes)`);
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
     while (read < stat.size) {
@@ -63,11 +64,15 @@ export function readYamlFile(file: string): unknown {
   visit(doc, (_key, node, nodePath) => {
     if (isAlias(node)) aliases++;
     if (isCollection(node) && nodePath.length > deepest.depth) {
-      deepest = { depth: nodePath.length, line: node.range ? [doc.contents ? lineCol(text, node.range[0]) : { line: 1, col: 1 }] : undefined };
+      deepest = {
+        depth: nodePath.length,
+        line: node.range ? [doc.contents ? lineCol(text, node.range[0]) : { line: 1, col: 1 }] : undefined,
+      };
     }
   });
   if (aliases > MAX_ALIASES) throw new StackFileError(`${where(file)}: ${aliases} aliases; a stack file needs none`);
-  if (deepest.depth > MAX_DEPTH) throw new StackFileError(`${where(file, deepest.line)}: nested ${deepest.depth} levels deep; a stack file needs a few`);
+  if (deepest.depth > MAX_DEPTH)
+    throw new StackFileError(`${where(file, deepest.line)}: nested ${deepest.depth} levels deep; a stack file needs a few`);
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {

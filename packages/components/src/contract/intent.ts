@@ -74,13 +74,20 @@ export interface ComponentIntents {
 }
 
 /** The intent a component recorded, when `resource` is a component of `type`. */
-export function intentOf<T extends keyof ComponentIntents>(resource: { type: string; props: Record<string, unknown> } | undefined, type: T): ComponentIntents[T] | undefined {
+export function intentOf<T extends keyof ComponentIntents>(
+  resource: { type: string; props: Record<string, unknown> } | undefined,
+  type: T,
+): ComponentIntents[T] | undefined {
   return resource?.type === type ? (resource.props as unknown as ComponentIntents[T]) : undefined;
 }
 
 /** Whether the stack is a pull request's preview: it has a `VercelPreview`, or a service says so. */
 export function isPreview(resources: readonly { type: string; props: Record<string, unknown> }[]): boolean {
-  return resources.some((r) => r.type === COMPONENT_TYPES.VercelPreview || (r.type === COMPONENT_TYPES.RailwayService && (r.props as { preview?: boolean }).preview === true));
+  return resources.some(
+    (r) =>
+      r.type === COMPONENT_TYPES.VercelPreview ||
+      (r.type === COMPONENT_TYPES.RailwayService && (r.props as { preview?: boolean }).preview === true),
+  );
 }
 
 /** Whether any component of the stack says it is production. */

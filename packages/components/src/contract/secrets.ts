@@ -7,9 +7,62 @@ const STRONG = ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "PRIVATEKEY", "API
 /** Words that make a name secret as a whole word (`DB_PASS`, `AUTH_SALT`, `ADMIN_PWD`). */
 const WORDS = new Set(["PASS", "PWD", "SALT", "PEPPER", "SIGNATURE", "DSN"]);
 /** A `KEY` after these words is secret (`ACCESS_KEY`, `SIGNING_KEY`); a `KEY` ending a longer name is too (`SERPAPI_KEY`). */
-const KEY_QUALIFIERS = new Set(["API", "ACCESS", "SECRET", "PRIVATE", "SIGNING", "ENCRYPTION", "MASTER", "SERVICE", "AUTH", "WEBHOOK", "LICENSE", "ADMIN", "SESSION", "APP", "CLIENT", "HMAC", "JWT"]);
+const KEY_QUALIFIERS = new Set([
+  "API",
+  "ACCESS",
+  "SECRET",
+  "PRIVATE",
+  "SIGNING",
+  "ENCRYPTION",
+  "MASTER",
+  "SERVICE",
+  "AUTH",
+  "WEBHOOK",
+  "LICENSE",
+  "ADMIN",
+  "SESSION",
+  "APP",
+  "CLIENT",
+  "HMAC",
+  "JWT",
+]);
 /** Last words that name something about a secret, not the secret (`TOKEN_URL`, `SECRET_NAME`, `KEY_PREFIX`). */
-const ABOUT = new Set(["URL", "URI", "ENDPOINT", "HOST", "NAME", "HEADER", "LENGTH", "TTL", "EXPIRY", "EXPIRES", "ALGORITHM", "ALG", "TYPE", "ISSUER", "AUDIENCE", "VERSION", "PATH", "FILE", "DIR", "REGION", "ENABLED", "REQUIRED", "POLICY", "PREFIX", "FIELD", "PARAM", "LIFETIME", "ROTATION", "COUNT", "MIN", "MAX", "MODE", "STRATEGY", "KIND"]);
+const ABOUT = new Set([
+  "URL",
+  "URI",
+  "ENDPOINT",
+  "HOST",
+  "NAME",
+  "HEADER",
+  "LENGTH",
+  "TTL",
+  "EXPIRY",
+  "EXPIRES",
+  "ALGORITHM",
+  "ALG",
+  "TYPE",
+  "ISSUER",
+  "AUDIENCE",
+  "VERSION",
+  "PATH",
+  "FILE",
+  "DIR",
+  "REGION",
+  "ENABLED",
+  "REQUIRED",
+  "POLICY",
+  "PREFIX",
+  "FIELD",
+  "PARAM",
+  "LIFETIME",
+  "ROTATION",
+  "COUNT",
+  "MIN",
+  "MAX",
+  "MODE",
+  "STRATEGY",
+  "KIND",
+]);
 /** `KEY` names that are public by definition (`STRIPE_PUBLISHABLE_KEY`, `VAPID_PUBLIC_KEY`, `KEY_ID`). */
 const PUBLIC_KEY_WORDS = new Set(["PUBLISHABLE", "PUBLIC", "ANON", "ID", "IDS", "PAIR_ID"]);
 
@@ -29,11 +82,28 @@ function words(name: string): string[] {
  * (`phx_…`, a PostHog personal key). docs/policies.md lists them with these sources.
  */
 export const KNOWN_PUBLIC_NAMES: readonly { names: readonly string[]; source: string }[] = [
-  { names: ["SENTRY_DSN"], source: "https://docs.sentry.io/concepts/key-terms/dsn-explainer/ (\"DSNs are safe to keep public because they only allow submission of new events\")" },
-  { names: ["POSTHOG_KEY", "POSTHOG_PROJECT_API_KEY", "POSTHOG_PROJECT_KEY"], source: "https://posthog.com/docs/api (the project API key, `phc_…`, is for the public, POST-only endpoints; personal keys are `phx_…`)" },
-  { names: ["SEGMENT_WRITE_KEY"], source: "https://segment.com/docs/connections/find-writekey/ (the write key is sent by analytics.js from every browser)" },
-  { names: ["ALGOLIA_SEARCH_KEY", "ALGOLIA_SEARCH_API_KEY", "ALGOLIA_SEARCH_ONLY_API_KEY"], source: "https://www.algolia.com/doc/guides/security/api-keys/ (the search-only API key is meant for the frontend)" },
-  { names: ["FIREBASE_API_KEY"], source: "https://firebase.google.com/docs/projects/api-keys (\"API keys for Firebase services are not secret\")" },
+  {
+    names: ["SENTRY_DSN"],
+    source:
+      'https://docs.sentry.io/concepts/key-terms/dsn-explainer/ ("DSNs are safe to keep public because they only allow submission of new events")',
+  },
+  {
+    names: ["POSTHOG_KEY", "POSTHOG_PROJECT_API_KEY", "POSTHOG_PROJECT_KEY"],
+    source:
+      "https://posthog.com/docs/api (the project API key, `phc_…`, is for the public, POST-only endpoints; personal keys are `phx_…`)",
+  },
+  {
+    names: ["SEGMENT_WRITE_KEY"],
+    source: "https://segment.com/docs/connections/find-writekey/ (the write key is sent by analytics.js from every browser)",
+  },
+  {
+    names: ["ALGOLIA_SEARCH_KEY", "ALGOLIA_SEARCH_API_KEY", "ALGOLIA_SEARCH_ONLY_API_KEY"],
+    source: "https://www.algolia.com/doc/guides/security/api-keys/ (the search-only API key is meant for the frontend)",
+  },
+  {
+    names: ["FIREBASE_API_KEY"],
+    source: 'https://firebase.google.com/docs/projects/api-keys ("API keys for Firebase services are not secret")',
+  },
 ];
 const KNOWN_PUBLIC = new Set(KNOWN_PUBLIC_NAMES.flatMap((k) => k.names));
 
@@ -118,7 +188,8 @@ function catalogue(text: string): Finding | undefined {
           sharedOptions: {},
           locale: "en",
           createTranslator: () => (messageId: string) => ({ messageId }),
-          report: (d: { message?: { messageId?: string } }) => (found ??= { rule: rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, ""), messageId: d.message?.messageId }),
+          report: (d: { message?: { messageId?: string } }) =>
+            (found ??= { rule: rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, ""), messageId: d.message?.messageId }),
           ignore: () => undefined,
         },
         {},

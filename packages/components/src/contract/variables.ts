@@ -18,7 +18,10 @@ export function parseOrigins(value: unknown, format: "comma" | "json"): string[]
       return undefined;
     }
   }
-  return value.split(",").map((o) => o.trim()).filter(Boolean);
+  return value
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
 }
 
 /** A name that says it holds origins, whatever else it says (`CLIENT_ORIGIN`, `allowedOrigins`, `FRONTEND_ORIGIN`). */
@@ -57,5 +60,13 @@ export function originHost(origin: string): string | undefined {
 export function isLoopbackOrigin(origin: string): boolean {
   const host = originHost(origin);
   if (!host) return false;
-  return host === "localhost" || host.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "[::1]" || host === "0.0.0.0" || host === "[::]" || host === "[::ffff:7f00:1]";
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === "[::1]" ||
+    host === "0.0.0.0" ||
+    host === "[::]" ||
+    host === "[::ffff:7f00:1]"
+  );
 }

@@ -42,7 +42,9 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   const referenced = new Set<string>();
 
   for (const [fullKey, value] of Object.entries(raw.values)) {
-    const [namespace, key] = fullKey.includes(":") ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)] : [NAMESPACE, fullKey];
+    const [namespace, key] = fullKey.includes(":")
+      ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)]
+      : [NAMESPACE, fullKey];
     if (namespace !== NAMESPACE) continue; // provider config (vercel:, upstash:, …)
     ours[key] = (TOP_LEVEL_KEYS as readonly string[]).includes(key) ? decode(value) : value;
   }
@@ -77,16 +79,23 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     referenced.add(key);
     const full = `${secretNamespace}:${key}`;
     if (!(full in raw.values)) {
-      problems.push(`${path}: the stack secret \`${key}\` is not set; run \`trestle secret set ${key} --stack ${raw.stack}\` (the value from standard input or a prompt)`);
+      problems.push(
+        `${path}: the stack secret \`${key}\` is not set; run \`trestle secret set ${key} --stack ${raw.stack}\` (the value from standard input or a prompt)`,
+      );
     } else if (!raw.secretKeys.has(full)) {
-      problems.push(`${path}: the stack secret \`${key}\` is stored in plain text; run \`trestle secret set ${key} --stack ${raw.stack}\` to encrypt it (the value from standard input or a prompt)`);
+      problems.push(
+        `${path}: the stack secret \`${key}\` is stored in plain text; run \`trestle secret set ${key} --stack ${raw.stack}\` to encrypt it (the value from standard input or a prompt)`,
+      );
     }
   }
 
   // Read on the raw input: the schema fills in `name` with its default.
-  for (const [name, db] of Object.entries((structured.databases ?? {}) as Record<string, Record<string, { name?: unknown } | undefined> | undefined>)) {
+  for (const [name, db] of Object.entries(
+    (structured.databases ?? {}) as Record<string, Record<string, { name?: unknown } | undefined> | undefined>,
+  )) {
     for (const engine of ["redis", "postgres"]) {
-      if (db?.[engine]?.name !== undefined) problems.push(`databases.${name}.${engine}.name: the key \`${name}\` is this database's name; remove \`name\``);
+      if (db?.[engine]?.name !== undefined)
+        problems.push(`databases.${name}.${engine}.name: the key \`${name}\` is this database's name; remove \`name\``);
     }
   }
 
@@ -95,7 +104,9 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     for (const full of raw.secretKeys) {
       const [namespace, key] = [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)];
       if (namespace === secretNamespace && !referenced.has(key)) {
-        problems.push(`${key}: the stack secret \`${key}\` is not used by any service or frontend; reference it in a \`secrets\` map or remove it`);
+        problems.push(
+          `${key}: the stack secret \`${key}\` is not used by any service or frontend; reference it in a \`secrets\` map or remove it`,
+        );
       }
     }
   }
@@ -115,13 +126,17 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   // cmd/dynamic-provider: `new Config(rawConfig, getProject())`).
   const providerValue = (key: string) => raw.values[`${secretNamespace}:${key}`];
   if (providerValue("railwayToken") !== undefined && !raw.secretKeys.has(`${secretNamespace}:railwayToken`)) {
-    problems.push(`railwayToken: the Railway token is stored in plain text; run \`trestle secret set railwayToken --stack ${raw.stack}\` to encrypt it (the token from standard input or a prompt)`);
+    problems.push(
+      `railwayToken: the Railway token is stored in plain text; run \`trestle secret set railwayToken --stack ${raw.stack}\` to encrypt it (the token from standard input or a prompt)`,
+    );
   }
   // The providers read their keys in the project's namespace only: the same keys under `trestle:` would be ignored.
   if (secretNamespace !== NAMESPACE) {
     for (const key of PROVIDER_KEYS) {
       if (`${NAMESPACE}:${key}` in raw.values) {
-        problems.push(`${key}: \`${NAMESPACE}:${key}\` is never read; Trestle's Railway providers read \`${secretNamespace}:${key}\`. Move it there${key === "railwayToken" ? ` with \`trestle secret set railwayToken --stack ${raw.stack}\`` : ""}`);
+        problems.push(
+          `${key}: \`${NAMESPACE}:${key}\` is never read; Trestle's Railway providers read \`${secretNamespace}:${key}\`. Move it there${key === "railwayToken" ? ` with \`trestle secret set railwayToken --stack ${raw.stack}\`` : ""}`,
+        );
       }
     }
   }
@@ -129,22 +144,32 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   for (const full of Object.keys(raw.values)) {
     const [namespace, key] = full.includes(":") ? [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)] : [NAMESPACE, full];
     if (namespace === NAMESPACE || namespace === secretNamespace || raw.secretKeys.has(full) || !looksSecretName(key)) continue;
-    problems.push(`${full}: \`${full}\` is a credential stored in plain text; encrypt it with \`trestle secret set ${full} --stack ${raw.stack}\` (or \`pulumi config set --secret ${full}\`, value from standard input)`);
+    problems.push(
+      `${full}: \`${full}\` is a credential stored in plain text; encrypt it with \`trestle secret set ${full} --stack ${raw.stack}\` (or \`pulumi config set --secret ${full}\`, value from standard input)`,
+    );
   }
   if (providerValue("railwayTokenKind") !== undefined && !["account", "project"].includes(providerValue("railwayTokenKind"))) {
-    problems.push(`railwayTokenKind: \`${providerValue("railwayTokenKind")}\` is not a Railway token kind; use \`account\` (account or workspace token) or \`project\``);
+    problems.push(
+      `railwayTokenKind: \`${providerValue("railwayTokenKind")}\` is not a Railway token kind; use \`account\` (account or workspace token) or \`project\``,
+    );
   }
   if (providerValue("railwayPlan") !== undefined && !["free", "hobby", "pro"].includes(providerValue("railwayPlan"))) {
-    problems.push(`railwayPlan: \`${providerValue("railwayPlan")}\` is not a Railway plan; use \`free\`, \`hobby\` or \`pro\` (it paces Trestle to the plan's hourly request budget)`);
+    problems.push(
+      `railwayPlan: \`${providerValue("railwayPlan")}\` is not a Railway plan; use \`free\`, \`hobby\` or \`pro\` (it paces Trestle to the plan's hourly request budget)`,
+    );
   }
 
   // PLAN-1: replicas per service, as the stack's plan allows them.
-  const plan = (RAILWAY_PLANS as readonly string[]).includes(providerValue("railwayPlan")) ? (providerValue("railwayPlan") as RailwayPlan) : "hobby";
+  const plan = (RAILWAY_PLANS as readonly string[]).includes(providerValue("railwayPlan"))
+    ? (providerValue("railwayPlan") as RailwayPlan)
+    : "hobby";
   // Every place a service can be declared: `trestle:services` and a Railway frontend's own.
   type ServiceBounds = { replicas?: number; regions?: Record<string, number>; limits?: { vcpus?: number; memoryGB?: number } };
   const declaredServices: [string, ServiceBounds][] = [
     ...Object.entries(parsed?.services ?? {}).map(([name, service]) => [`services.${name}`, service] as [string, ServiceBounds]),
-    ...(parsed?.frontend?.platform === "railway" && parsed.frontend.service ? [["frontend.service", parsed.frontend.service] as [string, ServiceBounds]] : []),
+    ...(parsed?.frontend?.platform === "railway" && parsed.frontend.service
+      ? [["frontend.service", parsed.frontend.service] as [string, ServiceBounds]]
+      : []),
   ];
   for (const [at, service] of declaredServices) {
     const total = service.regions ? Object.values(service.regions).reduce((n, r) => n + r, 0) : (service.replicas ?? 1);
@@ -163,11 +188,19 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     ["postgres.limits", parsed?.postgres?.limits],
     ["redis.limits", parsed?.redis?.limits],
     ...Object.entries(parsed?.databases ?? {}).flatMap(([name, db]) =>
-      (["postgres", "redis"] as const).filter((engine) => db[engine]).map((engine) => [`databases.${name}.${engine}.limits`, db[engine]?.limits] as [string, { vcpus?: number; memoryGB?: number } | undefined]),
+      (["postgres", "redis"] as const)
+        .filter((engine) => db[engine])
+        .map(
+          (engine) =>
+            [`databases.${name}.${engine}.limits`, db[engine]?.limits] as [string, { vcpus?: number; memoryGB?: number } | undefined],
+        ),
     ),
   ];
   for (const [at, limits] of sized) {
-    for (const [key, unit] of [["vcpus", "vCPUs"], ["memoryGB", "GB"]] as const) {
+    for (const [key, unit] of [
+      ["vcpus", "vCPUs"],
+      ["memoryGB", "GB"],
+    ] as const) {
       const value = limits?.[key];
       if (value !== undefined && value > PLAN_LIMITS[plan][key]) {
         problems.push(
@@ -180,10 +213,15 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   // LIM-1: and across a service's replicas, the plan's total for one service.
   for (const [at, service] of declaredServices) {
     const replicas = service.regions ? Object.values(service.regions).reduce((n, r) => n + r, 0) : (service.replicas ?? 1);
-    for (const [key, total, unit] of [["vcpus", "serviceVcpus", "vCPUs"], ["memoryGB", "serviceMemoryGB", "GB"]] as const) {
+    for (const [key, total, unit] of [
+      ["vcpus", "serviceVcpus", "vCPUs"],
+      ["memoryGB", "serviceMemoryGB", "GB"],
+    ] as const) {
       const each = service.limits?.[key];
       if (each !== undefined && each <= PLAN_LIMITS[plan][key] && each * replicas > PLAN_LIMITS[plan][total]) {
-        problems.push(`${at}.limits.${key}: ${replicas} replicas × ${each} ${unit} is more than the ${plan} plan allows one service (${PLAN_LIMITS[plan][total]} ${unit}); lower it or the replicas`);
+        problems.push(
+          `${at}.limits.${key}: ${replicas} replicas × ${each} ${unit} is more than the ${plan} plan allows one service (${PLAN_LIMITS[plan][total]} ${unit}); lower it or the replicas`,
+        );
       }
     }
   }
@@ -192,7 +230,8 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
   for (const db of parsed ? databaseEntries(parsed as Record<string, any>, "postgres") : []) {
     const memoryGB = db.config.limits?.memoryGB;
     if (memoryGB === undefined) continue;
-    for (const [setting, why] of postgresMemoryProblems(db.config.version ?? 16, db.config.settings ?? {}, memoryGB)) problems.push(`${[...db.path, "settings", setting].join(".")}: ${why}`);
+    for (const [setting, why] of postgresMemoryProblems(db.config.version ?? 16, db.config.settings ?? {}, memoryGB))
+      problems.push(`${[...db.path, "settings", setting].join(".")}: ${why}`);
   }
   for (const db of parsed ? databaseEntries(parsed as Record<string, any>, "redis") : []) {
     const memoryGB = db.config.limits?.memoryGB;
@@ -224,14 +263,18 @@ function textProblems(input: unknown): string[] {
     if (typeof value === "string") {
       if (value.includes("\u0000")) problems.push(`${where}: contains a NUL character; remove it`);
       else if (CONTROL.test(value)) problems.push(`${where}: contains a control character; remove it`);
-      if (BIDI.test(value)) problems.push(`${where}: contains a bidirectional-override character, which makes text display differently from what it is; remove it`);
+      if (BIDI.test(value))
+        problems.push(
+          `${where}: contains a bidirectional-override character, which makes text display differently from what it is; remove it`,
+        );
       return;
     }
     if (!value || typeof value !== "object") return;
     for (const key of Object.keys(value)) {
       const here = [...path, key];
       if (RESERVED_KEYS.has(key)) problems.push(`${here.join(".")}: \`${key}\` cannot be used as a name here; rename it`);
-      else if (CONTROL.test(key) || BIDI.test(key) || key.includes("\u0000")) problems.push(`${here.join(".")}: the name contains a control or bidirectional-override character; rename it`);
+      else if (CONTROL.test(key) || BIDI.test(key) || key.includes("\u0000"))
+        problems.push(`${here.join(".")}: the name contains a control or bidirectional-override character; rename it`);
       walk((value as Record<string, unknown>)[key], here);
     }
   };
@@ -246,7 +289,8 @@ function rawSecretReferences(input: Record<string, unknown>): [string, string][]
     if (!value || typeof value !== "object") return;
     for (const [k, v] of Object.entries(value)) {
       const here = [...path, k];
-      if ((path.at(-1) === "secrets" || k === "passwordSecret") && typeof v === "string" && CONFIG_KEY.test(v)) found.push([here.join("."), v]);
+      if ((path.at(-1) === "secrets" || k === "passwordSecret") && typeof v === "string" && CONFIG_KEY.test(v))
+        found.push([here.join("."), v]);
       else walk(v, here);
     }
   };

@@ -20,7 +20,10 @@ export function suggestion(key: string, known: readonly string[]): string {
 }
 
 export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+  return path.reduce<unknown>(
+    (value, key) => (value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
 }
 
 export function issuePath(path: readonly PropertyKey[]): string {
@@ -42,7 +45,8 @@ export function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
     vercel: ["team"],
   };
   if (p[0] === "services" && p.length === 2) return Object.keys(serviceFields);
-  if (p[0] === "services" && p[2] === "source" && p.length === 3) return ["repo", "branch", "rootDirectory", "dockerfilePath", "image", "build", "registry"];
+  if (p[0] === "services" && p[2] === "source" && p.length === 3)
+    return ["repo", "branch", "rootDirectory", "dockerfilePath", "image", "build", "registry"];
   if (p[0] === "services" && p[2] === "healthcheck") return ["path", "timeoutSeconds"];
   if (p[0] === "services" && p[2] === "limits") return ["vcpus", "memoryGB"];
   if (p[0] === "services" && p[2] === "restart") return ["policy", "maxRetries"];

@@ -3,7 +3,16 @@
 // any resource exists. A project's `index.ts` is `export = trestleStack();`.
 import * as pulumi from "@pulumi/pulumi";
 import * as railway from "@trestle/railway";
-import { FrontendConfig, PostgresConfig, RedisConfig, ServiceConfig, StackConfig, databaseVariable, loadStackConfig, stackSecret } from "./config";
+import {
+  FrontendConfig,
+  PostgresConfig,
+  RedisConfig,
+  ServiceConfig,
+  StackConfig,
+  databaseVariable,
+  loadStackConfig,
+  stackSecret,
+} from "./config";
 import { PostgresDb } from "../postgres-db";
 import { RailwayService, RailwayServiceArgs } from "../railway-service";
 import { RedisCache } from "../redis-cache";
@@ -39,19 +48,28 @@ export function trestleStack(): TrestleStackOutputs {
   /** `allowReplace: true` when `trestle:allowReplace` names one of `names` for this update; nothing otherwise. */
   const allowing = (...names: string[]) => (names.some((n) => config.allowReplace.includes(n)) ? { allowReplace: true } : {});
 
-  const project = new railway.Project("project", {
-    name: config.railway.project ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
-    existingProjectId: config.railway.projectId,
-    workspaceId: config.railway.workspaceId,
-    // A project of its own has exactly the stack's environment (PROJ-1, SVC-5).
-    defaultEnvironmentName: config.railway.environment,
-    // Marks the project as this stack's, so a run that died after creating it adopts it.
-    owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
-    ...allowing("project"),
-  }, { protect: config.protect });
+  const project = new railway.Project(
+    "project",
+    {
+      name: config.railway.project ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
+      existingProjectId: config.railway.projectId,
+      workspaceId: config.railway.workspaceId,
+      // A project of its own has exactly the stack's environment (PROJ-1, SVC-5).
+      defaultEnvironmentName: config.railway.environment,
+      // Marks the project as this stack's, so a run that died after creating it adopts it.
+      owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
+      ...allowing("project"),
+    },
+    { protect: config.protect },
+  );
   const environment = new railway.Environment(
     "environment",
-    { projectId: project.projectId, name: config.railway.environment, forkOf: config.railway.forkOf, ...allowing("environment", "project") },
+    {
+      projectId: project.projectId,
+      name: config.railway.environment,
+      forkOf: config.railway.forkOf,
+      ...allowing("environment", "project"),
+    },
     { protect: config.protect },
   );
   const scope = { projectId: project.projectId, environmentId: environment.environmentId };
@@ -113,7 +131,10 @@ export function trestleStack(): TrestleStackOutputs {
     ...(postgres ? { postgres } : {}),
     ...(redis ? { redis } : {}),
     ...Object.fromEntries(
-      Object.entries(config.databases).map(([name, db]) => [name, db.postgres ? declarePostgres(name, name, db.postgres) : declareRedis(name, name, db.redis!)]),
+      Object.entries(config.databases).map(([name, db]) => [
+        name,
+        db.postgres ? declarePostgres(name, name, db.postgres) : declareRedis(name, name, db.redis!),
+      ]),
     ),
   };
 
@@ -165,12 +186,33 @@ export function trestleStack(): TrestleStackOutputs {
         registry: source.registry && { username: source.registry.username, password: stackSecret(source.registry.passwordSecret) },
         build: source.build && {
           ...source.build,
-          registry: { server: source.build.registry.server, username: source.build.registry.username, password: stackSecret(source.build.registry.passwordSecret) },
+          registry: {
+            server: source.build.registry.server,
+            username: source.build.registry.username,
+            password: stackSecret(source.build.registry.passwordSecret),
+          },
         },
       },
       // The config's names are the component's; only what config spells as stack
       // secret names, connections and either-or forms is translated here.
-      ...pick(service, ["buildCommand", "builder", "port", "healthcheck", "restart", "replicas", "regions", "cron", "sleep", "public", "domains", "generated", "deployTimeoutSeconds", "takeOver", "limits", "frontend"]),
+      ...pick(service, [
+        "buildCommand",
+        "builder",
+        "port",
+        "healthcheck",
+        "restart",
+        "replicas",
+        "regions",
+        "cron",
+        "sleep",
+        "public",
+        "domains",
+        "generated",
+        "deployTimeoutSeconds",
+        "takeOver",
+        "limits",
+        "frontend",
+      ]),
       ...(typeof service.start === "string" ? { start: service.start } : { startExec: service.start }),
       preDeploy: typeof service.preDeploy === "string" ? [service.preDeploy] : service.preDeploy,
       variables: { ...plain, ...service.variables, ...extra },
@@ -187,7 +229,10 @@ export function trestleStack(): TrestleStackOutputs {
   }
 
   const services: Record<string, RailwayService> = Object.fromEntries(
-    Object.entries(config.services).map(([name, service]) => [name, new RailwayService(name, serviceArgs(name, service), { deployAfter: connected(service) })]),
+    Object.entries(config.services).map(([name, service]) => [
+      name,
+      new RailwayService(name, serviceArgs(name, service), { deployAfter: connected(service) }),
+    ]),
   );
 
   /** Where users open a frontend on Railway: its first custom domain, else its Railway URL (as a Vercel frontend's). */
@@ -244,8 +289,17 @@ export function trestleStack(): TrestleStackOutputs {
     // A Next.js server on Railway: a service like the others, its API URL a variable.
     const own = frontend.service;
     const service: ServiceConfig = { ...own, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } };
-    const urls = frontendVariables({ apiUrl, apiUrlVariable: frontend.apiUrlVariable, wsUrlVariable: frontend.wsUrlVariable ?? "", variables: frontend.variables });
-    const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true }, { deployAfter: connected(service) });
+    const urls = frontendVariables({
+      apiUrl,
+      apiUrlVariable: frontend.apiUrlVariable,
+      wsUrlVariable: frontend.wsUrlVariable ?? "",
+      variables: frontend.variables,
+    });
+    const web = new RailwayService(
+      frontend.name,
+      { ...serviceArgs(frontend.name, service, urls), frontend: true },
+      { deployAfter: connected(service) },
+    );
     return { url: frontendUrlOf(web, frontend.domains), origins: web.origins };
   }
 
@@ -256,7 +310,11 @@ export function trestleStack(): TrestleStackOutputs {
 
   const webService = Object.entries(config.services).find(([, s]) => s.frontend)?.[0];
   const frontend =
-    config.frontend && config.apiService ? declareFrontend(config.frontend, services[config.apiService]) : webService ? serviceFrontend(webService) : undefined;
+    config.frontend && config.apiService
+      ? declareFrontend(config.frontend, services[config.apiService])
+      : webService
+        ? serviceFrontend(webService)
+        : undefined;
   setFrontendOrigins(pulumi.output(frontend?.origins ?? []));
 
   return {

@@ -42,9 +42,13 @@ function typeOf(schema: JsonSchema): string {
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives) return [...new Set(alternatives.map(typeOf))].join(" or ");
   if (schema.type === "array") return `list of ${schema.items ? typeOf(schema.items) : "values"}`;
-  if (schema.type === "object" && schema.additionalProperties && typeof schema.additionalProperties === "object" && !schema.properties) return `map of ${typeOf(schema.additionalProperties)}`;
+  if (schema.type === "object" && schema.additionalProperties && typeof schema.additionalProperties === "object" && !schema.properties)
+    return `map of ${typeOf(schema.additionalProperties)}`;
   const type = Array.isArray(schema.type) ? schema.type.join(" or ") : (schema.type ?? "any");
-  if (type === "integer" && schema.minimum !== undefined) return schema.maximum === undefined || schema.maximum >= Number.MAX_SAFE_INTEGER ? `integer ≥ ${schema.minimum}` : `integer ${schema.minimum}–${schema.maximum}`;
+  if (type === "integer" && schema.minimum !== undefined)
+    return schema.maximum === undefined || schema.maximum >= Number.MAX_SAFE_INTEGER
+      ? `integer ≥ ${schema.minimum}`
+      : `integer ${schema.minimum}–${schema.maximum}`;
   return type;
 }
 
@@ -63,12 +67,24 @@ export function referenceRows(): ReferenceRow[] {
   const walk = (schema: JsonSchema, path: string, required: boolean) => {
     // A Railway frontend's `service` is a service like the others: one reference for both.
     if (path === "frontend.service") {
-      rows.push({ path, type: "object", required, description: "With `platform: railway`: the service that runs the frontend, with every setting of `services.<name>` (its `source` required)." });
+      rows.push({
+        path,
+        type: "object",
+        required,
+        description:
+          "With `platform: railway`: the service that runs the frontend, with every setting of `services.<name>` (its `source` required).",
+      });
       return;
     }
     const nested = children(schema);
     const description = schema.description ?? (path.endsWith(".<name>") ? "Each entry, under a name you choose." : undefined);
-    rows.push({ path, type: nested.length && schema.properties ? "object" : nested.length ? "map of objects" : typeOf(schema), required, default: schema.default, description });
+    rows.push({
+      path,
+      type: nested.length && schema.properties ? "object" : nested.length ? "map of objects" : typeOf(schema),
+      required,
+      default: schema.default,
+      description,
+    });
     for (const [key, child, childRequired] of nested) walk(child, `${path}.${key}`, childRequired);
   };
   for (const [key, child, required] of children(stackJsonSchema())) walk(child, key, required);
@@ -78,7 +94,9 @@ export function referenceRows(): ReferenceRow[] {
 /** A description's own text and the `@default` it ends with, if any. */
 function splitDefault(description = ""): { text: string; fallback?: string } {
   const at = description.indexOf("@default");
-  return at < 0 ? { text: description } : { text: description.slice(0, at).trim(), fallback: description.slice(at + "@default".length).trim() };
+  return at < 0
+    ? { text: description }
+    : { text: description.slice(0, at).trim(), fallback: description.slice(at + "@default".length).trim() };
 }
 
 function cell(text: string): string {

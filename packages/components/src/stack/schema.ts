@@ -2,7 +2,17 @@
 // validates it, each setting with its description (docs/configuration.md is
 // generated from these), and the types the program reads.
 import { z } from "zod";
-import { BUILDERS, HOSTNAME, MAX_REPLICAS, RAILWAY_PROVIDED, RESTART_POLICY_TYPES, VARIABLE_NAME, cronProblem, needsQuotes, referencesIn } from "@trestle/railway";
+import {
+  BUILDERS,
+  HOSTNAME,
+  MAX_REPLICAS,
+  RAILWAY_PROVIDED,
+  RESTART_POLICY_TYPES,
+  VARIABLE_NAME,
+  cronProblem,
+  needsQuotes,
+  referencesIn,
+} from "@trestle/railway";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
 import { postgresVariables } from "../postgres-db";
 import { CORS_FORMATS } from "../railway-service";
@@ -16,7 +26,20 @@ const QUEUE_WORKER = /\b(celery\b[^;&|]*\bworker|rq worker|rqworker|sidekiq|bull
 export const NAMESPACE = "trestle";
 
 /** The top-level keys (`trestle:<key>`) this schema reads. */
-export const TOP_LEVEL_KEYS = ["railway", "production", "protect", "allowReplace", "sharedWithProduction", "services", "postgres", "redis", "databases", "frontend", "vercel", "preview"] as const;
+export const TOP_LEVEL_KEYS = [
+  "railway",
+  "production",
+  "protect",
+  "allowReplace",
+  "sharedWithProduction",
+  "services",
+  "postgres",
+  "redis",
+  "databases",
+  "frontend",
+  "vercel",
+  "preview",
+] as const;
 /** Keys read elsewhere (the Railway providers' `configure`). */
 export const PROVIDER_KEYS = ["railwayToken", "railwayTokenKind", "railwayPlan"];
 
@@ -28,7 +51,16 @@ const MEMORY = /^\d+(b|kb|mb|gb)$/i;
 const PG_SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
 const PG_SETTING_VALUE = /^[A-Za-z0-9_.:/+-]+$/;
 
-export const UPSTASH_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2"] as const;
+export const UPSTASH_REGIONS = [
+  "us-east-1",
+  "us-west-1",
+  "us-west-2",
+  "eu-central-1",
+  "eu-west-1",
+  "sa-east-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+] as const;
 
 /**
  * Cross-field checks run even when a field is already invalid, so one run lists
@@ -46,12 +78,13 @@ function texts(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-const secretKey = z
-  .string()
-  .regex(CONFIG_KEY, { error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `trestle secret set <key> --stack <s>`" });
+const secretKey = z.string().regex(CONFIG_KEY, {
+  error: "name a stack secret such as `serpapiKey` (letters, digits, `_`), set with `trestle secret set <key> --stack <s>`",
+});
 const envName = z.string().regex(ENV_NAME, { error: "variable names are letters, digits and `_`, not starting with a digit" });
 const hostname = z.string().regex(HOSTNAME, { error: "give a lower-case host name such as `api.example.com` (no scheme, path or port)" });
-const positiveInt = (what: string) => z.number({ error: `give ${what} as a whole number` }).int({ error: `give ${what} as a whole number` });
+const positiveInt = (what: string) =>
+  z.number({ error: `give ${what} as a whole number` }).int({ error: `give ${what} as a whole number` });
 /** A whole number in a range, each bound saying what it is. */
 const wholeIn = (what: string, min: number, max?: number) => {
   const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
@@ -66,8 +99,16 @@ const wholeIn = (what: string, min: number, max?: number) => {
  */
 const limitsSchema = z
   .strictObject({
-    vcpus: z.number({ error: "give vCPUs as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 vCPUs" }).optional().describe("vCPUs per replica, e.g. `0.5` or `2`; the plan bounds it."),
-    memoryGB: z.number({ error: "give memory in GB as a number, e.g. `0.5` or `2`" }).positive({ error: "give more than 0 GB" }).optional().describe("Memory per replica in GB, e.g. `0.5` or `2`; the plan bounds it."),
+    vcpus: z
+      .number({ error: "give vCPUs as a number, e.g. `0.5` or `2`" })
+      .positive({ error: "give more than 0 vCPUs" })
+      .optional()
+      .describe("vCPUs per replica, e.g. `0.5` or `2`; the plan bounds it."),
+    memoryGB: z
+      .number({ error: "give memory in GB as a number, e.g. `0.5` or `2`" })
+      .positive({ error: "give more than 0 GB" })
+      .optional()
+      .describe("Memory per replica in GB, e.g. `0.5` or `2`; the plan bounds it."),
   })
   .refine((l) => l.vcpus !== undefined || l.memoryGB !== undefined, { error: "give `vcpus`, `memoryGB` or both, or remove `limits`" });
 
@@ -78,8 +119,12 @@ const backupsSchema = z
 
 const sourceSchema = z
   .strictObject({
-    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional().describe("A GitHub repository `owner/name` Railway builds."),
-    branch: z.string().min(1).optional().describe("The branch Railway deploys. @default \"main\""),
+    repo: z
+      .string()
+      .regex(REPO, { error: "give the repository as `owner/name`" })
+      .optional()
+      .describe("A GitHub repository `owner/name` Railway builds."),
+    branch: z.string().min(1).optional().describe('The branch Railway deploys. @default "main"'),
     rootDirectory: z.string().min(1).optional().describe("The directory of `repo` Railway builds. @default the repository's root"),
     dockerfilePath: z.string().min(1).optional().describe("The Dockerfile in `repo`. @default Railway's detection"),
     image: z.string().min(1).optional().describe("A prebuilt image."),
@@ -89,16 +134,25 @@ const sourceSchema = z
         context: z.string().min(1).describe("The directory to build, relative to the project."),
         dockerfile: z.string().min(1).optional().describe("The Dockerfile. @default `<context>/Dockerfile`"),
         imageName: z.string().min(1).describe("Repository to push to, e.g. `ghcr.io/acme/api` (tagged with the stack and a content hash)."),
-        registry: z.strictObject({
-          server: z.string().min(1).describe("The registry host, e.g. `ghcr.io`."),
-          username: z.string().min(1).describe("The registry user."),
-          passwordSecret: secretKey.describe("The stack secret holding the registry password or token."),
-        }).describe("Where the built image is pushed."),
+        registry: z
+          .strictObject({
+            server: z.string().min(1).describe("The registry host, e.g. `ghcr.io`."),
+            username: z.string().min(1).describe("The registry user."),
+            passwordSecret: secretKey.describe("The stack secret holding the registry password or token."),
+          })
+          .describe("Where the built image is pushed."),
         args: z.record(z.string(), z.string()).optional().describe("Docker build arguments."),
         platform: z.string().default("linux/amd64").describe("The platform built for (Railway runs linux/amd64)."),
       })
-      .optional().describe("A local build context Trestle builds with Docker and pushes, deploying it by digest."),
-    registry: z.strictObject({ username: z.string().min(1).describe("The registry user."), passwordSecret: secretKey.describe("The stack secret holding the registry password or token.") }).optional().describe("For `image` sources from a private registry: the login; `passwordSecret` names the stack secret with the password."),
+      .optional()
+      .describe("A local build context Trestle builds with Docker and pushes, deploying it by digest."),
+    registry: z
+      .strictObject({
+        username: z.string().min(1).describe("The registry user."),
+        passwordSecret: secretKey.describe("The stack secret holding the registry password or token."),
+      })
+      .optional()
+      .describe("For `image` sources from a private registry: the login; `passwordSecret` names the stack secret with the password."),
   })
   .superRefine((source, ctx) => {
     const given = (["repo", "image", "build"] as const).filter((k) => source[k] !== undefined);
@@ -111,88 +165,145 @@ const sourceSchema = z
       });
     }
     for (const key of ["branch", "rootDirectory", "dockerfilePath"] as const) {
-      if (source[key] !== undefined && !source.repo) ctx.addIssue({ code: "custom", path: [key], message: `\`${key}\` applies only to a \`repo\` source` });
+      if (source[key] !== undefined && !source.repo)
+        ctx.addIssue({ code: "custom", path: [key], message: `\`${key}\` applies only to a \`repo\` source` });
     }
-    if (source.registry && !source.image) ctx.addIssue({ code: "custom", path: ["registry"], message: "`registry` applies only to an `image` source (a `build` has its own)" });
+    if (source.registry && !source.image)
+      ctx.addIssue({ code: "custom", path: ["registry"], message: "`registry` applies only to an `image` source (a `build` has its own)" });
   }, ALWAYS);
 
 const corsSchema = z.strictObject({
   variable: envName.default("ALLOWED_ORIGINS").describe("The variable the API reads its allowed origins from."),
   origins: z.array(z.string()).default([]).describe("Origins beyond the frontend's own domains, e.g. an admin site."),
-  format: z.enum(CORS_FORMATS).default("comma").describe("`comma` (`a,b`) or `json` (`[\"a\",\"b\"]`), as the API parses it."),
+  format: z.enum(CORS_FORMATS).default("comma").describe('`comma` (`a,b`) or `json` (`["a","b"]`), as the API parses it.'),
 });
 
 export const serviceFields = {
   source: sourceSchema.describe("Where the code comes from: exactly one of `repo`, `image` or `build`."),
-  start: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "give the start command as a string, or as a list of words (exec form)" }).optional().describe("A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly."),
+  start: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+      error: "give the start command as a string, or as a list of words (exec form)",
+    })
+    .optional()
+    .describe("A shell command (wrapped in `/bin/sh -c` when it needs a shell), or a list: exec form, passed exactly."),
   buildCommand: z.string().min(1).optional().describe("Railway's build command. @default the builder's"),
   builder: z.enum(BUILDERS).optional().describe("The Railway builder. @default Railway's choice"),
-  preDeploy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe("Runs before each deploy inside the private network: migrations."),
+  preDeploy: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .describe("Runs before each deploy inside the private network: migrations."),
   port: wholeIn("the port", 1, 65535).optional().describe("The port the service listens on; public domains route to it."),
   healthcheck: z
     .strictObject({
-      path: z.string().startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" }).describe("The path Railway probes, e.g. `/health`."),
+      path: z
+        .string()
+        .startsWith("/", { error: "health-check paths start with `/`, e.g. `/health`" })
+        .describe("The path Railway probes, e.g. `/health`."),
       timeoutSeconds: wholeIn("the timeout in seconds", 1, 3600).optional().describe("How long Railway waits for it. @default 300"),
     })
-    .optional().describe("Railway's health check: a new deployment takes traffic only once `path` answers 2xx."),
+    .optional()
+    .describe("Railway's health check: a new deployment takes traffic only once `path` answers 2xx."),
   restart: z
     .strictObject({
       policy: z.enum(RESTART_POLICY_TYPES).default("ON_FAILURE").describe("Restart on failure, always, or never."),
       maxRetries: wholeIn("the retries", 0, 1000).optional().describe("Restarts before Railway gives up (with `ON_FAILURE`). @default 10"),
     })
-    .optional().describe("What Railway does when the process exits."),
-  replicas: positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }).optional().describe("Instances of the service."),
+    .optional()
+    .describe("What Railway does when the process exits."),
+  replicas: positiveInt("replicas")
+    .min(1, { error: "replicas must be at least 1" })
+    .max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` })
+    .optional()
+    .describe("Instances of the service."),
   regions: z
     .record(
       z.string(),
-      positiveInt("replicas").min(1, { error: "replicas must be at least 1" }).max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }),
+      positiveInt("replicas")
+        .min(1, { error: "replicas must be at least 1" })
+        .max(MAX_REPLICAS, { error: `Railway allows at most ${MAX_REPLICAS} replicas per service` }),
     )
-    .optional().describe("Replicas per Railway region, e.g. `{ us-west2: 2, europe-west4-drams3a: 1 }`, instead of `replicas`."),
-  cron: z.string().optional().describe("A cron schedule (UTC), e.g. `0 3 * * *`: the service runs on it and exits; at most every 5 minutes."),
+    .optional()
+    .describe("Replicas per Railway region, e.g. `{ us-west2: 2, europe-west4-drams3a: 1 }`, instead of `replicas`."),
+  cron: z
+    .string()
+    .optional()
+    .describe("A cron schedule (UTC), e.g. `0 3 * * *`: the service runs on it and exits; at most every 5 minutes."),
   sleep: z.boolean().optional().describe("Let Railway sleep the service when it has no traffic."),
   public: z.boolean().default(false).describe("A public `*.up.railway.app` domain."),
   domains: z.array(hostname).default([]).describe("Custom domains (the DNS records to create are stack outputs)."),
   connects: z
     .array(z.string().regex(SERVICE_NAME, { error: "`connects` names `postgres`, `redis` or a database of `trestle:databases`" }))
     .default([])
-    .describe("Private connections: `postgres` sets `DATABASE_URL`, `redis` sets `REDIS_URL`, and a database of `trestle:databases` named `cache` sets `CACHE_URL`."),
+    .describe(
+      "Private connections: `postgres` sets `DATABASE_URL`, `redis` sets `REDIS_URL`, and a database of `trestle:databases` named `cache` sets `CACHE_URL`.",
+    ),
   /** Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`). */
   celery: z
     .strictObject({
-      redis: z.string().optional().describe("The Redis that holds them: `redis`, or a Redis of `trestle:databases`; it must be in `connects`. @default redis"),
+      redis: z
+        .string()
+        .optional()
+        .describe("The Redis that holds them: `redis`, or a Redis of `trestle:databases`; it must be in `connects`. @default redis"),
       broker: wholeIn("the database", 0, 15).default(0).describe("The Redis database of the broker."),
       results: wholeIn("the database", 0, 15).default(1).describe("The Redis database of the results."),
     })
-    .optional().describe("Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`)."),
-  variables: z.record(envName, z.string()).default({}).describe("Plain variables, e.g. `LOG_LEVEL: info` or references like `${{Postgres.DATABASE_URL}}`."),
+    .optional()
+    .describe("Celery URLs on separate Redis databases (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`)."),
+  variables: z
+    .record(envName, z.string())
+    .default({})
+    .describe("Plain variables, e.g. `LOG_LEVEL: info` or references like `${{Postgres.DATABASE_URL}}`."),
   secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key, e.g. `SERPAPI_KEY: serpapiKey`."),
-  generated: z.record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32).describe("Characters (letters and digits).") })).default({}).describe("Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`."),
+  generated: z
+    .record(envName, z.strictObject({ length: wholeIn("the length", 16, 256).default(32).describe("Characters (letters and digits).") }))
+    .default({})
+    .describe("Variables Trestle generates once and keeps, e.g. `SECRET_KEY: { length: 48 }`."),
   cors: corsSchema.optional().describe("Marks this service as the CORS-protected API."),
-  takeOver: z.boolean().optional().describe("Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it."),
+  takeOver: z
+    .boolean()
+    .optional()
+    .describe("Manage a same-name service this stack did not create (in an adopted project); `pulumi destroy` then deletes it."),
   limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) each replica may use."),
   /**
    * This service is the app's frontend, a server such as Next.js that browsers
    * load (the pilot handbook's shape): the `frontendUrl` output, the origins an API's CORS
    * allows, and its browser-public variables checked like a Vercel frontend's.
    */
-  frontend: z.boolean().optional().describe("This service is the app's frontend, a server such as Next.js that browsers load: the `frontendUrl` output, the origins an API's CORS allows, and its browser-public variables checked like a Vercel frontend's."),
-  deployTimeoutSeconds: positiveInt("seconds").min(30, { error: "give at least 30 seconds" }).max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" }).optional().describe("Seconds to wait for a deploy to become healthy."),
+  frontend: z
+    .boolean()
+    .optional()
+    .describe(
+      "This service is the app's frontend, a server such as Next.js that browsers load: the `frontendUrl` output, the origins an API's CORS allows, and its browser-public variables checked like a Vercel frontend's.",
+    ),
+  deployTimeoutSeconds: positiveInt("seconds")
+    .min(30, { error: "give at least 30 seconds" })
+    .max(7200, { error: "give at most 7200 seconds (two hours); a longer build is better split" })
+    .optional()
+    .describe("Seconds to wait for a deploy to become healthy."),
 };
 
 /**
  * Every check of a service, wherever a service can be declared: the services
  * of `trestle:services` and a Railway frontend's `frontend.service` alike.
  */
-function serviceChecks(service: z.output<z.ZodObject<typeof serviceFields>> | Partial<z.output<z.ZodObject<typeof serviceFields>>>, ctx: z.RefinementCtx): void {
+function serviceChecks(
+  service: z.output<z.ZodObject<typeof serviceFields>> | Partial<z.output<z.ZodObject<typeof serviceFields>>>,
+  ctx: z.RefinementCtx,
+): void {
   if (service.cron !== undefined) {
     const problem = cronProblem(service.cron);
     if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: `\`${service.cron}\` ${problem}` });
-    if ((service.replicas ?? 1) !== 1 || service.regions) ctx.addIssue({ code: "custom", path: ["cron"], message: "a cron service runs exactly 1 replica; remove `replicas`/`regions`" });
+    if ((service.replicas ?? 1) !== 1 || service.regions)
+      ctx.addIssue({ code: "custom", path: ["cron"], message: "a cron service runs exactly 1 replica; remove `replicas`/`regions`" });
     if (service.public) ctx.addIssue({ code: "custom", path: ["public"], message: "a cron service has no public domain" });
   }
   for (const region of Object.keys(service.regions ?? {})) {
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(region)) {
-      ctx.addIssue({ code: "custom", path: ["regions", region], message: "give a Railway region id such as `us-west2` or `europe-west4-drams3a`" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions", region],
+        message: "give a Railway region id such as `us-west2` or `europe-west4-drams3a`",
+      });
     }
   }
   if (service.replicas !== undefined && service.regions !== undefined) {
@@ -202,13 +313,25 @@ function serviceChecks(service: z.output<z.ZodObject<typeof serviceFields>> | Pa
     ctx.addIssue({ code: "custom", path: ["restart", "maxRetries"], message: "retries apply only with `policy: ON_FAILURE`" });
   }
   if (service.celery && !texts(service.connects).includes(service.celery.redis ?? "redis")) {
-    ctx.addIssue({ code: "custom", path: ["celery"], message: `Celery URLs need Redis: add \`${service.celery.redis ?? "redis"}\` to \`connects\`` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["celery"],
+      message: `Celery URLs need Redis: add \`${service.celery.redis ?? "redis"}\` to \`connects\``,
+    });
   }
   if (service.celery && service.celery.broker === service.celery.results) {
-    ctx.addIssue({ code: "custom", path: ["celery"], message: "give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["celery"],
+      message: "give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)",
+    });
   }
   if ((service.public || service.domains?.length) && !service.port) {
-    ctx.addIssue({ code: "custom", path: ["port"], message: "a service with a public or custom domain needs `port`, the port it listens on" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["port"],
+      message: "a service with a public or custom domain needs `port`, the port it listens on",
+    });
   }
   if (service.cors && Object.keys({ ...service.variables, ...service.secrets }).includes(service.cors.variable ?? "ALLOWED_ORIGINS")) {
     const variable = service.cors.variable ?? "ALLOWED_ORIGINS";
@@ -220,23 +343,50 @@ function serviceChecks(service: z.output<z.ZodObject<typeof serviceFields>> | Pa
   }
   const names = [service.variables, service.secrets, service.generated].flatMap((group) => Object.keys(group ?? {}));
   for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
-    ctx.addIssue({ code: "custom", path: ["variables", name], message: `\`${name}\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["variables", name],
+      message: `\`${name}\` is declared more than once across \`variables\`, \`secrets\` and \`generated\`; keep one`,
+    });
   }
 }
 
 const serviceSchema = z.strictObject(serviceFields).superRefine(serviceChecks, ALWAYS);
 
 export const postgresSchema = z.strictObject({
-  passwordSecret: secretKey.optional().describe("The stack secret holding the password of a database that already exists (`trestle import` sets it): its data keeps the password it was created with. @default generated"),
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Postgres").describe("The Railway service name; other services reference `${{<name>.DATABASE_URL}}`."),
-  version: z.union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" }).default(16).describe("Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first)."),
-  database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("railway").describe("The database created on first start (`PGDATABASE`)."),
-  user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("postgres").describe("The superuser (`PGUSER`)."),
+  passwordSecret: secretKey
+    .optional()
+    .describe(
+      "The stack secret holding the password of a database that already exists (`trestle import` sets it): its data keeps the password it was created with. @default generated",
+    ),
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/)
+    .default("Postgres")
+    .describe("The Railway service name; other services reference `${{<name>.DATABASE_URL}}`."),
+  version: z
+    .union([z.literal(15), z.literal(16), z.literal(17), z.literal(18)], { error: "give a PostgreSQL major version: 15, 16, 17 or 18" })
+    .default(16)
+    .describe("Major version of Railway's `postgres-ssl` template image; changing it replaces the server (dump first)."),
+  database: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("railway")
+    .describe("The database created on first start (`PGDATABASE`)."),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("postgres")
+    .describe("The superuser (`PGUSER`)."),
   dataDirectory: z
     .string()
-    .regex(/^\/var\/lib\/postgresql\/data(\/[A-Za-z0-9._-]+)+$/, { error: "give a directory on the data volume, under `/var/lib/postgresql/data/` (e.g. `/var/lib/postgresql/data/pgdata`)" })
+    .regex(/^\/var\/lib\/postgresql\/data(\/[A-Za-z0-9._-]+)+$/, {
+      error: "give a directory on the data volume, under `/var/lib/postgresql/data/` (e.g. `/var/lib/postgresql/data/pgdata`)",
+    })
     .optional()
-    .describe("The cluster's data directory (`PGDATA`) on the volume; a database that already exists keeps its own (`trestle import` sets it). @default /var/lib/postgresql/data/pgdata"),
+    .describe(
+      "The cluster's data directory (`PGDATA`) on the volume; a database that already exists keeps its own (`trestle import` sets it). @default /var/lib/postgresql/data/pgdata",
+    ),
   /** Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`. */
   settings: z
     .record(
@@ -244,7 +394,9 @@ export const postgresSchema = z.strictObject({
       z.union([z.string().regex(PG_SETTING_VALUE, { error: "give a value without spaces or quotes, e.g. `256MB`" }), z.number()]),
     )
     .default({})
-    .describe("Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`; each checked against what that major version's server accepts."),
+    .describe(
+      "Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`; each checked against what that major version's server accepts.",
+    ),
   public: z.boolean().default(false).describe("A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked."),
   takeOver: z.boolean().optional().describe("Manage a same-name Postgres service this stack did not create (in an adopted project)."),
   limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Postgres service may use."),
@@ -253,24 +405,46 @@ export const postgresSchema = z.strictObject({
     .string()
     .min(10, { error: "say why in at least 10 characters: who restores this data, and from where" })
     .optional()
-    .describe("Why this production database goes without backups (with `backups: []`): production data needs backups unless a reason is written here; the synth report shows it."),
+    .describe(
+      "Why this production database goes without backups (with `backups: []`): production data needs backups unless a reason is written here; the synth report shows it.",
+    ),
 });
 
 export const redisSchema = z
   .strictObject({
-    provider: z.enum(REDIS_PROVIDERS).default("railway").describe("`railway` (a Redis service on the private network) or `upstash` (serverless, TLS)."),
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/).default("Redis").describe("The Railway service name (`${{Redis.REDIS_URL}}`), or the base of the Upstash database name."),
-    use: z.enum(REDIS_USES, { error: "say what Redis is for: `cache`, `queue` or `both`" }).describe("What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`."),
+    provider: z
+      .enum(REDIS_PROVIDERS)
+      .default("railway")
+      .describe("`railway` (a Redis service on the private network) or `upstash` (serverless, TLS)."),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/)
+      .default("Redis")
+      .describe("The Railway service name (`${{Redis.REDIS_URL}}`), or the base of the Upstash database name."),
+    use: z
+      .enum(REDIS_USES, { error: "say what Redis is for: `cache`, `queue` or `both`" })
+      .describe("What it holds: `cache`, `queue` (a broker: keys must never be evicted) or `both`."),
     version: z.enum(["7.2", "7.4", "8.0"]).default("7.4").describe("The Redis image version on Railway."),
-    maxmemory: z.string().regex(MEMORY, { error: "give a size such as `512mb`" }).optional().describe("The memory limit, e.g. `512mb`. @default no limit"),
-    evictionPolicy: z.enum(EVICTION_POLICIES).optional().describe("`maxmemory-policy`. @default `allkeys-lru` for a cache, `noeviction` for a queue"),
+    maxmemory: z
+      .string()
+      .regex(MEMORY, { error: "give a size such as `512mb`" })
+      .optional()
+      .describe("The memory limit, e.g. `512mb`. @default no limit"),
+    evictionPolicy: z
+      .enum(EVICTION_POLICIES)
+      .optional()
+      .describe("`maxmemory-policy`. @default `allkeys-lru` for a cache, `noeviction` for a queue"),
     persistence: z
       .strictObject({
         enabled: z.boolean().default(true).describe("Snapshots on a volume at `/data`."),
-        save: z.array(z.string().regex(/^\d+ \d+$/, { error: "give each rule as `<seconds> <changes>`, e.g. `900 1`" })).default(["900 1", "300 10", "60 10000"]).describe("`save` rules, each \"<seconds> <changes>\"."),
+        save: z
+          .array(z.string().regex(/^\d+ \d+$/, { error: "give each rule as `<seconds> <changes>`, e.g. `900 1`" }))
+          .default(["900 1", "300 10", "60 10000"])
+          .describe('`save` rules, each "<seconds> <changes>".'),
         appendonly: z.boolean().default(false).describe("An append-only file as well (`appendonly yes`)."),
       })
-      .default({ enabled: false, save: [], appendonly: false }).describe("Keep the data on a volume across restarts."),
+      .default({ enabled: false, save: [], appendonly: false })
+      .describe("Keep the data on a volume across restarts."),
     /** More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`. */
     settings: z
       .record(
@@ -287,28 +461,54 @@ export const redisSchema = z
       .string()
       .min(10, { error: "say why in at least 10 characters: who restores this data, and from where" })
       .optional()
-      .describe("Why this production database goes without backups (with `backups: []`): production data needs backups unless a reason is written here; the synth report shows it."),
+      .describe(
+        "Why this production database goes without backups (with `backups: []`): production data needs backups unless a reason is written here; the synth report shows it.",
+      ),
     upstash: z
       .strictObject({
         primaryRegion: z.enum(UPSTASH_REGIONS).describe("Where the database lives; changing it replaces the database."),
         readRegions: z.array(z.enum(UPSTASH_REGIONS)).default([]).describe("Read replicas."),
         budget: wholeIn("the budget", 1).optional().describe("Monthly budget in USD; the database is throttled at it."),
-        autoScale: z.boolean().optional().describe("Move to a higher Upstash plan automatically when the database hits its quotas. @default false"),
-        prodPack: z.boolean().optional().describe("Upstash's Prod Pack (uptime SLA, multi-zone, monitoring), billed per database. @default false"),
+        autoScale: z
+          .boolean()
+          .optional()
+          .describe("Move to a higher Upstash plan automatically when the database hits its quotas. @default false"),
+        prodPack: z
+          .boolean()
+          .optional()
+          .describe("Upstash's Prod Pack (uptime SLA, multi-zone, monitoring), billed per database. @default false"),
       })
-      .optional().describe("Upstash placement and spending, with `provider: upstash`."),
+      .optional()
+      .describe("Upstash placement and spending, with `provider: upstash`."),
   })
   .superRefine((redis, ctx) => {
-    if (redis.provider === "upstash" && !redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`" });
-    if (redis.provider === "railway" && redis.upstash) ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
-    if (redis.provider === "upstash" && (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)) {
-      ctx.addIssue({ code: "custom", path: ["provider"], message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`" });
+    if (redis.provider === "upstash" && !redis.upstash)
+      ctx.addIssue({ code: "custom", path: ["upstash"], message: "Upstash needs `upstash.primaryRegion`, e.g. `us-east-1`" });
+    if (redis.provider === "railway" && redis.upstash)
+      ctx.addIssue({ code: "custom", path: ["upstash"], message: "`upstash` applies only with `provider: upstash`" });
+    if (
+      redis.provider === "upstash" &&
+      (redis.maxmemory || redis.persistence?.enabled || redis.public || Object.keys(redis.settings ?? {}).length)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["provider"],
+        message: "Upstash manages memory, persistence and access itself: remove `maxmemory`, `persistence`, `settings` and `public`",
+      });
     }
     if (redis.backups?.length && !redis.persistence?.enabled) {
-      ctx.addIssue({ code: "custom", path: ["backups"], message: "backups copy the persistence volume, and this Redis has none: set `persistence.enabled: true`, or remove `backups`" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["backups"],
+        message: "backups copy the persistence volume, and this Redis has none: set `persistence.enabled: true`, or remove `backups`",
+      });
     }
     if (redis.provider === "upstash" && redis.limits) {
-      ctx.addIssue({ code: "custom", path: ["limits"], message: "`limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["limits"],
+        message: "`limits` sizes a Redis service on Railway; Upstash sizes itself by plan: remove `limits`",
+      });
     }
     // Every directive against what the Redis server reports, and Trestle's own (maxmemory, save, …).
     for (const [name, value] of Object.entries(redis.settings ?? {})) {
@@ -318,10 +518,19 @@ export const redisSchema = z
     // A Redis that holds jobs needs room for them; 1mb is Redis's own smallest useful budget.
     const floor = redis.use === "cache" ? 1024 ** 2 : 10 * 1024 ** 2;
     if (redis.maxmemory && redisBytes(redis.maxmemory) > 0 && redisBytes(redis.maxmemory) < floor) {
-      ctx.addIssue({ code: "custom", path: ["maxmemory"], message: `\`${redis.maxmemory}\` is too small to hold ${redis.use === "cache" ? "a cache" : "queued jobs"}; give at least ${redis.use === "cache" ? "1mb" : "10mb"} (or \`0\` for no limit)` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxmemory"],
+        message: `\`${redis.maxmemory}\` is too small to hold ${redis.use === "cache" ? "a cache" : "queued jobs"}; give at least ${redis.use === "cache" ? "1mb" : "10mb"} (or \`0\` for no limit)`,
+      });
     }
     for (const [i, rule] of (redis.persistence?.save ?? []).entries()) {
-      if (/^0 |^\d+ 0$/.test(rule)) ctx.addIssue({ code: "custom", path: ["persistence", "save", i], message: `\`${rule}\`: both the seconds and the number of changes must be at least 1` });
+      if (/^0 |^\d+ 0$/.test(rule))
+        ctx.addIssue({
+          code: "custom",
+          path: ["persistence", "save", i],
+          message: `\`${rule}\`: both the seconds and the number of changes must be at least 1`,
+        });
     }
     const policy = redis.evictionPolicy;
     if (policy && policy !== "noeviction" && redis.use !== "cache") {
@@ -367,7 +576,9 @@ export function databaseEntries<T = Record<string, any>>(stack: Record<string, a
   const single = stack[engine];
   const named = Object.entries((stack.databases ?? {}) as Record<string, any>).filter(([, db]) => db?.[engine]);
   return [
-    ...(single ? [{ key: engine, path: [engine], serviceName: single.name ?? (engine === "redis" ? "Redis" : "Postgres"), config: single }] : []),
+    ...(single
+      ? [{ key: engine, path: [engine], serviceName: single.name ?? (engine === "redis" ? "Redis" : "Postgres"), config: single }]
+      : []),
     ...named.map(([name, db]) => ({ key: name, path: ["databases", name, engine], serviceName: name, config: db[engine] })),
   ];
 }
@@ -377,64 +588,115 @@ function refusePublicSecrets(ctx: z.RefinementCtx, where: PropertyKey[], secrets
   for (const name of Object.keys(secrets ?? {})) {
     const prefix = publicPrefix(name);
     if (prefix) {
-      ctx.addIssue({ code: "custom", path: [...where, name], message: `\`${name}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side` });
+      ctx.addIssue({
+        code: "custom",
+        path: [...where, name],
+        message: `\`${name}\` would be built into the browser bundle (\`${prefix}\`); a secret must not be public. Rename it without the public prefix, or move the call server-side`,
+      });
     }
   }
 }
 
 /** Vercel framework presets whose builds route pages on the server (and have functions); the others build static files. */
 const SERVER_ROUTED: string[] = ["nextjs", "remix", "astro", "sveltekit"];
-const FRAMEWORK_NAMES: Record<string, string> = { nextjs: "Next.js", remix: "Remix", astro: "Astro", sveltekit: "SvelteKit", vite: "Vite", "create-react-app": "Create React App" };
+const FRAMEWORK_NAMES: Record<string, string> = {
+  nextjs: "Next.js",
+  remix: "Remix",
+  astro: "Astro",
+  sveltekit: "SvelteKit",
+  vite: "Vite",
+  "create-react-app": "Create React App",
+};
 
 export const frontendObject = z.strictObject({
-    platform: z.enum(["vercel", "railway"]).describe("`vercel`, or `railway` for a Next.js server run as a Railway service."),
-    name: z.string().regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" }).default("web").describe("The Vercel project name, or the Railway service name."),
-    // Vercel allows up to 300 s on Hobby and 800 on Pro and Enterprise (docs: functions/limitations).
-    maxDurationSeconds: wholeIn("the maximum duration in seconds", 1, 800)
-      .optional()
-      .describe("Vercel: the longest a function may run, in seconds (the project's default function timeout). @default Vercel's (300)"),
-    framework: z.enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"]).optional().describe("Vercel framework preset; omit for a static site."),
-    repo: z.string().regex(REPO, { error: "give the repository as `owner/name`" }).optional().describe("The GitHub repository `owner/name` Vercel builds (required on Vercel)."),
-    branch: z.string().min(1).default("main").describe("The branch production deploys from."),
-    rootDirectory: z.string().min(1).optional().describe("The directory of `repo` to build. @default the repository's root"),
-    domains: z.array(hostname).default([]).describe("Custom domains; the first is the production domain."),
-    api: z.string().optional().describe("The service whose public URL the frontend calls (default: the service with `cors`)."),
-    apiUrlVariable: envName.default("NEXT_PUBLIC_API_URL").describe("The variable the frontend reads the API's URL from."),
-    wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL").describe("`null` for a frontend without WebSockets."),
-    variables: z.record(envName, z.string()).default({}).describe("Plain variables (`NEXT_PUBLIC_*` ones reach every browser)."),
-    secrets: z.record(envName, secretKey).default({}).describe("Variable name → stack secret key; stored as Vercel sensitive variables (server-side only)."),
-    vercelDomain: z
-      .string()
-      .regex(/^[a-z0-9-]+\.vercel\.app$/, { error: "give the project's `*.vercel.app` host as Vercel shows it, e.g. `threadr-plum.vercel.app`" })
-      .optional()
-      .describe("Vercel: the project's production `*.vercel.app` host as Vercel shows it (Vercel suffixes it when `<project>.vercel.app` is taken). CORS admits it. @default `<project>.vercel.app` without custom domains; none with them"),
-    spa: z.boolean().optional().describe("Vercel: a single-page app; every path without a file extension (a client-side route) is served `index.html`."),
-    securityHeaders: z.boolean().default(true).describe("Security headers on every response (HSTS, nosniff, frame denial, referrer policy)."),
-    service: z
-      .strictObject(serviceFields)
-      .partial({ source: true })
-      .superRefine((service, ctx) => {
-        serviceChecks(service, ctx);
-        // Browsers load the frontend: it is a web server, never a job that runs and exits.
-        if (service.cron !== undefined) ctx.addIssue({ code: "custom", path: ["cron"], message: "the frontend serves browsers; a cron job has no public domain: run the job as a service of its own" });
-      }, ALWAYS)
-      .optional()
-      .describe("With `platform: railway`: the service that runs the frontend."),
+  platform: z.enum(["vercel", "railway"]).describe("`vercel`, or `railway` for a Next.js server run as a Railway service."),
+  name: z
+    .string()
+    .regex(SERVICE_NAME, { error: "give a lower-case name such as `travel-web`" })
+    .default("web")
+    .describe("The Vercel project name, or the Railway service name."),
+  // Vercel allows up to 300 s on Hobby and 800 on Pro and Enterprise (docs: functions/limitations).
+  maxDurationSeconds: wholeIn("the maximum duration in seconds", 1, 800)
+    .optional()
+    .describe("Vercel: the longest a function may run, in seconds (the project's default function timeout). @default Vercel's (300)"),
+  framework: z
+    .enum(["nextjs", "vite", "remix", "astro", "sveltekit", "create-react-app"])
+    .optional()
+    .describe("Vercel framework preset; omit for a static site."),
+  repo: z
+    .string()
+    .regex(REPO, { error: "give the repository as `owner/name`" })
+    .optional()
+    .describe("The GitHub repository `owner/name` Vercel builds (required on Vercel)."),
+  branch: z.string().min(1).default("main").describe("The branch production deploys from."),
+  rootDirectory: z.string().min(1).optional().describe("The directory of `repo` to build. @default the repository's root"),
+  domains: z.array(hostname).default([]).describe("Custom domains; the first is the production domain."),
+  api: z.string().optional().describe("The service whose public URL the frontend calls (default: the service with `cors`)."),
+  apiUrlVariable: envName.default("NEXT_PUBLIC_API_URL").describe("The variable the frontend reads the API's URL from."),
+  wsUrlVariable: envName.nullable().default("NEXT_PUBLIC_WS_URL").describe("`null` for a frontend without WebSockets."),
+  variables: z.record(envName, z.string()).default({}).describe("Plain variables (`NEXT_PUBLIC_*` ones reach every browser)."),
+  secrets: z
+    .record(envName, secretKey)
+    .default({})
+    .describe("Variable name → stack secret key; stored as Vercel sensitive variables (server-side only)."),
+  vercelDomain: z
+    .string()
+    .regex(/^[a-z0-9-]+\.vercel\.app$/, {
+      error: "give the project's `*.vercel.app` host as Vercel shows it, e.g. `threadr-plum.vercel.app`",
+    })
+    .optional()
+    .describe(
+      "Vercel: the project's production `*.vercel.app` host as Vercel shows it (Vercel suffixes it when `<project>.vercel.app` is taken). CORS admits it. @default `<project>.vercel.app` without custom domains; none with them",
+    ),
+  spa: z
+    .boolean()
+    .optional()
+    .describe("Vercel: a single-page app; every path without a file extension (a client-side route) is served `index.html`."),
+  securityHeaders: z.boolean().default(true).describe("Security headers on every response (HSTS, nosniff, frame denial, referrer policy)."),
+  service: z
+    .strictObject(serviceFields)
+    .partial({ source: true })
+    .superRefine((service, ctx) => {
+      serviceChecks(service, ctx);
+      // Browsers load the frontend: it is a web server, never a job that runs and exits.
+      if (service.cron !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["cron"],
+          message: "the frontend serves browsers; a cron job has no public domain: run the job as a service of its own",
+        });
+    }, ALWAYS)
+    .optional()
+    .describe("With `platform: railway`: the service that runs the frontend."),
 });
 
 export const frontendSchema = frontendObject
   .superRefine((frontend, ctx) => {
-    if (frontend.platform === "vercel" && !frontend.repo) ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
+    if (frontend.platform === "vercel" && !frontend.repo)
+      ctx.addIssue({ code: "custom", path: ["repo"], message: "a Vercel frontend needs `repo` (`owner/name`) to build from" });
     if (frontend.platform === "railway" && frontend.vercelDomain !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["vercelDomain"], message: "`vercelDomain` names a Vercel project's host; a frontend on Railway has Railway's: remove it" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["vercelDomain"],
+        message: "`vercelDomain` names a Vercel project's host; a frontend on Railway has Railway's: remove it",
+      });
     }
     if (frontend.platform === "railway" && frontend.spa !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["spa"], message: "`spa` sets a Vercel rewrite; a frontend on Railway serves its own routes: remove it" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["spa"],
+        message: "`spa` sets a Vercel rewrite; a frontend on Railway serves its own routes: remove it",
+      });
     }
     if (frontend.platform === "railway" && frontend.maxDurationSeconds !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["maxDurationSeconds"], message: "`maxDurationSeconds` limits Vercel functions; a frontend on Railway is a server with no per-request limit: remove it" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxDurationSeconds"],
+        message: "`maxDurationSeconds` limits Vercel functions; a frontend on Railway is a server with no per-request limit: remove it",
+      });
     }
-    if (frontend.platform === "vercel" && frontend.service) ctx.addIssue({ code: "custom", path: ["service"], message: "`service` applies only with `platform: railway`" });
+    if (frontend.platform === "vercel" && frontend.service)
+      ctx.addIssue({ code: "custom", path: ["service"], message: "`service` applies only with `platform: railway`" });
     // Options that fit one kind of frontend, judged by its Vercel framework preset.
     const framework = frontend.framework;
     if (frontend.platform === "vercel" && frontend.spa && framework && SERVER_ROUTED.includes(framework)) {
@@ -452,10 +714,18 @@ export const frontendSchema = frontendObject
       });
     }
     if (frontend.platform === "railway" && !frontend.service?.source) {
-      ctx.addIssue({ code: "custom", path: ["service", "source"], message: "a Railway frontend needs `service.source`: `repo`, `image` or `build`" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["service", "source"],
+        message: "a Railway frontend needs `service.source`: `repo`, `image` or `build`",
+      });
     }
     if (frontend.platform === "railway" && !frontend.service?.port) {
-      ctx.addIssue({ code: "custom", path: ["service", "port"], message: "a Railway frontend needs `service.port`, the port its server listens on (3000 for Next.js)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["service", "port"],
+        message: "a Railway frontend needs `service.port`, the port its server listens on (3000 for Next.js)",
+      });
     }
     // Secrets of the frontend, on Vercel or on Railway, never under a prefix frameworks build into the bundle.
     const secretGroups: [PropertyKey[], Record<string, unknown> | undefined][] = [
@@ -474,14 +744,26 @@ export const railwaySchema = z.strictObject({
     .string()
     .min(1)
     .refine((name) => [...name].length <= 100, { error: "a project name has at most 100 characters" })
-    .optional().describe("Create (or, after an interrupted run, find) a Railway project with this name; give this or `projectId`."),
-  projectId: z.string().min(1).optional().describe("Adopt an existing project by id instead of `project`; Trestle never deletes an adopted project."),
+    .optional()
+    .describe("Create (or, after an interrupted run, find) a Railway project with this name; give this or `projectId`."),
+  projectId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Adopt an existing project by id instead of `project`; Trestle never deletes an adopted project."),
   workspaceId: z.string().min(1).optional().describe("The Railway workspace a new project is created in. @default the token's"),
-  environment: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" }).default("production").describe("The Railway environment this stack owns."),
+  environment: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "give a lower-case environment name such as `production` or `staging`" })
+    .default("production")
+    .describe("The Railway environment this stack owns."),
   forkOf: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "name the environment to fork, such as `production`" })
-    .optional().describe("In a shared project (`projectId`), create this environment as a fork of that one, so settings changed in either never reach the other."),
+    .optional()
+    .describe(
+      "In a shared project (`projectId`), create this environment as a fork of that one, so settings changed in either never reach the other.",
+    ),
 });
 
 /** The variables a service defines: its own, those Trestle adds (`PORT`, CORS, connections), and Railway's. */
@@ -509,29 +791,63 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
   const frontend = stack.frontend;
   if (frontend?.platform === "railway" && frontend.service) {
     const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
-    defined.set(frontend.name ?? "web", definedVariables({ ...frontend.service, port: frontend.service.port }, [...urls, ...Object.keys(frontend.variables ?? {}), ...Object.keys(frontend.secrets ?? {})]));
+    defined.set(
+      frontend.name ?? "web",
+      definedVariables({ ...frontend.service, port: frontend.service.port }, [
+        ...urls,
+        ...Object.keys(frontend.variables ?? {}),
+        ...Object.keys(frontend.secrets ?? {}),
+      ]),
+    );
   }
-  for (const db of databaseEntries(stack, "postgres")) defined.set(db.serviceName, definedVariables(undefined, [...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(db.config.public) })), "POSTGRES_PASSWORD"]));
+  for (const db of databaseEntries(stack, "postgres"))
+    defined.set(
+      db.serviceName,
+      definedVariables(undefined, [
+        ...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(db.config.public) })),
+        "POSTGRES_PASSWORD",
+      ]),
+    );
   for (const db of databaseEntries(stack, "redis")) {
-    if ((db.config.provider ?? "railway") === "railway") defined.set(db.serviceName, definedVariables(undefined, [...Object.keys(redisVariables(Boolean(db.config.public))), "REDIS_PASSWORD"]));
+    if ((db.config.provider ?? "railway") === "railway")
+      defined.set(
+        db.serviceName,
+        definedVariables(undefined, [...Object.keys(redisVariables(Boolean(db.config.public))), "REDIS_PASSWORD"]),
+      );
   }
-  const explicitPort = (name: string) => Boolean(services[name]?.port) || (name === (frontend?.name ?? "web") && Boolean(frontend?.service?.port));
-  const list = (names: Iterable<string>) => [...names].sort().map((n) => `\`${n}\``).join(", ");
+  const explicitPort = (name: string) =>
+    Boolean(services[name]?.port) || (name === (frontend?.name ?? "web") && Boolean(frontend?.service?.port));
+  const list = (names: Iterable<string>) =>
+    [...names]
+      .sort()
+      .map((n) => `\`${n}\``)
+      .join(", ");
   const check = (self: string, path: PropertyKey[], value: unknown) => {
     if (typeof value !== "string") return;
     for (const ref of referencesIn(value)) {
       if (ref.owner === "shared") continue; // shared variables are the environment's, not the stack's
       if (ref.owner && needsQuotes(ref.owner) && !ref.text.includes(`"${ref.owner}"`)) {
-        problems.push([path, `\`${ref.text}\`: Railway reads a service name with a digit only when it is quoted (VAR-7); write \`\${{"${ref.owner}".${ref.name}}}\``]);
+        problems.push([
+          path,
+          `\`${ref.text}\`: Railway reads a service name with a digit only when it is quoted (VAR-7); write \`\${{"${ref.owner}".${ref.name}}}\``,
+        ]);
         continue;
       }
       const owner = ref.owner ?? self;
       const variables = defined.get(owner);
       if (!variables) {
-        problems.push([path, `\`${ref.text}\` names service \`${owner}\`, which is not in this stack; the services are ${list(defined.keys())} (and \`shared\`)`]);
+        problems.push([
+          path,
+          `\`${ref.text}\` names service \`${owner}\`, which is not in this stack; the services are ${list(defined.keys())} (and \`shared\`)`,
+        ]);
       } else if (!variables.has(ref.name)) {
-        const own = [...variables].filter((v) => !(RAILWAY_PROVIDED as readonly string[]).includes(v) || (v === "PORT" && explicitPort(owner)));
-        problems.push([path, `\`${ref.text}\`: \`${owner}\` has no variable \`${ref.name}\`; it has ${list(own)} and Railway's own (\`RAILWAY_PRIVATE_DOMAIN\`, \`PORT\`, …)`]);
+        const own = [...variables].filter(
+          (v) => !(RAILWAY_PROVIDED as readonly string[]).includes(v) || (v === "PORT" && explicitPort(owner)),
+        );
+        problems.push([
+          path,
+          `\`${ref.text}\`: \`${owner}\` has no variable \`${ref.name}\`; it has ${list(own)} and Railway's own (\`RAILWAY_PRIVATE_DOMAIN\`, \`PORT\`, …)`,
+        ]);
       }
     }
   };
@@ -549,11 +865,17 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
     }
   }
   if (frontend?.platform === "railway") {
-    for (const [key, value] of Object.entries(frontend.variables ?? {})) check(frontend.name ?? "web", ["frontend", "variables", key], value);
-    for (const [key, value] of Object.entries(frontend.service?.variables ?? {})) check(frontend.name ?? "web", ["frontend", "service", "variables", key], value);
+    for (const [key, value] of Object.entries(frontend.variables ?? {}))
+      check(frontend.name ?? "web", ["frontend", "variables", key], value);
+    for (const [key, value] of Object.entries(frontend.service?.variables ?? {}))
+      check(frontend.name ?? "web", ["frontend", "service", "variables", key], value);
   } else if (frontend) {
     for (const [key, value] of Object.entries(frontend.variables ?? {})) {
-      if (typeof value === "string" && referencesIn(value).length) problems.push([["frontend", "variables", key], "Railway references (`${{…}}`) are rendered only on Railway; a Vercel variable gets the text. Give the value itself"]);
+      if (typeof value === "string" && referencesIn(value).length)
+        problems.push([
+          ["frontend", "variables", key],
+          "Railway references (`${{…}}`) are rendered only on Railway; a Vercel variable gets the text. Give the value itself",
+        ]);
     }
   }
   return problems;
@@ -562,8 +884,16 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
 export const stackSchema = z
   .strictObject({
     railway: railwaySchema.describe("The Railway project and the environment this stack deploys to."),
-    production: z.boolean().optional().describe("A production environment: protected data, https-only CORS. @default environment is `production`"),
-    protect: z.boolean().optional().describe("Protect the project, its environment, databases and volumes from `pulumi destroy` and from replacement. @default production"),
+    production: z
+      .boolean()
+      .optional()
+      .describe("A production environment: protected data, https-only CORS. @default environment is `production`"),
+    protect: z
+      .boolean()
+      .optional()
+      .describe(
+        "Protect the project, its environment, databases and volumes from `pulumi destroy` and from replacement. @default production",
+      ),
     allowReplace: z
       .array(z.string().min(1))
       .default([])
@@ -576,24 +906,44 @@ export const stackSchema = z
       .describe(
         "Stack secrets this non-production stack deliberately holds with the same value as production (a third-party key with no production data behind it). Any other secret equal to one of the production stack file's beside it is refused. @default []",
       ),
-    services: z.record(z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }), serviceSchema).describe("The Railway services (an API, workers, cron jobs), by name: the name is the Railway service name and its private host `<name>.railway.internal`."),
-    postgres: postgresSchema.optional().describe("A PostgreSQL database on Railway (Railway's `postgres-ssl` image), reachable privately as `${{Postgres.DATABASE_URL}}`."),
+    services: z
+      .record(
+        z.string().regex(SERVICE_NAME, { error: "service names are lower-case letters, digits and `-`, 2-32 characters" }),
+        serviceSchema,
+      )
+      .describe(
+        "The Railway services (an API, workers, cron jobs), by name: the name is the Railway service name and its private host `<name>.railway.internal`.",
+      ),
+    postgres: postgresSchema
+      .optional()
+      .describe("A PostgreSQL database on Railway (Railway's `postgres-ssl` image), reachable privately as `${{Postgres.DATABASE_URL}}`."),
     redis: redisSchema.optional().describe("A Redis: a Railway service on the private network, or an Upstash database over TLS."),
     databases: z
-      .record(z.string().regex(SERVICE_NAME, { error: "database names are lower-case letters, digits and `-`, 2-32 characters" }), databaseSchema)
+      .record(
+        z.string().regex(SERVICE_NAME, { error: "database names are lower-case letters, digits and `-`, 2-32 characters" }),
+        databaseSchema,
+      )
       .default({})
-      .describe("Named databases beyond `trestle:postgres` and `trestle:redis`, e.g. a `cache` Redis that evicts and a `broker` Redis that never does. Each is a Railway service of that name; a service reaches one with `connects: [<name>]`, which sets `<NAME>_URL`."),
+      .describe(
+        "Named databases beyond `trestle:postgres` and `trestle:redis`, e.g. a `cache` Redis that evicts and a `broker` Redis that never does. Each is a Railway service of that name; a service reaches one with `connects: [<name>]`, which sets `<NAME>_URL`.",
+      ),
     frontend: frontendSchema.optional().describe("The app browsers load: a Vercel project built from Git, or a server on Railway."),
     preview: z
       .strictObject({
         pullRequest: wholeIn("the pull request number", 1).describe("The pull request this stack previews."),
         branch: z.string().min(1).describe("The pull request's branch, as Git names it."),
-        baseStack: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("staging").describe("The stack whose Vercel project builds the branch's previews (its frontend keeps its name there)."),
+        baseStack: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+$/)
+          .default("staging")
+          .describe("The stack whose Vercel project builds the branch's previews (its frontend keeps its name there)."),
         scope: z
           .string()
           .regex(/^[a-z0-9][a-z0-9-]*$/, { error: "give the Vercel team's slug (or your user name), as in its URLs" })
           .optional()
-          .describe("The Vercel scope in the branch's preview URL (`<project>-git-<branch>-<scope>.vercel.app`): the team's slug, or the personal account's user name."),
+          .describe(
+            "The Vercel scope in the branch's preview URL (`<project>-git-<branch>-<scope>.vercel.app`): the team's slug, or the personal account's user name.",
+          ),
         origin: z
           .string()
           .regex(/^https:\/\/[a-z0-9.-]+$/, { error: "give an https origin such as `https://web-git-feature-acme.vercel.app` (no path)" })
@@ -601,43 +951,96 @@ export const stackSchema = z
           .describe("The branch's preview origin, when Vercel shortens its branch URL (longer than 63 characters). @default from `scope`"),
       })
       .optional()
-      .describe("Makes this stack a pull request's preview: its own Railway project, Postgres and Redis (never production's), the base stack's Vercel previews of the branch pointed at its API, and CORS for exactly that preview. `trestle preview-env` writes such a stack file."),
-    vercel: z.strictObject({ team: z.string().min(1).optional().describe("The Vercel team (id or slug) that owns the project. @default the token's personal account") }).default({}).describe("Vercel settings shared by the frontend."),
+      .describe(
+        "Makes this stack a pull request's preview: its own Railway project, Postgres and Redis (never production's), the base stack's Vercel previews of the branch pointed at its API, and CORS for exactly that preview. `trestle preview-env` writes such a stack file.",
+      ),
+    vercel: z
+      .strictObject({
+        team: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("The Vercel team (id or slug) that owns the project. @default the token's personal account"),
+      })
+      .default({})
+      .describe("Vercel settings shared by the frontend."),
   })
   .superRefine((stack, ctx) => {
     const railway = stack.railway ?? {};
     const services = stack.services && typeof stack.services === "object" ? stack.services : {};
     if (stack.railway && !railway.project === !railway.projectId) {
-      ctx.addIssue({ code: "custom", path: ["railway"], message: "give `project` (a name, to create one) or `projectId` (to adopt one), not both or neither" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["railway"],
+        message: "give `project` (a name, to create one) or `projectId` (to adopt one), not both or neither",
+      });
     }
     if (railway.forkOf && !railway.projectId) {
-      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "`forkOf` applies to a shared project (`projectId`); a project of its own has one environment" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["railway", "forkOf"],
+        message: "`forkOf` applies to a shared project (`projectId`); a project of its own has one environment",
+      });
     }
     if (railway.forkOf && railway.forkOf === railway.environment) {
-      ctx.addIssue({ code: "custom", path: ["railway", "forkOf"], message: "an environment cannot be a fork of itself; name the other stack's environment" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["railway", "forkOf"],
+        message: "an environment cannot be a fork of itself; name the other stack's environment",
+      });
     }
-    if (stack.services && Object.keys(services).length === 0) ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
-    const replaceable = ["project", "environment", ...(stack.postgres ? ["postgres"] : []), ...(stack.redis ? ["redis"] : []), ...Object.keys(stack.databases ?? {})];
+    if (stack.services && Object.keys(services).length === 0)
+      ctx.addIssue({ code: "custom", path: ["services"], message: "declare at least one service" });
+    const replaceable = [
+      "project",
+      "environment",
+      ...(stack.postgres ? ["postgres"] : []),
+      ...(stack.redis ? ["redis"] : []),
+      ...Object.keys(stack.databases ?? {}),
+    ];
     texts(stack.allowReplace).forEach((entry, i) => {
       if (!replaceable.includes(entry)) {
-        ctx.addIssue({ code: "custom", path: ["allowReplace", i], message: `\`${entry}\` is nothing this stack can replace; give ${replaceable.map((k) => `\`${k}\``).join(", ")}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["allowReplace", i],
+          message: `\`${entry}\` is nothing this stack can replace; give ${replaceable.map((k) => `\`${k}\``).join(", ")}`,
+        });
       }
     });
     for (const [name, service] of Object.entries(services)) {
       for (const target of texts(service?.connects)) {
         if ((target === "postgres" || target === "redis") && !stack[target]) {
-          ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\`` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", name, "connects"],
+            message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\``,
+          });
         } else if (target !== "postgres" && target !== "redis" && !stack.databases?.[target]) {
           const known = Object.keys(stack.databases ?? {});
-          ctx.addIssue({ code: "custom", path: ["services", name, "connects"], message: `\`${target}\` is not a database of this stack: declare it in \`${NAMESPACE}:databases\`${known.length ? ` (there: ${known.map((k) => `\`${k}\``).join(", ")})` : ""}, or connect \`postgres\` or \`redis\`` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", name, "connects"],
+            message: `\`${target}\` is not a database of this stack: declare it in \`${NAMESPACE}:databases\`${known.length ? ` (there: ${known.map((k) => `\`${k}\``).join(", ")})` : ""}, or connect \`postgres\` or \`redis\``,
+          });
         }
       }
-      const celeryRedis = service?.celery ? databaseEntries(stack, "redis").find((db) => db.key === (service.celery?.redis ?? "redis")) : undefined;
+      const celeryRedis = service?.celery
+        ? databaseEntries(stack, "redis").find((db) => db.key === (service.celery?.redis ?? "redis"))
+        : undefined;
       if (service?.celery && service.celery.redis && service.celery.redis !== "redis" && !stack.databases?.[service.celery.redis]?.redis) {
-        ctx.addIssue({ code: "custom", path: ["services", name, "celery", "redis"], message: `\`${service.celery.redis}\` is not a Redis of \`${NAMESPACE}:databases\`` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", name, "celery", "redis"],
+          message: `\`${service.celery.redis}\` is not a Redis of \`${NAMESPACE}:databases\``,
+        });
       }
       if (service?.celery && celeryRedis?.config.provider === "upstash") {
-        ctx.addIssue({ code: "custom", path: ["services", name, "celery"], message: "Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", name, "celery"],
+          message:
+            "Upstash Redis has a single database, so Celery cannot use separate ones: use Railway Redis, or drop `celery` and set the URLs yourself",
+        });
       }
     }
     // Every Postgres setting against what that major version's server reports, and Trestle's own rules.
@@ -656,16 +1059,31 @@ export const stackSchema = z
         const names = (v: unknown) => typeof v === "string" && referencesIn(v).some((r) => r.owner === db.serviceName);
         // A queue-named variable or a worker's start command names no Redis itself: it points at this one when the
         // variable's value does, or when this is the only Redis the service connects to and `celery` names no other.
-        const redisKeys = databaseEntries(stack, "redis").map((d) => d.key).filter((k) => texts(service?.connects).includes(k));
+        const redisKeys = databaseEntries(stack, "redis")
+          .map((d) => d.key)
+          .filter((k) => texts(service?.connects).includes(k));
         const celeryElsewhere = service?.celery && (service.celery.redis ?? "redis") !== db.key;
         const only = connected && redisKeys.length === 1 && !celeryElsewhere;
         const queueVariable = Object.entries(service?.variables ?? {}).find(([k, v]) => QUEUE_VARIABLE.test(k) && (names(v) || only));
-        const start = [service?.start].flat().filter((w): w is string => typeof w === "string").join(" ");
+        const start = [service?.start]
+          .flat()
+          .filter((w): w is string => typeof w === "string")
+          .join(" ");
         const queueWorker = only ? QUEUE_WORKER.exec(start)?.[0] : undefined;
         const celeryHere = service?.celery && (service.celery.redis ?? "redis") === db.key;
-        const why = celeryHere ? "a Celery broker (`celery`)" : queueVariable ? `a queue (\`${queueVariable[0]}\`)` : queueWorker ? `a queue (its start command runs \`${queueWorker}\`)` : undefined;
+        const why = celeryHere
+          ? "a Celery broker (`celery`)"
+          : queueVariable
+            ? `a queue (\`${queueVariable[0]}\`)`
+            : queueWorker
+              ? `a queue (its start command runs \`${queueWorker}\`)`
+              : undefined;
         if (why) {
-          ctx.addIssue({ code: "custom", path: [...db.path, "use"], message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own` });
+          ctx.addIssue({
+            code: "custom",
+            path: [...db.path, "use"],
+            message: `\`cache\`, but \`services.${name}\` uses it as ${why}: a cache may evict queued jobs; say \`queue\` or \`both\`, or give the queue a Redis of its own`,
+          });
         }
       }
     }
@@ -677,56 +1095,127 @@ export const stackSchema = z
       const databases = Number(db.config.settings?.databases ?? 16);
       const highest = Math.max(celery.broker ?? 0, celery.results ?? 0);
       if (highest >= databases) {
-        ctx.addIssue({ code: "custom", path: [...db.path, "settings", "databases"], message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}` });
+        ctx.addIssue({
+          code: "custom",
+          path: [...db.path, "settings", "databases"],
+          message: `${databases} databases leave no database ${highest}, which \`services.${name}.celery\` uses; give at least ${highest + 1}`,
+        });
       }
     }
     for (const [path, message] of referenceProblems(stack)) ctx.addIssue({ code: "custom", path, message });
-    const corsServices = Object.entries(services).filter(([, s]) => s?.cors).map(([n]) => n);
-    if (corsServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the CORS-protected API; \`cors\` is set on ${corsServices.join(", ")}` });
-    const frontendServices = Object.entries(services).filter(([, s]) => s?.frontend).map(([n]) => n);
-    if (frontendServices.length > 1) ctx.addIssue({ code: "custom", path: ["services"], message: `only one service is the frontend; \`frontend\` is set on ${frontendServices.join(", ")}` });
+    const corsServices = Object.entries(services)
+      .filter(([, s]) => s?.cors)
+      .map(([n]) => n);
+    if (corsServices.length > 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["services"],
+        message: `only one service is the CORS-protected API; \`cors\` is set on ${corsServices.join(", ")}`,
+      });
+    const frontendServices = Object.entries(services)
+      .filter(([, s]) => s?.frontend)
+      .map(([n]) => n);
+    if (frontendServices.length > 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["services"],
+        message: `only one service is the frontend; \`frontend\` is set on ${frontendServices.join(", ")}`,
+      });
     for (const name of frontendServices) {
       const service = services[name]!;
       if (stack.frontend) {
-        ctx.addIssue({ code: "custom", path: ["services", name, "frontend"], message: "the stack already has `trestle:frontend`; keep one frontend: remove this flag, or the `frontend` block" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", name, "frontend"],
+          message: "the stack already has `trestle:frontend`; keep one frontend: remove this flag, or the `frontend` block",
+        });
       }
       if (!service.public && !service.domains?.length) {
-        ctx.addIssue({ code: "custom", path: ["services", name, "public"], message: "browsers load the frontend: set `public: true` or give it `domains`" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", name, "public"],
+          message: "browsers load the frontend: set `public: true` or give it `domains`",
+        });
       }
       refusePublicSecrets(ctx, ["services", name, "secrets"], service.secrets);
     }
     if (stack.frontend) {
       const api = stack.frontend.api ?? corsServices[0];
       if (!api) {
-        ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: "name the service the frontend calls (`api`), or mark one service with `cors`" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["frontend", "api"],
+          message: "name the service the frontend calls (`api`), or mark one service with `cors`",
+        });
       } else if (!services[api]) {
         ctx.addIssue({ code: "custom", path: ["frontend", "api"], message: `\`${api}\` is not a service in \`services\`` });
       } else if (!services[api].public && !services[api].domains?.length) {
-        ctx.addIssue({ code: "custom", path: ["services", api, "public"], message: "the frontend calls this service from the browser: set `public: true` or give it `domains`" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", api, "public"],
+          message: "the frontend calls this service from the browser: set `public: true` or give it `domains`",
+        });
       }
     }
     if (stack.preview) {
       // A preview never touches production: its own project and environment, no production flag, no custom domain.
-      if (stack.production) ctx.addIssue({ code: "custom", path: ["production"], message: "a pull request's preview is never production: remove `production`" });
-      if (railway.environment === "production") ctx.addIssue({ code: "custom", path: ["railway", "environment"], message: "a preview's environment is its own (`pr-<number>`), never `production`" });
-      if (railway.projectId) ctx.addIssue({ code: "custom", path: ["railway", "projectId"], message: "a preview creates a Railway project of its own (`project`); adopting one by id could be production's" });
+      if (stack.production)
+        ctx.addIssue({
+          code: "custom",
+          path: ["production"],
+          message: "a pull request's preview is never production: remove `production`",
+        });
+      if (railway.environment === "production")
+        ctx.addIssue({
+          code: "custom",
+          path: ["railway", "environment"],
+          message: "a preview's environment is its own (`pr-<number>`), never `production`",
+        });
+      if (railway.projectId)
+        ctx.addIssue({
+          code: "custom",
+          path: ["railway", "projectId"],
+          message: "a preview creates a Railway project of its own (`project`); adopting one by id could be production's",
+        });
       for (const [name, service] of Object.entries(services)) {
-        if (service?.domains?.length) ctx.addIssue({ code: "custom", path: ["services", name, "domains"], message: "custom domains belong to production and staging; a preview uses Railway's own domain: remove `domains`" });
+        if (service?.domains?.length)
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", name, "domains"],
+            message: "custom domains belong to production and staging; a preview uses Railway's own domain: remove `domains`",
+          });
       }
-      if (stack.frontend?.domains?.length) ctx.addIssue({ code: "custom", path: ["frontend", "domains"], message: "custom domains belong to production and staging; a preview uses the branch's preview URL: remove `domains`" });
+      if (stack.frontend?.domains?.length)
+        ctx.addIssue({
+          code: "custom",
+          path: ["frontend", "domains"],
+          message: "custom domains belong to production and staging; a preview uses the branch's preview URL: remove `domains`",
+        });
       if (stack.frontend?.platform === "vercel" && !stack.preview.scope && !stack.preview.origin) {
-        ctx.addIssue({ code: "custom", path: ["preview", "scope"], message: "give the Vercel scope (the team's slug) so the branch's preview origin is known, or `origin`" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["preview", "scope"],
+          message: "give the Vercel scope (the team's slug) so the branch's preview origin is known, or `origin`",
+        });
       }
     }
     for (const name of Object.keys(stack.databases ?? {})) {
       if (RESERVED_DATABASE_NAMES.includes(name)) {
-        ctx.addIssue({ code: "custom", path: ["databases", name], message: `\`${name}\` is what \`connects\` calls \`${NAMESPACE}:${name}\`; give this database another name` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["databases", name],
+          message: `\`${name}\` is what \`connects\` calls \`${NAMESPACE}:${name}\`; give this database another name`,
+        });
       }
     }
     for (const [path, message] of serviceNameCollisions(stack)) ctx.addIssue({ code: "custom", path, message });
     for (const db of [...databaseEntries(stack, "postgres"), ...databaseEntries(stack, "redis")]) {
       if (typeof db.config?.backupsWaiver === "string" && Array.isArray(db.config.backups) && db.config.backups.length) {
-        ctx.addIssue({ code: "custom", path: [...db.path, "backupsWaiver"], message: "a waiver is for a database without backups; this one has `backups`: remove `backupsWaiver`" });
+        ctx.addIssue({
+          code: "custom",
+          path: [...db.path, "backupsWaiver"],
+          message: "a waiver is for a database without backups; this one has `backups`: remove `backupsWaiver`",
+        });
       }
     }
   }, ALWAYS);
@@ -740,22 +1229,35 @@ export const stackSchema = z
 function serviceNameCollisions(stack: Record<string, any>): [PropertyKey[], string][] {
   const declared: { name: string; path: PropertyKey[]; what: string }[] = [];
   const text = (v: unknown) => (typeof v === "string" && v ? v : undefined);
-  for (const name of Object.keys(stack.services && typeof stack.services === "object" ? stack.services : {})) declared.push({ name, path: ["services", name], what: `the service \`${name}\`` });
+  for (const name of Object.keys(stack.services && typeof stack.services === "object" ? stack.services : {}))
+    declared.push({ name, path: ["services", name], what: `the service \`${name}\`` });
   for (const engine of ["postgres", "redis"] as const) {
     for (const db of databaseEntries(stack, engine)) {
       if (engine === "redis" && db.config?.provider === "upstash") continue; // not a Railway service
       const name = text(db.serviceName);
-      if (name) declared.push({ name, path: db.key === engine ? [engine, "name"] : ["databases", db.key], what: db.key === engine ? `\`${NAMESPACE}:${engine}\`` : `the database \`${db.key}\`` });
+      if (name)
+        declared.push({
+          name,
+          path: db.key === engine ? [engine, "name"] : ["databases", db.key],
+          what: db.key === engine ? `\`${NAMESPACE}:${engine}\`` : `the database \`${db.key}\``,
+        });
     }
   }
-  if (stack.frontend?.platform === "railway") declared.push({ name: text(stack.frontend.name) ?? "web", path: ["frontend", "name"], what: "the Railway frontend" });
+  if (stack.frontend?.platform === "railway")
+    declared.push({ name: text(stack.frontend.name) ?? "web", path: ["frontend", "name"], what: "the Railway frontend" });
   const problems: [PropertyKey[], string][] = [];
   declared.forEach((d, i) => {
     const first = declared.findIndex((o) => o.name.toLowerCase() === d.name.toLowerCase());
     if (first < i) {
       const other = declared[first];
-      const same = other.name === d.name ? `\`${d.name}\`` : `\`${d.name}\` (and ${other.what} is \`${other.name}\`: one private host, \`${d.name.toLowerCase()}.railway.internal\`)`;
-      problems.push([d.path, `${d.what} would be the Railway service ${same}, which ${other.what} already is; Railway service names are unique: give one of them another name`]);
+      const same =
+        other.name === d.name
+          ? `\`${d.name}\``
+          : `\`${d.name}\` (and ${other.what} is \`${other.name}\`: one private host, \`${d.name.toLowerCase()}.railway.internal\`)`;
+      problems.push([
+        d.path,
+        `${d.what} would be the Railway service ${same}, which ${other.what} already is; Railway service names are unique: give one of them another name`,
+      ]);
     }
   });
   return problems;
@@ -768,7 +1270,19 @@ export type PostgresConfig = z.output<typeof postgresSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;
 type FrontendFields = z.output<typeof frontendObject>;
 /** Settings both kinds of frontend have. */
-type FrontendCommon = Omit<FrontendFields, "platform" | "service" | "repo" | "branch" | "rootDirectory" | "framework" | "maxDurationSeconds" | "securityHeaders" | "spa" | "vercelDomain">;
+type FrontendCommon = Omit<
+  FrontendFields,
+  | "platform"
+  | "service"
+  | "repo"
+  | "branch"
+  | "rootDirectory"
+  | "framework"
+  | "maxDurationSeconds"
+  | "securityHeaders"
+  | "spa"
+  | "vercelDomain"
+>;
 /** A Vercel project built from Git. */
 export interface VercelFrontendConfig extends FrontendCommon {
   platform: "vercel";

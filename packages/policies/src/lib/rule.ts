@@ -51,7 +51,11 @@ export const EXEMPTIONS_SCHEMA = {
  * An exemption's `resource` that names nothing in the stack (a typo, a renamed
  * service) would waive nothing, silently: each is a problem naming what it could name.
  */
-export function unknownExemptions(policy: string, exemptions: readonly Exemption[], resources: readonly { name: string; type: string; props?: Record<string, unknown> }[]): string[] {
+export function unknownExemptions(
+  policy: string,
+  exemptions: readonly Exemption[],
+  resources: readonly { name: string; type: string; props?: Record<string, unknown> }[],
+): string[] {
   // What a violation can name: a resource, a Railway service by its own name (`Redis`), or the frontend.
   const railwayNames = resources.flatMap((r) => [r.props?.name, r.props?.serviceName]).filter((n): n is string => typeof n === "string");
   const known = new Set([...resources.map((r) => r.name), ...railwayNames, "frontend"]);
@@ -59,7 +63,10 @@ export function unknownExemptions(policy: string, exemptions: readonly Exemption
   return exemptions
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => typeof e?.resource === "string" && !known.has(e.resource))
-    .map(({ e, i }) => `${policy}.exemptions[${i}].resource: \`${e.resource}\` is nothing in this stack, so it waives nothing; name one of ${components.map((n) => `\`${n}\``).join(", ")} (or a resource the violation names)`);
+    .map(
+      ({ e, i }) =>
+        `${policy}.exemptions[${i}].resource: \`${e.resource}\` is nothing in this stack, so it waives nothing; name one of ${components.map((n) => `\`${n}\``).join(", ")} (or a resource the violation names)`,
+    );
 }
 
 function exempted(exemptions: Exemption[], subject: { name: string; value?: string }): boolean {

@@ -1,7 +1,18 @@
 // A Trestle stack as the rules see it: the resources Pulumi passes a stack
 // policy, grouped into services, databases and the frontend.
 import type { PolicyResource } from "@pulumi/policy";
-import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, QUEUE_VARIABLE, holdsOrigins, TYPES, intentOf, isPreview, isProduction, looksSecretName, secretValueReason } from "@trestle/components";
+import {
+  COMPONENT_TYPES,
+  COMPONENT_TYPE_PREFIX,
+  QUEUE_VARIABLE,
+  holdsOrigins,
+  TYPES,
+  intentOf,
+  isPreview,
+  isProduction,
+  looksSecretName,
+  secretValueReason,
+} from "@trestle/components";
 import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway";
 
 export type Kind = "postgres" | "redis" | "app";
@@ -40,7 +51,20 @@ export function secretVariablesOf(service: ServiceView): Record<string, unknown>
 }
 
 /** A database's variables that only say where it is (VAR-1's names; Railway's Postgres and Redis templates). */
-const DATABASE_ADDRESS = new Set(["PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "POSTGRES_USER", "POSTGRES_DB", "REDISHOST", "REDISPORT", "REDISUSER", "REDIS_HOST", "REDIS_PORT", "REDIS_USER"]);
+const DATABASE_ADDRESS = new Set([
+  "PGHOST",
+  "PGPORT",
+  "PGUSER",
+  "PGDATABASE",
+  "POSTGRES_USER",
+  "POSTGRES_DB",
+  "REDISHOST",
+  "REDISPORT",
+  "REDISUSER",
+  "REDIS_HOST",
+  "REDIS_PORT",
+  "REDIS_USER",
+]);
 
 function belongsTo(child: PolicyResource, service: PolicyResource): boolean {
   if (child.dependencies.some((d) => d.urn === service.urn)) return true;
@@ -63,7 +87,13 @@ export class StackView {
       const variables = near(TYPES.railwayVariables)[0];
       return {
         name: String(service.props.name ?? service.name),
-        kind: (component && COMPONENT_KIND[component.type]) ?? (/\b(postgres|redis)\b/i.test(String(service.props.image ?? "")) ? (/postgres/i.test(String(service.props.image)) ? "postgres" : "redis") : "app"),
+        kind:
+          (component && COMPONENT_KIND[component.type]) ??
+          (/\b(postgres|redis)\b/i.test(String(service.props.image ?? ""))
+            ? /postgres/i.test(String(service.props.image))
+              ? "postgres"
+              : "redis"
+            : "app"),
         resource: service,
         component,
         variables,
@@ -122,7 +152,11 @@ export class StackView {
       .map((redis) => {
         const ref = new RegExp(`\\$\\{\\{\\s*${redis.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.`);
         const queueBy = this.services
-          .filter((s) => s.kind === "app" && Object.entries(s.plainVariables).some(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && ref.test(v)))
+          .filter(
+            (s) =>
+              s.kind === "app" &&
+              Object.entries(s.plainVariables).some(([k, v]) => QUEUE_VARIABLE.test(k) && typeof v === "string" && ref.test(v)),
+          )
           .map((s) => s.name)
           .sort();
         return { redis, declared: intentOf(redis.component, COMPONENT_TYPES.RedisCache)?.use, queueBy };
@@ -185,11 +219,14 @@ export class StackView {
   vercelVariables(): VercelVariable[] {
     const out: VercelVariable[] = [];
     for (const r of this.ofType(TYPES.vercelVariables)) {
-      for (const v of (r.props.variables ?? []) as { key: string; value: unknown; sensitive?: boolean }[]) out.push({ resource: r, key: v.key, value: v.value, sensitive: v.sensitive === true });
+      for (const v of (r.props.variables ?? []) as { key: string; value: unknown; sensitive?: boolean }[])
+        out.push({ resource: r, key: v.key, value: v.value, sensitive: v.sensitive === true });
     }
-    for (const r of this.ofType(TYPES.vercelVariable)) out.push({ resource: r, key: String(r.props.key), value: r.props.value, sensitive: r.props.sensitive === true });
+    for (const r of this.ofType(TYPES.vercelVariable))
+      out.push({ resource: r, key: String(r.props.key), value: r.props.value, sensitive: r.props.sensitive === true });
     for (const r of this.ofType(TYPES.vercelProject)) {
-      for (const v of (r.props.environments ?? []) as { key: string; value: unknown; sensitive?: boolean }[]) out.push({ resource: r, key: v.key, value: v.value, sensitive: v.sensitive === true });
+      for (const v of (r.props.environments ?? []) as { key: string; value: unknown; sensitive?: boolean }[])
+        out.push({ resource: r, key: v.key, value: v.value, sensitive: v.sensitive === true });
     }
     return out;
   }

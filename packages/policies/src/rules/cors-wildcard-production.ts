@@ -14,7 +14,11 @@ export default trestleRule({
     for (const { service, variable, format } of view.corsVariables()) {
       for (const origin of parseOrigins(service.plainVariables[variable], format) ?? []) {
         if (origin !== "*" && origin.includes("*")) {
-          report(`${service.name}: \`${origin}\` in \`${variable}\` lets any site on that domain call the ${which} API`, service.variables ?? service.resource, { name: service.name, value: origin });
+          report(
+            `${service.name}: \`${origin}\` in \`${variable}\` lets any site on that domain call the ${which} API`,
+            service.variables ?? service.resource,
+            { name: service.name, value: origin },
+          );
         }
       }
     }

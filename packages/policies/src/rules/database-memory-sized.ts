@@ -6,7 +6,8 @@ import { COMPONENT_TYPES, intentOf } from "@trestle/components";
 // the plan's default memory, which Trestle cannot see: that is worth a warning.
 export default trestleRule({
   name: "database-memory-sized",
-  description: "A database whose memory settings (Redis `maxmemory`, PostgreSQL `shared_buffers`, `work_mem`, `effective_cache_size`) are given has a memory limit (`limits.memoryGB`) they are checked against.",
+  description:
+    "A database whose memory settings (Redis `maxmemory`, PostgreSQL `shared_buffers`, `work_mem`, `effective_cache_size`) are given has a memory limit (`limits.memoryGB`) they are checked against.",
   enforcementLevel: "advisory",
   remediationSteps:
     "Give the database `limits: { memoryGB: <n> }`: the settings are then checked to fit it (Redis keeps a quarter free, shared_buffers at most 40%), and Railway holds the container to it.",

@@ -10,7 +10,10 @@ export default trestleRule({
     if (!view.production) return;
     for (const service of view.services) {
       if (service.kind === "app") continue;
-      for (const proxy of service.proxies) report(`${service.name}: the production ${service.kind} is reachable from the internet through a TCP proxy`, proxy, { name: service.name });
+      for (const proxy of service.proxies)
+        report(`${service.name}: the production ${service.kind} is reachable from the internet through a TCP proxy`, proxy, {
+          name: service.name,
+        });
     }
   },
 });

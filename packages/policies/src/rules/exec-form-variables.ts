@@ -10,11 +10,13 @@ export default trestleRule({
   enforcementLevel: "mandatory",
   remediationSteps:
     "Railway runs image and Dockerfile start commands in exec form, so `$PORT` reaches the program as the text `$PORT` (docs: deployments/start-command). " +
-    "Write the command as a string (`start: uvicorn app:app --port $PORT`), which Trestle wraps in `/bin/sh -c \"exec …\"`, or give the value itself in the list (`--port, \"8000\"`).",
+    'Write the command as a string (`start: uvicorn app:app --port $PORT`), which Trestle wraps in `/bin/sh -c "exec …"`, or give the value itself in the list (`--port, "8000"`).',
   validate(view, report) {
     for (const service of view.services) {
       const props = service.resource.props;
-      const commands = [props.startCommand, ...((props.preDeployCommand as string[] | undefined) ?? [])].filter((c): c is string => typeof c === "string");
+      const commands = [props.startCommand, ...((props.preDeployCommand as string[] | undefined) ?? [])].filter(
+        (c): c is string => typeof c === "string",
+      );
       for (const command of commands) {
         let words: string[];
         try {
@@ -26,7 +28,11 @@ export default trestleRule({
         if (runsInShell(command)) continue;
         const literal = words.find((word) => REFERENCE.test(word));
         if (literal) {
-          report(`${service.name}: \`${literal}\` in \`${command}\` reaches the program as literal text: Railway runs this command without a shell`, service.resource, { name: service.name, value: literal });
+          report(
+            `${service.name}: \`${literal}\` in \`${command}\` reaches the program as literal text: Railway runs this command without a shell`,
+            service.resource,
+            { name: service.name, value: literal },
+          );
         }
       }
     }

@@ -5,13 +5,17 @@ export default trestleRule({
   name: "production-data-protected",
   description: "In production, database services, their volumes and Upstash databases are protected from deletion.",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `trestle:protect: true` (the default in production), which marks them `protect: true`; unprotect deliberately before a planned removal.",
+  remediationSteps:
+    "Set `trestle:protect: true` (the default in production), which marks them `protect: true`; unprotect deliberately before a planned removal.",
   validate(view, report) {
     if (!view.production) return;
     for (const service of view.services) {
       if (service.kind === "app") continue;
       for (const resource of [service.resource, ...service.volumes]) {
-        if (!resource.opts.protect) report(`${service.name}: \`${resource.name}\` holds production data and is not protected from deletion`, resource, { name: service.name });
+        if (!resource.opts.protect)
+          report(`${service.name}: \`${resource.name}\` holds production data and is not protected from deletion`, resource, {
+            name: service.name,
+          });
       }
     }
     for (const db of view.ofType(TYPES.upstashRedis)) {

@@ -8,7 +8,8 @@ export default trestleRule({
   validate(view, report) {
     for (const service of view.services) {
       if (service.kind !== "app" || !service.domains.length) continue;
-      if (!service.resource.props.healthcheckPath) report(`${service.name}: the service is public but has no health-check path`, service.resource, { name: service.name });
+      if (!service.resource.props.healthcheckPath)
+        report(`${service.name}: the service is public but has no health-check path`, service.resource, { name: service.name });
     }
   },
 });

@@ -10,9 +10,11 @@ import { referencesIn } from "@trestle/railway";
 // browsers, which Trestle cannot see, so only calls from the stack count.)
 export default trestleRule({
   name: "public-service-needed",
-  description: "A service is not made public only so that other services of the stack can reach it: they use its private domain, and a public domain no browser needs is surface for nothing.",
+  description:
+    "A service is not made public only so that other services of the stack can reach it: they use its private domain, and a public domain no browser needs is surface for nothing.",
   enforcementLevel: "advisory",
-  remediationSteps: "Remove `public: true` from the service, and point its callers at `http://${{<service>.RAILWAY_PRIVATE_DOMAIN}}:<port>`. If a browser or a third party (a webhook) does call it, exempt it with that reason.",
+  remediationSteps:
+    "Remove `public: true` from the service, and point its callers at `http://${{<service>.RAILWAY_PRIVATE_DOMAIN}}:<port>`. If a browser or a third party (a webhook) does call it, exempt it with that reason.",
   validate(view, report) {
     for (const service of view.services) {
       if (service.kind !== "app") continue;
@@ -21,7 +23,11 @@ export default trestleRule({
       const custom = service.domains.some((d) => d.type.endsWith(":CustomDomain"));
       if (!publicDomain || custom || intent?.cors || intent?.frontend) continue;
       const callers = view.services.filter(
-        (other) => other !== service && Object.values(other.plainVariables).some((v) => typeof v === "string" && referencesIn(v).some((r) => r.owner === service.name && r.name === "RAILWAY_PUBLIC_DOMAIN")),
+        (other) =>
+          other !== service &&
+          Object.values(other.plainVariables).some(
+            (v) => typeof v === "string" && referencesIn(v).some((r) => r.owner === service.name && r.name === "RAILWAY_PUBLIC_DOMAIN"),
+          ),
       );
       if (!callers.length) continue;
       report(

@@ -13,7 +13,10 @@ export default trestleRule({
       const evictionPolicy = intentOf(component, COMPONENT_TYPES.RedisCache)?.evictionPolicy;
       const asQueue = declared === "queue" || declared === "both" || queueBy.length > 0;
       if (!asQueue || !evictionPolicy || evictionPolicy === "noeviction") continue;
-      const why = declared === "queue" || declared === "both" ? `a Redis used as \`${declared}\`` : `a Redis ${queueBy.join(", ")} use${queueBy.length === 1 ? "s" : ""} as a queue (its \`use\` says \`${declared}\`)`;
+      const why =
+        declared === "queue" || declared === "both"
+          ? `a Redis used as \`${declared}\``
+          : `a Redis ${queueBy.join(", ")} use${queueBy.length === 1 ? "s" : ""} as a queue (its \`use\` says \`${declared}\`)`;
       report(`${redis.name}: \`${evictionPolicy}\` can evict queued jobs from ${why}`, component ?? redis.resource, { name: redis.name });
     }
     // An Upstash Redis has no Railway service; judge it by its component.
@@ -22,7 +25,9 @@ export default trestleRule({
       if (intent?.provider !== "upstash") continue;
       const { use, evictionPolicy, serviceName } = intent;
       if ((use === "queue" || use === "both") && evictionPolicy && evictionPolicy !== "noeviction") {
-        report(`${serviceName ?? upstash.name}: \`${evictionPolicy}\` can evict queued jobs from a Redis used as \`${use}\``, upstash, { name: serviceName ?? upstash.name });
+        report(`${serviceName ?? upstash.name}: \`${evictionPolicy}\` can evict queued jobs from a Redis used as \`${use}\``, upstash, {
+          name: serviceName ?? upstash.name,
+        });
       }
     }
   },

@@ -13,8 +13,16 @@ export default trestleRule({
       for (const [name, value] of Object.entries(service.plainVariables)) {
         if (onlyReferences(value)) continue; // a `${{…}}` reference is not a value
         const reason = secretValueReason(value);
-        if (reason) report(`${service.name}: \`${name}\` holds ${reason} as a plain variable`, service.variables, { name: service.name, value: name });
-        else if (looksSecretName(name)) report(`${service.name}: \`${name}\` looks secret by its name but is a plain variable`, service.variables, { name: service.name, value: name });
+        if (reason)
+          report(`${service.name}: \`${name}\` holds ${reason} as a plain variable`, service.variables, {
+            name: service.name,
+            value: name,
+          });
+        else if (looksSecretName(name))
+          report(`${service.name}: \`${name}\` looks secret by its name but is a plain variable`, service.variables, {
+            name: service.name,
+            value: name,
+          });
       }
     }
   },

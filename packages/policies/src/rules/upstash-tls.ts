@@ -5,7 +5,8 @@ export default trestleRule({
   name: "upstash-tls",
   description: "Upstash Redis has TLS on, and services connect to it with a `rediss://` URL.",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `tls: true` on the database (Trestle does) and use the `rediss://` URL Trestle gives services; `redis://` to Upstash sends the password in clear text.",
+  remediationSteps:
+    "Set `tls: true` on the database (Trestle does) and use the `rediss://` URL Trestle gives services; `redis://` to Upstash sends the password in clear text.",
   validate(view, report) {
     for (const db of view.ofType(TYPES.upstashRedis)) {
       if (db.props.tls !== true) report(`${db.name}: the Upstash database does not set \`tls: true\``, db, { name: db.name });
@@ -15,7 +16,10 @@ export default trestleRule({
       const secret = (service.variables.props.secretVariables ?? {}) as Record<string, string>;
       for (const [name, value] of Object.entries({ ...service.plainVariables, ...secret })) {
         if (typeof value === "string" && /^redis:\/\/[^\s]*upstash\.io/i.test(value)) {
-          report(`${service.name}: \`${name}\` connects to Upstash without TLS (\`redis://\`)`, service.variables, { name: service.name, value: name });
+          report(`${service.name}: \`${name}\` connects to Upstash without TLS (\`redis://\`)`, service.variables, {
+            name: service.name,
+            value: name,
+          });
         }
       }
     }

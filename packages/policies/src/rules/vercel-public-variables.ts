@@ -9,11 +9,18 @@ export default trestleRule({
   remediationSteps:
     "Browser variables are built into the public bundle. Keep the secret on the server: call the third-party API from the backend (or a Next.js route handler) and store the key as a non-public sensitive variable.",
   validate(view, report) {
-    const check = (key: string, value: unknown, where: string, resource: Parameters<typeof report>[1], service?: (typeof view.services)[number]) => {
+    const check = (
+      key: string,
+      value: unknown,
+      where: string,
+      resource: Parameters<typeof report>[1],
+      service?: (typeof view.services)[number],
+    ) => {
       if (!PUBLIC_PREFIX.test(key)) return;
       const reason = service ? view.rendersSecret(service, value) : secretValueReason(value);
       if (reason) report(`${where}: \`${key}\` is sent to every browser and holds ${reason}`, resource, { name: where, value: key });
-      else if (looksSecretName(key.replace(PUBLIC_PREFIX, ""))) report(`${where}: \`${key}\` is sent to every browser and looks secret by its name`, resource, { name: where, value: key });
+      else if (looksSecretName(key.replace(PUBLIC_PREFIX, "")))
+        report(`${where}: \`${key}\` is sent to every browser and looks secret by its name`, resource, { name: where, value: key });
     };
     for (const v of view.vercelVariables()) check(v.key, v.value, "frontend", v.resource);
     // A Next.js server on Railway inlines its public variables at build time too.

@@ -10,7 +10,10 @@ export default trestleRule({
     for (const v of view.vercelVariables()) {
       if (v.sensitive || PUBLIC_PREFIX.test(v.key)) continue; // public ones: vercel-public-variables
       if (looksSecretName(v.key) || secretValueReason(v.value)) {
-        report(`frontend: \`${v.key}\` is a secret stored as a readable (non-sensitive) Vercel variable`, v.resource, { name: "frontend", value: v.key });
+        report(`frontend: \`${v.key}\` is a secret stored as a readable (non-sensitive) Vercel variable`, v.resource, {
+          name: "frontend",
+          value: v.key,
+        });
       }
     }
   },

@@ -32,17 +32,29 @@ export const IMAGES: readonly { match: RegExp; spec: ImageSpec }[] = [
       flavour: "postgres-ssl",
       entrypoint: ["wrapper.sh"],
       cmd: ["postgres", "--port=5432"],
-      source: "railwayapp-templates/postgres-ssl Dockerfile.16: ENTRYPOINT [\"wrapper.sh\"], CMD [\"postgres\", \"--port=5432\"]",
+      source: 'railwayapp-templates/postgres-ssl Dockerfile.16: ENTRYPOINT ["wrapper.sh"], CMD ["postgres", "--port=5432"]',
       entry: "IMG-1",
     },
   },
   {
     match: /^(docker\.io\/)?(library\/)?postgres(:[\w.-]+)?$/,
-    spec: { flavour: "postgres", entrypoint: ["docker-entrypoint.sh"], cmd: ["postgres"], source: "docker-library/postgres 16/bookworm/Dockerfile", entry: "IMG-2" },
+    spec: {
+      flavour: "postgres",
+      entrypoint: ["docker-entrypoint.sh"],
+      cmd: ["postgres"],
+      source: "docker-library/postgres 16/bookworm/Dockerfile",
+      entry: "IMG-2",
+    },
   },
   {
     match: /^(docker\.io\/)?(library\/)?redis(:[\w.-]+)?$/,
-    spec: { flavour: "redis", entrypoint: ["docker-entrypoint.sh"], cmd: ["redis-server"], source: "docker-library/redis 7.4/debian/Dockerfile", entry: "IMG-4" },
+    spec: {
+      flavour: "redis",
+      entrypoint: ["docker-entrypoint.sh"],
+      cmd: ["redis-server"],
+      source: "docker-library/redis 7.4/debian/Dockerfile",
+      entry: "IMG-4",
+    },
   },
 ];
 
@@ -50,14 +62,17 @@ export function imageSpec(image: string | undefined): ImageSpec | undefined {
   return image ? IMAGES.find((i) => i.match.test(image))?.spec : undefined;
 }
 
-
 /**
  * Renders the references in `value`. `lookup(owner, name)` answers one
  * reference (owner undefined for the service's own variables) with a raw
  * value, which is rendered in turn in its owner's context; an unresolvable
  * reference renders empty (VAR-3, assumed).
  */
-export function renderReferences(value: string, lookup: (owner: string | undefined, name: string) => { value: string; owner?: string } | undefined, depth = 0): string {
+export function renderReferences(
+  value: string,
+  lookup: (owner: string | undefined, name: string) => { value: string; owner?: string } | undefined,
+  depth = 0,
+): string {
   return value.replace(REFERENCE, (_, quoted: string | undefined, bare: string | undefined, name: string) => {
     // VAR-7: a bare service name with a digit (or a dot) does not resolve; quoted, it does.
     const owner = quoted ?? bare;
@@ -168,7 +183,11 @@ export function tokenize(line: string, env?: Record<string, string>): Token[] {
 export const execWords = railwayWords;
 
 /** The argv Railway executes for a deployment (RUN-1, RUN-2, RUN-3, RUN-6). */
-export function resolveArgv(build: BuildKind, startCommand: string | undefined, image: ImageSpec | undefined): { argv: string[]; form: "exec" | "shell" | "image" } | undefined {
+export function resolveArgv(
+  build: BuildKind,
+  startCommand: string | undefined,
+  image: ImageSpec | undefined,
+): { argv: string[]; form: "exec" | "shell" | "image" } | undefined {
   if (startCommand) {
     if (build === "railpack") return { argv: ["/bin/sh", "-c", startCommand], form: "shell" };
     return { argv: execWords(startCommand), form: "exec" };
@@ -203,7 +222,12 @@ interface Context {
 const NOOP_BUILTINS = new Set(["rm", "mkdir", "echo", "true", "cd", "chmod", "chown", "touch", "export", "sleep", "printf", "test", "["]);
 
 /** Starts `argv` as Railway would in a container of `image` with `env`, as root (RUN-7). */
-export function start(argv: string[], env: Record<string, string>, image: ImageSpec | undefined, options: { initialized?: boolean } = {}): StartResult {
+export function start(
+  argv: string[],
+  env: Record<string, string>,
+  image: ImageSpec | undefined,
+  options: { initialized?: boolean } = {},
+): StartResult {
   const ctx: Context = { env, user: "root", image, logs: [], initialized: options.initialized ?? false, depth: 0 };
   try {
     const process = run(argv, ctx);
@@ -322,7 +346,10 @@ function postgres(args: string[], ctx: Context): RunningProcess {
   }
   const pgdata = ctx.env.PGDATA ?? PG_DATA_MOUNT;
   if (!ctx.initialized) {
-    throw new Crash([`postgres: could not access directory "${pgdata}": No such file or directory`, "Run initdb or pg_basebackup to initialize a PostgreSQL data directory."]);
+    throw new Crash([
+      `postgres: could not access directory "${pgdata}": No such file or directory`,
+      "Run initdb or pg_basebackup to initialize a PostgreSQL data directory.",
+    ]);
   }
   const settings: Record<string, string> = {};
   let port = 5432;
@@ -346,7 +373,12 @@ function postgres(args: string[], ctx: Context): RunningProcess {
     program: "postgres",
     user: ctx.user,
     port,
-    postgres: { user: ctx.env.POSTGRES_USER || "postgres", password: ctx.env.POSTGRES_PASSWORD ?? "", database: ctx.env.POSTGRES_DB || ctx.env.POSTGRES_USER || "postgres", settings },
+    postgres: {
+      user: ctx.env.POSTGRES_USER || "postgres",
+      password: ctx.env.POSTGRES_PASSWORD ?? "",
+      database: ctx.env.POSTGRES_DB || ctx.env.POSTGRES_USER || "postgres",
+      settings,
+    },
   };
 }
 
@@ -365,7 +397,12 @@ function redisServer(args: string[], ctx: Context): RunningProcess {
     }
   }
   const port = directives.port?.[0] ?? "6379";
-  if (!/^\d+$/.test(port)) throw new Crash(["*** FATAL CONFIG FILE ERROR (Redis) ***", ">>> 'port \"" + port + "\"'", "argument couldn't be parsed into an integer"]);
+  if (!/^\d+$/.test(port))
+    throw new Crash([
+      "*** FATAL CONFIG FILE ERROR (Redis) ***",
+      ">>> 'port \"" + port + "\"'",
+      "argument couldn't be parsed into an integer",
+    ]);
   ctx.logs.push(`* Ready to accept connections tcp`);
   return { program: "redis-server", user: ctx.user, port: Number(port), redisPassword: directives.requirepass?.join(" ") };
 }
@@ -384,13 +421,20 @@ function application(program: string, args: string[], ctx: Context): RunningProc
     const i = args.findIndex((a) => a === "--port" || a.startsWith("--port="));
     const value = i < 0 ? "8000" : args[i].startsWith("--port=") ? args[i].slice(7) : (args[i + 1] ?? "");
     if (!/^-?\d+$/.test(value)) {
-      throw new Crash(["Usage: uvicorn [OPTIONS] APP", "Try 'uvicorn --help' for help.", "", `Error: Invalid value for '--port': '${value}' is not a valid integer.`]);
+      throw new Crash([
+        "Usage: uvicorn [OPTIONS] APP",
+        "Try 'uvicorn --help' for help.",
+        "",
+        `Error: Invalid value for '--port': '${value}' is not a valid integer.`,
+      ]);
     }
     return { program: name, user: ctx.user, port: Number(value) };
   }
   const literal = [program, ...args].find((a) => UNEXPANDED.test(a));
   if (literal) {
-    throw new Crash([`${name}: received the literal text \`${literal}\`: this start command runs in exec form, where Railway expands no variables (RUN-1); wrap it in /bin/sh -c`]);
+    throw new Crash([
+      `${name}: received the literal text \`${literal}\`: this start command runs in exec form, where Railway expands no variables (RUN-1); wrap it in /bin/sh -c`,
+    ]);
   }
   return { program: name, user: ctx.user };
 }
@@ -400,7 +444,8 @@ export function connectionRefusal(url: URL, server: RunningProcess | undefined):
   const host = url.hostname;
   const port = Number(url.port || (url.protocol.startsWith("redis") ? 6379 : 5432));
   if (!server) return `could not connect to ${host}:${port}: Connection refused (the service is not running)`;
-  if (server.port !== undefined && server.port !== port) return `could not connect to ${host}:${port}: Connection refused (it listens on ${server.port})`;
+  if (server.port !== undefined && server.port !== port)
+    return `could not connect to ${host}:${port}: Connection refused (it listens on ${server.port})`;
   if (url.protocol === "redis:" || url.protocol === "rediss:") {
     const password = decodeURIComponent(url.password);
     // IMG-7: Redis's answers to AUTH, from its source (and checked against a real server in test/servers/redis.test.ts).

@@ -55,13 +55,28 @@ export interface RecordedRequest {
   at: number;
 }
 
-export interface ProjectRecord { id: string; name: string; description?: string; workspaceId?: string; createdAt: string }
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  description?: string;
+  workspaceId?: string;
+  createdAt: string;
+}
 export interface EnvironmentRecord {
-  id: string; projectId: string; name: string; createdAt: string; sourceEnvironmentId?: string;
+  id: string;
+  projectId: string;
+  name: string;
+  createdAt: string;
+  sourceEnvironmentId?: string;
   /** DEP-6: changes someone staged in the dashboard and has not deployed (the emulator stages none itself). */
   unmergedChangesCount?: number;
 }
-export interface ServiceRecord { id: string; projectId: string; name: string; createdAt: string }
+export interface ServiceRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  createdAt: string;
+}
 export interface InstanceRecord {
   id: string;
   serviceId: string;
@@ -76,13 +91,52 @@ export interface InstanceRecord {
   /** SVC-8: the private endpoint's DNS label, fixed when the instance is made. */
   privateDnsName: string;
 }
-export interface DomainRecord { id: string; projectId: string; environmentId: string; serviceId: string; domain: string; targetPort?: number | null; kind: "service" | "custom"; verifyToken?: string; target?: string }
-export interface TcpProxyRecord { id: string; environmentId: string; serviceId: string; applicationPort: number; domain: string; proxyPort: number }
-export interface VolumeRecord { id: string; projectId: string; name: string }
-export interface VolumeInstanceRecord { id: string; volumeId: string; environmentId: string; serviceId: string | null; mountPath: string; sizeMB: number; state: string; initialized?: boolean; /** VOL-4 */ backups?: string[] }
+export interface DomainRecord {
+  id: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  domain: string;
+  targetPort?: number | null;
+  kind: "service" | "custom";
+  verifyToken?: string;
+  target?: string;
+}
+export interface TcpProxyRecord {
+  id: string;
+  environmentId: string;
+  serviceId: string;
+  applicationPort: number;
+  domain: string;
+  proxyPort: number;
+}
+export interface VolumeRecord {
+  id: string;
+  projectId: string;
+  name: string;
+}
+export interface VolumeInstanceRecord {
+  id: string;
+  volumeId: string;
+  environmentId: string;
+  serviceId: string | null;
+  mountPath: string;
+  sizeMB: number;
+  state: string;
+  initialized?: boolean;
+  /** VOL-4 */ backups?: string[];
+}
 export interface DeploymentRecord {
-  id: string; projectId: string; environmentId: string; serviceId: string; status: string; createdAt: string;
-  steps: string[]; logs: string[]; buildLogs: string[]; cause: "api" | "variables" | "connect";
+  id: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  status: string;
+  createdAt: string;
+  steps: string[];
+  logs: string[];
+  buildLogs: string[];
+  cause: "api" | "variables" | "connect";
   /** What Railway executes, with the variables it rendered (secrets included: the emulator is the platform). */
   argv?: string[];
   env: Record<string, string>;
@@ -97,7 +151,16 @@ export interface DeploymentRecord {
   /** VAR-3: connection URLs (`*_URL`) whose reference to another service rendered empty when the deploy started. */
   emptyUrls?: { variable: string; reference: string }[];
 }
-export interface TriggerRecord { id: string; projectId: string; environmentId: string; serviceId: string; repository: string; branch: string; provider: string; rootDirectory?: string }
+export interface TriggerRecord {
+  id: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  repository: string;
+  branch: string;
+  provider: string;
+  rootDirectory?: string;
+}
 
 export interface EmulatorState {
   projects: Map<string, ProjectRecord>;
@@ -152,9 +215,25 @@ const INSTANCE_DEFAULTS: Record<string, unknown> = {
 };
 
 const SETTING_KEYS = [
-  "buildCommand", "builder", "cronSchedule", "dockerfilePath", "drainingSeconds", "healthcheckPath", "healthcheckTimeout",
-  "ipv6EgressEnabled", "nixpacksPlan", "overlapSeconds", "preDeployCommand", "railwayConfigFile", "region",
-  "restartPolicyMaxRetries", "restartPolicyType", "rootDirectory", "sleepApplication", "startCommand", "watchPatterns",
+  "buildCommand",
+  "builder",
+  "cronSchedule",
+  "dockerfilePath",
+  "drainingSeconds",
+  "healthcheckPath",
+  "healthcheckTimeout",
+  "ipv6EgressEnabled",
+  "nixpacksPlan",
+  "overlapSeconds",
+  "preDeployCommand",
+  "railwayConfigFile",
+  "region",
+  "restartPolicyMaxRetries",
+  "restartPolicyType",
+  "rootDirectory",
+  "sleepApplication",
+  "startCommand",
+  "watchPatterns",
 ];
 
 /** ERR-3: "<Entity> not found" with INTERNAL_SERVER_ERROR. */
@@ -188,7 +267,10 @@ function connection<T>(nodes: T[]) {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 function now(): string {
@@ -260,8 +342,17 @@ export class RailwayEmulator {
   maxConcurrentCommits = 0;
   private commitsInFlight = new Map<string, number>();
   readonly state: EmulatorState = {
-    projects: new Map(), environments: new Map(), services: new Map(), instances: new Map(), variables: new Map(),
-    domains: new Map(), tcpProxies: new Map(), volumes: new Map(), volumeInstances: new Map(), deployments: new Map(), triggers: new Map(),
+    projects: new Map(),
+    environments: new Map(),
+    services: new Map(),
+    instances: new Map(),
+    variables: new Map(),
+    domains: new Map(),
+    tcpProxies: new Map(),
+    volumes: new Map(),
+    volumeInstances: new Map(),
+    deployments: new Map(),
+    triggers: new Map(),
   };
   readonly requests: RecordedRequest[] = [];
   deploySteps: string[];
@@ -334,15 +425,29 @@ export class RailwayEmulator {
   }
 
   /** Deletes an object as a user clicking in the dashboard would. */
-  deleteOutOfBand(kind: "project" | "environment" | "service" | "domain" | "tcpProxy" | "volume" | "variable", id: string, name?: string): void {
+  deleteOutOfBand(
+    kind: "project" | "environment" | "service" | "domain" | "tcpProxy" | "volume" | "variable",
+    id: string,
+    name?: string,
+  ): void {
     switch (kind) {
-      case "project": return this.deleteProject(id);
-      case "environment": return this.deleteEnvironment(id);
-      case "service": return this.deleteService(id);
-      case "domain": this.state.domains.delete(id); return;
-      case "tcpProxy": this.state.tcpProxies.delete(id); return;
-      case "volume": return this.deleteVolume(id);
-      case "variable": this.state.variables.get(id)?.delete(name!); return;
+      case "project":
+        return this.deleteProject(id);
+      case "environment":
+        return this.deleteEnvironment(id);
+      case "service":
+        return this.deleteService(id);
+      case "domain":
+        this.state.domains.delete(id);
+        return;
+      case "tcpProxy":
+        this.state.tcpProxies.delete(id);
+        return;
+      case "volume":
+        return this.deleteVolume(id);
+      case "variable":
+        this.state.variables.get(id)?.delete(name!);
+        return;
     }
   }
 
@@ -431,7 +536,15 @@ export class RailwayEmulator {
     const auth = this.authorized(req);
     if (auth !== "ok") {
       // AUTH-3: an unknown project token is "project token not found"; anything else "Not Authorized".
-      send(200, { data: null, errors: [{ message: auth === "projectToken" ? "project token not found" : "Not Authorized", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      send(200, {
+        data: null,
+        errors: [
+          {
+            message: auth === "projectToken" ? "project token not found" : "Not Authorized",
+            extensions: { code: "INTERNAL_SERVER_ERROR" },
+          },
+        ],
+      });
       return;
     }
     if (this.requestsPerSecond !== undefined) {
@@ -449,23 +562,36 @@ export class RailwayEmulator {
     fault?.meanwhile?.();
     switch (fault?.kind) {
       case "rateLimit":
-        send(429, { errors: [{ message: "You are being rate limited", extensions: { code: "RATE_LIMITED" } }] }, {
-          "Retry-After": String(fault.retryAfterSeconds ?? 1),
-          "X-RateLimit-Remaining": "0",
-        });
+        send(
+          429,
+          { errors: [{ message: "You are being rate limited", extensions: { code: "RATE_LIMITED" } }] },
+          {
+            "Retry-After": String(fault.retryAfterSeconds ?? 1),
+            "X-RateLimit-Remaining": "0",
+          },
+        );
         return;
       case "serverError":
         send(fault.status ?? 503, { errors: [{ message: fault.message ?? "Service Unavailable" }] });
         return;
       case "graphqlError":
-        send(200, { data: null, errors: [{ message: fault.message ?? "Problem processing request", extensions: { code: fault.code ?? "INTERNAL_SERVER_ERROR" } }] });
+        send(200, {
+          data: null,
+          errors: [{ message: fault.message ?? "Problem processing request", extensions: { code: fault.code ?? "INTERNAL_SERVER_ERROR" } }],
+        });
         return;
       case "throttle":
-        send(200, { data: null, errors: [{ message: fault.message ?? "You are creating volumes too quickly. Please wait and try again." }] });
+        send(200, {
+          data: null,
+          errors: [{ message: fault.message ?? "You are creating volumes too quickly. Please wait and try again." }],
+        });
         return;
     }
 
-    const committing = operation === "environmentPatchCommit" ? String((body.variables as { environmentId?: unknown } | undefined)?.environmentId) : undefined;
+    const committing =
+      operation === "environmentPatchCommit"
+        ? String((body.variables as { environmentId?: unknown } | undefined)?.environmentId)
+        : undefined;
     if (committing) {
       const now = (this.commitsInFlight.get(committing) ?? 0) + 1;
       this.commitsInFlight.set(committing, now);
@@ -512,7 +638,8 @@ export class RailwayEmulator {
 
   private authorized(req: IncomingMessage): "ok" | "projectToken" | "bearer" {
     if (req.headers.authorization === `Bearer ${this.token}`) return "ok";
-    if (req.headers["project-access-token"] !== undefined) return req.headers["project-access-token"] === this.projectToken ? "ok" : "projectToken";
+    if (req.headers["project-access-token"] !== undefined)
+      return req.headers["project-access-token"] === this.projectToken ? "ok" : "projectToken";
     return "bearer";
   }
 
@@ -563,7 +690,11 @@ export class RailwayEmulator {
       // ENV-2: a fork starts with the source's services, configuration and variables.
       for (const instance of [...this.state.instances.values()].filter((i) => i.environmentId === source.id)) {
         const copy = this.createInstance(instance.serviceId, env.id);
-        Object.assign(copy, { settings: structuredClone(instance.settings), connected: instance.connected, registryCredentials: instance.registryCredentials });
+        Object.assign(copy, {
+          settings: structuredClone(instance.settings),
+          connected: instance.connected,
+          registryCredentials: instance.registryCredentials,
+        });
         const vars = this.state.variables.get(`${source.id}:${instance.serviceId}`);
         if (vars) this.state.variables.set(`${env.id}:${instance.serviceId}`, new Map(vars));
         if (!skipInitialDeploys && copy.connected) this.deploy(instance.serviceId, env.id, "api");
@@ -574,7 +705,14 @@ export class RailwayEmulator {
 
   private createInstance(serviceId: string, environmentId: string): InstanceRecord {
     const service = this.requireService(serviceId);
-    const instance: InstanceRecord = { id: randomUUID(), serviceId, environmentId, settings: { ...INSTANCE_DEFAULTS }, connected: false, privateDnsName: slug(service.name) };
+    const instance: InstanceRecord = {
+      id: randomUUID(),
+      serviceId,
+      environmentId,
+      settings: { ...INSTANCE_DEFAULTS },
+      connected: false,
+      privateDnsName: slug(service.name),
+    };
     this.state.instances.set(`${serviceId}:${environmentId}`, instance);
     return instance;
   }
@@ -648,8 +786,17 @@ export class RailwayEmulator {
     };
     const publicDomain = domains.find((d) => d.kind === "service") ?? domains[0];
     if (publicDomain) vars.RAILWAY_PUBLIC_DOMAIN = publicDomain.domain;
-    if (proxy) Object.assign(vars, { RAILWAY_TCP_PROXY_DOMAIN: proxy.domain.replace(/\.$/, ""), RAILWAY_TCP_PROXY_PORT: String(proxy.proxyPort), RAILWAY_TCP_APPLICATION_PORT: String(proxy.applicationPort) });
-    if (volume) Object.assign(vars, { RAILWAY_VOLUME_NAME: this.state.volumes.get(volume.volumeId)?.name ?? "", RAILWAY_VOLUME_MOUNT_PATH: volume.mountPath });
+    if (proxy)
+      Object.assign(vars, {
+        RAILWAY_TCP_PROXY_DOMAIN: proxy.domain.replace(/\.$/, ""),
+        RAILWAY_TCP_PROXY_PORT: String(proxy.proxyPort),
+        RAILWAY_TCP_APPLICATION_PORT: String(proxy.applicationPort),
+      });
+    if (volume)
+      Object.assign(vars, {
+        RAILWAY_VOLUME_NAME: this.state.volumes.get(volume.volumeId)?.name ?? "",
+        RAILWAY_VOLUME_MOUNT_PATH: volume.mountPath,
+      });
     return vars;
   }
 
@@ -675,12 +822,17 @@ export class RailwayEmulator {
     // Only the reference is kept for the log: the rest of the value may be secret.
     return Object.entries(this.rawVariables(environmentId, serviceId)).flatMap(([variable, raw]) => {
       const reference = /^\$\{\{\s*[^.}\s]+\.[^}]+\}\}/.exec(raw)?.[0];
-      return /_URL$/.test(variable) && reference !== undefined && renderReferences(reference, lookup) === "" ? [{ variable, reference }] : [];
+      return /_URL$/.test(variable) && reference !== undefined && renderReferences(reference, lookup) === ""
+        ? [{ variable, reference }]
+        : [];
     });
   }
 
   /** How `${{NAME}}`, `${{Service.NAME}}` and `${{shared.NAME}}` resolve for a service (VAR-3). */
-  private referenceLookup(serviceId: string, environmentId: string): (owner: string | undefined, name: string) => { value: string; owner?: string } | undefined {
+  private referenceLookup(
+    serviceId: string,
+    environmentId: string,
+  ): (owner: string | undefined, name: string) => { value: string; owner?: string } | undefined {
     const service = this.requireService(serviceId);
     const rawOf = (id: string) => this.rawVariables(environmentId, id);
     return (owner: string | undefined, name: string): { value: string; owner?: string } | undefined => {
@@ -699,17 +851,34 @@ export class RailwayEmulator {
   private applyServicePatch(service: ServiceRecord, instance: InstanceRecord, changes: Record<string, unknown>): void {
     const s = this.state;
     // `isCreated` marks the instance new (DEP-6); on one serviceCreate already made it changes nothing (assumed).
-    const unmodelled = Object.keys(changes).filter((k) => !["isCreated", "source", "build", "deploy", "variables", "volumeMounts"].includes(k));
+    const unmodelled = Object.keys(changes).filter(
+      (k) => !["isCreated", "source", "build", "deploy", "variables", "volumeMounts"].includes(k),
+    );
     if (unmodelled.length) throw badInput(`the emulator does not model \`services.*.${unmodelled.join("`, `")}\` in an environment patch`);
     // DEP-6: a patch's build and deploy settings are the instance's (railway-skills reference/environment-config.md).
     const sections: [string, readonly string[]][] = [
       ["build", ["builder", "buildCommand", "dockerfilePath", "watchPatterns"]],
-      ["deploy", ["startCommand", "preDeployCommand", "healthcheckPath", "healthcheckTimeout", "restartPolicyType", "restartPolicyMaxRetries", "cronSchedule", "sleepApplication", "numReplicas", "multiRegionConfig"]],
+      [
+        "deploy",
+        [
+          "startCommand",
+          "preDeployCommand",
+          "healthcheckPath",
+          "healthcheckTimeout",
+          "restartPolicyType",
+          "restartPolicyMaxRetries",
+          "cronSchedule",
+          "sleepApplication",
+          "numReplicas",
+          "multiRegionConfig",
+        ],
+      ],
     ];
     for (const [section, keys] of sections) {
       const values = (changes[section] ?? {}) as Record<string, unknown>;
       const unknown = Object.keys(values).filter((k) => !keys.includes(k));
-      if (unknown.length) throw badInput(`the emulator does not model \`services.*.${section}.${unknown.join("`, `")}\` in an environment patch`);
+      if (unknown.length)
+        throw badInput(`the emulator does not model \`services.*.${section}.${unknown.join("`, `")}\` in an environment patch`);
       for (const [key, value] of Object.entries(values)) {
         if (key === "multiRegionConfig") {
           instance.multiRegionConfig = value as Record<string, { numReplicas: number }>;
@@ -721,11 +890,20 @@ export class RailwayEmulator {
     if (source?.rootDirectory !== undefined) instance.settings.rootDirectory = source.rootDirectory;
     if (source?.image || source?.repo) {
       instance.settings.source = source.image ? { image: this.spelled(source.image) } : { repo: source.repo };
-      for (const [key, t] of s.triggers) if (t.serviceId === service.id && t.environmentId === instance.environmentId) s.triggers.delete(key);
+      for (const [key, t] of s.triggers)
+        if (t.serviceId === service.id && t.environmentId === instance.environmentId) s.triggers.delete(key);
       // Unlike serviceConnect (SVC-3), only this environment's instance changes.
       instance.connected = Boolean(source.image) || this.patchConnectsRepo;
       if (source.repo && this.patchConnectsRepo) {
-        const trigger: TriggerRecord = { id: randomUUID(), projectId: service.projectId, environmentId: instance.environmentId, serviceId: service.id, repository: source.repo, branch: source.branch ?? "main", provider: "github" };
+        const trigger: TriggerRecord = {
+          id: randomUUID(),
+          projectId: service.projectId,
+          environmentId: instance.environmentId,
+          serviceId: service.id,
+          repository: source.repo,
+          branch: source.branch ?? "main",
+          provider: "github",
+        };
         s.triggers.set(trigger.id, trigger);
       }
     }
@@ -767,7 +945,9 @@ export class RailwayEmulator {
     const resolved = resolveArgv(build, settings.startCommand ?? undefined, image);
     const volume = this.volumeOf(serviceId, environmentId);
     // RUN-3: with no start command an image runs its own ENTRYPOINT/CMD, a build its detected command (assumed to start).
-    const started: StartResult = resolved ? start(resolved.argv, env, image, { initialized: volume?.initialized }) : { ok: true, process: { program: source.image ?? service.name, user: "root" }, logs: [] };
+    const started: StartResult = resolved
+      ? start(resolved.argv, env, image, { initialized: volume?.initialized })
+      : { ok: true, process: { program: source.image ?? service.name, user: "root" }, logs: [] };
     const deployment: DeploymentRecord = {
       id,
       projectId: service.projectId,
@@ -821,12 +1001,23 @@ export class RailwayEmulator {
     const port = started.process.port;
     if (healthcheck && port !== undefined && String(port) !== d.env.PORT) {
       // RUN-7: Railway checks the health path on PORT; a process elsewhere never answers.
-      return { status: "FAILED", logs: [...started.logs, `Healthcheck failed: ${healthcheck} on port ${d.env.PORT} (the process listens on ${port})`, "1/1 replicas never became healthy!"] };
+      return {
+        status: "FAILED",
+        logs: [
+          ...started.logs,
+          `Healthcheck failed: ${healthcheck} on port ${d.env.PORT} (the process listens on ${port})`,
+          "1/1 replicas never became healthy!",
+        ],
+      };
     }
     // VAR-3: a reference to a variable another service does not have yet renders
     // empty, and a client given an empty connection URL fails at its first connect (assumed).
     const empty = d.emptyUrls?.[0];
-    if (empty) return { status: "CRASHED", logs: [...started.logs, `${empty.variable} is empty: its ${empty.reference} rendered nothing when this deploy started`] };
+    if (empty)
+      return {
+        status: "CRASHED",
+        logs: [...started.logs, `${empty.variable} is empty: its ${empty.reference} rendered nothing when this deploy started`],
+      };
     for (const { variable, url, server } of this.connectionsOf(d)) {
       // A client that starts before its database crash-loops under its restart
       // policy until the database is up (assumed): wait while it may still come.
@@ -863,7 +1054,13 @@ export class RailwayEmulator {
       if (deployment.started?.ok) deployment.process = deployment.started.process;
       // DEP-3: the new deployment replaces the one that was running.
       for (const d of this.state.deployments.values()) {
-        if (d !== deployment && d.serviceId === deployment.serviceId && d.environmentId === deployment.environmentId && (d.status === "SUCCESS" || d.status === "SLEEPING")) d.status = "REMOVED";
+        if (
+          d !== deployment &&
+          d.serviceId === deployment.serviceId &&
+          d.environmentId === deployment.environmentId &&
+          (d.status === "SUCCESS" || d.status === "SLEEPING")
+        )
+          d.status = "REMOVED";
       }
       const volume = this.volumeOf(deployment.serviceId, deployment.environmentId);
       if (volume && deployment.process?.postgres) volume.initialized = true;
@@ -892,8 +1089,12 @@ export class RailwayEmulator {
       deletedAt: null,
       unmergedChangesCount: e.unmergedChangesCount ?? 0,
       // ENV-2: a fork names its source environment.
-      sourceEnvironment: e.sourceEnvironmentId && this.state.environments.has(e.sourceEnvironmentId) ? this.environmentView(this.state.environments.get(e.sourceEnvironmentId)!) : null,
-      serviceInstances: () => connection([...this.state.instances.values()].filter((i) => i.environmentId === e.id).map((i) => this.instanceView(i))),
+      sourceEnvironment:
+        e.sourceEnvironmentId && this.state.environments.has(e.sourceEnvironmentId)
+          ? this.environmentView(this.state.environments.get(e.sourceEnvironmentId)!)
+          : null,
+      serviceInstances: () =>
+        connection([...this.state.instances.values()].filter((i) => i.environmentId === e.id).map((i) => this.instanceView(i))),
       volumeInstances: () =>
         connection(
           [...this.state.volumeInstances.values()]
@@ -932,8 +1133,22 @@ export class RailwayEmulator {
         verificationToken: `railway-verify=${d.verifyToken}`,
         // DOM-2: traffic records and ACME challenge records are told apart by `purpose`.
         dnsRecords: [
-          { recordType: "DNS_RECORD_TYPE_CNAME", purpose: "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE", fqdn: d.domain, hostlabel: hostLabel, zone, requiredValue: d.target },
-          { recordType: "DNS_RECORD_TYPE_CNAME", purpose: "DNS_RECORD_PURPOSE_ACME_DNS01_CHALLENGE", fqdn: `_acme-challenge.${d.domain}`, hostlabel: `_acme-challenge.${hostLabel}`, zone, requiredValue: `${d.domain}.${d.verifyToken?.slice(0, 8)}.acme.railway.app` },
+          {
+            recordType: "DNS_RECORD_TYPE_CNAME",
+            purpose: "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE",
+            fqdn: d.domain,
+            hostlabel: hostLabel,
+            zone,
+            requiredValue: d.target,
+          },
+          {
+            recordType: "DNS_RECORD_TYPE_CNAME",
+            purpose: "DNS_RECORD_PURPOSE_ACME_DNS01_CHALLENGE",
+            fqdn: `_acme-challenge.${d.domain}`,
+            hostlabel: `_acme-challenge.${hostLabel}`,
+            zone,
+            requiredValue: `${d.domain}.${d.verifyToken?.slice(0, 8)}.acme.railway.app`,
+          },
         ],
       },
     };
@@ -974,7 +1189,9 @@ export class RailwayEmulator {
         this.requireService(serviceId);
         const mine = [...s.domains.values()].filter((d) => d.environmentId === environmentId && d.serviceId === serviceId);
         return {
-          serviceDomains: mine.filter((d) => d.kind === "service").map((d) => ({ id: d.id, domain: d.domain, targetPort: d.targetPort ?? null })),
+          serviceDomains: mine
+            .filter((d) => d.kind === "service")
+            .map((d) => ({ id: d.id, domain: d.domain, targetPort: d.targetPort ?? null })),
           customDomains: mine.filter((d) => d.kind === "custom").map((d) => this.customDomainView(d)),
         };
       },
@@ -985,7 +1202,12 @@ export class RailwayEmulator {
       // DEP-5: one list answers for every deployment of an environment (newest first).
       deployments: ({ input, first }) => {
         const list = [...s.deployments.values()]
-          .filter((d) => (!input.environmentId || d.environmentId === input.environmentId) && (!input.serviceId || d.serviceId === input.serviceId) && (!input.projectId || d.projectId === input.projectId))
+          .filter(
+            (d) =>
+              (!input.environmentId || d.environmentId === input.environmentId) &&
+              (!input.serviceId || d.serviceId === input.serviceId) &&
+              (!input.projectId || d.projectId === input.projectId),
+          )
           .reverse()
           .slice(0, first ?? 50);
         return connection(list.map((d) => this.deploymentView(this.advance(d))));
@@ -993,7 +1215,16 @@ export class RailwayEmulator {
       // SVC-8: one default network per environment, one endpoint per service instance.
       privateNetworks: ({ environmentId }) => {
         const env = this.requireEnvironment(environmentId);
-        return [{ publicId: `net-${env.id}`, name: "railway", dnsName: "railway", deletedAt: null, environmentId: env.id, projectId: env.projectId }];
+        return [
+          {
+            publicId: `net-${env.id}`,
+            name: "railway",
+            dnsName: "railway",
+            deletedAt: null,
+            environmentId: env.id,
+            projectId: env.projectId,
+          },
+        ];
       },
       privateNetworkEndpoint: ({ environmentId, privateNetworkId, serviceId }) => {
         if (privateNetworkId !== `net-${environmentId}`) throw notFound("PrivateNetwork");
@@ -1010,11 +1241,13 @@ export class RailwayEmulator {
       apiToken: () => ({ workspaces: this.workspaces.map(({ id, name }) => ({ id, name })) }),
       // PRE-1: a project token's own project and environment
       projectToken: () => {
-        const scope = this.projectTokenScope ?? (() => {
-          const environment = [...s.environments.values()][0];
-          if (!environment) throw notFound("ProjectToken");
-          return { projectId: environment.projectId, environmentId: environment.id };
-        })();
+        const scope =
+          this.projectTokenScope ??
+          (() => {
+            const environment = [...s.environments.values()][0];
+            if (!environment) throw notFound("ProjectToken");
+            return { projectId: environment.projectId, environmentId: environment.id };
+          })();
         return { id: "emulator-project-token", ...scope };
       },
       // PRE-3: a workspace's plan.
@@ -1025,7 +1258,10 @@ export class RailwayEmulator {
       },
       // PRE-4: what Railway's GitHub app sees.
       // PRE-4: whether Railway's GitHub app sees the repository
-      gitHubRepoAccessAvailable: ({ fullRepoName }) => ({ hasAccess: !this.github || this.branchesOf(fullRepoName) !== undefined, isPublic: false }),
+      gitHubRepoAccessAvailable: ({ fullRepoName }) => ({
+        hasAccess: !this.github || this.branchesOf(fullRepoName) !== undefined,
+        isPublic: false,
+      }),
       githubRepoBranches: ({ owner, repo }) => {
         if (!this.github) return [{ name: "main" }];
         const branches = this.branchesOf(`${owner}/${repo}`);
@@ -1049,7 +1285,13 @@ export class RailwayEmulator {
       projectCreate: ({ input }) => {
         // AUTH-2: a project token is scoped to one environment of an existing project.
         if (this.usingProjectToken) throw notAuthorized();
-        const project: ProjectRecord = { id: randomUUID(), name: input.name ?? "new-project", description: input.description ?? undefined, workspaceId: input.workspaceId ?? this.workspaceId, createdAt: now() };
+        const project: ProjectRecord = {
+          id: randomUUID(),
+          name: input.name ?? "new-project",
+          description: input.description ?? undefined,
+          workspaceId: input.workspaceId ?? this.workspaceId,
+          createdAt: now(),
+        };
         s.projects.set(project.id, project);
         this.createEnvironment(project.id, input.defaultEnvironmentName ?? "production");
         return this.projectView(project);
@@ -1092,7 +1334,9 @@ export class RailwayEmulator {
         const service: ServiceRecord = { id: randomUUID(), projectId: input.projectId, name, createdAt: now() };
         s.services.set(service.id, service);
         // SVC-1: in the given fork only, or in every non-fork environment.
-        const envs = input.environmentId ? this.reach(input.projectId, input.environmentId) : [...s.environments.values()].filter((e) => e.projectId === input.projectId && !e.sourceEnvironmentId);
+        const envs = input.environmentId
+          ? this.reach(input.projectId, input.environmentId)
+          : [...s.environments.values()].filter((e) => e.projectId === input.projectId && !e.sourceEnvironmentId);
         for (const env of envs) {
           const instance = this.createInstance(service.id, env.id);
           if (this.lagNewInstances > 0) this.hiddenInstances.set(`${service.id}:${env.id}`, this.lagNewInstances);
@@ -1128,7 +1372,10 @@ export class RailwayEmulator {
             if (!(key in input)) continue;
             // SVC-7: `null` leaves preDeployCommand unchanged; `[]` clears it.
             if (key === "preDeployCommand" && input[key] === null) continue;
-            instance.settings[key] = key === "preDeployCommand" && Array.isArray(input[key]) && !input[key].length ? null : (input[key] ?? INSTANCE_DEFAULTS[key] ?? null);
+            instance.settings[key] =
+              key === "preDeployCommand" && Array.isArray(input[key]) && !input[key].length
+                ? null
+                : (input[key] ?? INSTANCE_DEFAULTS[key] ?? null);
           }
           if ("source" in input) {
             // SVC-4: a source written here is recorded but not connected.
@@ -1138,7 +1385,10 @@ export class RailwayEmulator {
           if ("registryCredentials" in input) instance.registryCredentials = input.registryCredentials ?? undefined;
           if (input.multiRegionConfig) {
             instance.multiRegionConfig = input.multiRegionConfig;
-            instance.settings.numReplicas = Object.values(input.multiRegionConfig as Record<string, { numReplicas: number }>).reduce((n, r) => n + r.numReplicas, 0);
+            instance.settings.numReplicas = Object.values(input.multiRegionConfig as Record<string, { numReplicas: number }>).reduce(
+              (n, r) => n + r.numReplicas,
+              0,
+            );
           } else {
             // Railway's quirk: an update that omits numReplicas resets it to 1.
             instance.settings.numReplicas = input.numReplicas ?? 1;
@@ -1150,7 +1400,11 @@ export class RailwayEmulator {
       serviceInstanceLimitsUpdate: ({ input }) => {
         this.requireService(input.serviceId);
         const instance = this.requireInstance(input.serviceId, input.environmentId);
-        instance.limits = { ...instance.limits, ...(input.vCPUs != null ? { vCPUs: input.vCPUs } : {}), ...(input.memoryGB != null ? { memoryGB: input.memoryGB } : {}) };
+        instance.limits = {
+          ...instance.limits,
+          ...(input.vCPUs != null ? { vCPUs: input.vCPUs } : {}),
+          ...(input.memoryGB != null ? { memoryGB: input.memoryGB } : {}),
+        };
         return true;
       },
       serviceInstanceDeployV2: ({ serviceId, environmentId }) => {
@@ -1169,7 +1423,15 @@ export class RailwayEmulator {
           instance.connected = true;
           for (const [key, t] of s.triggers) if (t.serviceId === id && t.environmentId === instance.environmentId) s.triggers.delete(key);
           if (input.repo) {
-            const trigger: TriggerRecord = { id: randomUUID(), projectId: service.projectId, environmentId: instance.environmentId, serviceId: id, repository: input.repo, branch: input.branch ?? "main", provider: "github" };
+            const trigger: TriggerRecord = {
+              id: randomUUID(),
+              projectId: service.projectId,
+              environmentId: instance.environmentId,
+              serviceId: id,
+              repository: input.repo,
+              branch: input.branch ?? "main",
+              provider: "github",
+            };
             s.triggers.set(trigger.id, trigger);
           }
           this.deploy(id, instance.environmentId, "connect");
@@ -1262,7 +1524,11 @@ export class RailwayEmulator {
         const env = this.requireEnvironment(input.environmentId);
         this.requireInstance(service.id, env.id);
         const domain: DomainRecord = {
-          id: randomUUID(), projectId: service.projectId, environmentId: env.id, serviceId: service.id, kind: "service",
+          id: randomUUID(),
+          projectId: service.projectId,
+          environmentId: env.id,
+          serviceId: service.id,
+          kind: "service",
           domain: `${slug(service.name)}-${slug(env.name)}-${randomBytes(2).toString("hex")}.up.railway.app`,
           targetPort: input.targetPort ?? null,
         };
@@ -1287,9 +1553,15 @@ export class RailwayEmulator {
         this.requireEnvironment(input.environmentId);
         if ([...s.domains.values()].some((d) => d.domain === input.domain)) throw alreadyExists(`Domain ${input.domain} is already in use`); // ERR-2
         const domain: DomainRecord = {
-          id: randomUUID(), projectId: service.projectId, environmentId: input.environmentId, serviceId: service.id, kind: "custom",
-          domain: input.domain, targetPort: input.targetPort ?? null,
-          verifyToken: randomBytes(16).toString("hex"), target: `${randomBytes(4).toString("hex")}.up.railway.app`,
+          id: randomUUID(),
+          projectId: service.projectId,
+          environmentId: input.environmentId,
+          serviceId: service.id,
+          kind: "custom",
+          domain: input.domain,
+          targetPort: input.targetPort ?? null,
+          verifyToken: randomBytes(16).toString("hex"),
+          target: `${randomBytes(4).toString("hex")}.up.railway.app`,
         };
         s.domains.set(domain.id, domain);
         return this.customDomainView(domain);
@@ -1311,7 +1583,10 @@ export class RailwayEmulator {
         this.requireService(input.serviceId);
         this.requireEnvironment(input.environmentId);
         const proxy: TcpProxyRecord = {
-          id: randomUUID(), environmentId: input.environmentId, serviceId: input.serviceId, applicationPort: input.applicationPort,
+          id: randomUUID(),
+          environmentId: input.environmentId,
+          serviceId: input.serviceId,
+          applicationPort: input.applicationPort,
           domain: `${["shuttle", "roundhouse", "caboose", "switchyard"][s.tcpProxies.size % 4]}.proxy.rlwy.net.`,
           proxyPort: 10_000 + Math.floor(Math.random() * 50_000),
         };
@@ -1328,17 +1603,31 @@ export class RailwayEmulator {
         this.requireProject(input.projectId);
         const volume: VolumeRecord = { id: randomUUID(), projectId: input.projectId, name: `volume-${randomBytes(3).toString("hex")}` };
         // environmentId: undefined = every environment, null = none (schema description).
-        const envs = input.environmentId === undefined
-          ? [...s.environments.values()].filter((e) => e.projectId === input.projectId).map((e) => e.id)
-          : input.environmentId === null ? [] : [this.requireEnvironment(input.environmentId).id];
+        const envs =
+          input.environmentId === undefined
+            ? [...s.environments.values()].filter((e) => e.projectId === input.projectId).map((e) => e.id)
+            : input.environmentId === null
+              ? []
+              : [this.requireEnvironment(input.environmentId).id];
         for (const environmentId of envs) {
-          if (input.serviceId && [...s.volumeInstances.values()].some((v) => v.serviceId === input.serviceId && v.environmentId === environmentId)) {
+          if (
+            input.serviceId &&
+            [...s.volumeInstances.values()].some((v) => v.serviceId === input.serviceId && v.environmentId === environmentId)
+          ) {
             throw badInput("Service already has a volume attached");
           }
         }
         s.volumes.set(volume.id, volume);
         for (const environmentId of envs) {
-          const instance: VolumeInstanceRecord = { id: randomUUID(), volumeId: volume.id, environmentId, serviceId: input.serviceId ?? null, mountPath: input.mountPath, sizeMB: 5000, state: "READY" };
+          const instance: VolumeInstanceRecord = {
+            id: randomUUID(),
+            volumeId: volume.id,
+            environmentId,
+            serviceId: input.serviceId ?? null,
+            mountPath: input.mountPath,
+            sizeMB: 5000,
+            state: "READY",
+          };
           s.volumeInstances.set(instance.id, instance);
         }
         return volume;
@@ -1353,7 +1642,9 @@ export class RailwayEmulator {
       // VOL-2: without serviceId the volume detaches
       volumeInstanceUpdate: ({ volumeId, environmentId, input }) => {
         if (!s.volumes.has(volumeId)) throw notFound("Volume");
-        const targets = [...s.volumeInstances.values()].filter((v) => v.volumeId === volumeId && (!environmentId || v.environmentId === environmentId));
+        const targets = [...s.volumeInstances.values()].filter(
+          (v) => v.volumeId === volumeId && (!environmentId || v.environmentId === environmentId),
+        );
         if (!targets.length) throw notFound("VolumeInstance");
         for (const v of targets) {
           if (input.mountPath) v.mountPath = input.mountPath;
@@ -1373,7 +1664,12 @@ export class RailwayEmulator {
       volumeInstanceBackupScheduleList: ({ volumeInstanceId }) => {
         const instance = this.requireVolumeInstance(volumeInstanceId);
         return (instance.backups ?? []).map((kind) => ({
-          id: `${instance.id}-${kind.toLowerCase()}`, kind, name: kind.toLowerCase(), cron: BACKUP_SCHEDULES[kind].cron, retentionSeconds: BACKUP_SCHEDULES[kind].days * 86_400, createdAt: new Date().toISOString(),
+          id: `${instance.id}-${kind.toLowerCase()}`,
+          kind,
+          name: kind.toLowerCase(),
+          cron: BACKUP_SCHEDULES[kind].cron,
+          retentionSeconds: BACKUP_SCHEDULES[kind].days * 86_400,
+          createdAt: new Date().toISOString(),
         }));
       },
       // VOL-3: the volume and its instances
