@@ -10,9 +10,12 @@ export default defineConfig({
     alias: [
       { find: /^@trestle\/railway\/testing$/, replacement: src("railway/src/testing/index.ts") },
       { find: /^@trestle\/railway\/limits$/, replacement: src("railway/src/limits.ts") },
+      { find: /^@trestle\/railway\/facts$/, replacement: src("railway/src/facts.ts") },
+      { find: /^@trestle\/components\/contract$/, replacement: src("components/src/contract/index.ts") },
       { find: /^@trestle\/railway$/, replacement: src("railway/src/index.ts") },
       { find: /^@trestle\/components$/, replacement: src("components/src/index.ts") },
       { find: /^@trestle\/policies$/, replacement: src("policies/src/index.ts") },
+      { find: /^@trestle\/policies\/evaluate$/, replacement: src("policies/src/evaluate.ts") },
       { find: /^@trestle\/cli$/, replacement: src("cli/src/index.ts") },
     ],
   },

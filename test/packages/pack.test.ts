@@ -147,6 +147,21 @@ describe("the packed packages", () => {
     ]);
   });
 
+  it("load the pack with at most 40 modules beyond @pulumi/policy's own: the contract and Railway's facts, no provider SDK", () => {
+    const count = `
+      require("@pulumi/policy");
+      const before = new Set(Object.keys(require.cache));
+      require("@trestle/policies");
+      const added = Object.keys(require.cache).filter((f) => !before.has(f));
+      console.log(JSON.stringify({ count: added.length, heavy: added.filter((f) => ["@pulumi/docker/", "@pulumi/command/", "@pulumi/random/", "@pulumiverse/", "@upstash/", "/zod/", "/cron-parser/"].some((p) => f.includes(p))).length }));
+    `;
+    const result = run(process.execPath, ["-e", count], project);
+    expect(result.stderr).toBe("");
+    const { count: loaded, heavy } = JSON.parse(result.stdout) as { count: number; heavy: number };
+    expect(heavy).toBe(0);
+    expect(loaded).toBeLessThanOrEqual(40);
+  });
+
   it("give a pack a team constructs with its own levels, refusing an exemption without a reason", () => {
     const check = `
       const { configuredPolicies, packConfigProblems } = require("@trestle/policies");

@@ -2,7 +2,9 @@
 // stacks (CORS, secrets, private networking, reliability), the pack a team
 // constructs, and the offline evaluation the synth runs.
 export { policies } from "./rules";
-export { TrestlePolicies, configuredPolicies } from "./pack";
-export { evaluatePolicies, packConfigProblems, PackConfigError, unwrapSecrets } from "./evaluate";
-export type { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement } from "./evaluate";
+export { TrestlePolicies, configuredPolicies, packConfigProblems, PackConfigError } from "./pack";
+export type { PackConfig } from "./pack";
+// The offline evaluation (what the synth runs) is `@trestle/policies/evaluate`: a
+// pack under Pulumi never loads it. Its types are here, erased at run time.
+export type { EvaluatedResource, PolicyViolation, ResourcePlacement } from "./evaluate";
 export type { Exemption, TrestleRule } from "./lib/rule";

@@ -15,13 +15,11 @@ import { whenInstanceShows } from "./instance-lag";
 import { assertSettingsStayHere, serviceNeighbours } from "./scope";
 import { MAX_MEMORY_GB, MAX_REPLICAS, MAX_VCPUS } from "./limits";
 import { configureFromStack, railwayClient } from "./settings";
+import { BUILDERS, RESTART_POLICY_TYPES } from "./patterns";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
+export { BUILDERS, RESTART_POLICY_TYPES } from "./patterns";
 
-/** Railway's builders (the schema's `Builder` enum). */
-export const BUILDERS = ["RAILPACK", "NIXPACKS", "HEROKU", "PAKETO"] as const;
 export type Builder = (typeof BUILDERS)[number];
-/** Railway's restart policies (the schema's `RestartPolicyType` enum). */
-export const RESTART_POLICY_TYPES = ["ON_FAILURE", "ALWAYS", "NEVER"] as const;
 export type RestartPolicyType = (typeof RESTART_POLICY_TYPES)[number];
 
 export interface RegistryCredentials {

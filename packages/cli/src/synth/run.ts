@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES, PROVIDER_TYPES } from "@trestle/components";
-import { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement, evaluatePolicies } from "@trestle/policies";
+import { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement, evaluatePolicies } from "@trestle/policies/evaluate";
 import { RAILWAY_TYPES } from "@trestle/railway";
 import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue, placement } from "./recorder";
 import { StackFileError, readYamlFile } from "./stack-file";

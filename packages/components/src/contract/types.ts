@@ -3,7 +3,7 @@
 // these instead of spelling them. Railway's come from @trestle/railway; the
 // providers' are their SDK classes' `__pulumiType` (not in their typings, so
 // spelled here and checked against the classes in test/components/types.test.ts).
-import { RAILWAY_TYPES } from "@trestle/railway";
+import { RAILWAY_TYPES } from "@trestle/railway/facts";
 
 export const COMPONENT_TYPES = {
   RailwayService: "trestle:index:RailwayService",

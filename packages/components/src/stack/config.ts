@@ -4,7 +4,7 @@
 // to variables nobody defines, invisible characters), before any resource is
 // declared. Every problem is reported at once (./errors.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway";
+import { PLAN_LIMITS, RAILWAY_PLANS, RailwayPlan } from "@trestle/railway/facts";
 import { looksSecretName } from "../contract/secrets";
 import { postgresMemoryProblems, redisMemoryProblem } from "../memory-fit";
 import { ConfigError, issuePath, knownKeysAt, requiredHint, suggestion, valueAt } from "./errors";

@@ -12,7 +12,7 @@ import {
   cronProblem,
   needsQuotes,
   referencesIn,
-} from "@trestle/railway";
+} from "@trestle/railway/facts";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
 import { postgresVariables } from "../postgres-db";
 import { CORS_FORMATS } from "../railway-service";

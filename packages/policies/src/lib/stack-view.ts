@@ -12,8 +12,8 @@ import {
   isProduction,
   looksSecretName,
   secretValueReason,
-} from "@trestle/components";
-import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway";
+} from "@trestle/components/contract";
+import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway/facts";
 
 export type Kind = "postgres" | "redis" | "app";
 

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { isLoopbackOrigin, parseOrigins } from "@trestle/components";
+import { isLoopbackOrigin, parseOrigins } from "@trestle/components/contract";
 
 const ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i;
 

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { parseOrigins } from "@trestle/components";
+import { parseOrigins } from "@trestle/components/contract";
 
 export default trestleRule({
   name: "cors-wildcard-production",

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { COMPONENT_TYPES, intentOf } from "@trestle/components";
+import { COMPONENT_TYPES, intentOf } from "@trestle/components/contract";
 
 // Where both the memory limit and the settings are known, the stack config
 // refuses what cannot fit (memory-fit.ts). Without a limit the container has

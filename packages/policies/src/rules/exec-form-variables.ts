@@ -1,4 +1,4 @@
-import { railwayWords, runsInShell } from "@trestle/railway";
+import { railwayWords, runsInShell } from "@trestle/railway/facts";
 import { trestleRule } from "../lib/rule";
 
 /** A `$NAME` or `${NAME}` reference. */

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { TYPES, looksSecretName, secretValueReason } from "@trestle/components";
+import { TYPES, looksSecretName, secretValueReason } from "@trestle/components/contract";
 
 /** `redis-server --requirepass s3cret`: a literal password on a command line. */
 const LITERAL_PASSWORD_FLAG = /--(requirepass|password|pass)[= ]+(?!["']?\$)(\S+)/;

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { TYPES, isProduction } from "@trestle/components";
+import { TYPES, isProduction } from "@trestle/components/contract";
 import { secretVariablesOf } from "../lib/stack-view";
 
 /** A connection URL's name: `DATABASE_URL`, `REDIS_URL`, `MONGO_URI`, `CELERY_BROKER_URL`, `<NAME>_DATABASE_URL`, … */

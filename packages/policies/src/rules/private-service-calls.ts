@@ -1,6 +1,6 @@
 import { trestleRule } from "../lib/rule";
-import { COMPONENT_TYPES, holdsOrigins, intentOf } from "@trestle/components";
-import { referencesIn, serviceReference } from "@trestle/railway";
+import { COMPONENT_TYPES, holdsOrigins, intentOf } from "@trestle/components/contract";
+import { referencesIn, serviceReference } from "@trestle/railway/facts";
 import type { ServiceView } from "../lib/stack-view";
 
 // Seed 000 ("Use Railway's private networking for internal communication"),

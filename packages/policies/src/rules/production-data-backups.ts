@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { COMPONENT_TYPES, intentOf } from "@trestle/components";
+import { COMPONENT_TYPES, intentOf } from "@trestle/components/contract";
 
 /** Where the database is declared in the stack file, by its component's name. */
 function configPath(component: string | undefined, kind: string): string {

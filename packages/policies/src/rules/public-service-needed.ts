@@ -1,6 +1,6 @@
 import { trestleRule } from "../lib/rule";
-import { COMPONENT_TYPES, intentOf } from "@trestle/components";
-import { referencesIn } from "@trestle/railway";
+import { COMPONENT_TYPES, intentOf } from "@trestle/components/contract";
+import { referencesIn } from "@trestle/railway/facts";
 
 // Everything but what browsers reach stays off the public internet (the travel
 // planner's guide: private networking for internal communication). A service

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { COMPONENT_TYPES, TYPES, intentOf } from "@trestle/components";
+import { COMPONENT_TYPES, TYPES, intentOf } from "@trestle/components/contract";
 
 export default trestleRule({
   name: "queue-redis-no-eviction",

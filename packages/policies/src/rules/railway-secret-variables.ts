@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { looksSecretName, onlyReferences, secretValueReason } from "@trestle/components";
+import { looksSecretName, onlyReferences, secretValueReason } from "@trestle/components/contract";
 
 export default trestleRule({
   name: "railway-secret-variables",

@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { trestleRule } from "../lib/rule";
-import { TYPES } from "@trestle/components";
+import { TYPES } from "@trestle/components/contract";
 
 /** Outputs that carry credentials in plain text unless marked secret. */
 const REQUIRED: Record<string, (r: PolicyResource) => string[]> = {

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { TYPES } from "@trestle/components";
+import { TYPES } from "@trestle/components/contract";
 
 export default trestleRule({
   name: "upstash-tls",

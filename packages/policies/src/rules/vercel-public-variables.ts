@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { COMPONENT_TYPES, PUBLIC_PREFIX, intentOf, looksSecretName, secretValueReason } from "@trestle/components";
+import { COMPONENT_TYPES, PUBLIC_PREFIX, intentOf, looksSecretName, secretValueReason } from "@trestle/components/contract";
 
 export default trestleRule({
   name: "vercel-public-variables",

@@ -1,5 +1,5 @@
 import { trestleRule } from "../lib/rule";
-import { PUBLIC_PREFIX, looksSecretName, secretValueReason } from "@trestle/components";
+import { PUBLIC_PREFIX, looksSecretName, secretValueReason } from "@trestle/components/contract";
 
 export default trestleRule({
   name: "vercel-sensitive-secrets",
