@@ -68,8 +68,22 @@ describe("GitHub workflows", () => {
     const deploy = workflow.jobs.deploy.steps.map((s: { run?: string }) => s.run ?? "").join("\n");
     expect(deploy).toContain('npx trestle preview-env --pr "$PR" --branch "$BRANCH" --scope "$VERCEL_SCOPE"');
     expect(deploy).toContain('npx trestle rehearse --stack "pr-$PR"');
-    expect(deploy).toContain('npx trestle up --stack "pr-$PR"');
-    expect(JSON.stringify(workflow.jobs.teardown)).toContain('pulumi destroy --stack \\"pr-$PR\\" --yes --remove');
+    // The action makes the stack on the first run and removes it with the pull request.
+    const action = (job: { steps: { uses?: string; with?: Record<string, unknown> }[] }) =>
+      job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!.with;
+    expect(action(workflow.jobs.deploy)).toMatchObject({
+      command: "up",
+      upsert: true,
+      policyPacks: "policies",
+      policyPackConfigs: "policies/config.json",
+    });
+    expect(action(workflow.jobs.deploy)["stack-name"]).toBe("pr-${{ github.event.pull_request.number }}");
+    expect(action(workflow.jobs.teardown)).toMatchObject({
+      command: "destroy",
+      upsert: true,
+      remove: true,
+      "stack-name": "pr-${{ github.event.pull_request.number }}",
+    });
     // The branch name reaches the shell as a variable, never spliced into the script.
     expect(JSON.stringify(workflow.jobs)).not.toContain("github.head_ref");
     expect(workflow.env.BRANCH).toBe("${{ github.head_ref }}");
@@ -79,8 +93,8 @@ describe("GitHub workflows", () => {
   it("posts the synth diff from a privileged workflow that never runs the pull request's code", () => {
     const comment = load("synth-comment.yml");
     expect(comment.on.workflow_run).toEqual({ workflows: ["Pull request"], types: ["completed"] });
-    const steps = comment.jobs.comment.steps.map((s: { uses?: string }) => s.uses);
-    expect(steps).toEqual(["actions/download-artifact@v4", "actions/github-script@v7"]);
+    const steps = comment.jobs.comment.steps.map((s: { uses?: string }) => s.uses?.split("@")[0]);
+    expect(steps).toEqual(["actions/download-artifact", "actions/github-script"]);
     expect(JSON.stringify(comment)).not.toContain("actions/checkout");
     expect(comment.jobs.comment.steps[1].with.script).toContain("Number.isInteger(number)");
     // The number in a fork's artifact is a claim: checked against the pull request's head through the API.
@@ -101,8 +115,58 @@ describe("GitHub workflows", () => {
     expect(up.environment).toBe("${{ inputs.environment }}");
     const step = up.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
     expect(step.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "policies/config.json" });
-    // The rehearsal runs first, so a deploy that would crash or overrun the plan never starts.
+    // The rehearsal and the preflight run first, so a deploy that would crash, overrun the plan or meet a repository Railway cannot see never starts.
     const names = up.steps.map((s: { name?: string; uses?: string }) => s.name ?? s.uses);
-    expect(names.indexOf("Rehearse")).toBeLessThan(names.findIndex((n: string | undefined) => n?.startsWith("pulumi/actions@")));
+    const upAt = names.findIndex((n: string | undefined) => n?.startsWith("pulumi/actions@"));
+    expect(names.indexOf("Rehearse")).toBeLessThan(upAt);
+    expect(names.indexOf("Preflight")).toBeGreaterThan(-1);
+    expect(names.indexOf("Preflight")).toBeLessThan(upAt);
+    expect(up.steps[names.indexOf("Preflight")]).toMatchObject({
+      run: 'npx trestle preflight --stack "${{ inputs.stack }}"',
+      env: { RAILWAY_API_TOKEN: "${{ secrets.RAILWAY_API_TOKEN }}" },
+    });
+  });
+
+  it("pins every action to a commit, with its version beside it, and the Pulumi CLI to one version", () => {
+    const version = readFileSync(path.join(ROOT, ".pulumi.version"), "utf8").trim();
+    expect(version).toMatch(/^3\.\d+\.\d+$/);
+    for (const file of readdirSync(DIR)) {
+      const text = readFileSync(path.join(DIR, file), "utf8");
+      for (const [, uses] of text.matchAll(/uses: (\S+)/g)) {
+        if (uses.startsWith("./")) continue; // this repository's own reusable workflows
+        expect(`${file}: ${uses}`).toMatch(/@[0-9a-f]{40}$/);
+        expect(text, `${file}: ${uses} names no version`).toContain(`${uses} # v`);
+      }
+      const workflow = load(file);
+      for (const job of Object.values(workflow.jobs ?? {}) as { steps?: { uses?: string; with?: Record<string, unknown> }[] }[]) {
+        for (const step of job.steps ?? []) {
+          if (step.uses?.startsWith("pulumi/actions@")) expect(step.with?.["pulumi-version-file"], file).toBe(".pulumi.version");
+        }
+      }
+    }
+  });
+
+  it("looks for drift every day, read-only, and opens or updates an issue per stack that drifted", () => {
+    const drift = load("drift.yml");
+    expect(drift.on.schedule).toHaveLength(1);
+    expect(drift.permissions).toEqual({ contents: "read", issues: "write" });
+    const job = drift.jobs.drift;
+    expect(job.strategy.matrix.include).toEqual([
+      { stack: "staging", environment: "staging" },
+      { stack: "prod", environment: "production" },
+    ]);
+    const preview = job.steps.find((s: { id?: string }) => s.id === "preview");
+    expect(preview.with).toMatchObject({
+      command: "preview",
+      refresh: true,
+      "expect-no-changes": true,
+      "stack-name": "${{ matrix.stack }}",
+    });
+    expect(preview["continue-on-error"]).toBe(true);
+    const issue = job.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/github-script@"));
+    expect(issue.if).toBe("steps.preview.outcome == 'failure'");
+    expect(issue.with.script).toContain("github.rest.issues.create(");
+    expect(issue.with.script).toContain("github.rest.issues.createComment(");
+    expect(JSON.stringify(drift)).not.toMatch(/command: up|"command":"up"/);
   });
 });
