@@ -77,7 +77,7 @@ describe("GitHub workflows", () => {
       policyPacks: "policies",
       policyPackConfigs: "policies/config.json",
     });
-    expect(action(workflow.jobs.deploy)["stack-name"]).toBe("pr-${{ github.event.pull_request.number }}");
+    expect(action(workflow.jobs.deploy)?.["stack-name"]).toBe("pr-${{ github.event.pull_request.number }}");
     expect(action(workflow.jobs.teardown)).toMatchObject({
       command: "destroy",
       upsert: true,

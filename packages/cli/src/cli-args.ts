@@ -1,12 +1,7 @@
-// What every `trestle` command shares in reading its arguments: `--flag value`
-// and `--flag=value` alike, and a mistake ends the command with one line and
-// exit 2, never a stack trace.
-
-/** `--flag=value` → `["--flag", "value"]`; anything else → `[arg, undefined]`. */
-export function splitFlag(arg: string): [string, string | undefined] {
-  const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-  return eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-}
+// What every `trestle` command shares in reading its arguments: `node:util`'s
+// `parseArgs` reads `--flag value` and `--flag=value` alike, and a mistake ends
+// the command with one line and exit 2, never a stack trace.
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 /** Ends the command: the message on standard error, exit 2. */
 export function fail(message: string): never {
@@ -14,24 +9,54 @@ export function fail(message: string): never {
   process.exit(2);
 }
 
+/** A command's flags, as `node:util` `parseArgs` declares them: each takes a value (`string`) or not (`boolean`). */
+export type FlagSpec = Record<string, "string" | "boolean">;
+
+/** `--help` and `-h` are every command's. */
+const HELP: ParseArgsConfig["options"] = { help: { type: "boolean", short: "h" } };
+
 /**
- * Each argument of `argv` as a flag, with `value()` to take the flag's value:
- * inline (`--flag=value`) or the next argument. A missing or empty value, or
- * another flag in its place, ends the command naming the flag, one rule for
- * every command.
+ * Each argument of `argv`, in order, parsed by `node:util` `parseArgs` against
+ * the command's `flags`: a flag with `value()` to read its value (inline
+ * `--flag=value` or the next argument), a positional as itself. What parseArgs
+ * refuses (an unknown flag, a missing or empty value, another flag where a
+ * value goes, a positional a command takes none of) ends the command with one
+ * line naming it and exit 2, one rule for every command.
  */
-export function* eachFlag(argv: readonly string[], usage: string): Generator<{ flag: string; arg: string; value: () => string }> {
-  let i = 0;
-  while (i < argv.length) {
-    const arg = argv[i];
-    const [flag, inline] = splitFlag(arg);
+export function* eachFlag(
+  argv: readonly string[],
+  usage: string,
+  flags: FlagSpec,
+  options: { positionals?: boolean } = {},
+): Generator<{ flag: string; arg: string; value: () => string }> {
+  const declared = { ...HELP, ...Object.fromEntries(Object.entries(flags).map(([name, type]) => [name, { type }])) };
+  let tokens: NonNullable<ReturnType<typeof parseArgs>["tokens"]>;
+  try {
+    ({ tokens } = parseArgs({
+      args: [...argv],
+      options: declared,
+      strict: true,
+      allowPositionals: options.positionals ?? false,
+      tokens: true,
+    }));
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const named = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? /positional argument '([^']+)'/.exec(message)?.[1] ?? "";
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") fail(`${named.split(",")[0]} needs a value\n${usage}`);
+    fail(`unknown argument \`${named || argv.find((a) => a.startsWith("-")) || argv[0]}\`\n${usage}`);
+  }
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") continue;
+    if (token.kind === "positional") {
+      yield { flag: token.value, arg: token.value, value: () => fail(`\`${token.value}\` takes no value\n${usage}`) };
+      continue;
+    }
+    const flag = token.rawName.startsWith("--") ? token.rawName : `--${token.name}`;
     const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) fail(`${flag} needs a value\n${usage}`);
-      return v;
+      if (token.value === undefined || token.value === "") fail(`${flag} needs a value\n${usage}`);
+      return token.value;
     };
-    yield { flag, arg, value };
-    i++;
+    yield { flag: token.name === "help" ? token.rawName : flag, arg: token.rawName, value };
   }
 }
 

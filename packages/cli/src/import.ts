@@ -20,7 +20,7 @@ const USAGE = "usage: trestle import --project <railway project id> [--environme
 
 function parseArgs(argv: string[]): { project: string; environment: string; stack?: string } {
   const given: Record<string, string> = {};
-  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
+  for (const { flag, arg, value } of eachFlag(argv, USAGE, { project: "string", environment: "string", stack: "string" })) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);

@@ -48,7 +48,7 @@ function parseArgs(argv: string[]): Args {
   let dir: string | undefined;
   let name: string | undefined;
   let from: string | undefined;
-  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
+  for (const { flag, arg, value } of eachFlag(argv, USAGE, { name: "string", from: "string" }, { positionals: true })) {
     if (flag === "--help" || flag === "-h") {
       console.log(`${USAGE}\n  examples: ${[...examples().keys()].join(", ")}`);
       process.exit(0);

@@ -29,7 +29,14 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const given: Partial<Record<string, string>> = {};
-  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
+  for (const { flag, arg, value } of eachFlag(argv, USAGE, {
+    pr: "string",
+    branch: "string",
+    from: "string",
+    scope: "string",
+    origin: "string",
+    out: "string",
+  })) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);

@@ -28,7 +28,12 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   let stack: string | undefined;
   const args: Omit<Args, "stack"> = { json: false, projectDir: findProjectDir() };
-  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
+  for (const { flag, arg, value } of eachFlag(argv, USAGE, {
+    stack: "string",
+    config: "string",
+    json: "boolean",
+    "project-dir": "string",
+  })) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);

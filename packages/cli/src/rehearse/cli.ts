@@ -33,9 +33,22 @@ interface Args {
   step?: { endpoint?: string; state?: string; result?: string };
 }
 
+const FLAGS = {
+  stack: "string",
+  config: "string",
+  plan: "string",
+  "build-seconds": "string",
+  json: "boolean",
+  from: "string",
+  "step-endpoint": "string",
+  "step-state": "string",
+  "step-result": "string",
+  "project-dir": "string",
+} as const;
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { buildSeconds: 240, json: false, projectDir: findProjectDir() };
-  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
+  for (const { flag, arg, value } of eachFlag(argv, USAGE, FLAGS)) {
     if (flag === "--stack") args.stack = value();
     else if (flag === "--config") args.config = path.resolve(value());
     else if (flag === "--plan") {

@@ -26,7 +26,7 @@ function parseArgs(argv: string[]): { key: string; stack?: string; config?: stri
   if (!/^([A-Za-z][A-Za-z0-9_-]*:)?[A-Za-z][A-Za-z0-9_]*$/.test(key))
     fail(`\`${key}\` is not a config key (letters, digits and \`_\`, starting with a letter; \`namespace:key\` for another namespace)`);
   const out: { key: string; stack?: string; config?: string } = { key };
-  for (const { flag, arg, value } of eachFlag(rest, USAGE)) {
+  for (const { flag, arg, value } of eachFlag(rest, USAGE, { stack: "string", config: "string" }, { positionals: true })) {
     if (flag === "--stack") out.stack = value();
     else if (flag === "--config") out.config = path.resolve(value());
     else fail(`unknown argument \`${arg}\`; the value is read from standard input or a prompt, never from the command line\n${USAGE}`);

@@ -41,7 +41,15 @@ const USAGE = AS_DIFF
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { out: path.join(process.cwd(), ".trestle", "synth"), json: false, projectDir: findProjectDir(), quiet: false };
-  for (const { flag, arg, value } of eachFlag(argv, USAGE)) {
+  for (const { flag, arg, value } of eachFlag(argv, USAGE, {
+    stack: "string",
+    config: "string",
+    out: "string",
+    json: "boolean",
+    "diff-base": "string",
+    "project-dir": "string",
+    quiet: "boolean",
+  })) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);
