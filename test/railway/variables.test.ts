@@ -24,6 +24,36 @@ function vars(serviceId: string, overrides: Partial<VariablesInputs> = {}): Vari
 }
 
 describe("Variables", () => {
+  it("writes the environment's shared variables when given no service (VAR-2), reads them back and deletes them", async () => {
+    const inputs: VariablesInputs = {
+      projectId,
+      environmentId,
+      variables: { LOG_LEVEL: "info" },
+      secretVariables: { SENTRY_TOKEN: "shared-secret-1" },
+    };
+    const state = await create(variablesProvider, inputs);
+    expect(state.id).toBe(`shared:${environmentId}`);
+    expect(Object.fromEntries(ctx.emulator.state.variables.get(`${environmentId}:shared`) ?? [])).toEqual({
+      LOG_LEVEL: "info",
+      SENTRY_TOKEN: "shared-secret-1",
+    });
+    const changed = await up(variablesProvider, state, { ...inputs, variables: { LOG_LEVEL: "debug" } });
+    expect(changed.action).toBe("update");
+    expect(ctx.emulator.state.variables.get(`${environmentId}:shared`)?.get("LOG_LEVEL")).toBe("debug");
+    expect(await refresh(variablesProvider, changed)).toBeDefined();
+    await destroy(variablesProvider, changed);
+    expect([...(ctx.emulator.state.variables.get(`${environmentId}:shared`)?.keys() ?? [])]).toEqual([]);
+  });
+
+  it("refuses deferToDeploy on shared variables, which no deploy of theirs follows", () => {
+    expect(checkVariables({ projectId, environmentId, deferToDeploy: true })).toEqual([
+      {
+        property: "deferToDeploy",
+        reason: "shared variables (no `serviceId`) have no deploy of their own to wait for; leave `deferToDeploy` out",
+      },
+    ]);
+  });
+
   it("writes plain, secret and reference values in one upsert that skips deploys", async () => {
     const serviceId = await service();
     const before = ctx.emulator.requests.length;

@@ -198,6 +198,13 @@ export interface RailwayServiceOptions extends pulumi.ComponentResourceOptions {
    * Unlike `dependsOn`, the service, its variables and domains are made meanwhile.
    */
   deployAfter?: pulumi.Resource[];
+  /**
+   * Values outside the service whose change must redeploy it, such as the
+   * environment's shared variables it reads as `${{shared.NAME}}`: Railway
+   * renders a reference when a deploy starts (VAR-3), so a new value reaches
+   * the service only with its next deploy.
+   */
+  redeployOn?: pulumi.Input<unknown>;
 }
 
 export class RailwayService extends pulumi.ComponentResource {
@@ -217,7 +224,7 @@ export class RailwayService extends pulumi.ComponentResource {
 
   constructor(name: string, args: RailwayServiceArgs, opts?: RailwayServiceOptions) {
     const where = `RailwayService ${name}`;
-    const { deployAfter = [], ...componentOpts } = opts ?? {};
+    const { deployAfter = [], redeployOn, ...componentOpts } = opts ?? {};
     const corsFormat = oneOf(where, "cors.format", args.cors?.format, CORS_FORMATS) ?? "comma";
     const intent: RailwayServiceIntent = {
       serviceName: args.serviceName,
@@ -243,15 +250,14 @@ export class RailwayService extends pulumi.ComponentResource {
     const variables = this.createVariables(name, args, scope, service, generated, corsFormat);
     const publicDomain = args.public ? this.createPublicDomain(name, args, scope, service) : undefined;
     const custom = customDomains.map((domain, i) => this.createCustomDomain(`${name}-domain-${i}`, args, scope, service, domain));
-    const deployment = this.createDeployment(
-      name,
-      args,
+    const deployment = this.createDeployment(name, args, {
       scope,
       service,
       variables,
-      [...(publicDomain ? [publicDomain] : []), ...custom, ...deployAfter],
+      dependsOn: [...(publicDomain ? [publicDomain] : []), ...custom, ...deployAfter],
       image,
-    );
+      redeployOn,
+    });
     const gate = args.healthGate ?? {};
     if (gate.enabled !== false && publicDomain && args.healthcheck?.path) {
       createHealthGate(
@@ -402,12 +408,18 @@ export class RailwayService extends pulumi.ComponentResource {
   private createDeployment(
     name: string,
     args: RailwayServiceArgs,
-    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    service: railway.Service,
-    variables: railway.Variables,
-    dependsOn: pulumi.Resource[],
-    image: docker.Image | undefined,
+    parts: {
+      scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> };
+      service: railway.Service;
+      variables: railway.Variables;
+      /** What the deploy waits for: its domains, and the databases it connects to. */
+      dependsOn: pulumi.Resource[];
+      image: docker.Image | undefined;
+      /** Outside values whose change redeploys it (`RailwayServiceOptions.redeployOn`). */
+      redeployOn: pulumi.Input<unknown> | undefined;
+    },
   ): railway.Deployment {
+    const { scope, service, variables, dependsOn, image, redeployOn } = parts;
     // Plain settings go in as a digest; secret values go in as themselves and
     // stay encrypted in state, so rotating a secret also redeploys.
     const { registry: _login, build, ...source } = args.source;
@@ -435,6 +447,7 @@ export class RailwayService extends pulumi.ComponentResource {
       args.cors ? pulumi.output(args.cors.origins).apply((o) => digest(o)) : "",
       image ? image.repoDigest : "",
       pulumi.secret(pulumi.output(args.secrets ?? {})),
+      ...(redeployOn === undefined ? [] : [pulumi.secret(pulumi.output(redeployOn))]),
     ]);
     // DEP-6: the first deploy commits the source (the built digest, the image, or the repo at its branch) with the variables.
     const deploySource = image

@@ -17,8 +17,8 @@ export interface VariablesArgs {
   projectId: pulumi.Input<string>;
   /** Changing it replaces the collection. */
   environmentId: pulumi.Input<string>;
-  /** Changing it replaces the collection. */
-  serviceId: pulumi.Input<string>;
+  /** Changing it replaces the collection. Without it, the environment's shared variables (`${{shared.NAME}}`, VAR-2). */
+  serviceId?: pulumi.Input<string>;
   /** Plain values, shown in previews. */
   variables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Secret values: stored encrypted in state and never shown. */
@@ -34,7 +34,8 @@ export interface VariablesArgs {
 export interface VariablesInputs {
   projectId: string;
   environmentId: string;
-  serviceId: string;
+  /** Undefined: the environment's shared variables (VAR-2). */
+  serviceId?: string;
   variables?: Record<string, string>;
   secretVariables?: Record<string, string>;
   deferToDeploy?: boolean;
@@ -61,7 +62,7 @@ mutation variableCollectionUpsert($input: VariableCollectionUpsertInput!) {
 }`);
 
 export const VARIABLES_READ = railwayOperation(`
-query variables($projectId: String!, $environmentId: String!, $serviceId: String!) {
+query variables($projectId: String!, $environmentId: String!, $serviceId: String) {
   variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
 }`);
 
@@ -74,13 +75,14 @@ function allOf(inputs: VariablesInputs): Record<string, string> {
   return { ...(inputs.variables ?? {}), ...(inputs.secretVariables ?? {}) };
 }
 
-function scope(inputs: { projectId: string; environmentId: string; serviceId: string }) {
-  return { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId };
+/** Where the variables are: one service's in one environment, or (no `serviceId`) the environment's shared ones (VAR-2). */
+function scope(inputs: { projectId: string; environmentId: string; serviceId?: string }) {
+  return { projectId: inputs.projectId, environmentId: inputs.environmentId, ...(inputs.serviceId ? { serviceId: inputs.serviceId } : {}) };
 }
 
 /** Writes `values`, without deploying unless `deploy` (VAR-1); `secrets` are kept out of any error. */
 export async function upsertVariables(
-  where: { projectId: string; environmentId: string; serviceId: string },
+  where: { projectId: string; environmentId: string; serviceId?: string },
   values: Record<string, string>,
   secrets: readonly string[],
   deploy = false,
@@ -119,7 +121,15 @@ export function variableFailures(at: string, values: Record<string, unknown> | u
 }
 
 export function checkVariables(news: VariablesInputs): CheckFailure[] {
-  const failures = requireStrings(news as unknown as Record<string, unknown>, ["projectId", "environmentId", "serviceId"]);
+  const failures = requireStrings(
+    news as unknown as Record<string, unknown>,
+    news.serviceId === undefined ? ["projectId", "environmentId"] : ["projectId", "environmentId", "serviceId"],
+  );
+  if (news.serviceId === undefined && news.deferToDeploy)
+    failures.push({
+      property: "deferToDeploy",
+      reason: "shared variables (no `serviceId`) have no deploy of their own to wait for; leave `deferToDeploy` out",
+    });
   for (const group of ["variables", "secretVariables"] as const) failures.push(...variableFailures(group, news[group]));
   for (const name of Object.keys(news.variables ?? {})) {
     if (news.secretVariables && name in news.secretVariables) {
@@ -146,7 +156,7 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs & { dep
   async create(inputs) {
     // DEP-6: deferred values are written by the first deploy's patch.
     if (!inputs.deferToDeploy) await upsert(inputs, allOf(inputs));
-    return { id: `${inputs.serviceId}:${inputs.environmentId}`, outs: inputs };
+    return { id: `${inputs.serviceId ?? "shared"}:${inputs.environmentId}`, outs: inputs };
   },
 
   async read(id, props) {
@@ -169,9 +179,10 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs & { dep
     const after = allOf(news);
     const changed = Object.fromEntries(Object.entries(after).filter(([k, v]) => !sameValue(before[k], v)));
     let deployedWrite = olds.deployedWrite;
-    if (news.deferToDeploy && Object.keys(changed).length) {
+    if (news.deferToDeploy && news.serviceId && Object.keys(changed).length) {
       // VAR-1: the service's Deployment follows; Railway's own redeploy is that deploy.
-      const newest = await unlessGone(() => latestDeployment(news));
+      const where = { serviceId: news.serviceId, environmentId: news.environmentId };
+      const newest = await unlessGone(() => latestDeployment(where));
       await upsertVariables(news, changed, Object.values(news.secretVariables ?? {}), true);
       deployedWrite = { id: globalThis.crypto.randomUUID(), ...(newest?.id ? { after: newest.id } : {}) };
     } else await upsert(news, changed);

@@ -228,10 +228,30 @@ export function trestleStack(): TrestleStackOutputs {
     };
   }
 
+  // VAR-2: the environment's shared variables, written before any service that reads them deploys.
+  const shared =
+    config.shared && (Object.keys(config.shared.variables).length || Object.keys(config.shared.secrets).length)
+      ? new railway.Variables("shared-vars", {
+          ...scope,
+          variables: config.shared.variables,
+          secretVariables: secretsOf(config.shared.secrets),
+        })
+      : undefined;
+  /** A service that reads `${{shared.…}}` deploys after the shared variables, and again when they change. */
+  function readsShared(service: Pick<ServiceConfig, "variables">): boolean {
+    return Object.values(service.variables ?? {}).some(
+      (v) => typeof v === "string" && railway.referencesIn(v).some((r) => r.owner === "shared"),
+    );
+  }
+  function deployOptions(service: ServiceConfig): { deployAfter: pulumi.Resource[]; redeployOn?: pulumi.Input<unknown> } {
+    if (!shared || !readsShared(service)) return { deployAfter: connected(service) };
+    return { deployAfter: [...connected(service), shared], redeployOn: pulumi.all([shared.variables, shared.secretVariables]) };
+  }
+
   const services: Record<string, RailwayService> = Object.fromEntries(
     Object.entries(config.services).map(([name, service]) => [
       name,
-      new RailwayService(name, serviceArgs(name, service), { deployAfter: connected(service) }),
+      new RailwayService(name, serviceArgs(name, service), deployOptions(service)),
     ]),
   );
 
@@ -295,11 +315,7 @@ export function trestleStack(): TrestleStackOutputs {
       wsUrlVariable: frontend.wsUrlVariable ?? "",
       variables: frontend.variables,
     });
-    const web = new RailwayService(
-      frontend.name,
-      { ...serviceArgs(frontend.name, service, urls), frontend: true },
-      { deployAfter: connected(service) },
-    );
+    const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true }, deployOptions(service));
     return { url: frontendUrlOf(web, frontend.domains), origins: web.origins };
   }
 

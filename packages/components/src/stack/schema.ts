@@ -36,6 +36,7 @@ export const TOP_LEVEL_KEYS = [
   "postgres",
   "redis",
   "databases",
+  "shared",
   "frontend",
   "vercel",
   "preview",
@@ -825,7 +826,18 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
   const check = (self: string, path: PropertyKey[], value: unknown) => {
     if (typeof value !== "string") return;
     for (const ref of referencesIn(value)) {
-      if (ref.owner === "shared") continue; // shared variables are the environment's, not the stack's
+      if (ref.owner === "shared") {
+        // VAR-2: once the stack declares the environment's shared variables, a reference names one of them.
+        const shared = stack.shared as { variables?: Record<string, unknown>; secrets?: Record<string, unknown> } | undefined;
+        const names = shared ? [...Object.keys(shared.variables ?? {}), ...Object.keys(shared.secrets ?? {})] : undefined;
+        if (names && !names.includes(ref.name)) {
+          problems.push([
+            path,
+            `\`${ref.text}\` names a shared variable \`trestle:shared\` does not declare; it declares ${names.length ? list(names) : "none"}. Add \`${ref.name}\` under \`trestle:shared.variables\` (or \`.secrets\`)`,
+          ]);
+        }
+        continue;
+      }
       if (ref.owner && needsQuotes(ref.owner) && !ref.text.includes(`"${ref.owner}"`)) {
         problems.push([
           path,
@@ -926,6 +938,18 @@ export const stackSchema = z
       .default({})
       .describe(
         "Named databases beyond `trestle:postgres` and `trestle:redis`, e.g. a `cache` Redis that evicts and a `broker` Redis that never does. Each is a Railway service of that name; a service reaches one with `connects: [<name>]`, which sets `<NAME>_URL`.",
+      ),
+    shared: z
+      .strictObject({
+        variables: z.record(envName, z.string()).default({}).describe("Plain shared variables, e.g. `LOG_LEVEL: info`."),
+        secrets: z
+          .record(envName, secretKey)
+          .default({})
+          .describe("Shared variable name → stack secret key, e.g. `SENTRY_AUTH_TOKEN: sentryAuthToken`."),
+      })
+      .optional()
+      .describe(
+        "The environment's shared variables, which every service reads as `${{shared.NAME}}` (VAR-2). Trestle writes them before the services deploy, redeploys a service that reads one when it changes, and refuses a `${{shared.NAME}}` it does not declare.",
       ),
     frontend: frontendSchema.optional().describe("The app browsers load: a Vercel project built from Git, or a server on Railway."),
     preview: z

@@ -13,7 +13,13 @@ import {
   looksSecretName,
   secretValueReason,
 } from "@trestle/components/contract";
-import { RAILWAY_PROVIDED, referencesIn } from "@trestle/railway/facts";
+import { RAILWAY_PROVIDED, RAILWAY_TYPE_PREFIX, referencesIn } from "@trestle/railway/facts";
+
+/** A map that may arrive wrapped in Pulumi's secret marker. */
+const unwrapped = (raw: unknown): Record<string, unknown> => {
+  const value = (raw ?? {}) as Record<string, unknown>;
+  return value.value && typeof value.value === "object" ? (value.value as Record<string, unknown>) : value;
+};
 
 export type Kind = "postgres" | "redis" | "app";
 
@@ -73,12 +79,18 @@ function belongsTo(child: PolicyResource, service: PolicyResource): boolean {
 
 export class StackView {
   readonly services: ServiceView[];
+  /** Names of the environment's shared variables that hold a stack secret. */
+  readonly sharedSecrets: Set<string>;
   /** A production stack: protected data, https-only CORS. */
   readonly production: boolean;
   /** A pull request's preview stack. */
   readonly preview: boolean;
 
   constructor(readonly resources: PolicyResource[]) {
+    // VAR-2: the environment's shared variables, the stack program's `shared-vars` (a Variables with no service;
+    // by name, since a service's id is unknown in a preview too).
+    const shared = resources.filter((r) => r.type === `${RAILWAY_TYPE_PREFIX}Variables` && r.name === "shared-vars");
+    this.sharedSecrets = new Set(shared.flatMap((r) => Object.keys(unwrapped(r.props.secretVariables))));
     this.production = isProduction(resources);
     this.preview = isPreview(resources);
     this.services = this.ofType(TYPES.railwayService).map((service) => {
@@ -185,7 +197,10 @@ export class StackView {
 
   private referenceSecret(from: ServiceView | undefined, owner: string | undefined, name: string, seen: Set<string>): string | undefined {
     if ((RAILWAY_PROVIDED as readonly string[]).includes(name)) return undefined;
-    if (owner === "shared") return looksSecretName(name) ? `names the shared variable \`${name}\`, secret by its name` : undefined;
+    if (owner === "shared") {
+      if (this.sharedSecrets.has(name)) return `names the shared variable \`${name}\`, a stack secret (\`trestle:shared.secrets\`)`;
+      return looksSecretName(name) ? `names the shared variable \`${name}\`, secret by its name` : undefined;
+    }
     const target = owner === undefined ? from : this.services.find((s) => s.name === owner);
     const label = target ? `${target.name}'s \`${name}\`` : `\`${owner ?? ""}.${name}\``;
     const key = `${target?.name ?? owner}.${name}`;

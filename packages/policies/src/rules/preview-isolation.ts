@@ -58,6 +58,18 @@ export default trestleRule({
         }
       }
     }
+    // The same for the environment's shared variables (VAR-2), which every service may read.
+    for (const shared of view.resources.filter((r) => r.type === TYPES.railwayVariables && r.name === "shared-vars")) {
+      const raw = (shared.props.secretVariables ?? {}) as Record<string, unknown>;
+      const secrets = raw.value && typeof raw.value === "object" ? (raw.value as Record<string, unknown>) : raw;
+      for (const name of Object.keys(secrets).filter((n) => CONNECTION_URL.test(n))) {
+        report(
+          `shared: a preview's shared variable \`${name}\` comes from a stack secret, which may be production's database; connect the preview's own with \`connects\``,
+          shared,
+          { name: "shared-vars", value: name },
+        );
+      }
+    }
     for (const v of view.vercelVariables()) {
       const targets = (v.resource.props.targets ??
         (v.resource.props.variables as { key: string; targets?: string[] }[] | undefined)?.find((e) => e.key === v.key)?.targets ??
