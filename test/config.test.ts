@@ -644,6 +644,16 @@ describe("stack config", () => {
       "redis.use: `cache`, but `services.worker` uses it as a Celery broker (`celery`): a cache may evict queued jobs; say `queue` or `both`, or give the queue a Redis of its own",
     ],
     [
+      "a subdomain on a service with no public domain (DOM-3)",
+      (c) => (c.services.worker.subdomain = "acme-worker"),
+      "services.worker.subdomain: `subdomain` names the Railway domain of a public service; add `public: true`, or remove it",
+    ],
+    [
+      "a subdomain that is not a domain label",
+      (c) => (c.services.api.subdomain = "Acme_API"),
+      "services.api.subdomain: give a domain label: lower-case letters, digits and `-`, 1-63, not starting or ending with `-`",
+    ],
+    [
       "a frontend variable that would replace the API URL Trestle sets",
       (c) => (c.frontend = { ...c.frontend!, variables: { NEXT_PUBLIC_API_URL: "https://api.example.com" } } as never),
       "frontend.variables.NEXT_PUBLIC_API_URL: `NEXT_PUBLIC_API_URL` is set by Trestle to the API's URL (its first custom domain, else its Railway URL), and this value would replace it; remove it, or give the generated one another name with `apiUrlVariable` / `wsUrlVariable`",

@@ -14,9 +14,39 @@ beforeAll(() => {
 
 const service = () => ctx.service("web", "nginx");
 
+/** The provider's check of a subdomain, as its failures' text. */
+async function checkSubdomain(subdomain: string): Promise<string[]> {
+  const checked = await serviceDomainProvider.check!({} as never, { projectId, environmentId, serviceId: "s", subdomain });
+  return (checked.failures ?? []).map((f) => `${f.property}: ${f.reason}`);
+}
+
 const domainsOf = (serviceId: string) => [...ctx.emulator.state.domains.values()].filter((d) => d.serviceId === serviceId);
 
 describe("ServiceDomain", () => {
+  it("takes a chosen subdomain on create, renames it in place, and is refused a name another domain holds (DOM-3)", async () => {
+    const serviceId = await service();
+    const state = await create(serviceDomainProvider, { projectId, environmentId, serviceId, targetPort: 8000, subdomain: "acme-api" });
+    expect(state.outs).toMatchObject({ domain: "acme-api.up.railway.app", url: "https://acme-api.up.railway.app" });
+    expect(domainsOf(serviceId)).toMatchObject([{ id: state.id, domain: "acme-api.up.railway.app", targetPort: 8000 }]);
+    const renamed = await up(serviceDomainProvider, state, {
+      projectId,
+      environmentId,
+      serviceId,
+      targetPort: 8000,
+      subdomain: "acme-api-2",
+    });
+    expect(renamed).toMatchObject({ action: "update", id: state.id, outs: { domain: "acme-api-2.up.railway.app" } });
+    const other = await service();
+    await expect(
+      create(serviceDomainProvider, { projectId, environmentId, serviceId: other, targetPort: 8000, subdomain: "acme-api-2" }),
+    ).rejects.toThrow(
+      /^Railway refused the domain `acme-api-2\.up\.railway\.app` for service .*: another service holds it, or Railway does not allow it; choose another `subdomain`$/,
+    );
+    expect(await checkSubdomain("Acme_API")).toEqual([
+      "subdomain: `Acme_API` is not a domain label: lower-case letters, digits and `-`, 1-63, not starting or ending with `-`",
+    ]);
+  });
+
   it('waits for a new service\'s instance Railway does not show yet ("ServiceInstance not found"), and makes one domain (ERR-3, SVC-9)', async () => {
     ctx.emulator.lagNewInstances = 2;
     try {

@@ -148,6 +148,8 @@ export interface RailwayServiceArgs {
   public?: boolean;
   /** Custom domains; their DNS records are outputs. @default [] */
   domains?: string[];
+  /** With `public`: the Railway domain's own name, `<subdomain>.up.railway.app` (DOM-3). @default Railway's generated name */
+  subdomain?: string;
   /** Plain variables, e.g. references like `${{Postgres.DATABASE_URL}}`. */
   variables?: Record<string, pulumi.Input<string>>;
   /** Secret variables (stack secrets, credentialed URLs). */
@@ -388,7 +390,11 @@ export class RailwayService extends pulumi.ComponentResource {
     scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
     service: railway.Service,
   ): railway.ServiceDomain {
-    return new railway.ServiceDomain(`${name}-domain`, { ...scope, serviceId: service.serviceId, targetPort: args.port }, { parent: this });
+    return new railway.ServiceDomain(
+      `${name}-domain`,
+      { ...scope, serviceId: service.serviceId, targetPort: args.port, subdomain: args.subdomain },
+      { parent: this },
+    );
   }
 
   private createCustomDomain(

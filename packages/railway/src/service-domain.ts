@@ -1,7 +1,7 @@
 // A Railway-provided `*.up.railway.app` domain for a service in one environment.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { railwayOperation } from "./client";
+import { RailwayApiError, railwayOperation } from "./client";
 import { CheckFailure, compact, deleteIfPresent, diffOf, requireStrings, tcpPortFailure, unlessGone } from "./common";
 import { whenInstanceShows } from "./instance-lag";
 import { configureFromStack, railwayClient } from "./settings";
@@ -16,6 +16,8 @@ export interface ServiceDomainArgs {
   serviceId: pulumi.Input<string>;
   /** The port the service listens on. @default Railway's detected `PORT` */
   targetPort?: pulumi.Input<number>;
+  /** DOM-3: the domain's own label, `<subdomain>.up.railway.app`; changing it renames the domain in place. @default Railway's generated name */
+  subdomain?: pulumi.Input<string>;
 }
 
 export interface ServiceDomainInputs {
@@ -23,6 +25,7 @@ export interface ServiceDomainInputs {
   environmentId: string;
   serviceId: string;
   targetPort?: number;
+  subdomain?: string;
 }
 
 export interface ServiceDomainOutputs extends ServiceDomainInputs {
@@ -69,6 +72,41 @@ async function list(inputs: ServiceDomainInputs): Promise<ServiceDomainNode[]> {
   return data.domains.serviceDomains;
 }
 
+/** A domain label: what `<label>.up.railway.app` takes. */
+const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const RAILWAY_SUFFIX = ".up.railway.app";
+
+/** The host these inputs want: the chosen subdomain's, else the one it has. */
+const wanted = (inputs: ServiceDomainInputs, current: string) => (inputs.subdomain ? `${inputs.subdomain}${RAILWAY_SUFFIX}` : current);
+
+/**
+ * DOM-3: sets the domain's host (and port) with `serviceDomainUpdate`, as other
+ * clients set a chosen `<name>.up.railway.app`; a name another service holds
+ * is refused by Railway, and the error says so.
+ */
+async function rename(id: string, inputs: ServiceDomainInputs, current: string): Promise<ServiceDomainNode> {
+  const domain = wanted(inputs, current);
+  try {
+    await railwayClient().request(SERVICE_DOMAIN_UPDATE, {
+      input: compact({
+        serviceDomainId: id,
+        domain,
+        environmentId: inputs.environmentId,
+        serviceId: inputs.serviceId,
+        targetPort: inputs.targetPort,
+      }),
+    });
+  } catch (error) {
+    // The client redacts every input from its errors; the chosen name is no secret, and the fix needs it.
+    if (inputs.subdomain && error instanceof RailwayApiError && ["alreadyExists", "invalid", "internal"].includes(error.kind)) {
+      const message = `Railway refused the domain \`${domain}\` for service ${inputs.serviceId} (${error.message}): another service holds it, or Railway does not allow it; choose another \`subdomain\``;
+      throw Object.assign(new Error(message), { name: "SubdomainRefusedError" });
+    }
+    throw error;
+  }
+  return { id, domain };
+}
+
 function outputsOf(inputs: ServiceDomainInputs, node: ServiceDomainNode): ServiceDomainOutputs {
   return compact({ ...inputs, domain: node.domain, url: `https://${node.domain}` });
 }
@@ -83,11 +121,20 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
       "serviceId",
     ]);
     failures.push(...tcpPortFailure("targetPort", news.targetPort));
+    if (news.subdomain !== undefined && (typeof news.subdomain !== "string" || !SUBDOMAIN.test(news.subdomain))) {
+      failures.push({
+        property: "subdomain",
+        reason: `\`${news.subdomain}\` is not a domain label: lower-case letters, digits and \`-\`, 1-63, not starting or ending with \`-\``,
+      });
+    }
     return { inputs: news, failures };
   },
 
   async diff(_id, olds, news) {
-    return diffOf<ServiceDomainInputs>(olds, news, { replace: ["projectId", "environmentId", "serviceId"], update: ["targetPort"] });
+    return diffOf<ServiceDomainInputs>(olds, news, {
+      replace: ["projectId", "environmentId", "serviceId"],
+      update: ["targetPort", "subdomain"],
+    });
   },
 
   async create(inputs) {
@@ -97,6 +144,8 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
     const existing = async () => (await list(inputs)).sort((a, b) => a.id.localeCompare(b.id))[0];
     const found = await existing();
     if (found) {
+      if (wanted(inputs, found.domain) !== found.domain)
+        return { id: found.id, outs: outputsOf(inputs, await rename(found.id, inputs, found.domain)) };
       if (inputs.targetPort !== undefined && found.targetPort !== inputs.targetPort) {
         await railwayClient().request(SERVICE_DOMAIN_UPDATE, {
           input: compact({
@@ -123,6 +172,13 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
         },
       ),
     );
+    // DOM-3: Railway generates the name; a chosen one is set on the new domain at once.
+    if (wanted(inputs, serviceDomainCreate.domain) !== serviceDomainCreate.domain) {
+      return {
+        id: serviceDomainCreate.id,
+        outs: outputsOf(inputs, await rename(serviceDomainCreate.id, inputs, serviceDomainCreate.domain)),
+      };
+    }
     return { id: serviceDomainCreate.id, outs: outputsOf(inputs, serviceDomainCreate) };
   },
 
@@ -138,16 +194,8 @@ export const serviceDomainProvider: dynamic.ResourceProvider<ServiceDomainInputs
   },
 
   async update(id, olds, news) {
-    await railwayClient().request(SERVICE_DOMAIN_UPDATE, {
-      input: compact({
-        serviceDomainId: id,
-        domain: olds.domain,
-        environmentId: news.environmentId,
-        serviceId: news.serviceId,
-        targetPort: news.targetPort,
-      }),
-    });
-    return { outs: { ...outputsOf(news, { id, domain: olds.domain }) } };
+    // Without `subdomain` the domain keeps the name it has (generated, or one chosen before).
+    return { outs: outputsOf(news, await rename(id, news, olds.domain)) };
   },
 
   async delete(id) {

@@ -207,6 +207,7 @@ export function trestleStack(): TrestleStackOutputs {
         "sleep",
         "public",
         "domains",
+        "subdomain",
         "generated",
         "deployTimeoutSeconds",
         "takeOver",

@@ -232,6 +232,13 @@ export const serviceFields = {
   sleep: z.boolean().optional().describe("Let Railway sleep the service when it has no traffic."),
   public: z.boolean().default(false).describe("A public `*.up.railway.app` domain."),
   domains: z.array(hostname).default([]).describe("Custom domains (the DNS records to create are stack outputs)."),
+  subdomain: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+      error: "give a domain label: lower-case letters, digits and `-`, 1-63, not starting or ending with `-`",
+    })
+    .optional()
+    .describe("With `public: true`: the Railway domain's name, `<subdomain>.up.railway.app`. @default Railway's generated name"),
   connects: z
     .array(z.string().regex(SERVICE_NAME, { error: "`connects` names `postgres`, `redis` or a database of `trestle:databases`" }))
     .default([])
@@ -325,6 +332,13 @@ function serviceChecks(
       code: "custom",
       path: ["celery"],
       message: "give the broker and the results different Redis databases (e.g. `broker: 0`, `results: 1`)",
+    });
+  }
+  if (service.subdomain && !service.public) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["subdomain"],
+      message: "`subdomain` names the Railway domain of a public service; add `public: true`, or remove it",
     });
   }
   if ((service.public || service.domains?.length) && !service.port) {

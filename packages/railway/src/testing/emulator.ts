@@ -1536,9 +1536,12 @@ export class RailwayEmulator {
         return { id: domain.id, domain: domain.domain, targetPort: domain.targetPort };
       },
       // DOM-1: a new target port
+      // DOM-3: a domain takes a chosen host, unless another domain holds it
       serviceDomainUpdate: ({ input }) => {
         const domain = s.domains.get(input.serviceDomainId);
         if (!domain) throw notFound("ServiceDomain");
+        if ([...s.domains.values()].some((d) => d !== domain && d.domain === input.domain))
+          throw alreadyExists(`Domain ${input.domain} is not available`);
         domain.targetPort = input.targetPort ?? null;
         domain.domain = input.domain;
         return true;
