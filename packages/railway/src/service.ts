@@ -146,12 +146,9 @@ export interface ServiceOutputs extends ServiceInputs {
   privateDomain: string;
 }
 
-/** Instance settings written as themselves (null clears them). */
-const SIMPLE_KEYS = [
-  "rootDirectory",
-  "dockerfilePath",
-  "builder",
-  "buildCommand",
+/** DEP-9: the build and deploy settings a first-deploy patch carries, by the section they go in. */
+const PATCH_BUILD_KEYS = ["builder", "buildCommand", "dockerfilePath", "watchPatterns"] as const;
+const PATCH_DEPLOY_KEYS = [
   "startCommand",
   "preDeployCommand",
   "healthcheckPath",
@@ -160,8 +157,13 @@ const SIMPLE_KEYS = [
   "restartPolicyMaxRetries",
   "cronSchedule",
   "sleepApplication",
+] as const;
+/** Instance settings written as themselves (null clears them): the source's directory, the patch's keys above, and the registry login. */
+const SIMPLE_KEYS = [
+  "rootDirectory",
+  ...PATCH_BUILD_KEYS,
+  ...PATCH_DEPLOY_KEYS,
   "registryCredentials",
-  "watchPatterns",
 ] as const satisfies readonly (keyof ServiceInputs)[];
 
 /** Every setting sent through `serviceInstanceUpdate`: replicas are mapped, the rest written as is. */
@@ -321,17 +323,6 @@ export interface PatchSettings {
   deploy?: Record<string, unknown>;
 }
 
-const PATCH_BUILD_KEYS = ["builder", "buildCommand", "dockerfilePath", "watchPatterns"] as const;
-const PATCH_DEPLOY_KEYS = [
-  "startCommand",
-  "preDeployCommand",
-  "healthcheckPath",
-  "healthcheckTimeout",
-  "restartPolicyType",
-  "restartPolicyMaxRetries",
-  "cronSchedule",
-  "sleepApplication",
-] as const;
 /** The instance settings a first-deploy patch cannot carry: written with `serviceInstanceUpdate` even for a deferred service. */
 const UNPATCHED_KEYS = ["registryCredentials"] as const;
 

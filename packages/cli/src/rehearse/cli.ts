@@ -116,18 +116,13 @@ function updateReport(update: UpdateRehearsal): string {
   const lines = [
     `rehearsal of the update of ${update.after.stack} from ${path.basename(update.from)} to ${path.basename(update.to)} against the Railway emulator`,
   ];
-  if (update.before.configErrors.length)
-    return [
-      ...lines,
-      `  ✗ ${path.basename(update.from)} is not a valid stack file:`,
-      ...update.before.configErrors.map((e) => `    - ${e}`),
-    ].join("\n");
-  if (update.after.configErrors.length)
-    return [
-      ...lines,
-      `  ✗ ${path.basename(update.to)} is not a valid stack file:`,
-      ...update.after.configErrors.map((e) => `    - ${e}`),
-    ].join("\n");
+  for (const [file, errors] of [
+    [update.from, update.before.configErrors],
+    [update.to, update.after.configErrors],
+  ] as const) {
+    if (errors.length)
+      return [...lines, `  ✗ ${path.basename(file)} is not a valid stack file:`, ...errors.map((e) => `    - ${e}`)].join("\n");
+  }
   const actions = Object.entries(update.after.actions).filter(([, a]) => a !== "same");
   const count = (a: string) => actions.filter(([, x]) => x === a).length;
   lines.push(`  ${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete`);
