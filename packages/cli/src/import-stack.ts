@@ -16,7 +16,6 @@ export interface Imported {
 const POSTGRES = new RegExp(`^${POSTGRES_IMAGE.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(:(\\d+))?`);
 const REDIS = /^(docker\.io\/)?(library\/)?redis(:([\d.]+))?/;
 
-/** `SERPAPI_KEY` → `serpapiKey`: a stack secret's key. */
 /**
  * A value that is key material whatever its name: one long unbroken run of
  * base64 or hex with letters and digits mixed (an encoded key, a token). An
@@ -27,6 +26,7 @@ function looksLikeKeyMaterial(value: string): boolean {
   return /^[A-Za-z0-9+/_=-]{32,}$/.test(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v) && !/^[a-z-]+$/.test(v);
 }
 
+/** `SERPAPI_KEY` → `serpapiKey`: a stack secret's key. */
 function secretKeyOf(variable: string): string {
   const [first, ...rest] = variable.toLowerCase().split(/_+/).filter(Boolean);
   return [first, ...rest.map((w) => w[0].toUpperCase() + w.slice(1))].join("");

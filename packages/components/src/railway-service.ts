@@ -176,20 +176,6 @@ export interface RailwayServiceArgs {
   limits?: railway.ServiceLimits;
 }
 
-/**
- * A Railway service with its variables, domains and deploys.
- *
- * ```ts
- * const api = new RailwayService("api", {
- *   projectId, environmentId, serviceName: "api",
- *   source: { repo: "acme/travel", rootDirectory: "backend" },
- *   start: "uvicorn app.main:app --host 0.0.0.0 --port $PORT", port: 8000,
- *   healthcheck: { path: "/health" }, public: true,
- *   variables: { DATABASE_URL: db.urlReference },
- *   cors: { variable: "ALLOWED_ORIGINS", origins: ["https://app.example.com"], format: "comma" },
- * });
- * ```
- */
 /** Options of a RailwayService: a component's, and what its deploy waits for. */
 export interface RailwayServiceOptions extends pulumi.ComponentResourceOptions {
   /**
@@ -209,6 +195,20 @@ export interface RailwayServiceOptions extends pulumi.ComponentResourceOptions {
   redeployOn?: pulumi.Input<unknown>;
 }
 
+/**
+ * A Railway service with its variables, domains and deploys.
+ *
+ * ```ts
+ * const api = new RailwayService("api", {
+ *   projectId, environmentId, serviceName: "api",
+ *   source: { repo: "acme/travel", rootDirectory: "backend" },
+ *   start: "uvicorn app.main:app --host 0.0.0.0 --port $PORT", port: 8000,
+ *   healthcheck: { path: "/health" }, public: true,
+ *   variables: { DATABASE_URL: db.urlReference },
+ *   cors: { variable: "ALLOWED_ORIGINS", origins: ["https://app.example.com"], format: "comma" },
+ * });
+ * ```
+ */
 export class RailwayService extends pulumi.ComponentResource {
   /** Its type token, defined once (contract/types.ts). */
   static readonly __pulumiType = COMPONENT_TYPES.RailwayService;

@@ -62,7 +62,6 @@ export const SECURITY_HEADERS: Record<string, string> = {
 /** Where variables apply: production and preview deployments. */
 const TARGETS = ["production", "preview"];
 
-/** The WebSocket URL on the same host as an https URL. */
 /** A frontend's plain variables: the API's URL, its WebSocket URL (unless the variable is `""`), and its own. */
 export function frontendVariables(
   args: Pick<VercelFrontendArgs, "apiUrl" | "apiUrlVariable" | "wsUrlVariable" | "variables">,
@@ -74,6 +73,7 @@ export function frontendVariables(
   return plain;
 }
 
+/** The WebSocket URL on the same host as an https URL. */
 export function websocketUrl(apiUrl: string): string {
   return apiUrl.replace(/^https:\/\//, "wss://").replace(/^http:\/\//, "ws://");
 }

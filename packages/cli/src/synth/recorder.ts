@@ -34,7 +34,6 @@ export interface RecordedResource {
   computed: string[];
 }
 
-/** A recorded resource as the policy pack sees it in a stack policy (props are outputs). */
 /**
  * What a data source returns offline: its inputs, and for the lookups Trestle
  * makes (a pull request's preview finds the base stack's Vercel project) the id
@@ -50,6 +49,7 @@ export function placement(r: RecordedResource) {
   return { urn: r.urn, type: r.type, name: r.name, parent: r.parent, dependencies: r.dependencies, protect: r.protect };
 }
 
+/** A recorded resource as the policy pack sees it in a stack policy (props are outputs). */
 export function forPolicies(r: RecordedResource) {
   return {
     ...placement(r),

@@ -122,7 +122,6 @@ export function readStackConfig(
   return { values, secretKeys, problems };
 }
 
-/** Replaces secrets with fingerprints and placeholder values with `«computed:<resource>.<output>»`. */
 /** The secret variables each Railway service and Vercel frontend gets, by name; the recorder holds their values, which stay behind. */
 function secretVariablesOf(recorder: Recorder): SecretVariables[] {
   const plain = (value: unknown) => (isSecretValue(value) ? value.value : value);
@@ -151,6 +150,7 @@ function secretVariablesOf(recorder: Recorder): SecretVariables[] {
   return [...byOwner.values()].sort((a, b) => a.owner.localeCompare(b.owner) || a.platform.localeCompare(b.platform));
 }
 
+/** Replaces secrets with fingerprints and placeholder values with `«computed:<resource>.<output>»`. */
 function presenter(recorder: Recorder) {
   const computed = new Map<string, string>();
   for (const r of recorder.resources) {
