@@ -169,6 +169,38 @@ describe("trestle preflight --stack <s>", () => {
     expect(statusOf(run.checks, "custom domains")).toMatchObject({ status: "fail", detail: expect.stringContaining("api has 3") });
   });
 
+  it("says when a chosen Railway subdomain is already taken (PRE-6, DOM-3)", async () => {
+    const file = stackFile(
+      "staging",
+      [
+        "config:",
+        "  trestle:railway: { project: preflight-test, environment: staging }",
+        "  trestle:services:",
+        "    api:",
+        "      source: { image: ghcr.io/acme/api:1 }",
+        "      port: 8000",
+        "      public: true",
+        "      subdomain: acme-api",
+        "",
+      ].join("\n"),
+    );
+    const free = await preflight(["--stack", "staging", "--config", file, "--json"]);
+    expect(statusOf(free.checks, "domain acme-api.up.railway.app")).toMatchObject({ status: "pass" });
+    emulator.state.domains.set("d-1", {
+      id: "d-1",
+      projectId: "p",
+      environmentId: "e",
+      serviceId: "s",
+      kind: "service",
+      domain: "acme-api.up.railway.app",
+    } as never);
+    const taken = await preflight(["--stack", "staging", "--config", file, "--json"]);
+    expect(statusOf(taken.checks, "domain acme-api.up.railway.app")).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("choose another `subdomain`"),
+    });
+  });
+
   it("needs a token, and says how to rehearse without one (exit 2)", async () => {
     const run = await preflight(["--stack", "prod"], {});
     expect(run.code).toBe(2);

@@ -30,6 +30,8 @@ export interface PreflightIntent {
 
 export interface IntendedService {
   name: string;
+  /** The chosen Railway domain label (`<subdomain>.up.railway.app`, DOM-3). */
+  subdomain?: string;
   repo?: string;
   branch?: string;
   customDomains: number;
@@ -71,6 +73,12 @@ query preflightRepoBranches($owner: String!, $repo: String!) {
 const PROJECT = railwayOperation(`
 query preflightProject($id: String!) {
   project(id: $id) { id name workspaceId services { edges { node { id name } } } volumes { edges { node { id name } } } }
+}`);
+
+/** PRE-6: whether a chosen `<label>.up.railway.app` is free. */
+const DOMAIN_AVAILABLE = railwayOperation(`
+query preflightDomainAvailable($domain: String!) {
+  serviceDomainAvailable(domain: $domain) { available message }
 }`);
 
 /** PRE-6: the projects of a workspace, for a name the stack would create again. */
@@ -375,6 +383,30 @@ export function preflightQuotas(plan: RailwayPlan, services: IntendedService[], 
 /** PRE-6: names the stack would create that objects it does not own already hold. */
 export async function preflightNames(intent: PreflightIntent, account: AccountView): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
+  // A chosen Railway domain another service already holds.
+  for (const service of intent.services.filter((s) => s.subdomain)) {
+    const domain = `${service.subdomain}.up.railway.app`;
+    try {
+      const { serviceDomainAvailable: answer } = await railwayClient().request<{
+        serviceDomainAvailable: { available: boolean; message: string };
+      }>(DOMAIN_AVAILABLE, { domain });
+      checks.push(
+        answer.available
+          ? { check: `domain ${domain}`, status: "pass", detail: `\`${domain}\` is free for ${service.name}` }
+          : {
+              check: `domain ${domain}`,
+              status: "warn",
+              detail: `\`${domain}\` is taken (${answer.message || "Railway says it is not available"}). If ${service.name} holds it (an earlier \`up\`), that is expected; otherwise choose another \`subdomain\``,
+            },
+      );
+    } catch (error) {
+      checks.push({
+        check: `domain ${domain}`,
+        status: "unverified",
+        detail: `Railway would not say whether \`${domain}\` is free (${refusal(error)})`,
+      });
+    }
+  }
   if (account.existing) {
     const taken = intent.services.map((s) => s.name).filter((n) => account.existing!.services.includes(n));
     checks.push(

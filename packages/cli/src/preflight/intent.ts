@@ -32,6 +32,7 @@ export function intentOf(
       repo: text(r.inputs.repo),
       branch: text(r.inputs.repo) ? (text(r.inputs.branch) ?? "main") : undefined,
       customDomains: 0,
+      subdomain: undefined,
       volumes: 0,
       backups: false,
     });
@@ -45,6 +46,7 @@ export function intentOf(
     const service = owner(r);
     if (!service) continue;
     if (kindOf(r.type) === "CustomDomain") service.customDomains++;
+    if (kindOf(r.type) === "ServiceDomain" && text(r.inputs.subdomain)) service.subdomain = text(r.inputs.subdomain);
     if (kindOf(r.type) === "Volume") {
       service.volumes++;
       if (Array.isArray(r.inputs.backups) && r.inputs.backups.length) service.backups = true;

@@ -1257,6 +1257,11 @@ export class RailwayEmulator {
         return { id: workspace.id, name: workspace.name, plan: workspace.plan };
       },
       // PRE-4: what Railway's GitHub app sees.
+      // PRE-6, DOM-3: whether a chosen service domain is free (the message is assumed)
+      serviceDomainAvailable: ({ domain }) => {
+        const taken = [...s.domains.values()].some((d) => d.domain === domain);
+        return { available: !taken, message: taken ? "Domain is not available" : "" };
+      },
       // PRE-4: whether Railway's GitHub app sees the repository
       gitHubRepoAccessAvailable: ({ fullRepoName }) => ({
         hasAccess: !this.github || this.branchesOf(fullRepoName) !== undefined,
