@@ -35,6 +35,11 @@ function projectCopy(): string {
 }
 
 describe("trestle", () => {
+  it("says its version", () => {
+    const version = (JSON.parse(readFileSync(path.join(ROOT, "packages", "cli", "package.json"), "utf8")) as { version: string }).version;
+    for (const flag of ["--version", "-v"]) expect(trestle([flag])).toMatchObject({ code: 0, stdout: `trestle ${version}\n` });
+  });
+
   it("lists its commands, and refuses an unknown one with exit 2", () => {
     const help = trestle(["--help"]);
     expect(help.code).toBe(0);
@@ -212,7 +217,7 @@ describe("trestle", () => {
       const result = trestle(["diff", "--stack", "staging", "--base", "origin/main"], { cwd: dir });
       expect(result.code).toBe(2);
       expect(result.stderr.trim()).toBe(
-        `--diff-base: ${dir} is not in a git repository; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`,
+        `--base: ${dir} is not in a git repository; a diff compares against a commit (run \`git init\` and commit, or run \`trestle synth\` for the stack alone)`,
       );
     });
 

@@ -25,7 +25,7 @@ const COMMANDS: Record<string, { module: string; about: string; prefix?: string[
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
-    "usage: trestle <command> [options]   (trestle <command> --help for its options)",
+    "usage: trestle <command> [options]   (trestle <command> --help for its options; trestle --version)",
     "",
     ...Object.entries(COMMANDS).map(([c, { about }]) => `  ${c.padEnd(width)}  ${about}`),
   ].join("\n");
@@ -35,6 +35,10 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === undefined || command === "--help" || command === "-h" || command === "help") {
   console.log(usage());
   process.exit(command === undefined ? 2 : 0);
+}
+if (command === "--version" || command === "-v") {
+  console.log(`trestle ${(require("../package.json") as { version: string }).version}`);
+  process.exit(0);
 }
 const entry = COMMANDS[command];
 if (!entry) {

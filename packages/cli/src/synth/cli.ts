@@ -179,7 +179,7 @@ async function diffAgainst(args: Args): Promise<number> {
   const top = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: args.projectDir, encoding: "utf8" });
   if (top.error || top.status !== 0) {
     fail(
-      `--diff-base: ${top.error ? "git is not installed" : `${args.projectDir} is not in a git repository`}; a diff compares against a commit (run \`git init\` and commit, or synthesize without --diff-base)`,
+      `${AS_DIFF ? "--base" : "--diff-base"}: ${top.error ? "git is not installed" : `${args.projectDir} is not in a git repository`}; a diff compares against a commit (run \`git init\` and commit${AS_DIFF ? ", or run `trestle synth` for the stack alone" : ", or synthesize without --diff-base"})`,
     );
   }
   const repo = top.stdout.trim();
