@@ -5,7 +5,7 @@
 // tests call it; `pulumi preview --policy-pack policies` runs the same rules.
 import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { type Exemption, unknownExemptions } from "./lib/rule";
-import { type PackConfig, PackConfigError, packConfigProblems } from "./pack";
+import { type PackConfig, PackConfigError, levelOf, packConfigProblems } from "./pack";
 
 export { type PackConfig, PackConfigError, packConfigProblems } from "./pack";
 import { policies } from "./rules";
@@ -87,15 +87,11 @@ export function evaluatePolicies(resources: EvaluatedResource[], config: PackCon
   }
   if (problems.length) throw new PackConfigError(problems);
   const policyResources = toPolicyResources(resources);
-  const all = config.all;
   const violations: PolicyViolation[] = [];
   for (const policy of policies as (StackValidationPolicy & { remediationSteps: string; enforcementLevel: EnforcementLevel })[]) {
     const own = config[policy.name];
     const ownConfig = typeof own === "object" ? own : {};
-    const level =
-      (typeof own === "string" ? own : ownConfig.enforcementLevel) ??
-      (typeof all === "string" ? all : undefined) ??
-      policy.enforcementLevel;
+    const level = levelOf(config, policy);
     if (level === "disabled") continue;
     policy.validateStack(
       {

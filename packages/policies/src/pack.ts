@@ -58,14 +58,20 @@ export class PackConfigError extends Error {
 
 type TrestlePolicy = StackValidationPolicy & { remediationSteps: string; enforcementLevel: EnforcementLevel };
 
+/** A rule's level under a pack config: its own entry, else `all`, else the rule's default. One rule for the pack and the offline evaluation. */
+export function levelOf(config: PackConfig, policy: { name: string; enforcementLevel: EnforcementLevel }): EnforcementLevel {
+  const own = config[policy.name];
+  const all = typeof config.all === "string" ? config.all : undefined;
+  return (typeof own === "string" ? own : own?.enforcementLevel) ?? all ?? policy.enforcementLevel;
+}
+
 /** The pack's rules with a team's levels and exemptions applied. */
 export function configuredPolicies(config: PackConfig = {}): TrestlePolicy[] {
   const problems = packConfigProblems(config);
   if (problems.length) throw new PackConfigError(problems);
-  const all = typeof config.all === "string" ? config.all : undefined;
   return (policies as TrestlePolicy[]).map((policy) => {
     const own = config[policy.name];
-    const level = (typeof own === "string" ? own : own?.enforcementLevel) ?? all ?? policy.enforcementLevel;
+    const level = levelOf(config, policy);
     const exemptions = typeof own === "object" ? ((own.exemptions as unknown[] | undefined) ?? []) : [];
     if (!exemptions.length) return { ...policy, enforcementLevel: level };
     return {
