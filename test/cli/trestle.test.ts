@@ -410,6 +410,10 @@ describe("trestle preview-env", () => {
     [["preview-env", "--pr", "7", "--branch", "x", "--from", "qa"], "Pulumi.qa.yaml: no such stack file"],
     [["preview-env", "--pr", "seven", "--branch", "x"], "--pr: give the pull request's number"],
     [
+      ["preview-env", "--pr", "7", "--branch", "x"],
+      "--scope: `staging`'s frontend is on Vercel, and its branch preview's origin is built from the team's slug; give --scope <vercel team slug> (or --origin <preview origin>)",
+    ],
+    [
       ["preview-env", "--pr", "7", "--branch", "x", "--from", "prod"],
       "--from: `prod` is a production stack (`trestle:production: true`); a preview never copies production's secrets or settings: start from staging",
     ],

@@ -77,6 +77,14 @@ function main(): void {
   if (typeof project !== "string")
     fail(`${path.basename(base)}: \`trestle:railway.project\` is not set; a preview creates a project named after the base stack's`);
 
+  // A Vercel frontend's preview origin is built from the team's slug: without it the stack file could not be synthesized.
+  const platform =
+    doc.getIn(["config", "trestle:frontend", "platform"]) ?? (doc.hasIn(["config", "trestle:frontend"]) ? "vercel" : undefined);
+  if (platform === "vercel" && !args.scope && !args.origin) {
+    fail(
+      `--scope: \`${args.from}\`'s frontend is on Vercel, and its branch preview's origin is built from the team's slug; give --scope <vercel team slug> (or --origin <preview origin>)\n${USAGE}`,
+    );
+  }
   withoutProductionSettings(doc);
   // The pull request's code: every service built from the repository deploys its branch.
   for (const name of serviceNames(doc)) {
