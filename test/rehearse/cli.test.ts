@@ -83,6 +83,13 @@ describe("npm run rehearse", () => {
     expect(result.requests.byOperation.serviceInstanceUpdate).toBeUndefined();
   });
 
+  it("says in its report what it cannot know: a repository's code, and the preflight's unverified checks", () => {
+    const run = rehearse(["--stack", "prod"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("built from a repository (api, beat, worker): started from their start command in a stand-in container");
+    expect(run.stdout).toContain("? preflight backups: ");
+  });
+
   it("says a deploy would crash, with uvicorn's own line, when a list start command passes `$PORT` (exit 1)", () => {
     const file = stackFile(
       "staging",

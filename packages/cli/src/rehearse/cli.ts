@@ -95,6 +95,17 @@ function report(result: RehearsalResult): string {
     for (const line of d.logs.slice(-8)) lines.push(`      ${line}`);
   }
   for (const f of result.failures) lines.push(`  ✗ ${f.resource} (${f.type}): ${f.message}`);
+  // What the emulator cannot know: the repository's own code.
+  const fromRepos = Object.values(result.state)
+    .filter((r) => r.type.endsWith("railway:Deployment") && (r.outs.source as { repo?: string } | undefined)?.repo)
+    .map((r) => r.name.replace(/-deploy$/, ""))
+    .sort();
+  if (fromRepos.length)
+    lines.push(
+      `  built from a repository (${fromRepos.join(", ")}): started from their start command in a stand-in container, so SUCCESS says the settings, wiring and command hold, not that the code builds or boots`,
+    );
+  const marks = { pass: "✓", fail: "✗", warn: "!", unverified: "?" } as const;
+  for (const c of result.preflight.filter((c) => c.status !== "pass")) lines.push(`  ${marks[c.status]} preflight ${c.check}: ${c.detail}`);
   const skipped = result.notRehearsed.filter((r) => !r.type.startsWith("random:"));
   if (skipped.length)
     lines.push(
@@ -102,7 +113,7 @@ function report(result: RehearsalResult): string {
     );
   const { requests, budget } = result;
   lines.push(
-    `  requests: ${requests.total} (${requests.mutations} mutations), most in one second: ${requests.maxPerSecond}`,
+    `  requests in this rehearsal (its deploys finish in a few polls): ${requests.total} (${requests.mutations} mutations), most in one second: ${requests.maxPerSecond}`,
     `  first up on ${budget.plan}: ${budget.requests} reads and writes + ${budget.polls} status polls for ${budget.waitSeconds ? `${budget.waitSeconds} s of database deploys, then ` : ""}${budget.buildSeconds} s builds (one every ${budget.pollIntervalSeconds} s) = ${budget.total} requests; the plan allows ${PLAN_LIMITS[budget.plan].perHour} an hour`,
   );
   if (!budget.fits)

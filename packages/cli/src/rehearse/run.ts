@@ -434,5 +434,5 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 export function rehearsalExitCode(result: RehearsalResult): number {
   if (result.configErrors.length) return 2;
   const down = result.deployments.some((d) => d.status !== "SUCCESS" && d.status !== "SLEEPING");
-  return down || result.failures.length || !result.budget.fits ? 1 : 0;
+  return down || result.failures.length || !result.budget.fits || result.preflight.some((c) => c.status === "fail") ? 1 : 0;
 }
