@@ -69,6 +69,22 @@ function stackFile(name: string, body: string): string {
   return file;
 }
 
+/** A staging stack of one image service `api` on port 8000, with these settings of its own. */
+const apiStack = (settings: string[]) =>
+  stackFile(
+    "staging",
+    [
+      "config:",
+      "  trestle:railway: { project: preflight-test, environment: staging }",
+      "  trestle:services:",
+      "    api:",
+      "      source: { image: ghcr.io/acme/api:1 }",
+      "      port: 8000",
+      ...settings.map((line) => `      ${line}`),
+      "",
+    ].join("\n"),
+  );
+
 describe("trestle preflight --stack <s>", () => {
   it("passes prod against an account Railway's GitHub app can deploy from, reading only (exit 0)", async () => {
     const run = await preflight(["--stack", "prod", "--json"]);
@@ -151,39 +167,14 @@ describe("trestle preflight --stack <s>", () => {
   });
 
   it("fails more custom domains on a service than Hobby allows (exit 1)", async () => {
-    const file = stackFile(
-      "staging",
-      [
-        "config:",
-        "  trestle:railway: { project: preflight-test, environment: staging }",
-        "  trestle:services:",
-        "    api:",
-        "      source: { image: ghcr.io/acme/api:1 }",
-        "      port: 8000",
-        "      domains: [a.example.com, b.example.com, c.example.com]",
-        "",
-      ].join("\n"),
-    );
+    const file = apiStack(["domains: [a.example.com, b.example.com, c.example.com]"]);
     const run = await preflight(["--stack", "staging", "--config", file, "--json"]);
     expect(run.code).toBe(1);
     expect(statusOf(run.checks, "custom domains")).toMatchObject({ status: "fail", detail: expect.stringContaining("api has 3") });
   });
 
   it("says when a chosen Railway subdomain is already taken (PRE-6, DOM-3)", async () => {
-    const file = stackFile(
-      "staging",
-      [
-        "config:",
-        "  trestle:railway: { project: preflight-test, environment: staging }",
-        "  trestle:services:",
-        "    api:",
-        "      source: { image: ghcr.io/acme/api:1 }",
-        "      port: 8000",
-        "      public: true",
-        "      subdomain: acme-api",
-        "",
-      ].join("\n"),
-    );
+    const file = apiStack(["public: true", "subdomain: acme-api"]);
     const free = await preflight(["--stack", "staging", "--config", file, "--json"]);
     expect(statusOf(free.checks, "domain acme-api.up.railway.app")).toMatchObject({ status: "pass" });
     emulator.state.domains.set("d-1", {

@@ -158,6 +158,13 @@ function updateExitCode(update: UpdateRehearsal): number {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const options = {
+    projectDir: args.projectDir,
+    stack: args.stack!,
+    configFile: args.config,
+    plan: args.plan,
+    buildSeconds: args.buildSeconds,
+  };
   if (args.step) {
     // One step of `--from`: the result goes to a file, the exit code says whether it failed.
     const { rehearse, rehearsalExitCode } = await import("./run");
@@ -165,11 +172,7 @@ async function main(): Promise<void> {
     const { readFileSync, writeFileSync } = await import("node:fs");
     const previous = args.step.state ? JSON.parse(readFileSync(args.step.state, "utf8")) : undefined;
     const result = await rehearse({
-      projectDir: args.projectDir,
-      stack: args.stack!,
-      configFile: args.config,
-      plan: args.plan,
-      buildSeconds: args.buildSeconds,
+      ...options,
       previous,
       endpoint: { url: args.step.endpoint!, token: process.env[STEP_TOKEN_ENV] ?? "" },
     });
@@ -207,13 +210,7 @@ async function main(): Promise<void> {
   }
   try {
     const { rehearse, rehearsalExitCode } = await import("./run");
-    const result = await rehearse({
-      projectDir: args.projectDir,
-      stack: args.stack!,
-      configFile: args.config,
-      plan: args.plan,
-      buildSeconds: args.buildSeconds,
-    });
+    const result = await rehearse(options);
     if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else console.log(report(result));
     process.exitCode = rehearsalExitCode(result);
