@@ -1,34 +1,21 @@
 // The Trestle stack program: read the stack's config, declare its architecture,
 // return what a user needs as stack outputs. Invalid config stops here, before
 // any resource exists. A project's `index.ts` is `export = trestleStack();`.
+//
+// The program is a sequence of named steps, each declaring one part: the
+// Railway project and environment, the databases, the shared variables, the
+// services, the frontend, the outputs. How the parts reach each other (the
+// connection variables, the deploy order, the URLs) is in `wiring.ts`.
 import * as pulumi from "@pulumi/pulumi";
 import * as railway from "@trestle/railway";
-import {
-  FrontendConfig,
-  PostgresConfig,
-  RedisConfig,
-  ServiceConfig,
-  StackConfig,
-  databaseVariable,
-  loadStackConfig,
-  stackSecret,
-} from "./config";
+import { FrontendConfig, PostgresConfig, RedisConfig, ServiceConfig, StackConfig, loadStackConfig, stackSecret } from "./config";
+import { Placement, Wiring, connected, publicUrlOf, readsShared, secretsOf, serviceArgs } from "./wiring";
 import { PostgresDb } from "../postgres-db";
-import { RailwayService, RailwayServiceArgs } from "../railway-service";
+import { RailwayService } from "../railway-service";
 import { RedisCache } from "../redis-cache";
 import { VercelFrontend, frontendVariables } from "../vercel-frontend";
 import { VercelPreview } from "../vercel-preview";
 import { remoteName } from "../naming";
-
-/** The named fields of `from`, as they are. */
-function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]])) as Pick<T, K>;
-}
-
-/** Settings as the components take them: text, as Pulumi's component schema has no number-or-string. */
-function textValues(settings: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]));
-}
 
 /** The stack outputs of a Trestle stack. */
 export interface TrestleStackOutputs {
@@ -45,9 +32,48 @@ export interface TrestleStackOutputs {
 /** Declares the stack the current Pulumi stack's config describes (`trestle:*`) and returns its outputs. */
 export function trestleStack(): TrestleStackOutputs {
   const config: StackConfig = loadStackConfig();
-  /** `allowReplace: true` when `trestle:allowReplace` names one of `names` for this update; nothing otherwise. */
-  const allowing = (...names: string[]) => (names.some((n) => config.allowReplace.includes(n)) ? { allowReplace: true } : {});
+  const { project, environment, place } = declareRailway(config);
+  const step: Step = { config, place };
+  const databases = declareDatabases(step);
+  // The API's CORS origins are the frontend's domains, and the frontend needs the
+  // API's URL: the origins are filled in once the frontend is declared.
+  const [frontendOrigins, setFrontendOrigins] = pulumi.deferredOutput<string[]>();
+  const wiring: Wiring = { databases: databases.byName, frontendOrigins };
+  const declaring: Declaring = { ...step, wiring, deploys: deployOrder(wiring, declareShared(step)) };
+  const services = declareServices(declaring);
+  const frontend = declareFrontend(declaring, services);
+  setFrontendOrigins(pulumi.output(frontend?.origins ?? []));
 
+  // The outputs: where the stack lives, where users and browsers reach it, the DNS records to create.
+  return {
+    railwayProjectId: project.projectId,
+    railwayEnvironmentId: environment.environmentId,
+    apiUrl: config.apiService ? apiUrlOf(config, services) : undefined,
+    frontendUrl: frontend?.url,
+    serviceUrls: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.origins]))),
+    dnsRecords: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.dnsRecords]))),
+    redisUse: databases.redis?.use,
+  };
+}
+
+/** What every step after the first reads: the stack's config, and where its Railway resources go. */
+interface Step {
+  config: StackConfig;
+  place: Placement;
+}
+
+/** What declaring a service reads besides: what it is wired to, and when it deploys. */
+interface Declaring extends Step {
+  wiring: Wiring;
+  deploys: DeployOrder;
+}
+
+/** `allowReplace: true` when `trestle:allowReplace` names one of `names` for this update; nothing otherwise. */
+const allowing = (config: StackConfig, ...names: string[]) =>
+  names.some((n) => config.allowReplace.includes(n)) ? { allowReplace: true } : {};
+
+/** Step 1: the Railway project and environment everything else goes into. */
+function declareRailway(config: StackConfig): { project: railway.Project; environment: railway.Environment; place: Placement } {
   const project = new railway.Project(
     "project",
     {
@@ -58,7 +84,7 @@ export function trestleStack(): TrestleStackOutputs {
       defaultEnvironmentName: config.railway.environment,
       // Marks the project as this stack's, so a run that died after creating it adopts it.
       owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
-      ...allowing("project"),
+      ...allowing(config, "project"),
     },
     { protect: config.protect },
   );
@@ -68,279 +94,223 @@ export function trestleStack(): TrestleStackOutputs {
       projectId: project.projectId,
       name: config.railway.environment,
       forkOf: config.railway.forkOf,
-      ...allowing("environment", "project"),
+      ...allowing(config, "environment", "project"),
     },
     { protect: config.protect },
   );
-  const scope = { projectId: project.projectId, environmentId: environment.environmentId };
-  /** A same-name service in a project this stack created is its own; elsewhere only with `takeOver`. */
-  const ownership = { projectCreated: project.created };
-  /** Config spells backup schedules in lower case; Railway in upper (VOL-4). */
-  const upper = (kinds: ("daily" | "weekly" | "monthly")[]) => kinds.map((k) => k.toUpperCase() as railway.BackupSchedule);
-
-  function declarePostgres(resourceName: string, serviceName: string | undefined, db: PostgresConfig): PostgresDb {
-    return new PostgresDb(resourceName, {
-      ...scope,
-      serviceName,
-      version: db.version,
-      database: db.database,
-      user: db.user,
-      dataDirectory: db.dataDirectory,
-      settings: textValues(db.settings),
-      public: db.public,
-      protect: config.protect,
-      ...allowing(resourceName, "environment", "project"),
-      production: config.production,
-      ...ownership,
-      takeOver: db.takeOver,
-      limits: db.limits,
-      backups: db.backups && upper(db.backups),
-      backupsWaiver: db.backupsWaiver,
-      password: db.passwordSecret ? stackSecret(db.passwordSecret) : undefined,
-    });
-  }
-
-  function declareRedis(resourceName: string, serviceName: string | undefined, db: RedisConfig): RedisCache {
-    return new RedisCache(resourceName, {
-      ...scope,
-      provider: db.provider,
-      use: db.use,
-      serviceName,
-      version: db.version,
-      maxmemory: db.maxmemory,
-      evictionPolicy: db.evictionPolicy,
-      persistence: db.persistence,
-      settings: textValues(db.settings),
-      public: db.public,
-      upstash: db.upstash,
-      production: config.production,
-      protect: config.protect,
-      ...allowing(resourceName, "environment", "project"),
-      ...ownership,
-      takeOver: db.takeOver,
-      limits: db.limits,
-      backups: db.backups && upper(db.backups),
-      backupsWaiver: db.backupsWaiver,
-    });
-  }
-
-  const postgres = config.postgres && declarePostgres("postgres", config.postgres.name, config.postgres);
-  const redis = config.redis && declareRedis("redis", config.redis.name, config.redis);
-  /** What `connects` names: the single databases, and every database of `trestle:databases` by its key (also its service name). */
-  const databases: Record<string, PostgresDb | RedisCache> = {
-    ...(postgres ? { postgres } : {}),
-    ...(redis ? { redis } : {}),
-    ...Object.fromEntries(
-      Object.entries(config.databases).map(([name, db]) => [
-        name,
-        db.postgres ? declarePostgres(name, name, db.postgres) : declareRedis(name, name, db.redis!),
-      ]),
-    ),
+  const place: Placement = {
+    scope: { projectId: project.projectId, environmentId: environment.environmentId },
+    ownership: { projectCreated: project.created },
+    production: config.production,
+    preview: config.preview !== undefined,
   };
+  return { project, environment, place };
+}
 
-  // The API's CORS origins are the frontend's domains, and the frontend needs the
-  // API's URL: the origins are filled in once the frontend is declared.
-  const [frontendOrigins, setFrontendOrigins] = pulumi.deferredOutput<string[]>();
+/** Config spells backup schedules in lower case; Railway in upper (VOL-4). */
+const upper = (kinds: ("daily" | "weekly" | "monthly")[]) => kinds.map((k) => k.toUpperCase() as railway.BackupSchedule);
 
-  /** Connection variables for what a service `connects` to. */
-  function connections(service: Pick<ServiceConfig, "connects" | "celery">) {
-    const plain: Record<string, pulumi.Input<string>> = {};
-    const secret: Record<string, pulumi.Input<string>> = {};
-    // Railway: a reference to the private URL; Upstash: the secret rediss:// URL.
-    const put = (db: PostgresDb | RedisCache, key: string, suffix = "") => {
-      if (db.urlReference) plain[key] = `${db.urlReference}${suffix}`;
-      else secret[key] = pulumi.interpolate`${(db as RedisCache).secretUrl!}${suffix}`;
-    };
-    for (const target of service.connects) put(databases[target], databaseVariable(target));
-    const broker = service.celery && databases[service.celery.redis ?? "redis"];
-    if (service.celery && broker) {
-      put(broker, "CELERY_BROKER_URL", `/${service.celery.broker}`);
-      put(broker, "CELERY_RESULT_BACKEND", `/${service.celery.results}`);
-    }
-    return { plain, secret };
-  }
+/** Settings as the components take them: text, as Pulumi's component schema has no number-or-string. */
+function textValues(settings: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]));
+}
 
-  /**
-   * The databases a service's deploy waits for: what it connects to and its
-   * Celery broker. Their variables are written by their own first deploy
-   * (DEP-6), and a reference to a variable not there yet renders empty (VAR-3).
-   */
-  function connected(service: Pick<ServiceConfig, "connects" | "celery">): pulumi.Resource[] {
-    const names = [...service.connects, ...(service.celery ? [service.celery.redis ?? "redis"] : [])];
-    return [...new Set(names.map((n) => databases[n]).filter((db) => db !== undefined))];
-  }
+function declarePostgres({ config, place }: Step, resourceName: string, serviceName: string | undefined, db: PostgresConfig) {
+  return new PostgresDb(resourceName, {
+    ...place.scope,
+    serviceName,
+    version: db.version,
+    database: db.database,
+    user: db.user,
+    dataDirectory: db.dataDirectory,
+    settings: textValues(db.settings),
+    public: db.public,
+    protect: config.protect,
+    ...allowing(config, resourceName, "environment", "project"),
+    production: config.production,
+    ...place.ownership,
+    takeOver: db.takeOver,
+    limits: db.limits,
+    backups: db.backups && upper(db.backups),
+    backupsWaiver: db.backupsWaiver,
+    password: db.passwordSecret ? stackSecret(db.passwordSecret) : undefined,
+  });
+}
 
-  function secretsOf(secrets: Record<string, string>): Record<string, pulumi.Output<string>> {
-    return Object.fromEntries(Object.entries(secrets).map(([variable, key]) => [variable, stackSecret(key)]));
-  }
+function declareRedis({ config, place }: Step, resourceName: string, serviceName: string | undefined, db: RedisConfig) {
+  return new RedisCache(resourceName, {
+    ...place.scope,
+    provider: db.provider,
+    use: db.use,
+    serviceName,
+    version: db.version,
+    maxmemory: db.maxmemory,
+    evictionPolicy: db.evictionPolicy,
+    persistence: db.persistence,
+    settings: textValues(db.settings),
+    public: db.public,
+    upstash: db.upstash,
+    production: config.production,
+    protect: config.protect,
+    ...allowing(config, resourceName, "environment", "project"),
+    ...place.ownership,
+    takeOver: db.takeOver,
+    limits: db.limits,
+    backups: db.backups && upper(db.backups),
+    backupsWaiver: db.backupsWaiver,
+  });
+}
 
-  function serviceArgs(serviceName: string, service: ServiceConfig, extra: Record<string, pulumi.Input<string>> = {}): RailwayServiceArgs {
-    const { plain, secret } = connections(service);
-    const source = service.source;
-    return {
-      ...scope,
-      serviceName,
-      // Registry passwords are stack secret names in config; the component takes the secrets.
-      source: {
-        ...source,
-        registry: source.registry && { username: source.registry.username, password: stackSecret(source.registry.passwordSecret) },
-        build: source.build && {
-          ...source.build,
-          registry: {
-            server: source.build.registry.server,
-            username: source.build.registry.username,
-            password: stackSecret(source.build.registry.passwordSecret),
-          },
-        },
-      },
-      // The config's names are the component's; only what config spells as stack
-      // secret names, connections and either-or forms is translated here.
-      ...pick(service, [
-        "buildCommand",
-        "builder",
-        "port",
-        "healthcheck",
-        "restart",
-        "replicas",
-        "regions",
-        "cron",
-        "sleep",
-        "public",
-        "domains",
-        "subdomain",
-        "generated",
-        "deployTimeoutSeconds",
-        "takeOver",
-        "limits",
-        "frontend",
-      ]),
-      ...(typeof service.start === "string" ? { start: service.start } : { startExec: service.start }),
-      preDeploy: typeof service.preDeploy === "string" ? [service.preDeploy] : service.preDeploy,
-      variables: { ...plain, ...service.variables, ...extra },
-      secrets: { ...secret, ...secretsOf(service.secrets) },
-      cors: service.cors && {
-        variable: service.cors.variable,
-        format: service.cors.format,
-        origins: pulumi.all([frontendOrigins, service.cors.origins]).apply(([fromFrontend, extras]) => [...fromFrontend, ...extras]),
-      },
-      production: config.production,
-      preview: config.preview ? true : undefined,
-      ...ownership,
-    };
-  }
+/**
+ * Step 2: the databases. `byName` is what `connects` names: the single
+ * databases, and every database of `trestle:databases` by its key (also its
+ * service name).
+ */
+function declareDatabases(step: Step): { redis?: RedisCache; byName: Record<string, PostgresDb | RedisCache> } {
+  const { config } = step;
+  const postgres = config.postgres && declarePostgres(step, "postgres", config.postgres.name, config.postgres);
+  const redis = config.redis && declareRedis(step, "redis", config.redis.name, config.redis);
+  const named = Object.entries(config.databases).map(([name, db]) => [
+    name,
+    db.postgres ? declarePostgres(step, name, name, db.postgres) : declareRedis(step, name, name, db.redis!),
+  ]);
+  return { redis, byName: { ...(postgres ? { postgres } : {}), ...(redis ? { redis } : {}), ...Object.fromEntries(named) } };
+}
 
-  // VAR-2: the environment's shared variables, written before any service that reads them deploys.
-  const shared =
-    config.shared && (Object.keys(config.shared.variables).length || Object.keys(config.shared.secrets).length)
-      ? new railway.Variables("shared-vars", {
-          ...scope,
-          variables: config.shared.variables,
-          secretVariables: secretsOf(config.shared.secrets),
-        })
-      : undefined;
-  /** A service that reads `${{shared.…}}` deploys after the shared variables, and again when they change. */
-  function readsShared(service: Pick<ServiceConfig, "variables">): boolean {
-    return Object.values(service.variables ?? {}).some(
-      (v) => typeof v === "string" && railway.referencesIn(v).some((r) => r.owner === "shared"),
-    );
-  }
-  function deployOptions(service: ServiceConfig): { deployAfter: pulumi.Resource[]; redeployOn?: pulumi.Input<unknown> } {
-    if (!shared || !readsShared(service)) return { deployAfter: connected(service) };
-    return { deployAfter: [...connected(service), shared], redeployOn: pulumi.all([shared.variables, shared.secretVariables]) };
-  }
+/** Step 3: the environment's shared variables (VAR-2), written before any service that reads them deploys. */
+function declareShared({ config, place }: Step): railway.Variables | undefined {
+  if (!config.shared || !(Object.keys(config.shared.variables).length || Object.keys(config.shared.secrets).length)) return undefined;
+  return new railway.Variables("shared-vars", {
+    ...place.scope,
+    variables: config.shared.variables,
+    secretVariables: secretsOf(config.shared.secrets),
+  });
+}
 
-  const services: Record<string, RailwayService> = Object.fromEntries(
+/** When a service deploys: after the databases it reaches and the shared variables it reads, and again when those change. */
+type DeployOrder = (service: ServiceConfig) => { deployAfter: pulumi.Resource[]; redeployOn?: pulumi.Input<unknown> };
+
+function deployOrder(wiring: Wiring, shared: railway.Variables | undefined): DeployOrder {
+  return (service) => {
+    const deployAfter: pulumi.Resource[] = connected(service, wiring.databases);
+    if (!shared || !readsShared(service)) return { deployAfter };
+    return { deployAfter: [...deployAfter, shared], redeployOn: pulumi.all([shared.variables, shared.secretVariables]) };
+  };
+}
+
+/** Step 4: the services of `trestle:services`, by name. */
+function declareServices({ config, place, wiring, deploys }: Declaring): Record<string, RailwayService> {
+  return Object.fromEntries(
     Object.entries(config.services).map(([name, service]) => [
       name,
-      new RailwayService(name, serviceArgs(name, service), deployOptions(service)),
+      new RailwayService(name, serviceArgs(place, wiring, name, service), deploys(service)),
     ]),
   );
+}
 
-  /** Where users open a frontend on Railway: its first custom domain, else its Railway URL (as a Vercel frontend's). */
-  function frontendUrlOf(web: RailwayService, domains: string[] | undefined): pulumi.Input<string> {
-    return domains?.length ? `https://${domains[0]}` : web.origins.apply((o) => o[0]);
+/** Where browsers reach the API: its first custom domain, else its Railway URL. */
+function apiUrlOf(config: StackConfig, services: Record<string, RailwayService>): pulumi.Input<string> | undefined {
+  const name = config.apiService!;
+  return publicUrlOf(config.services[name].domains, services[name].publicUrl);
+}
+
+type Frontend = { url: pulumi.Input<string>; origins: pulumi.Input<string[]> };
+
+/**
+ * Step 5: the frontend, wherever it runs: a Vercel project (or, for a pull
+ * request, the base stack's Vercel previews of the branch), a Next.js server on
+ * Railway, or a service of `trestle:services` marked `frontend`.
+ */
+function declareFrontend(declaring: Declaring, services: Record<string, RailwayService>): Frontend | undefined {
+  const { config } = declaring;
+  const frontend = config.frontend;
+  if (!frontend || !config.apiService) {
+    const webService = Object.entries(config.services).find(([, s]) => s.frontend)?.[0];
+    if (!webService) return undefined;
+    const web = services[webService];
+    return {
+      url: publicUrlOf(
+        config.services[webService].domains,
+        web.origins.apply((o) => o[0]),
+      ),
+      origins: web.origins,
+    };
   }
+  const apiUrl = apiUrlOf(config, services) ?? services[config.apiService].origins.apply((o) => o[0]);
+  if (frontend.platform !== "vercel") return railwayFrontend(declaring, frontend, apiUrl);
+  return config.preview ? vercelPreview(config, frontend, config.preview, apiUrl) : vercelFrontend(config, frontend, apiUrl);
+}
 
-  /** Where browsers reach the API: its first custom domain, else its Railway URL. */
-  function apiUrlOf(name: string): pulumi.Input<string> | undefined {
-    const domains = config.services[name].domains;
-    if (domains?.length) return `https://${domains[0]}`;
-    return services[name].publicUrl;
-  }
+type VercelConfig = Extract<FrontendConfig, { platform: "vercel" }>;
 
-  function declareFrontend(frontend: FrontendConfig, api: RailwayService): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
-    const apiUrl = apiUrlOf(config.apiService!) ?? api.origins.apply((o) => o[0]);
-    if (frontend.platform === "vercel" && config.preview) {
-      // A pull request: the base stack's Vercel project already builds the branch; point its previews here.
-      const web = new VercelPreview("frontend", {
-        projectName: remoteName("vercel", frontend.name, { production: false, stack: config.preview.baseStack }),
-        branch: config.preview.branch,
-        scope: config.preview.scope ?? "",
-        origin: config.preview.origin,
-        apiUrl,
-        apiUrlVariable: frontend.apiUrlVariable,
-        wsUrlVariable: frontend.wsUrlVariable ?? "",
-        variables: frontend.variables,
-        teamId: config.vercel.team,
-      });
-      return { url: web.url, origins: web.origins };
-    }
-    if (frontend.platform === "vercel") {
-      const web = new VercelFrontend("frontend", {
-        projectName: remoteName("vercel", frontend.name, { production: config.production }),
-        framework: frontend.framework,
-        repo: frontend.repo,
-        branch: frontend.branch,
-        rootDirectory: frontend.rootDirectory,
-        domains: frontend.domains,
-        apiUrl,
-        apiUrlVariable: frontend.apiUrlVariable,
-        wsUrlVariable: frontend.wsUrlVariable ?? "",
-        variables: frontend.variables,
-        secrets: secretsOf(frontend.secrets),
-        securityHeaders: frontend.securityHeaders,
-        maxDurationSeconds: frontend.maxDurationSeconds,
-        spa: frontend.spa,
-        vercelDomain: frontend.vercelDomain,
-        teamId: config.vercel.team,
-        production: config.production,
-      });
-      return { url: web.url, origins: web.origins };
-    }
-    // A Next.js server on Railway: a service like the others, its API URL a variable.
-    const own = frontend.service;
-    const service: ServiceConfig = { ...own, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } };
-    const urls = frontendVariables({
-      apiUrl,
-      apiUrlVariable: frontend.apiUrlVariable,
-      wsUrlVariable: frontend.wsUrlVariable ?? "",
-      variables: frontend.variables,
-    });
-    const web = new RailwayService(frontend.name, { ...serviceArgs(frontend.name, service, urls), frontend: true }, deployOptions(service));
-    return { url: frontendUrlOf(web, frontend.domains), origins: web.origins };
-  }
+/** A pull request: the base stack's Vercel project already builds the branch; its previews are pointed here. */
+function vercelPreview(
+  config: StackConfig,
+  frontend: VercelConfig,
+  preview: NonNullable<StackConfig["preview"]>,
+  apiUrl: pulumi.Input<string>,
+): Frontend {
+  const web = new VercelPreview("frontend", {
+    projectName: remoteName("vercel", frontend.name, { production: false, stack: preview.baseStack }),
+    branch: preview.branch,
+    scope: preview.scope ?? "",
+    origin: preview.origin,
+    apiUrl,
+    apiUrlVariable: frontend.apiUrlVariable,
+    wsUrlVariable: frontend.wsUrlVariable ?? "",
+    variables: frontend.variables,
+    teamId: config.vercel.team,
+  });
+  return { url: web.url, origins: web.origins };
+}
 
-  /** A service marked `frontend` (a Next.js server on Railway, with or without an API). */
-  function serviceFrontend(name: string): { url: pulumi.Input<string>; origins: pulumi.Input<string[]> } {
-    return { url: frontendUrlOf(services[name], config.services[name].domains), origins: services[name].origins };
-  }
+function vercelFrontend(config: StackConfig, frontend: VercelConfig, apiUrl: pulumi.Input<string>): Frontend {
+  const web = new VercelFrontend("frontend", {
+    projectName: remoteName("vercel", frontend.name, { production: config.production }),
+    framework: frontend.framework,
+    repo: frontend.repo,
+    branch: frontend.branch,
+    rootDirectory: frontend.rootDirectory,
+    domains: frontend.domains,
+    apiUrl,
+    apiUrlVariable: frontend.apiUrlVariable,
+    wsUrlVariable: frontend.wsUrlVariable ?? "",
+    variables: frontend.variables,
+    secrets: secretsOf(frontend.secrets),
+    securityHeaders: frontend.securityHeaders,
+    maxDurationSeconds: frontend.maxDurationSeconds,
+    spa: frontend.spa,
+    vercelDomain: frontend.vercelDomain,
+    teamId: config.vercel.team,
+    production: config.production,
+  });
+  return { url: web.url, origins: web.origins };
+}
 
-  const webService = Object.entries(config.services).find(([, s]) => s.frontend)?.[0];
-  const frontend =
-    config.frontend && config.apiService
-      ? declareFrontend(config.frontend, services[config.apiService])
-      : webService
-        ? serviceFrontend(webService)
-        : undefined;
-  setFrontendOrigins(pulumi.output(frontend?.origins ?? []));
-
+/** A Next.js server on Railway: a service like the others, its API URL a variable. */
+function railwayFrontend(
+  { place, wiring, deploys }: Declaring,
+  frontend: Exclude<FrontendConfig, VercelConfig>,
+  apiUrl: pulumi.Input<string>,
+): Frontend {
+  const own = frontend.service;
+  const service: ServiceConfig = { ...own, domains: frontend.domains, public: true, secrets: { ...own.secrets, ...frontend.secrets } };
+  const urls = frontendVariables({
+    apiUrl,
+    apiUrlVariable: frontend.apiUrlVariable,
+    wsUrlVariable: frontend.wsUrlVariable ?? "",
+    variables: frontend.variables,
+  });
+  const web = new RailwayService(
+    frontend.name,
+    { ...serviceArgs(place, wiring, frontend.name, service, urls), frontend: true },
+    deploys(service),
+  );
   return {
-    railwayProjectId: project.projectId,
-    railwayEnvironmentId: environment.environmentId,
-    apiUrl: config.apiService ? apiUrlOf(config.apiService) : undefined,
-    frontendUrl: frontend?.url,
-    serviceUrls: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.origins]))),
-    dnsRecords: pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.dnsRecords]))),
-    redisUse: redis?.use,
+    url: publicUrlOf(
+      frontend.domains,
+      web.origins.apply((o) => o[0]),
+    ),
+    origins: web.origins,
   };
 }
