@@ -3,13 +3,8 @@
 // `deferToDeploy` send nothing of their own. Where the patch is refused or
 // deploys nothing, the observed path (write, then serviceConnect) takes over.
 import { describe, expect, it } from "vitest";
-import {
-  DeploymentInputs,
-  FirstDeployRefusedError,
-  checkDeployment,
-  deploymentProvider,
-  firstDeployPatch,
-} from "../../packages/railway/src/deployment";
+import { DeploymentInputs, checkDeployment, deploymentProvider } from "../../packages/railway/src/deployment";
+import { FirstDeployRefusedError, firstDeployPatch } from "../../packages/railway/src/first-deploy";
 import { patchSettingsOf, serviceProvider } from "../../packages/railway/src/service";
 import { variablesProvider } from "../../packages/railway/src/variables";
 import { volumeProvider } from "../../packages/railway/src/volume";

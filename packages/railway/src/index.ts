@@ -30,6 +30,8 @@ export * from "./volume";
 export { readInventory, InventoryError } from "./inventory";
 export type { ProjectInventory, ServiceInventory } from "./inventory";
 export * from "./deployment";
+export * from "./first-deploy";
+export type { DeploymentSource, DeployTarget } from "./deployment-watch";
 export * from "./preflight";
 
 import { customDomainProvider } from "./custom-domain";
