@@ -6,8 +6,9 @@ import * as random from "@pulumi/random";
 import * as railway from "@trestle/railway";
 import { allOneOf, oneOf } from "./args";
 import { defaultBackups } from "./backups";
-import { DataGuard, dataGuard } from "./data-guard";
+import { dataGuard } from "./data-guard";
 import { digest } from "./digest";
+import { deployedService } from "./railway-unit";
 import { PostgresIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
 import { POSTGRES_VERSIONS } from "./server-settings";
@@ -187,27 +188,36 @@ export class PostgresDb extends pulumi.ComponentResource {
 
     const password = args.password !== undefined ? pulumi.secret(pulumi.output(args.password)) : this.createPassword(name).result;
     const guard = dataGuard(args.allowReplace);
-    const service = this.createService(
+    const image = `${POSTGRES_IMAGE}:${version}`;
+    let proxy: railway.TcpProxy | undefined;
+    const { service } = deployedService(
       name,
-      scope,
-      serviceName,
-      version,
-      settings,
-      protect,
-      { projectCreated: args.projectCreated, takeOver: args.takeOver, ...guard },
-      args.limits,
+      {
+        scope,
+        settings: {
+          name: serviceName,
+          image,
+          startCommand: postgresStartCommand(settings),
+          restartPolicyType: "ON_FAILURE",
+          restartPolicyMaxRetries: 10,
+          sleepApplication: false,
+          projectCreated: args.projectCreated,
+          takeOver: args.takeOver,
+          ...guard,
+          ...args.limits, // vcpus, memoryGB (LIM-1)
+        },
+        variables: postgresVariables({ database, user, isPublic, dataDirectory: args.dataDirectory }),
+        secretVariables: { POSTGRES_PASSWORD: password },
+        volume: { mountPath: POSTGRES_DATA, backups: backups ?? defaultBackups(args.production), allowReplace: guard.allowReplace },
+        source: { image },
+        triggers: digest({ version, settings, database, user, isPublic, limits: args.limits }),
+        attach: (service) => {
+          proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
+          return proxy ? [proxy] : [];
+        },
+      },
+      { parent: this, protect },
     );
-    const volume = this.createVolume(name, scope, service, protect, backups ?? defaultBackups(args.production), guard);
-    const proxy = isPublic ? this.createProxy(name, args.environmentId, service) : undefined;
-    const variables = this.createVariables(name, scope, service, { database, user, password, isPublic, dataDirectory: args.dataDirectory });
-    this.createDeployment(name, scope, service, `${POSTGRES_IMAGE}:${version}`, { variables, volume }, proxy, {
-      version,
-      settings,
-      database,
-      user,
-      isPublic,
-      limits: args.limits,
-    });
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
@@ -222,101 +232,11 @@ export class PostgresDb extends pulumi.ComponentResource {
     return new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
   }
 
-  private createService(
-    name: string,
-    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    serviceName: string,
-    version: number,
-    settings: Record<string, string | number>,
-    protect: boolean,
-    ownership: { projectCreated?: pulumi.Input<boolean>; takeOver?: boolean } & DataGuard,
-    limits: railway.ServiceLimits | undefined,
-  ): railway.Service {
-    return new railway.Service(
-      name,
-      {
-        ...scope,
-        name: serviceName,
-        image: `${POSTGRES_IMAGE}:${version}`,
-        startCommand: postgresStartCommand(settings),
-        restartPolicyType: "ON_FAILURE",
-        restartPolicyMaxRetries: 10,
-        sleepApplication: false,
-        ...ownership,
-        ...limits, // vcpus, memoryGB (LIM-1)
-        // DEP-6: the start command and restart policy go in the first deploy's patch, with the image.
-        deferToDeploy: true,
-      },
-      { parent: this, protect },
-    );
-  }
-
-  private createVolume(
-    name: string,
-    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    service: railway.Service,
-    protect: boolean,
-    backups: railway.BackupSchedule[] | undefined,
-    guard: DataGuard,
-  ): railway.Volume {
-    return new railway.Volume(
-      `${name}-data`,
-      // DEP-6: the first deploy sets the backups, in the patch that starts the database.
-      {
-        ...scope,
-        serviceId: service.serviceId,
-        mountPath: POSTGRES_DATA,
-        name: `${name}-data`,
-        backups,
-        deferToDeploy: true,
-        allowReplace: guard.allowReplace,
-      },
-      { parent: this, protect },
-    );
-  }
-
   private createProxy(name: string, environmentId: pulumi.Input<string>, service: railway.Service): railway.TcpProxy {
     return new railway.TcpProxy(
       `${name}-proxy`,
       { environmentId, serviceId: service.serviceId, applicationPort: POSTGRES_PORT },
       { parent: this },
-    );
-  }
-
-  private createVariables(
-    name: string,
-    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    service: railway.Service,
-    db: { database: string; user: string; password: pulumi.Output<string>; isPublic: boolean; dataDirectory?: string },
-  ): railway.Variables {
-    const variables = postgresVariables(db);
-    return new railway.Variables(
-      `${name}-vars`,
-      // DEP-6: written by the first deploy, with the image.
-      { ...scope, serviceId: service.serviceId, variables, secretVariables: { POSTGRES_PASSWORD: db.password }, deferToDeploy: true },
-      { parent: this },
-    );
-  }
-
-  private createDeployment(
-    name: string,
-    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    service: railway.Service,
-    image: string,
-    deferred: { variables: railway.Variables; volume: railway.Volume },
-    proxy: railway.TcpProxy | undefined,
-    settings: unknown,
-  ): railway.Deployment {
-    return new railway.Deployment(
-      `${name}-deploy`,
-      {
-        ...scope,
-        serviceId: service.serviceId,
-        source: { image },
-        triggers: digest(settings),
-        firstDeploy: railway.firstDeployOf({ variables: deferred.variables, volumes: [deferred.volume], service }),
-      },
-      { parent: this, dependsOn: [service, deferred.variables, deferred.volume, ...(proxy ? [proxy] : [])] },
     );
   }
 }

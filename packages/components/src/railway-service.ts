@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as railway from "@trestle/railway";
 import { digest } from "./digest";
+import { DeployedServiceArgs, deployedService } from "./railway-unit";
 import { HealthGateOptions, createHealthGate } from "./health-gate";
 import { oneOf } from "./args";
 import { CommandSpec, railwayCommand } from "./start-command";
@@ -247,19 +248,29 @@ export class RailwayService extends pulumi.ComponentResource {
     const customDomains = args.domains ?? [];
 
     const image = args.source.build ? this.createImage(name, args.source.build) : undefined;
-    const service = this.createService(name, args, scope, { restartPolicy, builder }, image);
     const generated = this.createGenerated(name, args.generated ?? {});
-    const variables = this.createVariables(name, args, scope, service, generated, corsFormat);
-    const publicDomain = args.public ? this.createPublicDomain(name, args, scope, service) : undefined;
-    const custom = customDomains.map((domain, i) => this.createCustomDomain(`${name}-domain-${i}`, args, scope, service, domain));
-    const deployment = this.createDeployment(name, args, {
-      scope,
-      service,
-      variables,
-      dependsOn: [...(publicDomain ? [publicDomain] : []), ...custom, ...deployAfter],
-      image,
-      redeployOn,
-    });
+    let publicDomain: railway.ServiceDomain | undefined;
+    let custom: railway.CustomDomain[] = [];
+    const { service, deployment } = deployedService(
+      name,
+      {
+        scope,
+        settings: serviceSettings(args, { restartPolicy, builder }, image),
+        variables: plainVariables(args, corsFormat),
+        secretVariables: { ...(args.secrets ?? {}), ...generated },
+        source: deploySource(args.source, image),
+        triggers: deployTriggers(args, image, redeployOn),
+        timeoutSeconds: args.deployTimeoutSeconds,
+        // The deploy waits for its domains, and the databases it connects to.
+        attach: (service) => {
+          publicDomain = args.public ? this.createPublicDomain(name, args, scope, service) : undefined;
+          custom = customDomains.map((domain, i) => this.createCustomDomain(`${name}-domain-${i}`, args, scope, service, domain));
+          return [...(publicDomain ? [publicDomain] : []), ...custom];
+        },
+        deployAfter,
+      },
+      { parent: this },
+    );
     const gate = args.healthGate ?? {};
     if (gate.enabled !== false && publicDomain && args.healthcheck?.path) {
       createHealthGate(
@@ -301,49 +312,6 @@ export class RailwayService extends pulumi.ComponentResource {
     );
   }
 
-  private createService(
-    name: string,
-    args: RailwayServiceArgs,
-    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    { restartPolicy, builder }: { restartPolicy: railway.RestartPolicyType; builder?: railway.Builder },
-    image: docker.Image | undefined,
-  ): railway.Service {
-    const { source } = args;
-    const login = source.build?.registry ?? source.registry;
-    return new railway.Service(
-      name,
-      {
-        ...scope,
-        name: args.serviceName,
-        // A built image deploys by digest, so every push is a new, exact deploy.
-        image: image ? image.repoDigest : source.image,
-        repo: source.repo,
-        branch: source.repo ? (source.branch ?? "main") : undefined,
-        rootDirectory: source.rootDirectory,
-        dockerfilePath: source.dockerfilePath,
-        registryCredentials: login ? { username: login.username, password: login.password } : undefined,
-        startCommand: startOf(args) === undefined ? undefined : railwayCommand(startOf(args)!),
-        buildCommand: args.buildCommand,
-        builder,
-        preDeployCommand: args.preDeploy?.map((command) => railwayCommand(command)),
-        healthcheckPath: args.healthcheck?.path,
-        healthcheckTimeout: args.healthcheck?.timeoutSeconds,
-        restartPolicyType: restartPolicy,
-        restartPolicyMaxRetries: restartPolicy === "ON_FAILURE" ? (args.restart?.maxRetries ?? 10) : undefined,
-        replicas: args.regions ? undefined : (args.replicas ?? 1),
-        regions: args.regions,
-        cronSchedule: args.cron,
-        sleepApplication: args.sleep ?? false,
-        projectCreated: args.projectCreated,
-        takeOver: args.takeOver,
-        ...args.limits, // vcpus, memoryGB (LIM-1)
-        // DEP-6: the settings go in the first deploy's patch, with the source.
-        deferToDeploy: true,
-      },
-      { parent: this },
-    );
-  }
-
   private createGenerated(name: string, generated: Record<string, GeneratedSecret>): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(
       Object.entries(generated).map(([variable, { length }]) => [
@@ -351,36 +319,6 @@ export class RailwayService extends pulumi.ComponentResource {
         new random.RandomPassword(`${name}-${variable.toLowerCase().replace(/_/g, "-")}`, { length, special: false }, { parent: this })
           .result,
       ]),
-    );
-  }
-
-  private createVariables(
-    name: string,
-    args: RailwayServiceArgs,
-    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
-    service: railway.Service,
-    generated: Record<string, pulumi.Output<string>>,
-    format: CorsFormat,
-  ): railway.Variables {
-    const variables: Record<string, pulumi.Input<string>> = { ...(args.variables ?? {}) };
-    if (args.port) variables.PORT = String(args.port);
-    if (args.cors) {
-      variables[args.cors.variable] = pulumi.output(args.cors.origins).apply((origins) => {
-        const unique = [...new Set(origins)];
-        return format === "json" ? JSON.stringify(unique) : unique.join(",");
-      });
-    }
-    return new railway.Variables(
-      `${name}-vars`,
-      // DEP-6: written by the first deploy, with the source.
-      {
-        ...scope,
-        serviceId: service.serviceId,
-        variables,
-        secretVariables: { ...(args.secrets ?? {}), ...generated },
-        deferToDeploy: true,
-      },
-      { parent: this },
     );
   }
 
@@ -410,68 +348,93 @@ export class RailwayService extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
 
-  private createDeployment(
-    name: string,
-    args: RailwayServiceArgs,
-    parts: {
-      scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> };
-      service: railway.Service;
-      variables: railway.Variables;
-      /** What the deploy waits for: its domains, and the databases it connects to. */
-      dependsOn: pulumi.Resource[];
-      image: docker.Image | undefined;
-      /** Outside values whose change redeploys it (`RailwayServiceOptions.redeployOn`). */
-      redeployOn: pulumi.Input<unknown> | undefined;
-    },
-  ): railway.Deployment {
-    const { scope, service, variables, dependsOn, image, redeployOn } = parts;
-    // Plain settings go in as a digest; secret values go in as themselves and
-    // stay encrypted in state, so rotating a secret also redeploys.
-    const { registry: _login, build, ...source } = args.source;
-    const settings = {
-      // Registry logins stay out: they hold passwords, and changing one needs no deploy.
-      source: { ...source, build: build && { ...build, registry: undefined } },
-      startCommand: startOf(args),
-      buildCommand: args.buildCommand,
-      builder: args.builder,
-      preDeployCommand: args.preDeploy,
-      port: args.port,
-      healthcheck: [args.healthcheck?.path, args.healthcheck?.timeoutSeconds],
-      restart: [args.restart?.policy, args.restart?.maxRetries],
-      replicas: [args.replicas, args.regions],
-      // LIM-1: limits take effect with the next deployment.
-      limits: args.limits,
-      cronSchedule: args.cron,
-      sleep: args.sleep,
-      generated: args.generated,
-      domains: [args.public, args.domains],
-    };
-    const triggers = pulumi.all([
-      digest(settings),
-      pulumi.output(args.variables ?? {}).apply((v) => digest(v)),
-      args.cors ? pulumi.output(args.cors.origins).apply((o) => digest(o)) : "",
-      image ? image.repoDigest : "",
-      pulumi.secret(pulumi.output(args.secrets ?? {})),
-      ...(redeployOn === undefined ? [] : [pulumi.secret(pulumi.output(redeployOn))]),
-    ]);
-    // DEP-6: the first deploy commits the source (the built digest, the image, or the repo at its branch) with the variables.
-    const deploySource = image
-      ? { image: image.repoDigest }
-      : source.image
-        ? { image: source.image }
-        : { repo: source.repo, branch: source.branch ?? "main" };
-    return new railway.Deployment(
-      `${name}-deploy`,
-      {
-        ...scope,
-        serviceId: service.serviceId,
-        source: deploySource,
-        triggers,
-        timeoutSeconds: args.deployTimeoutSeconds,
-        firstDeploy: railway.firstDeployOf({ variables, service }),
-      },
-      { parent: this, dependsOn: [service, variables, ...dependsOn] },
-    );
+/** The Service's settings: what Railway runs and how, from the component's arguments. */
+function serviceSettings(
+  args: RailwayServiceArgs,
+  { restartPolicy, builder }: { restartPolicy: railway.RestartPolicyType; builder?: railway.Builder },
+  image: docker.Image | undefined,
+): DeployedServiceArgs["settings"] {
+  const { source } = args;
+  const login = source.build?.registry ?? source.registry;
+  return {
+    name: args.serviceName,
+    // A built image deploys by digest, so every push is a new, exact deploy.
+    image: image ? image.repoDigest : source.image,
+    repo: source.repo,
+    branch: source.repo ? (source.branch ?? "main") : undefined,
+    rootDirectory: source.rootDirectory,
+    dockerfilePath: source.dockerfilePath,
+    registryCredentials: login ? { username: login.username, password: login.password } : undefined,
+    startCommand: startOf(args) === undefined ? undefined : railwayCommand(startOf(args)!),
+    buildCommand: args.buildCommand,
+    builder,
+    preDeployCommand: args.preDeploy?.map((command) => railwayCommand(command)),
+    healthcheckPath: args.healthcheck?.path,
+    healthcheckTimeout: args.healthcheck?.timeoutSeconds,
+    restartPolicyType: restartPolicy,
+    restartPolicyMaxRetries: restartPolicy === "ON_FAILURE" ? (args.restart?.maxRetries ?? 10) : undefined,
+    replicas: args.regions ? undefined : (args.replicas ?? 1),
+    regions: args.regions,
+    cronSchedule: args.cron,
+    sleepApplication: args.sleep ?? false,
+    projectCreated: args.projectCreated,
+    takeOver: args.takeOver,
+    ...args.limits, // vcpus, memoryGB (LIM-1)
+  };
+}
+
+/** The service's plain variables: its own, `PORT`, and the CORS origins in the format its code reads. */
+function plainVariables(args: RailwayServiceArgs, format: CorsFormat): Record<string, pulumi.Input<string>> {
+  const variables: Record<string, pulumi.Input<string>> = { ...(args.variables ?? {}) };
+  if (args.port) variables.PORT = String(args.port);
+  if (args.cors) {
+    variables[args.cors.variable] = pulumi.output(args.cors.origins).apply((origins) => {
+      const unique = [...new Set(origins)];
+      return format === "json" ? JSON.stringify(unique) : unique.join(",");
+    });
   }
+  return variables;
+}
+
+/** DEP-6: what the first deploy commits: the built digest, the image, or the repository at its branch. */
+function deploySource(args: RailwayServiceArgs["source"], image: docker.Image | undefined): railway.DeploymentArgs["source"] {
+  if (image) return { image: image.repoDigest };
+  return args.image ? { image: args.image } : { repo: args.repo, branch: args.branch ?? "main" };
+}
+
+/**
+ * What redeploys the service when it changes. Plain settings go in as a
+ * digest; secret values go in as themselves and stay encrypted in state, so
+ * rotating a secret also redeploys.
+ */
+function deployTriggers(args: RailwayServiceArgs, image: docker.Image | undefined, redeployOn: pulumi.Input<unknown> | undefined) {
+  const { registry: _login, build, ...source } = args.source;
+  const settings = {
+    // Registry logins stay out: they hold passwords, and changing one needs no deploy.
+    source: { ...source, build: build && { ...build, registry: undefined } },
+    startCommand: startOf(args),
+    buildCommand: args.buildCommand,
+    builder: args.builder,
+    preDeployCommand: args.preDeploy,
+    port: args.port,
+    healthcheck: [args.healthcheck?.path, args.healthcheck?.timeoutSeconds],
+    restart: [args.restart?.policy, args.restart?.maxRetries],
+    replicas: [args.replicas, args.regions],
+    // LIM-1: limits take effect with the next deployment.
+    limits: args.limits,
+    cronSchedule: args.cron,
+    sleep: args.sleep,
+    generated: args.generated,
+    domains: [args.public, args.domains],
+  };
+  return pulumi.all([
+    digest(settings),
+    pulumi.output(args.variables ?? {}).apply((v) => digest(v)),
+    args.cors ? pulumi.output(args.cors.origins).apply((o) => digest(o)) : "",
+    image ? image.repoDigest : "",
+    pulumi.secret(pulumi.output(args.secrets ?? {})),
+    ...(redeployOn === undefined ? [] : [pulumi.secret(pulumi.output(redeployOn))]),
+  ]);
 }

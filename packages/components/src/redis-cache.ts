@@ -9,6 +9,7 @@ import { allOneOf, oneOf } from "./args";
 import { defaultBackups } from "./backups";
 import { dataGuard } from "./data-guard";
 import { digest } from "./digest";
+import { deployedService } from "./railway-unit";
 import { remoteName } from "./naming";
 import { RedisIntent } from "./contract/intent";
 import { COMPONENT_TYPES } from "./contract/types";
@@ -284,74 +285,46 @@ export class RedisCache extends pulumi.ComponentResource {
     // Letters and digits only: it travels unquoted through `sh -c` and unescaped in REDIS_URL.
     const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
     const image = `redis:${args.version ?? "7.4"}`;
-    const service = new railway.Service(
+    const { service } = deployedService(
       name,
       {
-        ...scope,
-        name: serviceName,
-        image,
-        projectCreated: args.projectCreated,
-        takeOver: args.takeOver,
-        ...dataGuard(args.allowReplace),
-        ...args.limits, // vcpus, memoryGB (LIM-1)
-        startCommand: redisStartCommand(server),
-        restartPolicyType: "ON_FAILURE",
-        restartPolicyMaxRetries: 10,
-        sleepApplication: false,
-        // DEP-6: the start command (with --requirepass) goes in the first deploy's patch, with the image.
-        deferToDeploy: true,
-      },
-      { parent: this, protect: args.protect },
-    );
-    const dependsOn: pulumi.Resource[] = [service];
-    // DEP-6: the first deploy writes the variables and the backups, in the patch that starts Redis.
-    const volume = server.persistence.enabled
-      ? new railway.Volume(
-          `${name}-data`,
-          {
-            ...scope,
-            serviceId: service.serviceId,
-            mountPath: REDIS_DATA,
-            name: `${name}-data`,
-            backups: backups ?? defaultBackups(args.production),
-            deferToDeploy: true,
-            allowReplace: dataGuard(args.allowReplace).allowReplace,
-          },
-          { parent: this, protect: args.protect },
-        )
-      : undefined;
-    if (volume) dependsOn.push(volume);
-    if (args.public) {
-      dependsOn.push(
-        new railway.TcpProxy(
-          `${name}-proxy`,
-          { environmentId: args.environmentId, serviceId: service.serviceId, applicationPort: REDIS_PORT },
-          { parent: this },
-        ),
-      );
-    }
-    const variables = new railway.Variables(
-      `${name}-vars`,
-      {
-        ...scope,
-        serviceId: service.serviceId,
+        scope,
+        settings: {
+          name: serviceName,
+          image,
+          projectCreated: args.projectCreated,
+          takeOver: args.takeOver,
+          ...dataGuard(args.allowReplace),
+          ...args.limits, // vcpus, memoryGB (LIM-1)
+          startCommand: redisStartCommand(server),
+          restartPolicyType: "ON_FAILURE",
+          restartPolicyMaxRetries: 10,
+          sleepApplication: false,
+        },
         variables: redisVariables(args.public ?? false),
         secretVariables: { REDIS_PASSWORD: password.result },
-        deferToDeploy: true,
-      },
-      { parent: this },
-    );
-    dependsOn.push(variables);
-    new railway.Deployment(
-      `${name}-deploy`,
-      {
-        ...scope,
-        serviceId: service.serviceId,
+        // The first deploy writes the variables and the backups, in the patch that starts Redis.
+        volume: server.persistence.enabled
+          ? {
+              mountPath: REDIS_DATA,
+              backups: backups ?? defaultBackups(args.production),
+              allowReplace: dataGuard(args.allowReplace).allowReplace,
+            }
+          : undefined,
         source: { image },
         triggers: digest({ server, version: args.version, public: args.public, limits: args.limits }),
-        firstDeploy: railway.firstDeployOf({ variables, volumes: volume ? [volume] : [], service }),
+        attach: (service) =>
+          args.public
+            ? [
+                new railway.TcpProxy(
+                  `${name}-proxy`,
+                  { environmentId: args.environmentId!, serviceId: service.serviceId, applicationPort: REDIS_PORT },
+                  { parent: this },
+                ),
+              ]
+            : [],
       },
-      { parent: this, dependsOn },
+      { parent: this, protect: args.protect },
     );
     return service;
   }
