@@ -50,19 +50,33 @@ describe("the Railway behaviour catalogue", () => {
   });
 
   it("names an entry in every rule of the emulator", () => {
-    const text = readFileSync(path.join(ROOT, "packages/railway/src/testing/emulator.ts"), "utf8");
-    const body = text.slice(text.indexOf("  private root(): Record<string, (args: any) => unknown> {"), text.indexOf("  private logs("));
-    // Each resolver starts at `      name: (` and runs to the next one; a comment may sit just above it.
-    const starts = [...body.matchAll(/^ {6}(\w+): \(/gm)].map((m) => ({ name: m[1], at: m.index! }));
-    const unnamed = starts.filter((s, i) => {
-      const before = body.slice(Math.max(0, body.lastIndexOf("\n", s.at - 2) - 200), s.at);
-      const own = body.slice(s.at, starts[i + 1]?.at ?? body.length);
-      const comment = before
-        .split("\n")
-        .filter((l) => l.trim().startsWith("//"))
-        .join(" ");
-      return !(own.match(ID) ?? []).length && !(comment.match(ID) ?? []).length;
+    const dir = path.join(ROOT, "packages/railway/src/testing/resolvers");
+    const resolvers: { name: string; unnamed: boolean }[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+      const text = readFileSync(path.join(dir, file), "utf8");
+      const body = text.slice(text.indexOf("  return {\n"));
+      // Each resolver starts at `    name: (` and runs to the next one; a comment may sit just above it.
+      const starts = [...body.matchAll(/^ {4}(\w+): \(/gm)].map((m) => ({ name: m[1], at: m.index! }));
+      for (const [i, s] of starts.entries()) {
+        const before = body.slice(Math.max(0, body.lastIndexOf("\n", s.at - 2) - 200), s.at);
+        const own = body.slice(s.at, starts[i + 1]?.at ?? body.length);
+        const comment = before
+          .split("\n")
+          .filter((l) => l.trim().startsWith("//"))
+          .join(" ");
+        resolvers.push({ name: `${file}: ${s.name}`, unnamed: !(own.match(ID) ?? []).length && !(comment.match(ID) ?? []).length });
+      }
+    }
+    // Every root field of the schema subset the emulator answers is among them.
+    const schema = readFileSync(path.join(ROOT, "packages/railway/src/testing/schema.graphql"), "utf8");
+    const rootFields = ["Query", "Mutation"].flatMap((type) => {
+      const block = schema.slice(schema.indexOf(`type ${type} {`), schema.indexOf("\n}", schema.indexOf(`type ${type} {`)));
+      return [...block.matchAll(/^ {2}(\w+)[(:]/gm)].map((m) => m[1]);
     });
+    expect(rootFields.length).toBeGreaterThan(40);
+    const answered = new Set(resolvers.map((r) => r.name.split(": ")[1]));
+    expect(rootFields.filter((f) => !answered.has(f))).toEqual([]);
+    const unnamed = resolvers.filter((r) => r.unnamed);
     expect(unnamed.map((s) => s.name)).toEqual([]);
   });
 });
