@@ -48,4 +48,12 @@ describe("seed 003: Gayed Signals", () => {
       /^https:\/\/frontend-prod-[0-9a-f]+\.up\.railway\.app,https:\/\/signals\.example\.com$/,
     );
   });
+
+  it("puts PgBouncer in front of Postgres, as its guide's CONNECTION_POOLING asks, and the backend reaches the database through it", () => {
+    expect(ex.recorder.get(`${DYN}:Service`, "postgres-pgbouncer").inputs.name).toBe("Postgres-pgbouncer");
+    expect(ex.vars("backend")).toMatchObject({
+      DATABASE_URL: "${{Postgres-pgbouncer.DATABASE_URL}}",
+      DATABASE_UNPOOLED_URL: "${{Postgres.DATABASE_URL}}",
+    });
+  });
 });

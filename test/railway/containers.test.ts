@@ -1,7 +1,13 @@
 // The emulator starts deployments the way Railway does (RUN-1..RUN-7, IMG-1..IMG-7):
 // each case is one of the fidelity audit's breaks, before and after the fix.
 import { describe, expect, it } from "vitest";
-import { postgresStartCommand, postgresVariables } from "../../packages/components/src/postgres-db";
+import {
+  PGBOUNCER_DEFAULTS,
+  PGBOUNCER_IMAGE,
+  pgbouncerVariables,
+  postgresStartCommand,
+  postgresVariables,
+} from "../../packages/components/src/postgres-db";
 import { redisStartCommand, redisVariables } from "../../packages/components/src/redis-cache";
 import { railwayCommand } from "../../packages/components/src/start-command";
 import { execWords, imageSpec, resolveArgv, start, tokenize } from "../../packages/railway/src/testing/containers";
@@ -13,6 +19,19 @@ import { create } from "./harness";
 import { useRailwayProject } from "./use-project";
 
 const ctx = useRailwayProject("containers");
+
+const vars = async (serviceId: string, variables: Record<string, string>, secretVariables: Record<string, string> = {}) =>
+  create(variablesProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId, variables, secretVariables });
+const deployOf = (serviceId: string, image: string) =>
+  create(deploymentProvider, {
+    projectId: ctx.projectId,
+    environmentId: ctx.environmentId,
+    serviceId,
+    source: { image },
+    timeoutSeconds: 5,
+  });
+const service = (name: string, image: string, startCommand?: string, extra: Record<string, unknown> = {}) =>
+  create(serviceProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, name, image, startCommand, ...extra });
 
 describe("how Railway splits and starts a command", () => {
   it("splits exec form on spaces, groups quotes, and expands nothing (RUN-4)", () => {
@@ -105,19 +124,6 @@ describe("the audit's breaks, in the container model", () => {
 });
 
 describe("emulated deploys end as the container would", () => {
-  const vars = async (serviceId: string, variables: Record<string, string>, secretVariables: Record<string, string> = {}) =>
-    create(variablesProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, serviceId, variables, secretVariables });
-  const deployOf = (serviceId: string, image: string) =>
-    create(deploymentProvider, {
-      projectId: ctx.projectId,
-      environmentId: ctx.environmentId,
-      serviceId,
-      source: { image },
-      timeoutSeconds: 5,
-    });
-  const service = (name: string, image: string, startCommand?: string, extra: Record<string, unknown> = {}) =>
-    create(serviceProvider, { projectId: ctx.projectId, environmentId: ctx.environmentId, name, image, startCommand, ...extra });
-
   it("crashes an API whose `$PORT` is not expanded, with uvicorn's own line", async () => {
     const api = await service("port-api", "ghcr.io/acme/api:1", "uvicorn app.main:app --host 0.0.0.0 --port $PORT");
     await vars(api.id, { PORT: "8000" });
@@ -201,6 +207,61 @@ describe("emulated deploys end as the container would", () => {
     expect(() => ctx.emulator["root"]().serviceInstanceDeployV2({ serviceId: svc.id, environmentId: ctx.environmentId })).toThrow(
       /no connected source/,
     );
+  });
+});
+
+describe("PgBouncer in front of Postgres (IMG-9)", () => {
+  const pgbouncer = imageSpec(PGBOUNCER_IMAGE)!;
+  const upstream = "postgresql://postgres:pgpass123@postgres.railway.internal:5432/railway";
+
+  it("starts from its entrypoint, listening where LISTEN_PORT says, and needs a database URL", () => {
+    const argv = resolveArgv("image", undefined, pgbouncer)!.argv;
+    expect(argv).toEqual(["/entrypoint.sh", "/usr/bin/pgbouncer", "/etc/pgbouncer/pgbouncer.ini"]);
+    const started = start(argv, { DATABASE_URLS: upstream, LISTEN_PORT: "6432" }, pgbouncer);
+    expect(started.ok && started.process).toMatchObject({
+      program: "pgbouncer",
+      port: 6432,
+      postgres: { user: "postgres", database: "railway" },
+    });
+    const bare = start(argv, {}, pgbouncer);
+    expect(bare.ok).toBe(false);
+    expect(bare.logs.at(-1)).toContain("You must set DB_HOST env");
+  });
+
+  it("is deployed by Trestle's variables, after Postgres, and an API's pooled URL reaches Postgres through it", async () => {
+    const pg = await service("Pooledpg", "ghcr.io/railwayapp-templates/postgres-ssl:16");
+    await create(volumeProvider, {
+      projectId: ctx.projectId,
+      environmentId: ctx.environmentId,
+      serviceId: pg.id,
+      mountPath: "/var/lib/postgresql/data",
+      name: "pooled-data",
+    });
+    await vars(pg.id, postgresVariables({ database: "railway", user: "postgres", isPublic: false }), { POSTGRES_PASSWORD: "pgpass123" });
+    const pooler = await service("Pooledpg-pgbouncer", PGBOUNCER_IMAGE);
+    await vars(pooler.id, pgbouncerVariables("Pooledpg", PGBOUNCER_DEFAULTS));
+    const api = await service("pooled-api", "ghcr.io/acme/api:1", railwayCommand("uvicorn app.main:app --port $PORT"));
+    await vars(api.id, {
+      PORT: "8000",
+      DATABASE_URL: "${{Pooledpg-pgbouncer.DATABASE_URL}}",
+      DATABASE_UNPOOLED_URL: "${{Pooledpg.DATABASE_URL}}",
+    });
+    expect((await deployOf(pg.id, "ghcr.io/railwayapp-templates/postgres-ssl:16")).outs.status).toBe("SUCCESS");
+    expect((await deployOf(pooler.id, PGBOUNCER_IMAGE)).outs.status).toBe("SUCCESS");
+    expect((await deployOf(api.id, "ghcr.io/acme/api:1")).outs.status).toBe("SUCCESS");
+    const env = ctx.emulator.deploymentsOf(api.id).at(-1)!.env;
+    expect(env.DATABASE_URL).toBe("postgresql://postgres:pgpass123@pooledpg-pgbouncer.railway.internal:6432/railway");
+    expect(env.DATABASE_UNPOOLED_URL).toBe("postgresql://postgres:pgpass123@pooledpg.railway.internal:5432/railway");
+  });
+
+  it("refuses a client that reaches it on the database's port, as a PgBouncer left on its default would", async () => {
+    const pooler = await service("Portpg-pgbouncer", PGBOUNCER_IMAGE);
+    const { LISTEN_PORT: _port, ...variables } = pgbouncerVariables("Pooledpg", PGBOUNCER_DEFAULTS);
+    await vars(pooler.id, variables);
+    await deployOf(pooler.id, PGBOUNCER_IMAGE);
+    const api = await service("port-pooled-api", "ghcr.io/acme/api:1", railwayCommand("uvicorn app.main:app --port $PORT"));
+    await vars(api.id, { PORT: "8000", DATABASE_URL: "postgresql://postgres:pgpass123@portpg-pgbouncer.railway.internal:6432/railway" });
+    await expect(deployOf(api.id, "ghcr.io/acme/api:1")).rejects.toThrow(/Connection refused \(it listens on 5432\)/);
   });
 });
 

@@ -69,6 +69,66 @@ export interface PostgresDbArgs {
    * would start an empty cluster beside its data. @default `/var/lib/postgresql/data/pgdata`
    */
   dataDirectory?: string;
+  /**
+   * PgBouncer in front of the database, as its own Railway service
+   * (`<serviceName>-pgbouncer`): `urlReference` becomes its pooled URL and
+   * `directUrlReference` the database's own, for what transaction pooling
+   * cannot serve (migrations' advisory locks, LISTEN/NOTIFY, session `SET`).
+   * @default none
+   */
+  pgbouncer?: PgBouncerArgs;
+}
+
+/**
+ * PgBouncer's settings, as Railway's own PgBouncer template names and
+ * defaults them (the template page; railwayapp/cli `commands/postgres/pgbouncer.rs`).
+ */
+export interface PgBouncerArgs {
+  /** `transaction` (best multiplexing), `session` (every Postgres feature) or `statement`. @default "transaction" */
+  poolMode?: string;
+  /** The most client connections PgBouncer accepts. @default 1000 */
+  maxClientConn?: number;
+  /** Server connections per database and user. @default 20 */
+  defaultPoolSize?: number;
+  /** Prepared statements PgBouncer tracks per server connection, so ORMs' prepared statements work in transaction mode. @default 100 */
+  maxPreparedStatements?: number;
+}
+
+/** IMG-9: the PgBouncer image, configured by its entrypoint from environment variables. Pinned: its tag names the PgBouncer release. */
+export const PGBOUNCER_IMAGE = "edoburu/pgbouncer:v1.25.2-p0";
+/** Where PgBouncer listens: 6432, as in Railway's PgBouncer template. */
+export const PGBOUNCER_PORT = 6432;
+export const POOL_MODES = ["transaction", "session", "statement"] as const;
+/** Railway's PgBouncer template's defaults (its page: POOL_MODE, MAX_CLIENT_CONN, DEFAULT_POOL_SIZE; railwayapp/cli pgbouncer.rs: MAX_PREPARED_STATEMENTS). */
+export const PGBOUNCER_DEFAULTS: Required<PgBouncerArgs> = {
+  poolMode: "transaction",
+  maxClientConn: 1000,
+  defaultPoolSize: 20,
+  maxPreparedStatements: 100,
+};
+
+/**
+ * The PgBouncer service's variables (IMG-9): the entrypoint writes
+ * `pgbouncer.ini` and `userlist.txt` from `DATABASE_URLS` (the database's
+ * private URL, a reference) and the pool settings. `AUTH_TYPE=scram-sha-256`
+ * keeps the password in plain text in the userlist, which PgBouncer needs to
+ * log in to a server that asks for SCRAM, as PostgreSQL 14 and later do by
+ * default; the image's own default (md5) would store only a hash.
+ * `DATABASE_URL` is the pooled URL other services reference, as Railway's
+ * template names it (read by nothing inside the container once `DATABASE_URLS` is set).
+ */
+export function pgbouncerVariables(database: string, pool: Required<PgBouncerArgs>): Record<string, string> {
+  const db = (name: string) => railway.serviceReference(database, name);
+  return {
+    DATABASE_URLS: db("DATABASE_URL"),
+    DATABASE_URL: `postgresql://${db("PGUSER")}:${db("PGPASSWORD")}@\${{RAILWAY_PRIVATE_DOMAIN}}:${PGBOUNCER_PORT}/${db("PGDATABASE")}`,
+    LISTEN_PORT: String(PGBOUNCER_PORT),
+    AUTH_TYPE: "scram-sha-256",
+    POOL_MODE: pool.poolMode,
+    MAX_CLIENT_CONN: String(pool.maxClientConn),
+    DEFAULT_POOL_SIZE: String(pool.defaultPoolSize),
+    MAX_PREPARED_STATEMENTS: String(pool.maxPreparedStatements),
+  };
 }
 
 /** The memory settings given without a memory limit to judge them by (memory-fit.ts), for the policy pack. */
@@ -155,8 +215,10 @@ export class PostgresDb extends pulumi.ComponentResource {
   /** The Railway service name. */
   readonly serviceName: string;
   readonly serviceId: pulumi.Output<string>;
-  /** A reference other services use for the private URL: `${{Postgres.DATABASE_URL}}`. */
+  /** A reference other services use for the private URL: `${{Postgres.DATABASE_URL}}`, or PgBouncer's pooled URL with `pgbouncer`. */
   readonly urlReference: string;
+  /** With `pgbouncer`: the database's own private URL, past the pool. */
+  readonly directUrlReference?: string;
   /** The password (generated, or the existing database's), secret. */
   readonly password: pulumi.Output<string>;
   /** The public proxy host and port, when `public`. */
@@ -171,6 +233,7 @@ export class PostgresDb extends pulumi.ComponentResource {
       protect: args.protect ?? false,
       production: args.production ?? false,
       ...(args.backupsWaiver ? { backupsWaiver: args.backupsWaiver } : {}),
+      ...(args.pgbouncer ? { pgbouncer: args.pgbouncer.poolMode ?? "transaction" } : {}),
       ...unsized(args.settings, args.limits),
     };
     super(PostgresDb.__pulumiType, name, intent, opts);
@@ -190,7 +253,7 @@ export class PostgresDb extends pulumi.ComponentResource {
     const guard = dataGuard(args.allowReplace);
     const image = `${POSTGRES_IMAGE}:${version}`;
     let proxy: railway.TcpProxy | undefined;
-    const { service } = deployedService(
+    const { service, deployment } = deployedService(
       name,
       {
         scope,
@@ -221,7 +284,10 @@ export class PostgresDb extends pulumi.ComponentResource {
 
     this.serviceName = serviceName;
     this.serviceId = service.serviceId;
-    this.urlReference = railway.serviceReference(serviceName, "DATABASE_URL");
+    const direct = railway.serviceReference(serviceName, "DATABASE_URL");
+    const pooler = args.pgbouncer && this.createPgBouncer(name, serviceName, scope, args.pgbouncer, deployment);
+    this.urlReference = pooler ? railway.serviceReference(pooler, "DATABASE_URL") : direct;
+    this.directUrlReference = pooler ? direct : undefined;
     this.password = password;
     this.publicEndpoint = proxy ? pulumi.interpolate`${proxy.domain}:${proxy.proxyPort}` : undefined;
     this.registerOutputs({ ...intent, serviceId: this.serviceId, urlReference: this.urlReference });
@@ -230,6 +296,44 @@ export class PostgresDb extends pulumi.ComponentResource {
   private createPassword(name: string): random.RandomPassword {
     // URL-safe, so it can sit in DATABASE_URL unescaped.
     return new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+  }
+
+  /** PgBouncer as its own service, deployed once the database's variables exist (VAR-3); answers its service name. */
+  private createPgBouncer(
+    name: string,
+    database: string,
+    scope: { projectId: pulumi.Input<string>; environmentId: pulumi.Input<string> },
+    args: PgBouncerArgs,
+    databaseDeploy: railway.Deployment,
+  ): string {
+    const where = `PostgresDb ${name}`;
+    const pool: Required<PgBouncerArgs> = {
+      poolMode: oneOf(where, "pgbouncer.poolMode", args.poolMode, POOL_MODES) ?? PGBOUNCER_DEFAULTS.poolMode,
+      maxClientConn: args.maxClientConn ?? PGBOUNCER_DEFAULTS.maxClientConn,
+      defaultPoolSize: args.defaultPoolSize ?? PGBOUNCER_DEFAULTS.defaultPoolSize,
+      maxPreparedStatements: args.maxPreparedStatements ?? PGBOUNCER_DEFAULTS.maxPreparedStatements,
+    };
+    const serviceName = `${database}-pgbouncer`;
+    deployedService(
+      `${name}-pgbouncer`,
+      {
+        scope,
+        settings: {
+          name: serviceName,
+          image: PGBOUNCER_IMAGE,
+          restartPolicyType: "ON_FAILURE",
+          restartPolicyMaxRetries: 10,
+          sleepApplication: false,
+        },
+        variables: pgbouncerVariables(database, pool),
+        secretVariables: {},
+        source: { image: PGBOUNCER_IMAGE },
+        triggers: digest(pool),
+        deployAfter: [databaseDeploy],
+      },
+      { parent: this },
+    );
+    return serviceName;
   }
 
   private createProxy(name: string, environmentId: pulumi.Input<string>, service: railway.Service): railway.TcpProxy {

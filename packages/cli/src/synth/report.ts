@@ -223,7 +223,9 @@ function reviewed(result: SynthResult): string[] {
           ? [`use ${shown(db.inputs.use)}`, db.inputs.evictionPolicy ? `maxmemory-policy ${shown(db.inputs.evictionPolicy)}` : ""]
               .filter(Boolean)
               .join(", ")
-          : `version ${shown(db.inputs.version)}`;
+          : [`version ${shown(db.inputs.version)}`, db.inputs.pgbouncer ? `PgBouncer (${shown(db.inputs.pgbouncer)} pooling)` : ""]
+              .filter(Boolean)
+              .join(", ");
       const start = railwayOf("Service").find((s) => s.name === db.name)?.inputs.startCommand;
       const flags =
         typeof start === "string"

@@ -32,6 +32,8 @@ export interface PostgresIntent {
   backupsWaiver?: string;
   /** Memory settings given without `limits.memoryGB`: judged against the plan's default, which Trestle cannot see. */
   unsizedMemory?: string[];
+  /** PgBouncer's pool mode, when PgBouncer is in front of the database. */
+  pgbouncer?: string;
 }
 
 export interface RedisIntent {

@@ -301,3 +301,19 @@ export function memoryFitProblems(parsed: Parsed): string[] {
   }
   return problems;
 }
+
+/** PgBouncer's server connections fit the server: a pool larger than `max_connections` (100 unless set) is refused by PostgreSQL at the limit. */
+export function poolProblems(parsed: Parsed): string[] {
+  const problems: string[] = [];
+  for (const db of databaseEntries(parsed as Record<string, any>, "postgres")) {
+    const pool = db.config.pgbouncer as { defaultPoolSize: number } | undefined;
+    if (!pool) continue;
+    const maxConnections = Number(db.config.settings?.max_connections ?? 100);
+    if (pool.defaultPoolSize > maxConnections) {
+      problems.push(
+        `${[...db.path, "pgbouncer", "defaultPoolSize"].join(".")}: ${pool.defaultPoolSize} server connections is more than the server's max_connections (${maxConnections}); lower it, or raise \`settings.max_connections\``,
+      );
+    }
+  }
+  return problems;
+}

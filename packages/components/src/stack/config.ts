@@ -11,6 +11,7 @@ import {
   limitProblems,
   memoryFitProblems,
   planOf,
+  poolProblems,
   providerKeyProblems,
   replicaProblems,
   schemaCheck,
@@ -71,7 +72,14 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     ...databaseNameProblems(structured),
     ...unknownKeyProblems(values, ours, referenced),
     ...providerKeyProblems(values),
-    ...(parsed ? [...replicaProblems(parsed, planOf(values)), ...limitProblems(parsed, planOf(values)), ...memoryFitProblems(parsed)] : []),
+    ...(parsed
+      ? [
+          ...replicaProblems(parsed, planOf(values)),
+          ...limitProblems(parsed, planOf(values)),
+          ...memoryFitProblems(parsed),
+          ...poolProblems(parsed),
+        ]
+      : []),
   ];
   if (problems.length || !parsed) throw new ConfigError(problems);
   const production = parsed.production ?? parsed.railway.environment === "production";

@@ -134,6 +134,7 @@ function declarePostgres({ config, place }: Step, resourceName: string, serviceN
     backups: db.backups && upper(db.backups),
     backupsWaiver: db.backupsWaiver,
     password: db.passwordSecret ? stackSecret(db.passwordSecret) : undefined,
+    pgbouncer: db.pgbouncer,
   });
 }
 

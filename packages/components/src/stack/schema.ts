@@ -14,7 +14,7 @@ import {
   referencesIn,
 } from "@trestle/railway/facts";
 import { postgresSettingProblem, redisBytes, redisSettingProblem } from "../server-settings";
-import { postgresVariables } from "../postgres-db";
+import { PGBOUNCER_DEFAULTS, pgbouncerVariables, postgresVariables } from "../postgres-db";
 import { CORS_FORMATS } from "../railway-service";
 import { EVICTION_POLICIES, REDIS_PROVIDERS, REDIS_USES, redisVariables } from "../redis-cache";
 import { publicPrefix } from "../contract/secrets";
@@ -368,6 +368,29 @@ function serviceChecks(
 
 const serviceSchema = z.strictObject(serviceFields).superRefine(serviceChecks, ALWAYS);
 
+/** PgBouncer in front of a Postgres, with Railway's PgBouncer template's defaults (PostgresDb's `PgBouncerArgs`). */
+const pgbouncerSchema = z.strictObject({
+  poolMode: z
+    .enum(["transaction", "session", "statement"])
+    .default("transaction")
+    .describe(
+      "`transaction` (best multiplexing; no session features such as LISTEN/NOTIFY, advisory locks or `SET` across statements), `session` (every feature) or `statement`.",
+    ),
+  maxClientConn: z.int().min(1).max(100_000).default(1000).describe("The most client connections PgBouncer accepts."),
+  defaultPoolSize: z
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(20)
+    .describe("Server connections per database and user; at most the server's `max_connections`."),
+  maxPreparedStatements: z
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(100)
+    .describe("Prepared statements PgBouncer tracks, so ORMs' prepared statements work in transaction mode; 0 turns it off."),
+});
+
 export const postgresSchema = z.strictObject({
   passwordSecret: secretKey
     .optional()
@@ -413,6 +436,11 @@ export const postgresSchema = z.strictObject({
       "Server settings passed as `-c name=value`, e.g. `shared_buffers: 256MB`; each checked against what that major version's server accepts.",
     ),
   public: z.boolean().default(false).describe("A public TCP proxy and `DATABASE_PUBLIC_URL`. Off unless asked."),
+  pgbouncer: pgbouncerSchema
+    .optional()
+    .describe(
+      "PgBouncer in front of the database, as its own service: services that connect get its pooled URL as `DATABASE_URL` and the database's own as `DATABASE_UNPOOLED_URL` (for migrations and session features).",
+    ),
   takeOver: z.boolean().optional().describe("Manage a same-name Postgres service this stack did not create (in an adopted project)."),
   limits: limitsSchema.optional().describe("The most vCPUs and memory (GB) the Postgres service may use."),
   backups: backupsSchema.optional().describe("Backup schedules of the data volume. @default [daily, weekly] in production"),
@@ -574,6 +602,11 @@ const databaseSchema = z
 /** The variable a connection to database `name` sets: `CACHE_URL` for `cache`. */
 export function databaseVariable(name: string): string {
   return name === "postgres" ? "DATABASE_URL" : name === "redis" ? "REDIS_URL" : `${name.toUpperCase().replace(/-/g, "_")}_URL`;
+}
+
+/** The variable with a pooled Postgres's own URL, past PgBouncer: `DATABASE_UNPOOLED_URL`, `ANALYTICS_UNPOOLED_URL` (Railway's PgBouncer template's name). */
+export function unpooledVariable(name: string): string {
+  return databaseVariable(name).replace(/_URL$/, "_UNPOOLED_URL");
 }
 
 interface DatabaseEntry<T> {
@@ -782,12 +815,15 @@ export const railwaySchema = z.strictObject({
 });
 
 /** The variables a service defines: its own, those Trestle adds (`PORT`, CORS, connections), and Railway's. */
-function definedVariables(service: Record<string, any> | undefined, extra: string[] = []): Set<string> {
+function definedVariables(service: Record<string, any> | undefined, extra: string[] = [], pooled: Set<string> = new Set()): Set<string> {
   const own = [service?.variables, service?.secrets, service?.generated].flatMap((group) => Object.keys(group ?? {}));
   const added = [
     ...(service?.port ? ["PORT"] : []),
     ...(service?.cors ? [service.cors.variable ?? "ALLOWED_ORIGINS"] : []),
     ...texts(service?.connects).map(databaseVariable),
+    ...texts(service?.connects)
+      .filter((name) => pooled.has(name))
+      .map(unpooledVariable),
     ...(service?.celery ? ["CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"] : []),
   ];
   return new Set([...own, ...added, ...extra, ...RAILWAY_PROVIDED]);
@@ -802,7 +838,12 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
   const problems: [PropertyKey[], string][] = [];
   const services: Record<string, any> = stack.services && typeof stack.services === "object" ? stack.services : {};
   const defined = new Map<string, Set<string>>();
-  for (const [name, service] of Object.entries(services)) defined.set(name, definedVariables(service));
+  const pooled = new Set(
+    databaseEntries(stack, "postgres")
+      .filter((db) => db.config.pgbouncer)
+      .map((db) => db.key),
+  );
+  for (const [name, service] of Object.entries(services)) defined.set(name, definedVariables(service, [], pooled));
   const frontend = stack.frontend;
   if (frontend?.platform === "railway" && frontend.service) {
     const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
@@ -822,6 +863,11 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
         ...Object.keys(postgresVariables({ database: "d", user: "u", isPublic: Boolean(db.config.public) })),
         "POSTGRES_PASSWORD",
       ]),
+    );
+  for (const db of databaseEntries(stack, "postgres").filter((d) => d.config.pgbouncer))
+    defined.set(
+      `${db.serviceName}-pgbouncer`,
+      definedVariables(undefined, Object.keys(pgbouncerVariables(db.serviceName, PGBOUNCER_DEFAULTS))),
     );
   for (const db of databaseEntries(stack, "redis")) {
     if ((db.config.provider ?? "railway") === "railway")

@@ -5,12 +5,14 @@
 // (test/components/wiring.test.ts), without the mock runtime.
 import * as pulumi from "@pulumi/pulumi";
 import { referencesIn } from "@trestle/railway/facts";
-import { ServiceConfig, databaseVariable, stackSecret } from "./config";
+import { ServiceConfig, databaseVariable, stackSecret, unpooledVariable } from "./config";
 import type { RailwayServiceArgs } from "../railway-service";
 
 /** A database as a service reaches it: a reference to its private URL (Railway), or a secret URL (Upstash). */
 export interface Reachable {
   readonly urlReference?: string;
+  /** Past a connection pool (PgBouncer): the database's own private URL. */
+  readonly directUrlReference?: string;
   readonly secretUrl?: pulumi.Output<string>;
 }
 
@@ -46,7 +48,11 @@ export function connections(
     if (db.urlReference) plain[key] = `${db.urlReference}${suffix}`;
     else secret[key] = pulumi.interpolate`${db.secretUrl!}${suffix}`;
   };
-  for (const target of service.connects) put(databases[target], databaseVariable(target));
+  for (const target of service.connects) {
+    const db = databases[target];
+    put(db, databaseVariable(target));
+    if (db.directUrlReference) plain[unpooledVariable(target)] = db.directUrlReference;
+  }
   const broker = service.celery && databases[celeryRedis(service)!];
   if (service.celery && broker) {
     put(broker, "CELERY_BROKER_URL", `/${service.celery.broker}`);

@@ -21,7 +21,8 @@ const unwrapped = (raw: unknown): Record<string, unknown> => {
   return value.value && typeof value.value === "object" ? (value.value as Record<string, unknown>) : value;
 };
 
-export type Kind = "postgres" | "redis" | "app";
+/** What a Railway service is: a database, a connection pooler in front of one (it holds no data), or an application. */
+export type Kind = "postgres" | "redis" | "pooler" | "app";
 
 export interface ServiceView {
   /** The Railway service name. */
@@ -99,13 +100,14 @@ export class StackView {
       const variables = near(TYPES.railwayVariables)[0];
       return {
         name: String(service.props.name ?? service.name),
-        kind:
-          (component && COMPONENT_KIND[component.type]) ??
-          (/\b(postgres|redis)\b/i.test(String(service.props.image ?? ""))
-            ? /postgres/i.test(String(service.props.image))
-              ? "postgres"
-              : "redis"
-            : "app"),
+        kind: /\bpgbouncer\b/i.test(String(service.props.image ?? ""))
+          ? "pooler"
+          : ((component && COMPONENT_KIND[component.type]) ??
+            (/\b(postgres|redis)\b/i.test(String(service.props.image ?? ""))
+              ? /postgres/i.test(String(service.props.image))
+                ? "postgres"
+                : "redis"
+              : "app")),
         resource: service,
         component,
         variables,

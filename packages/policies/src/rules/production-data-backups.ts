@@ -17,7 +17,7 @@ export default trestleRule({
   validate(view, report) {
     if (!view.production) return;
     for (const service of view.services) {
-      if (service.kind === "app") continue;
+      if (service.kind === "app" || service.kind === "pooler") continue;
       const intent = intentOf(service.component, COMPONENT_TYPES.PostgresDb) ?? intentOf(service.component, COMPONENT_TYPES.RedisCache);
       if (intent?.backupsWaiver) continue;
       for (const volume of service.volumes) {

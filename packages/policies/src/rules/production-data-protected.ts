@@ -10,7 +10,7 @@ export default trestleRule({
   validate(view, report) {
     if (!view.production) return;
     for (const service of view.services) {
-      if (service.kind === "app") continue;
+      if (service.kind === "app" || service.kind === "pooler") continue;
       for (const resource of [service.resource, ...service.volumes]) {
         if (!resource.opts.protect)
           report(`${service.name}: \`${resource.name}\` holds production data and is not protected from deletion`, resource, {

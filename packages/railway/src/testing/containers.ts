@@ -16,7 +16,7 @@ export type BuildKind = "image" | "dockerfile" | "railpack";
 /** An image Trestle deploys, with its ENTRYPOINT and CMD as its Dockerfile declares them. */
 export interface ImageSpec {
   /** Which entrypoint script it ships. */
-  flavour: "postgres-ssl" | "postgres" | "redis";
+  flavour: "postgres-ssl" | "postgres" | "redis" | "pgbouncer";
   entrypoint: string[];
   cmd: string[];
   /** Where the ENTRYPOINT/CMD were read. */
@@ -54,6 +54,17 @@ export const IMAGES: readonly { match: RegExp; spec: ImageSpec }[] = [
       cmd: ["redis-server"],
       source: "docker-library/redis 7.4/debian/Dockerfile",
       entry: "IMG-4",
+    },
+  },
+  {
+    match: /^(docker\.io\/)?edoburu\/pgbouncer(:[\w.-]+)?$/,
+    spec: {
+      flavour: "pgbouncer",
+      entrypoint: ["/entrypoint.sh"],
+      cmd: ["/usr/bin/pgbouncer", "/etc/pgbouncer/pgbouncer.ini"],
+      source:
+        'edoburu/docker-pgbouncer Dockerfile: ENTRYPOINT ["/entrypoint.sh"], CMD ["/usr/bin/pgbouncer", "/etc/pgbouncer/pgbouncer.ini"]',
+      entry: "IMG-9",
     },
   },
 ];
@@ -255,6 +266,7 @@ function run(argv: string[], ctx: Context): RunningProcess {
   if (name === "docker-entrypoint.sh" && ctx.image) return dockerEntrypoint(args, ctx);
   if (name === "postgres" && ctx.image) return postgres(args, ctx);
   if (name === "redis-server" && ctx.image?.flavour === "redis") return redisServer(args, ctx);
+  if (name === "entrypoint.sh" && ctx.image?.flavour === "pgbouncer") return pgbouncerEntrypoint(args, ctx);
   return application(program, args, ctx);
 }
 
@@ -378,6 +390,39 @@ function postgres(args: string[], ctx: Context): RunningProcess {
       password: ctx.env.POSTGRES_PASSWORD ?? "",
       database: ctx.env.POSTGRES_DB || ctx.env.POSTGRES_USER || "postgres",
       settings,
+    },
+  };
+}
+
+/**
+ * IMG-9: edoburu/pgbouncer's entrypoint writes `pgbouncer.ini` from the first
+ * of `DATABASE_URLS` (else `DATABASE_URL`): one database entry named as the
+ * URL's database, at its host and port, and the URL's user and password in
+ * `userlist.txt`; it listens on `LISTEN_PORT` (5432 unless set), then runs its
+ * command. A client logs in with the upstream's user, password and database;
+ * PgBouncer logs in to the server with them when the client does.
+ */
+function pgbouncerEntrypoint(args: string[], ctx: Context): RunningProcess {
+  const first = (ctx.env.DATABASE_URLS ?? "").split(",")[0] || ctx.env.DATABASE_URL || "";
+  let upstream: URL | undefined;
+  try {
+    upstream = first ? new URL(first) : undefined;
+  } catch {
+    upstream = undefined;
+  }
+  if (!upstream?.hostname) throw new Crash(["/entrypoint.sh: line 76: DB_HOST: Setup pgbouncer config error! You must set DB_HOST env"]);
+  const port = Number(ctx.env.LISTEN_PORT || 5432);
+  if (args[0]?.split("/").at(-1) !== "pgbouncer") return run(args, ctx);
+  ctx.logs.push(`LOG process up: PgBouncer, listening on 0.0.0.0:${port}`);
+  return {
+    program: "pgbouncer",
+    user: "postgres",
+    port,
+    postgres: {
+      user: decodeURIComponent(upstream.username),
+      password: decodeURIComponent(upstream.password),
+      database: decodeURIComponent(upstream.pathname.replace(/^\//, "")) || "*",
+      settings: {},
     },
   };
 }
