@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@trestle\/railway\/limits$/, replacement: src("railway/src/limits.ts") },
       { find: /^@trestle\/railway\/facts$/, replacement: src("railway/src/facts.ts") },
       { find: /^@trestle\/components\/contract$/, replacement: src("components/src/contract/index.ts") },
+      { find: /^@trestle\/components\/testing$/, replacement: src("components/src/testing/index.ts") },
       { find: /^@trestle\/railway$/, replacement: src("railway/src/index.ts") },
       { find: /^@trestle\/components$/, replacement: src("components/src/index.ts") },
       { find: /^@trestle\/policies$/, replacement: src("policies/src/index.ts") },

@@ -7,5 +7,5 @@ import "../packages/components/src/postgres-db";
 import "../packages/components/src/railway-service";
 import "../packages/components/src/redis-cache";
 import "../packages/components/src/vercel-frontend";
-import "../packages/cli/src/synth/recorder";
+import "../packages/components/src/testing/recorder";
 import "../packages/policies/src/evaluate";

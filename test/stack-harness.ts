@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Recorder } from "../packages/cli/src/synth/recorder";
+import { Recorder } from "../packages/components/src/testing/recorder";
 import { readProject, readStackConfig } from "../packages/cli/src/synth/run";
 
 export const ROOT = path.resolve(__dirname, "..");

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Recorder } from "../../packages/cli/src/synth/recorder";
-import { childrenOf, leaks, resolve, showSecrets } from "../mock-helpers";
+import { Recorder } from "../../packages/components/src/testing/recorder";
+import { childrenOf, leaks, resolve, showSecrets } from "../../packages/components/src/testing/secrets";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
 /** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */

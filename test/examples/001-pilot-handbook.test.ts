@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSecretValue } from "../../packages/cli/src/synth/recorder";
+import { isSecretValue } from "../../packages/components/src/testing/recorder";
 import { DYN, componentsOf, useExample } from "./example-harness";
 
 const ex = useExample("001-pilot-handbook", "prod");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { showSecrets } from "../mock-helpers";
+import { showSecrets } from "../../packages/components/src/testing/secrets";
 import { DYN, componentsOf, useExample } from "./example-harness";
 
 const ex = useExample("002-threadr", "prod");

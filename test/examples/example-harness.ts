@@ -2,7 +2,7 @@
 import * as path from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
-import type { Recorder } from "../../packages/cli/src/synth/recorder";
+import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { toEvaluated } from "../policies/fixtures";
 import { ROOT, readStackFile, runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";

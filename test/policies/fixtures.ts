@@ -1,7 +1,7 @@
 // Policy fixtures: what the components produce for a stack, as the engine
 // would hand it to the pack, and small edits of it.
 import type { EvaluatedResource } from "../../packages/policies/src/evaluate";
-import { RecordedResource, forPolicies } from "../../packages/cli/src/synth/recorder";
+import { RecordedResource, forPolicies } from "../../packages/components/src/testing/recorder";
 
 export function toEvaluated(resources: RecordedResource[]): EvaluatedResource[] {
   return resources.map(forPolicies);

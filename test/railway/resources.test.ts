@@ -2,7 +2,7 @@
 // and which of their inputs and outputs are secret.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PROVIDER_NOT_SERIALIZED } from "../../packages/cli/src/synth/recorder";
+import { PROVIDER_NOT_SERIALIZED } from "../../packages/components/src/testing/recorder";
 
 interface Registered {
   type: string;

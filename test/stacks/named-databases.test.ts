@@ -1,8 +1,8 @@
 // Named databases (`trestle:databases`): several Redis and Postgres, each its
 // own Railway service (or Upstash database), each reached by name.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Recorder } from "../../packages/cli/src/synth/recorder";
-import { isSecretValue } from "../../packages/cli/src/synth/recorder";
+import type { Recorder } from "../../packages/components/src/testing/recorder";
+import { isSecretValue } from "../../packages/components/src/testing/recorder";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import { toEvaluated } from "../policies/fixtures";
 import { runProgram } from "../stack-harness";

@@ -2,7 +2,7 @@
 // service, deployed after the database; services that connect get the pooled
 // URL as DATABASE_URL and the database's own as DATABASE_UNPOOLED_URL.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Recorder } from "../../packages/cli/src/synth/recorder";
+import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { ConfigError, parseStackConfig } from "../../packages/components/src/stack/config";
 import { PGBOUNCER_IMAGE } from "../../packages/components/src/postgres-db";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";

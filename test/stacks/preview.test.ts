@@ -3,7 +3,7 @@
 // API, CORS for exactly that preview, and the rule that keeps it off
 // production.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Recorder } from "../../packages/cli/src/synth/recorder";
+import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import { branchPreviewOrigin, branchSlug } from "../../packages/components/src/vercel-preview";
 import { edited, toEvaluated } from "../policies/fixtures";

@@ -2,7 +2,7 @@
 // Railway service, the API's CORS origins come from its computed domain, and
 // it calls the API's public URL.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Recorder } from "../../packages/cli/src/synth/recorder";
+import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 

@@ -2,7 +2,7 @@
 // it is where users open the app (`frontendUrl`), the API's CORS allows
 // exactly its origins, and the pack judges it as a browser bundle.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Recorder } from "../../packages/cli/src/synth/recorder";
+import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 

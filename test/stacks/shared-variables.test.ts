@@ -2,8 +2,8 @@
 // resource with no service, written before the services that read
 // `${{shared.NAME}}` deploy, and redeploying them when it changes.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Recorder } from "../../packages/cli/src/synth/recorder";
-import { isSecretValue } from "../../packages/cli/src/synth/recorder";
+import type { Recorder } from "../../packages/components/src/testing/recorder";
+import { isSecretValue } from "../../packages/components/src/testing/recorder";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import { toEvaluated } from "../policies/fixtures";
 import { runProgram } from "../stack-harness";

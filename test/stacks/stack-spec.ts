@@ -3,10 +3,10 @@
 // test file: the SDK's runtime state is per process).
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Recorder, isSecretValue } from "../../packages/cli/src/synth/recorder";
+import { Recorder, isSecretValue } from "../../packages/components/src/testing/recorder";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import { toEvaluated } from "../policies/fixtures";
-import { leaks, showSecrets } from "../mock-helpers";
+import { leaks, showSecrets } from "../../packages/components/src/testing/secrets";
 import { ROOT, StackFileConfig, readStackFile, runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 

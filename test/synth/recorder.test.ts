@@ -3,7 +3,7 @@
 // machine, a slow provider) is still recorded.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { PROVIDER_NOT_SERIALIZED, Recorder } from "../../packages/cli/src/synth/recorder";
+import { PROVIDER_NOT_SERIALIZED, Recorder } from "../../packages/components/src/testing/recorder";
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, value: number) {

@@ -4,6 +4,7 @@
 // exemptions), and the same messages and levels. The offline synth and the
 // tests call it; `pulumi preview --policy-pack policies` runs the same rules.
 import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { SECRET_SIG_KEY } from "@trestle/components/contract";
 import { type Exemption, unknownExemptions } from "./lib/rule";
 import { type PackConfig, PackConfigError, levelOf, packConfigProblems } from "./pack";
 
@@ -34,8 +35,6 @@ export interface PolicyViolation {
   urn?: string;
   remediationSteps: string;
 }
-
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Policies see secrets as plain values (pulumi/pulumi-policy deserialize.ts). */
 export function unwrapSecrets(value: unknown): unknown {

@@ -28,7 +28,7 @@ import {
   sentOperations,
 } from "@trestle/railway";
 import { RailwayEmulator } from "@trestle/railway/testing";
-import { Recorder, isSecretValue } from "../synth/recorder";
+import { Recorder, isSecretValue } from "@trestle/components/testing";
 import { loadStack } from "../synth/run";
 import { nativeStacksForSdkCaptures } from "../synth/stack-traces";
 import { intentOf } from "../preflight/intent";

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES, PROVIDER_TYPES } from "@trestle/components";
 import { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement, evaluatePolicies } from "@trestle/policies/evaluate";
 import { RAILWAY_TYPES } from "@trestle/railway";
-import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue, placement } from "./recorder";
+import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue, placement } from "@trestle/components/testing";
 import { StackFileError, readYamlFile } from "./stack-file";
 import { nativeStacksForSdkCaptures } from "./stack-traces";
 import { sharedWithProduction } from "./isolation";

@@ -51,3 +51,7 @@ export const TYPES = {
   dockerImage: PROVIDER_TYPES.dockerImage,
   localCommand: PROVIDER_TYPES.localCommand,
 } as const;
+
+/** Pulumi's wire marker for a secret value (sdk/nodejs/runtime/rpc.ts): `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

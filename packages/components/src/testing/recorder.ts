@@ -5,12 +5,10 @@
 // get realistic placeholders, listed as computed.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDER_TYPES } from "@trestle/components";
-import { RAILWAY_TYPES } from "@trestle/railway";
+import { RAILWAY_TYPES } from "@trestle/railway/facts";
+import { PROVIDER_TYPES, SECRET_SIG, SECRET_SIG_KEY } from "../contract";
 
-/** Pulumi's wire marker for a secret value (sdk/nodejs/runtime/rpc.ts). */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export { SECRET_SIG, SECRET_SIG_KEY };
 
 export interface RecordedResource {
   urn: string;

@@ -1,6 +1,6 @@
 // Reading what the recorder captured: secret inputs are kept as Pulumi's wire
 // markers, so tests can say exactly which values travel as secrets.
-import { RecordedResource, Recorder, isSecretValue } from "../packages/cli/src/synth/recorder";
+import { RecordedResource, Recorder, isSecretValue } from "./recorder";
 
 /** The value with every secret marker replaced by `{ secret: value }`. */
 export function showSecrets(value: unknown): unknown {
