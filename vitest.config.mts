@@ -25,7 +25,9 @@ export default defineConfig({
     env: { NODE_OPTIONS: [process.env.NODE_OPTIONS, SOURCE_CONDITION].filter(Boolean).join(" ") },
     // `npm run test:live` (TRESTLE_LIVE=1) runs only the tests against real
     // Railway; `npm test` runs everything else and never reaches an account.
-    include: process.env.TRESTLE_LIVE ? ["test/live/**/*.test.ts"] : ["test/**/*.test.ts"],
+    // Each package's tests are beside it (`packages/*/test`); the repository-wide
+    // suites (stacks, examples, servers, packaging, docs, workflows) are in `test/`.
+    include: process.env.TRESTLE_LIVE ? ["test/live/**/*.test.ts"] : ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     exclude: process.env.TRESTLE_LIVE ? configDefaults.exclude : [...configDefaults.exclude, "test/live/**"],
     // Only a hang fails a test, never slowness: the suite runs on two shared
     // cores that may both be busy, where a synth or a rehearsal in a child

@@ -4,8 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildSchema } from "graphql";
 import { registeredOperations } from "../packages/railway/src";
-import { subsetSchemaSDL } from "../test/railway/subset";
-import { FULL_SCHEMA_PATH, SUBSET_SCHEMA_PATH } from "../test/railway/paths";
+import { subsetSchemaSDL } from "../packages/railway/test/subset";
+import { FULL_SCHEMA_PATH, SUBSET_SCHEMA_PATH } from "../packages/railway/test/paths";
 
 const fullSDL = readFileSync(FULL_SCHEMA_PATH, "utf8");
 const sdl = subsetSchemaSDL(

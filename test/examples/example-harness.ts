@@ -3,11 +3,11 @@ import * as path from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
 import type { Recorder } from "../../packages/components/src/testing/recorder";
-import { toEvaluated } from "../policies/fixtures";
+import { toEvaluated } from "../../packages/policies/test/fixtures";
 import { ROOT, readStackFile, runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+/** Railway resource tokens, as the contract defines them (packages/railway/test/resources.test.ts pins the literal). */
 export const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 
 export function useExample(

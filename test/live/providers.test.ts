@@ -9,7 +9,7 @@ import { serviceDomainProvider } from "../../packages/railway/src/service-domain
 import { serviceProvider } from "../../packages/railway/src/service";
 import { variablesProvider } from "../../packages/railway/src/variables";
 import { resetRailwaySettings } from "../../packages/railway/src/settings";
-import { Managed, create, destroy, refresh, up } from "../railway/harness";
+import { Managed, create, destroy, refresh, up } from "../../packages/railway/test/harness";
 
 const LIVE = Boolean(process.env.RAILWAY_API_TOKEN);
 const prefix = `trestle-live-${randomBytes(3).toString("hex")}`;

@@ -255,7 +255,7 @@ describe("the packed packages", () => {
   });
 
   it("runs the README's own-system block from outside the checkout: init, install, secret set, synth, rehearse; then the project moves and installs again", () => {
-    // Here, not in test/cli: packing builds dist/ in the packages, which must not run twice at once.
+    // Here, not in packages/cli/test/commands: packing builds dist/ in the packages, which must not run twice at once.
     const home = path.join(work, "elsewhere");
     mkdirSync(home);
     const env = { TRESTLE_INIT_SPECS: "", PULUMI_CONFIG_PASSPHRASE: "" };

@@ -6,7 +6,7 @@ import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { ConfigError, parseStackConfig } from "../../packages/components/src/stack/config";
 import { PGBOUNCER_IMAGE } from "../../packages/components/src/postgres-db";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
-import { toEvaluated } from "../policies/fixtures";
+import { toEvaluated } from "../../packages/policies/test/fixtures";
 import { runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 

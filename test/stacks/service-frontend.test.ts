@@ -6,7 +6,7 @@ import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+/** Railway resource tokens, as the contract defines them (packages/railway/test/resources.test.ts pins the literal). */
 const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 let recorder: Recorder;
 let outputs: Record<string, unknown>;

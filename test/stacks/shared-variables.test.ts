@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Recorder } from "../../packages/components/src/testing/recorder";
 import { isSecretValue } from "../../packages/components/src/testing/recorder";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
-import { toEvaluated } from "../policies/fixtures";
+import { toEvaluated } from "../../packages/policies/test/fixtures";
 import { runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 

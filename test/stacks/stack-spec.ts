@@ -5,12 +5,12 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Recorder, isSecretValue } from "../../packages/components/src/testing/recorder";
 import { evaluatePolicies } from "../../packages/policies/src/evaluate";
-import { toEvaluated } from "../policies/fixtures";
+import { toEvaluated } from "../../packages/policies/test/fixtures";
 import { leaks, showSecrets } from "../../packages/components/src/testing/secrets";
 import { ROOT, StackFileConfig, readStackFile, runProgram } from "../stack-harness";
 import { RAILWAY_TYPE_PREFIX } from "../../packages/railway/src/types";
 
-/** Railway resource tokens, as the contract defines them (test/railway/resources.test.ts pins the literal). */
+/** Railway resource tokens, as the contract defines them (packages/railway/test/resources.test.ts pins the literal). */
 const DYN = RAILWAY_TYPE_PREFIX.slice(0, -1);
 
 export interface StackExpectations {

@@ -1,5 +1,5 @@
 // What looks like a secret, and what a browser sees: one knowledge base for the
-// policy pack and the stack config alike. Measured by test/policies/corpus.test.ts
+// policy pack and the stack config alike. Measured by packages/policies/test/corpus.test.ts
 // (names and values, secret and not), which reports the false-positive rate.
 
 /** Words that make a name secret wherever they stand, even run together (`DB_PASSWORD`, `jwtSecret`, `DBPASSWORD`, `APIKEY`). */

@@ -2,7 +2,7 @@
 // pack, the synth (recorder, report, diff), the rehearsal and the tests import
 // these instead of spelling them. Railway's come from @trestle/railway; the
 // providers' are their SDK classes' `__pulumiType` (not in their typings, so
-// spelled here and checked against the classes in test/components/types.test.ts).
+// spelled here and checked against the classes in packages/components/test/types.test.ts).
 import { RAILWAY_TYPES } from "@trestle/railway/facts";
 
 export const COMPONENT_TYPES = {

@@ -2,7 +2,7 @@
 // gets for what it `connects` to, the databases its deploy waits for, the
 // arguments its component takes, and the URLs the frontend and outputs use.
 // No resource is declared here, so each function is tested on plain values
-// (test/components/wiring.test.ts), without the mock runtime.
+// (packages/components/test/wiring.test.ts), without the mock runtime.
 import * as pulumi from "@pulumi/pulumi";
 import { referencesIn } from "@trestle/railway/facts";
 import { ServiceConfig, databaseVariable, stackSecret, unpooledVariable } from "./config";

@@ -169,7 +169,7 @@ export const PROVIDER_NOT_SERIALIZED = "<dynamic provider: not serialized by the
  * TypeScript to parse each function: 2.3 s of a 6 s synth of prod, measured
  * with `node --cpu-prof`. Under the recorder it answers a marker instead.
  * That every Railway provider does serialize is tested for real, without the
- * recorder, in test/railway/resources.test.ts.
+ * recorder, in packages/railway/test/resources.test.ts.
  */
 function skipProviderSerialization(): void {
   const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
@@ -283,7 +283,7 @@ export class Recorder {
    * `timeoutMs` only bounds a program that never finishes.
    */
   async settle(timeoutMs = 600_000): Promise<void> {
-    // @internal in the SDK's typings, public in its JavaScript; test/synth covers it.
+    // @internal in the SDK's typings, public in its JavaScript; packages/cli/test/synth covers it.
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -6,7 +6,7 @@
 //
 // Every rule names its entry in docs/railway-behaviour.md. Nothing here runs a
 // process: it is a model, checked against the real scripts and binaries by
-// test/railway/containers.test.ts and test/servers/*.test.ts.
+// packages/railway/test/containers.test.ts and test/servers/*.test.ts.
 import { railwayWords } from "../exec-form";
 import { REFERENCE, needsQuotes } from "../references";
 
