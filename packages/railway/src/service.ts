@@ -180,25 +180,19 @@ interface ServiceNode {
   deletedAt?: string | null;
 }
 
-export interface InstanceNode {
-  source?: { image?: string | null; repo?: string | null } | null;
-  rootDirectory?: string | null;
-  dockerfilePath?: string | null;
-  builder?: Builder | null;
-  buildCommand?: string | null;
-  startCommand?: string | null;
+/** Instance settings Railway reports back as they were written (the rest of SIMPLE_KEYS, the registry login, is never shown). */
+const READ_BACK_KEYS = ["rootDirectory", ...PATCH_BUILD_KEYS, ...PATCH_DEPLOY_KEYS] as const;
+type ReadBackKey = (typeof READ_BACK_KEYS)[number];
+
+/** A service instance as SERVICE_READ selects it: the read-back settings (null when unset), the source, replicas. */
+export type InstanceNode = { [K in ReadBackKey]?: ServiceInputs[K] | null } & {
+  /** Older instances report one pre-deploy command as a string. */
   preDeployCommand?: string[] | string | null;
-  healthcheckPath?: string | null;
-  healthcheckTimeout?: number | null;
-  restartPolicyType?: RestartPolicyType | null;
-  restartPolicyMaxRetries?: number | null;
+  source?: { image?: string | null; repo?: string | null } | null;
   numReplicas?: number | null;
-  cronSchedule?: string | null;
-  sleepApplication?: boolean | null;
-  watchPatterns?: string[] | null;
   deletedAt?: string | null;
   latestDeployment?: { id: string; status: string } | null;
-}
+};
 
 const SERVICE_CREATE = railwayOperation(`
 mutation serviceCreate($input: ServiceCreateInput!) {
@@ -247,9 +241,8 @@ query serviceInstanceSettings($serviceId: String!, $environmentId: String!) {
   service(id: $serviceId) { id name deletedAt }
   serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
     source { image repo }
-    rootDirectory dockerfilePath builder buildCommand startCommand preDeployCommand
-    healthcheckPath healthcheckTimeout restartPolicyType restartPolicyMaxRetries
-    numReplicas cronSchedule sleepApplication watchPatterns deletedAt
+    ${READ_BACK_KEYS.join(" ")}
+    numReplicas deletedAt
   }
 }`);
 
@@ -440,19 +433,9 @@ function observed(props: ServiceOutputs, service: ServiceNode, instance: Instanc
     // Railway may spell the image another way (images.ts): the same image is no drift.
     image: sameImage(instance.source?.image, props.image) ? props.image : (instance.source?.image ?? undefined),
     repo: instance.source?.repo ?? undefined,
-    rootDirectory: instance.rootDirectory ?? undefined,
-    dockerfilePath: instance.dockerfilePath ?? undefined,
-    builder: instance.builder ?? undefined,
-    buildCommand: instance.buildCommand ?? undefined,
-    startCommand: instance.startCommand ?? undefined,
+    ...Object.fromEntries(READ_BACK_KEYS.map((key) => [key, instance[key] ?? undefined])),
     preDeployCommand:
       typeof instance.preDeployCommand === "string" ? [instance.preDeployCommand] : (instance.preDeployCommand ?? undefined),
-    healthcheckPath: instance.healthcheckPath ?? undefined,
-    healthcheckTimeout: instance.healthcheckTimeout ?? undefined,
-    restartPolicyType: instance.restartPolicyType ?? undefined,
-    restartPolicyMaxRetries: instance.restartPolicyMaxRetries ?? undefined,
-    cronSchedule: instance.cronSchedule ?? undefined,
-    sleepApplication: instance.sleepApplication ?? undefined,
     watchPatterns: instance.watchPatterns?.length ? instance.watchPatterns : undefined,
   };
   const next: ServiceOutputs = { ...props, name: service.name };
