@@ -2,6 +2,7 @@
 //
 // Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid configuration
 // or arguments, 3 the program failed.
+import { escLine } from "./esc";
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -101,6 +102,7 @@ function summary(result: SynthResult, files: string[]): string {
   const { mandatory, advisory, violations } = result.policies;
   const lines = [
     `${mandatory ? "✗" : "✓"} ${result.stack}: ${result.resources.length} resources, policies ${mandatory} mandatory / ${advisory} advisory`,
+    ...(result.environments ? [`  ${escLine(result.environments)}`] : []),
     ...violations.flatMap((v) => [
       `  ${v.enforcementLevel === "mandatory" ? "✗" : "!"} ${v.policy}: ${v.message}`,
       ...(v.where ? [`      in ${result.config}: ${v.where}`] : []),

@@ -1,5 +1,6 @@
 // The synth's readable report: a resource table, a Mermaid architecture diagram
 // (services, databases, frontend, who connects to whom), and the policy results.
+import { escLine } from "./esc";
 import { COMPONENT_TYPES, COMPONENT_TYPE_PREFIX, ComponentIntents, PROVIDER_TYPES, intentOf } from "@trestle/components";
 import { RAILWAY_TYPES, referencesIn } from "@trestle/railway";
 import type { SynthResource, SynthResult } from "./run";
@@ -302,6 +303,7 @@ export function markdownReport(result: SynthResult): string {
     lines.push("## Invalid configuration", "", ...result.configErrors.map((e) => `- ${e}`), "");
     return lines.join("\n");
   }
+  if (result.environments) lines.push(escLine(result.environments), "");
   lines.push(...replaceable(result), ...waivers(result), ...reviewed(result));
   lines.push(
     `## Policies: ${result.policies.mandatory} mandatory, ${result.policies.advisory} advisory`,

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { COMPONENT_TYPES, PROVIDER_TYPES } from "@trestle/components";
+import { COMPONENT_TYPES, PROVIDER_TYPES, secretReferences } from "@trestle/components";
 import { EvaluatedResource, PackConfig, PolicyViolation, ResourcePlacement, evaluatePolicies } from "@trestle/policies/evaluate";
 import { RAILWAY_TYPES } from "@trestle/railway";
 import { Recorder, SECRET_SIG, SECRET_SIG_KEY, forPolicies, isSecretValue, placement } from "@trestle/components/testing";
@@ -36,6 +36,12 @@ export interface SynthResult {
   policies: { violations: (PolicyViolation & { where?: string })[]; mandatory: number; advisory: number };
   /** Per service and frontend, the names (never the values) of its secret variables. */
   secretVariables: SecretVariables[];
+  /**
+   * The Pulumi ESC environments the stack file imports (`environment:`), which
+   * the offline synth cannot open, and the stack secrets it took to come from
+   * them (set nowhere in the stack file; their placeholders stand in).
+   */
+  environments?: { imports: string[]; assumedSecrets: string[] };
 }
 
 export interface SecretVariables {
@@ -78,11 +84,12 @@ const stackOf = (configFile: string) =>
 export function readStackConfig(
   file: string,
   project: ProjectFile,
-): { values: Record<string, string>; secretKeys: string[]; problems: string[] } {
+): { values: Record<string, string>; secretKeys: string[]; problems: string[]; environments: string[]; assumedSecrets: string[] } {
   const raw = readYamlFile(file) ?? {};
   if (typeof raw !== "object" || Array.isArray(raw))
     throw new StackFileError(`${path.relative(process.cwd(), file) || file}: a stack file is a mapping with a \`config:\` key`);
-  const doc = raw as { config?: Record<string, unknown> };
+  const doc = raw as { config?: Record<string, unknown>; environment?: unknown };
+  const environments = escImports(file, doc.environment);
   if (doc.config === undefined || doc.config === null) {
     throw new StackFileError(
       `${path.relative(process.cwd(), file) || file}: no \`config:\` mapping; a stack file holds its settings under \`config:\``,
@@ -119,7 +126,48 @@ export function readStackConfig(
     if (!(key in values) && declared.default !== undefined)
       values[key] = typeof declared.default === "string" ? declared.default : JSON.stringify(declared.default);
   }
-  return { values, secretKeys, problems };
+  // A stack secret set nowhere in the file may come from an imported ESC
+  // environment's `pulumiConfig`, which only the Pulumi CLI opens: offline it
+  // stands in as a placeholder, and the synth says which it assumed.
+  const assumedSecrets: string[] = [];
+  if (environments.length) {
+    for (const [, name] of referencedSecrets(values)) {
+      const key = `${project.name}:${name}`;
+      if (key in values || assumedSecrets.includes(name)) continue;
+      values[key] = `[secret ${key} from ${environments.join(", ")}]`;
+      secretKeys.push(key);
+      assumedSecrets.push(name);
+    }
+  }
+  return { values, secretKeys, problems, environments, assumedSecrets: assumedSecrets.sort() };
+}
+
+/**
+ * The ESC environments a stack file imports: `environment:` is a list of
+ * environment names, merged in order (Pulumi's ESC guide, "Use with Pulumi IaC").
+ */
+function escImports(file: string, environment: unknown): string[] {
+  if (environment === undefined || environment === null) return [];
+  if (!Array.isArray(environment) || !environment.every((e) => typeof e === "string" && /^[\w.-]+(\/[\w.-]+){0,2}$/.test(e))) {
+    throw new StackFileError(
+      `${path.relative(process.cwd(), file) || file}: \`environment:\` is a list of ESC environment names, such as \`- my-project/prod\``,
+    );
+  }
+  return environment as string[];
+}
+
+/** The stack secrets the Trestle settings reference, by `[config path, key]`. */
+function referencedSecrets(values: Record<string, string>): [string, string][] {
+  const structured: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!key.startsWith("trestle:")) continue;
+    try {
+      structured[key.slice("trestle:".length)] = JSON.parse(value);
+    } catch {
+      // A plain text value holds no secret reference.
+    }
+  }
+  return secretReferences(structured);
 }
 
 /** The secret variables each Railway service and Vercel frontend gets, by name; the recorder holds their values, which stay behind. */
@@ -204,18 +252,34 @@ async function resolveOutput(value: unknown): Promise<unknown> {
 export function loadStack(
   projectDir: string,
   configFile: string,
-): { project: ProjectFile; values: Record<string, string>; secretKeys: string[] } | { configErrors: string[] } {
+):
+  | {
+      project: ProjectFile;
+      values: Record<string, string>;
+      secretKeys: string[];
+      environments: { imports: string[]; assumedSecrets: string[] };
+    }
+  | { configErrors: string[] } {
   try {
     const project = readProject(projectDir);
     if (!existsSync(configFile))
       return { configErrors: [`${path.relative(projectDir, configFile)}: no such stack file; create it or pass --config`] };
-    const { values, secretKeys, problems: read } = readStackConfig(configFile, project);
+    const { values, secretKeys, problems: read, environments, assumedSecrets } = readStackConfig(configFile, project);
     const problems = [...read, ...sharedWithProduction(configFile)];
-    return problems.length ? { configErrors: problems } : { project, values, secretKeys };
+    if (problems.length) return { configErrors: [...problems, ...escNote(environments, configFile)] };
+    return { project, values, secretKeys, environments: { imports: environments, assumedSecrets } };
   } catch (error) {
     if (error instanceof StackFileError) return { configErrors: [error.message] };
     throw error;
   }
+}
+
+/** With ESC imports, what a configuration error may mean: the setting is in an environment the offline synth cannot open. */
+function escNote(environments: string[], configFile: string): string[] {
+  if (!environments.length) return [];
+  return [
+    `environment: ${path.basename(configFile)} imports the ESC environment(s) ${environments.map((e) => `\`${e}\``).join(", ")}, which the offline synth cannot open; a setting only they provide reads as missing above: put it in the stack file, or check with \`pulumi preview\` (which opens them)`,
+  ];
 }
 
 /** Runs the synth. Must run in a fresh process: the SDK's runtime state is per process. */
@@ -234,7 +298,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     secretVariables: [],
   };
   if ("configErrors" in loaded) return base;
-  const { project, values, secretKeys } = loaded;
+  const { project, values, secretKeys, environments } = loaded;
+  if (environments.imports.length) base.environments = environments;
 
   pulumi.runtime.setAllConfig(values, secretKeys);
   nativeStacksForSdkCaptures();
@@ -245,7 +310,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   try {
     program = require(main) as Record<string, unknown>;
   } catch (error) {
-    if ((error as Error).name === "ConfigError") return { ...base, configErrors: (error as { problems: string[] }).problems };
+    if ((error as Error).name === "ConfigError")
+      return { ...base, configErrors: [...(error as { problems: string[] }).problems, ...escNote(environments.imports, configFile)] };
     throw error;
   }
   await recorder.settle();

@@ -268,6 +268,65 @@ describe("npm run synth", () => {
     expect(markdown).toContain("| postgres | production backups (`production-data-backups`) | rebuilt nightly from the warehouse export |");
   });
 
+  it("synthesizes a stack whose secrets come from an imported ESC environment, and says what it could not see", () => {
+    const dir = tempDir();
+    const body = (environment: string, railway = "  trestle:railway: { project: esc-app, environment: staging }\n") =>
+      [
+        environment,
+        "config:",
+        railway.trimEnd(),
+        "  trestle:services:",
+        "    api:",
+        "      source: { repo: acme/api }",
+        "      start: node server.js",
+        "      secrets: { API_KEY: apiKey }",
+        "",
+      ]
+        .filter((l) => l !== "")
+        .join("\n") + "\n";
+    const imported = synth([
+      "--stack",
+      "staging",
+      "--config",
+      stackFile(dir, "staging", body("environment:\n  - acme/staging")),
+      "--out",
+      dir,
+      "--json",
+    ]);
+    expect(imported.code).toBe(0);
+    const json = JSON.parse(imported.stdout);
+    expect(json.environments).toEqual({ imports: ["acme/staging"], assumedSecrets: ["apiKey"] });
+    expect(json.secretVariables).toEqual([{ owner: "api", platform: "railway", names: ["API_KEY"] }]);
+    const markdown = readFileSync(path.join(dir, "staging.md"), "utf8");
+    expect(markdown).toContain(
+      "ESC: imports `acme/staging`, not opened offline (`pulumi preview` opens it); stack secrets taken to come from it, as placeholders: `apiKey`.",
+    );
+
+    // Without the import, the same secret is simply not set.
+    const plain = synth(["--stack", "staging", "--config", stackFile(dir, "staging", body("")), "--out", dir]);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toContain("the stack secret `apiKey` is not set");
+
+    // A setting only the environment provides reads as missing, and the error says why it may be.
+    const missing = synth([
+      "--stack",
+      "staging",
+      "--config",
+      stackFile(dir, "staging", body("environment:\n  - acme/staging", "")),
+      "--out",
+      dir,
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain("railway: required");
+    expect(missing.stdout).toContain(
+      "environment: Pulumi.staging.yaml imports the ESC environment(s) `acme/staging`, which the offline synth cannot open; a setting only they provide reads as missing above",
+    );
+
+    const malformed = synth(["--stack", "staging", "--config", stackFile(dir, "staging", body("environment: acme/staging")), "--out", dir]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stdout + malformed.stderr).toContain("`environment:` is a list of ESC environment names");
+  });
+
   it("exits 2 when the diff base does not exist", () => {
     const result = synth(["--stack", "staging", "--diff-base", "no-such-ref-123", "--out", tempDir()]);
     expect(result.code).toBe(2);

@@ -25,6 +25,7 @@ import { ConfigError } from "./errors";
 import { NAMESPACE, StackConfig, TOP_LEVEL_KEYS } from "./schema";
 
 export * from "./schema";
+export { secretReferences } from "./checks";
 export { ConfigError } from "./errors";
 
 export interface RawStackConfig {
