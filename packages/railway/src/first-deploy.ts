@@ -133,7 +133,7 @@ export async function writeCarried(inputs: DeployTarget, carried: FirstDeploy | 
   for (const b of carried.backups ?? []) await setBackups(b.volumeInstanceId, b.kinds);
 }
 
-const PATCH_COMMIT = railwayOperation(`
+export const PATCH_COMMIT = railwayOperation(`
 mutation environmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {
   environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage)
 }`);
@@ -245,7 +245,7 @@ const LANDED = "landed";
  * (DEP-8, assumed). Only the request waits: the deploys it starts still run
  * side by side. Process-wide, on `globalThis`, as the limiter is.
  */
-async function oneCommitAtATime<T>(environmentId: string, commit: () => Promise<T>): Promise<T> {
+export async function oneCommitAtATime<T>(environmentId: string, commit: () => Promise<T>): Promise<T> {
   const global = globalThis as Record<string, unknown>;
   const queues = (global[COMMIT_QUEUES_KEY] ??= new Map<string, Promise<unknown>>()) as Map<string, Promise<unknown>>;
   const before = queues.get(environmentId) ?? Promise.resolve();

@@ -27,6 +27,7 @@ export * from "./service-domain";
 export * from "./custom-domain";
 export * from "./tcp-proxy";
 export * from "./volume";
+export * from "./bucket";
 export { readInventory, InventoryError } from "./inventory";
 export type { ProjectInventory, ServiceInventory } from "./inventory";
 export * from "./deployment";
@@ -34,6 +35,7 @@ export * from "./first-deploy";
 export type { DeploymentSource, DeployTarget } from "./deployment-watch";
 export * from "./preflight";
 
+import { bucketProvider } from "./bucket";
 import { customDomainProvider } from "./custom-domain";
 import { deploymentProvider } from "./deployment";
 import { environmentProvider } from "./environment";
@@ -54,5 +56,6 @@ export const railwayProviders = {
   CustomDomain: customDomainProvider,
   TcpProxy: tcpProxyProvider,
   Volume: volumeProvider,
+  Bucket: bucketProvider,
   Deployment: deploymentProvider,
 } as const;

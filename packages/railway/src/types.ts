@@ -18,6 +18,7 @@ export const RAILWAY_TYPES = {
   CustomDomain: `${RAILWAY_TYPE_PREFIX}CustomDomain`,
   TcpProxy: `${RAILWAY_TYPE_PREFIX}TcpProxy`,
   Volume: `${RAILWAY_TYPE_PREFIX}Volume`,
+  Bucket: `${RAILWAY_TYPE_PREFIX}Bucket`,
   Deployment: `${RAILWAY_TYPE_PREFIX}Deployment`,
 } as const;
 

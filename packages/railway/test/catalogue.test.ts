@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./root";
 
-const ID = /\b(AUTH|ERR|RATE|PLAN|PROJ|ENV|SVC|VAR|DEP|RUN|IMG|DOM|TCP|VOL|LIM|PRE|BLIND)-\d+\b/g;
+const ID = /\b(AUTH|ERR|RATE|PLAN|PROJ|ENV|SVC|VAR|DEP|RUN|IMG|DOM|TCP|VOL|BKT|LIM|PRE|BLIND)-\d+\b/g;
 const catalogue = readFileSync(path.join(ROOT, "docs/railway-behaviour.md"), "utf8");
 const rows = catalogue
   .split("\n")

@@ -48,6 +48,7 @@ describe("Railway resources under mocks", () => {
       new railway.CustomDomain("api-custom", { ...common, serviceId: api.serviceId, domain: "api.example.com" }),
       new railway.TcpProxy("api-proxy", { environmentId: env.environmentId, serviceId: api.serviceId, applicationPort: 5432 }),
       new railway.Volume("api-volume", { ...common, serviceId: api.serviceId, mountPath: "/data" }),
+      new railway.Bucket("uploads", { ...common, name: "uploads", region: "iad" }),
       new railway.Deployment("api-deploy", { ...common, serviceId: api.serviceId }),
     ];
     await resolved(pulumi.all(children.map((c) => c.id)));
@@ -62,6 +63,7 @@ describe("Railway resources under mocks", () => {
         ["pulumi-nodejs:dynamic/railway:CustomDomain", "api-custom"],
         ["pulumi-nodejs:dynamic/railway:TcpProxy", "api-proxy"],
         ["pulumi-nodejs:dynamic/railway:Volume", "api-volume"],
+        ["pulumi-nodejs:dynamic/railway:Bucket", "uploads"],
         ["pulumi-nodejs:dynamic/railway:Deployment", "api-deploy"],
       ].sort(),
     );

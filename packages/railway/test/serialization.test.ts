@@ -38,10 +38,21 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-const NAMES = ["Project", "Environment", "Service", "Variables", "ServiceDomain", "CustomDomain", "TcpProxy", "Volume", "Deployment"];
+const NAMES = [
+  "Project",
+  "Environment",
+  "Service",
+  "Variables",
+  "ServiceDomain",
+  "CustomDomain",
+  "TcpProxy",
+  "Volume",
+  "Bucket",
+  "Deployment",
+];
 
 describe("serialized Railway providers", () => {
-  it("serializes all nine under ts-node", () => {
+  it("serializes all ten under ts-node", () => {
     expect(Object.keys(summary).sort()).toEqual([...NAMES].sort());
   });
 

@@ -32,6 +32,7 @@ import {
   slug,
 } from "./answers";
 import { accountResolvers } from "./resolvers/account";
+import { bucketsResolvers } from "./resolvers/buckets";
 import { deploymentsResolvers } from "./resolvers/deployments";
 import { domainsResolvers } from "./resolvers/domains";
 import { projectsResolvers } from "./resolvers/projects";
@@ -154,6 +155,22 @@ export interface VolumeInstanceRecord {
   initialized?: boolean;
   /** VOL-4 */ backups?: string[];
 }
+/** BKT-1: a bucket of a project; its instances are per environment. */
+export interface BucketRecord {
+  id: string;
+  name: string;
+  projectId: string;
+}
+/** BKT-2, BKT-3: a bucket deployed in one environment, with that instance's own credentials. */
+export interface BucketInstanceRecord {
+  bucketId: string;
+  environmentId: string;
+  region: string;
+  /** The S3 name: the display name when deployed, and a short hash. */
+  s3Name: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 export interface DeploymentRecord {
   id: string;
   projectId: string;
@@ -201,6 +218,9 @@ export interface EmulatorState {
   tcpProxies: Map<string, TcpProxyRecord>;
   volumes: Map<string, VolumeRecord>;
   volumeInstances: Map<string, VolumeInstanceRecord>;
+  buckets: Map<string, BucketRecord>;
+  /** Keyed `${environmentId}:${bucketId}`. */
+  bucketInstances: Map<string, BucketInstanceRecord>;
   deployments: Map<string, DeploymentRecord>;
   triggers: Map<string, TriggerRecord>;
 }
@@ -297,6 +317,8 @@ export class RailwayEmulator {
     tcpProxies: new Map(),
     volumes: new Map(),
     volumeInstances: new Map(),
+    buckets: new Map(),
+    bucketInstances: new Map(),
     deployments: new Map(),
     triggers: new Map(),
   };
@@ -786,11 +808,54 @@ export class RailwayEmulator {
         const value = rawOf("shared")[name];
         return value === undefined ? undefined : { value, owner: "shared" };
       }
+      const bucket = owner && this.bucketVariables(service.projectId, environmentId, owner);
+      if (bucket) return name in bucket ? { value: bucket[name], owner } : undefined;
       const target = owner ? [...this.state.services.values()].find((x) => x.projectId === service.projectId && x.name === owner) : service;
       if (!target || !this.instance(target.id, environmentId)) return undefined;
       const raw = rawOf(target.id)[name] ?? this.provided(target.id, environmentId)[name] ?? (name === "PORT" ? INJECTED_PORT : undefined);
       return raw === undefined ? undefined : { value: raw, owner: target.name };
     };
+  }
+
+  /** BKT-3: what a bucket deployed in the environment gives a reference to it, by its display name. */
+  private bucketVariables(projectId: string, environmentId: string, name: string): Record<string, string> | undefined {
+    const bucket = [...this.state.buckets.values()].find((b) => b.projectId === projectId && b.name === name);
+    const instance = bucket && this.state.bucketInstances.get(`${environmentId}:${bucket.id}`);
+    if (!instance) return undefined;
+    return {
+      BUCKET: instance.s3Name,
+      ENDPOINT: "https://storage.railway.app",
+      REGION: "auto",
+      ACCESS_KEY_ID: instance.accessKeyId,
+      SECRET_ACCESS_KEY: instance.secretAccessKey,
+    };
+  }
+
+  /** BKT-2: the buckets part of an environment patch: deploy (`isCreated`, with its region) or delete (`isDeleted`) an instance. */
+  applyBucketPatch(environmentId: string, buckets: Record<string, { region?: string; isCreated?: boolean; isDeleted?: boolean }>): void {
+    for (const [bucketId, change] of Object.entries(buckets)) {
+      const bucket = this.state.buckets.get(bucketId);
+      if (!bucket) throw notFound("Bucket");
+      const key = `${environmentId}:${bucketId}`;
+      if (change.isDeleted) {
+        this.state.bucketInstances.delete(key);
+        continue;
+      }
+      const existing = this.state.bucketInstances.get(key);
+      if (existing && change.region && change.region !== existing.region)
+        throw badInput("a bucket's region cannot change once it is deployed");
+      if (!existing) {
+        if (!change.region) throw badInput("a new bucket instance needs a region");
+        this.state.bucketInstances.set(key, {
+          bucketId,
+          environmentId,
+          region: change.region,
+          s3Name: `${slug(bucket.name)}-${randomBytes(3).toString("hex")}`,
+          accessKeyId: `tid_${randomBytes(12).toString("hex")}`,
+          secretAccessKey: `tsec_${randomBytes(24).toString("hex")}`,
+        });
+      }
+    }
   }
 
   /** DEP-6: one service's part of an environment patch, in the shape of railwayapp/cli's `ServiceInstance`. */
@@ -1022,6 +1087,7 @@ export class RailwayEmulator {
       deletedAt: null,
       services: () => connection([...this.state.services.values()].filter((s) => s.projectId === p.id).map((s) => this.serviceView(s))),
       volumes: () => connection([...this.state.volumes.values()].filter((v) => v.projectId === p.id)),
+      buckets: () => connection([...this.state.buckets.values()].filter((b) => b.projectId === p.id)),
     };
   }
 
@@ -1034,6 +1100,12 @@ export class RailwayEmulator {
       ...e,
       deletedAt: null,
       unmergedChangesCount: e.unmergedChangesCount ?? 0,
+      // BKT-2: the environment's config, as far as the emulator models it: its buckets.
+      config: () => ({
+        buckets: Object.fromEntries(
+          [...this.state.bucketInstances.values()].filter((b) => b.environmentId === e.id).map((b) => [b.bucketId, { region: b.region }]),
+        ),
+      }),
       // ENV-2: a fork names its source environment.
       sourceEnvironment:
         e.sourceEnvironmentId && this.state.environments.has(e.sourceEnvironmentId)
@@ -1110,6 +1182,7 @@ export class RailwayEmulator {
       ...deploymentsResolvers(this),
       ...domainsResolvers(this),
       ...volumesResolvers(this),
+      ...bucketsResolvers(this),
     };
   }
 

@@ -48,7 +48,10 @@ export function deploymentsResolvers(emu: RailwayEmulator): Resolvers {
         emu.workflows.set(id, { status: "Error", error: failure, polls: 0 });
         return id;
       }
-      const config = (patch ?? {}) as { services?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+      const config = (patch ?? {}) as {
+        services?: Record<string, Record<string, unknown>>;
+        buckets?: Record<string, { region?: string; isCreated?: boolean; isDeleted?: boolean }>;
+      } & Record<string, unknown>;
       // PRE-4: a repository the GitHub app cannot see fails the workflow, and nothing is applied.
       const blocked = Object.values(config.services ?? {})
         .map((changes) => changes.source as { repo?: string; branch?: string } | undefined)
@@ -59,7 +62,7 @@ export function deploymentsResolvers(emu: RailwayEmulator): Resolvers {
         emu.workflows.set(id, { status: "Error", error: blocked, polls: 0 });
         return id;
       }
-      const unmodelled = Object.keys(config).filter((k) => k !== "services");
+      const unmodelled = Object.keys(config).filter((k) => k !== "services" && k !== "buckets");
       if (unmodelled.length) throw badInput(`the emulator does not model \`${unmodelled.join("`, `")}\` in an environment patch`);
       const touched = Object.entries(config.services ?? {}).map(([serviceId, changes]) => {
         const service = emu.requireService(serviceId);
@@ -67,6 +70,8 @@ export function deploymentsResolvers(emu: RailwayEmulator): Resolvers {
         emu.applyServicePatch(service, instance, changes);
         return instance;
       });
+      // BKT-2: buckets deploy into (or leave) the environment with the same commit.
+      if (config.buckets) emu.applyBucketPatch(environmentId, config.buckets);
       for (const instance of touched) if (instance.connected) emu.deploy(instance.serviceId, environmentId, "connect");
       const workflowId = randomUUID();
       emu.workflows.set(workflowId, { status: "Running", polls: 0 });
