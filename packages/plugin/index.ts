@@ -1,3 +1,3 @@
-// What Pulumi's component analyzer reads: the four components, whose args it
+// What Pulumi's component analyzer reads: the five components, whose args it
 // turns into the package schema (`pulumi package add`). index.js serves the same.
-export { PostgresDb, RailwayService, RedisCache, VercelFrontend } from "@trestle/components";
+export { PostgresDb, RailwayService, RedisCache, StorageBucket, VercelFrontend } from "@trestle/components";

@@ -1,5 +1,5 @@
 // The components as other languages see them: Pulumi's component analyzer (what
-// `pulumi package add` runs) reads packages/plugin and must accept all four
+// `pulumi package add` runs) reads packages/plugin and must accept all five
 // components, with every arg of their Args interfaces in the schema, each with
 // its documentation, under the `trestle` package the type tokens name.
 import * as path from "node:path";
@@ -15,6 +15,7 @@ const COMPONENTS = {
   PostgresDb: "postgres-db.ts",
   RedisCache: "redis-cache.ts",
   VercelFrontend: "vercel-frontend.ts",
+  StorageBucket: "storage-bucket.ts",
 };
 
 /** The property names of `<Component>Args`, read from the component's source. */
@@ -56,13 +57,14 @@ describe("the component package schema", () => {
     >;
   };
 
-  it("is the `trestle` package with the four components under the tokens they register", () => {
+  it("is the `trestle` package with the five components under the tokens they register", () => {
     expect(packageJSON.name).toBe("@trestle/trestle"); // the CLI names the provider after the package: `trestle`
     expect(schema.name).toBe("trestle");
     expect(Object.keys(schema.resources).sort()).toEqual([
       "trestle:index:PostgresDb",
       "trestle:index:RailwayService",
       "trestle:index:RedisCache",
+      "trestle:index:StorageBucket",
       "trestle:index:VercelFrontend",
     ]);
     for (const resource of Object.values(schema.resources)) expect(resource.isComponent).toBe(true);

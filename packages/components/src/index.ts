@@ -6,6 +6,7 @@ export * from "./postgres-db";
 export * from "./redis-cache";
 export * from "./vercel-frontend";
 export * from "./vercel-preview";
+export * from "./storage-bucket";
 export { remoteName } from "./naming";
 export { defaultBackups } from "./backups";
 export { HEALTH_GATE_SCRIPT } from "./health-gate";

@@ -11,15 +11,9 @@ import { railwayOperation } from "./client";
 import { CheckFailure, diffOf, requireStrings, unlessGone } from "./common";
 import { PATCH_COMMIT, oneCommitAtATime } from "./first-deploy";
 import { DataGuardInputs, deleteUnlessHeld, described, guardReplace, hold } from "./holdings";
+import { BUCKET_REGIONS } from "./patterns";
 import { configureFromStack, railwayClient } from "./settings";
 import { RAILWAY_MODULE, RAILWAY_TYPES } from "./types";
-
-/** BKT-1: the regions a bucket is created in (railwayapp/cli `commands/bucket.rs`): US West, US East, EU West, Asia Pacific. */
-export const BUCKET_REGIONS = ["sjc", "iad", "ams", "sin"] as const;
-export type BucketRegion = (typeof BUCKET_REGIONS)[number];
-
-/** BKT-3: the variables a bucket gives the services that reference it. */
-export const BUCKET_VARIABLES = ["BUCKET", "ENDPOINT", "REGION", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY"] as const;
 
 export interface BucketArgs {
   /** Changing it replaces the bucket (and deletes its objects). */

@@ -28,6 +28,7 @@ export * from "./custom-domain";
 export * from "./tcp-proxy";
 export * from "./volume";
 export * from "./bucket";
+export { BUCKET_REGIONS, BUCKET_VARIABLES, type BucketRegion } from "./patterns";
 export { readInventory, InventoryError } from "./inventory";
 export type { ProjectInventory, ServiceInventory } from "./inventory";
 export * from "./deployment";

@@ -7,6 +7,13 @@ export const BUILDERS = ["RAILPACK", "NIXPACKS", "HEROKU", "PAKETO"] as const;
 /** Railway's restart policies (the schema's `RestartPolicyType` enum). */
 export const RESTART_POLICY_TYPES = ["ON_FAILURE", "ALWAYS", "NEVER"] as const;
 
+/** BKT-1: the regions a bucket is created in (railwayapp/cli `commands/bucket.rs`): US West, US East, EU West, Asia Pacific. */
+export const BUCKET_REGIONS = ["sjc", "iad", "ams", "sin"] as const;
+export type BucketRegion = (typeof BUCKET_REGIONS)[number];
+
+/** BKT-3: the variables a bucket gives the services that reference it. */
+export const BUCKET_VARIABLES = ["BUCKET", "ENDPOINT", "REGION", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY"] as const;
+
 /** RUN-8: the shortest time Railway allows between two runs of a cron service, in minutes. */
 export const CRON_MIN_MINUTES = 5;
 

@@ -215,7 +215,8 @@ function reviewed(result: SynthResult): string[] {
     );
   }
   const databases = result.resources.filter((r) => r.type === COMPONENT_TYPES.PostgresDb || r.type === COMPONENT_TYPES.RedisCache);
-  if (databases.length) {
+  const buckets = result.resources.filter((r) => r.type === COMPONENT_TYPES.StorageBucket);
+  if (databases.length || buckets.length) {
     lines.push("| database | engine | settings | backups |", "| --- | --- | --- | --- |");
     for (const db of databases) {
       const volume = railwayOf("Volume").find((v) => v.name === `${db.name}-data`);
@@ -237,6 +238,11 @@ function reviewed(result: SynthResult): string[] {
           : "";
       lines.push(
         `| ${cell(db.name)} | ${db.type === COMPONENT_TYPES.PostgresDb ? "Postgres" : "Redis"} | ${cell([settings, flags].filter(Boolean).join("; "))} | ${cell(volume ? shown(volume.inputs.backups) || "none" : "no volume")} |`,
+      );
+    }
+    for (const bucket of buckets) {
+      lines.push(
+        `| ${cell(bucket.name)} | storage bucket | region ${shown(bucket.inputs.region)} | none (Railway keeps no bucket backups) |`,
       );
     }
     lines.push("");

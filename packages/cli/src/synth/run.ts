@@ -376,6 +376,7 @@ function settingOf(
         return r.name === "postgres" || r.name === "redis" ? `trestle:${r.name}` : `trestle:databases.${r.name}`;
       }
       if (r.type === COMPONENT_TYPES.VercelFrontend || r.type === COMPONENT_TYPES.VercelPreview) return "trestle:frontend";
+      if (r.type === COMPONENT_TYPES.StorageBucket) return `trestle:buckets.${r.name}`;
       if (r.type === RAILWAY_TYPES.Project || r.type === RAILWAY_TYPES.Environment) return "trestle:railway";
     }
     return undefined;

@@ -67,12 +67,21 @@ export interface PreviewFrontendIntent {
   origins: string[];
 }
 
+/** A storage bucket (`StorageBucket`). */
+export interface BucketIntent {
+  name: string;
+  region: string;
+  production: boolean;
+  protect: boolean;
+}
+
 export interface ComponentIntents {
   [COMPONENT_TYPES.RailwayService]: RailwayServiceIntent;
   [COMPONENT_TYPES.PostgresDb]: PostgresIntent;
   [COMPONENT_TYPES.RedisCache]: RedisIntent;
   [COMPONENT_TYPES.VercelFrontend]: FrontendIntent;
   [COMPONENT_TYPES.VercelPreview]: PreviewFrontendIntent;
+  [COMPONENT_TYPES.StorageBucket]: BucketIntent;
 }
 
 /** The intent a component recorded, when `resource` is a component of `type`. */

@@ -11,6 +11,7 @@ export const COMPONENT_TYPES = {
   RedisCache: "trestle:index:RedisCache",
   VercelFrontend: "trestle:index:VercelFrontend",
   VercelPreview: "trestle:index:VercelPreview",
+  StorageBucket: "trestle:index:StorageBucket",
 } as const;
 
 /** What every Trestle component's token starts with. */
@@ -36,6 +37,7 @@ export const TYPES = {
   customDomain: RAILWAY_TYPES.CustomDomain,
   tcpProxy: RAILWAY_TYPES.TcpProxy,
   volume: RAILWAY_TYPES.Volume,
+  bucket: RAILWAY_TYPES.Bucket,
   serviceComponent: COMPONENT_TYPES.RailwayService,
   postgresComponent: COMPONENT_TYPES.PostgresDb,
   redisComponent: COMPONENT_TYPES.RedisCache,

@@ -9,10 +9,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as railway from "@trestle/railway";
 import { FrontendConfig, PostgresConfig, RedisConfig, ServiceConfig, StackConfig, loadStackConfig, stackSecret } from "./config";
-import { Placement, Wiring, connected, publicUrlOf, readsShared, secretsOf, serviceArgs } from "./wiring";
+import { Placement, Wiring, connected, publicUrlOf, readsShared, referencedBuckets, secretsOf, serviceArgs } from "./wiring";
 import { PostgresDb } from "../postgres-db";
 import { RailwayService } from "../railway-service";
 import { RedisCache } from "../redis-cache";
+import { StorageBucket } from "../storage-bucket";
 import { VercelFrontend, frontendVariables } from "../vercel-frontend";
 import { VercelPreview } from "../vercel-preview";
 import { remoteName } from "../naming";
@@ -38,7 +39,7 @@ export function trestleStack(): TrestleStackOutputs {
   // The API's CORS origins are the frontend's domains, and the frontend needs the
   // API's URL: the origins are filled in once the frontend is declared.
   const [frontendOrigins, setFrontendOrigins] = pulumi.deferredOutput<string[]>();
-  const wiring: Wiring = { databases: databases.byName, frontendOrigins };
+  const wiring: Wiring = { databases: { ...databases.byName, ...declareBuckets(step) }, frontendOrigins };
   const declaring: Declaring = { ...step, wiring, deploys: deployOrder(wiring, declareShared(step)) };
   const services = declareServices(declaring);
   const frontend = declareFrontend(declaring, services);
@@ -178,6 +179,25 @@ function declareDatabases(step: Step): { redis?: RedisCache; byName: Record<stri
   return { redis, byName: { ...(postgres ? { postgres } : {}), ...(redis ? { redis } : {}), ...Object.fromEntries(named) } };
 }
 
+/** Step 2, continued: the storage buckets, by name (BKT-1); protected as the databases are, since deleting one deletes its objects. */
+function declareBuckets({ config, place }: Step): Record<string, StorageBucket> {
+  return Object.fromEntries(
+    Object.entries(config.buckets).map(([name, bucket]) => [
+      name,
+      new StorageBucket(name, {
+        ...place.scope,
+        name,
+        region: bucket.region,
+        protect: config.protect,
+        ...allowing(config, name, "environment", "project"),
+        production: config.production,
+        ...place.ownership,
+        takeOver: bucket.takeOver,
+      }),
+    ]),
+  );
+}
+
 /** Step 3: the environment's shared variables (VAR-2), written before any service that reads them deploys. */
 function declareShared({ config, place }: Step): railway.Variables | undefined {
   if (!config.shared || !(Object.keys(config.shared.variables).length || Object.keys(config.shared.secrets).length)) return undefined;
@@ -193,7 +213,9 @@ type DeployOrder = (service: ServiceConfig) => { deployAfter: pulumi.Resource[];
 
 function deployOrder(wiring: Wiring, shared: railway.Variables | undefined): DeployOrder {
   return (service) => {
-    const deployAfter: pulumi.Resource[] = connected(service, wiring.databases);
+    const deployAfter: pulumi.Resource[] = [
+      ...new Set([...connected(service, wiring.databases), ...referencedBuckets(service, wiring.databases)]),
+    ];
     if (!shared || !readsShared(service)) return { deployAfter };
     return { deployAfter: [...deployAfter, shared], redeployOn: pulumi.all([shared.variables, shared.secretVariables]) };
   };

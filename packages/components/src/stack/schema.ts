@@ -3,6 +3,8 @@
 // generated from these), and the types the program reads.
 import { z } from "zod";
 import {
+  BUCKET_REGIONS,
+  BUCKET_VARIABLES,
   BUILDERS,
   HOSTNAME,
   MAX_REPLICAS,
@@ -19,6 +21,7 @@ import { CORS_FORMATS } from "../railway-service";
 import { EVICTION_POLICIES, REDIS_PROVIDERS, REDIS_USES, redisVariables } from "../redis-cache";
 import { publicPrefix } from "../contract/secrets";
 import { QUEUE_VARIABLE } from "../contract/variables";
+import { bucketVariables } from "../storage-bucket";
 
 /** Start commands of queue workers: Celery, RQ, Sidekiq, BullMQ, Dramatiq, arq, Huey. */
 const QUEUE_WORKER = /\b(celery\b[^;&|]*\bworker|rq worker|rqworker|sidekiq|bullmq|dramatiq|arq|huey_consumer)\b/;
@@ -36,6 +39,7 @@ export const TOP_LEVEL_KEYS = [
   "postgres",
   "redis",
   "databases",
+  "buckets",
   "shared",
   "frontend",
   "vercel",
@@ -815,12 +819,20 @@ export const railwaySchema = z.strictObject({
 });
 
 /** The variables a service defines: its own, those Trestle adds (`PORT`, CORS, connections), and Railway's. */
-function definedVariables(service: Record<string, any> | undefined, extra: string[] = [], pooled: Set<string> = new Set()): Set<string> {
+function definedVariables(
+  service: Record<string, any> | undefined,
+  extra: string[] = [],
+  pooled: Set<string> = new Set(),
+  buckets: Set<string> = new Set(),
+): Set<string> {
   const own = [service?.variables, service?.secrets, service?.generated].flatMap((group) => Object.keys(group ?? {}));
   const added = [
     ...(service?.port ? ["PORT"] : []),
     ...(service?.cors ? [service.cors.variable ?? "ALLOWED_ORIGINS"] : []),
-    ...texts(service?.connects).map(databaseVariable),
+    ...texts(service?.connects)
+      .filter((name) => !buckets.has(name))
+      .map(databaseVariable),
+    ...(texts(service?.connects).some((name) => buckets.has(name)) ? Object.keys(bucketVariables("b")) : []),
     ...texts(service?.connects)
       .filter((name) => pooled.has(name))
       .map(unpooledVariable),
@@ -843,7 +855,9 @@ function referenceProblems(stack: Record<string, any>): [PropertyKey[], string][
       .filter((db) => db.config.pgbouncer)
       .map((db) => db.key),
   );
-  for (const [name, service] of Object.entries(services)) defined.set(name, definedVariables(service, [], pooled));
+  const buckets = new Set(Object.keys(stack.buckets && typeof stack.buckets === "object" ? stack.buckets : {}));
+  for (const [name, service] of Object.entries(services)) defined.set(name, definedVariables(service, [], pooled, buckets));
+  for (const bucket of buckets) defined.set(bucket, new Set(BUCKET_VARIABLES));
   const frontend = stack.frontend;
   if (frontend?.platform === "railway" && frontend.service) {
     const urls = [frontend.apiUrlVariable ?? "NEXT_PUBLIC_API_URL", frontend.wsUrlVariable ?? "NEXT_PUBLIC_WS_URL"].filter(Boolean);
@@ -999,6 +1013,20 @@ export const stackSchema = z
       .describe(
         "Named databases beyond `trestle:postgres` and `trestle:redis`, e.g. a `cache` Redis that evicts and a `broker` Redis that never does. Each is a Railway service of that name; a service reaches one with `connects: [<name>]`, which sets `<NAME>_URL`.",
       ),
+    buckets: z
+      .record(
+        z.string().regex(SERVICE_NAME, { error: "bucket names are lower-case letters, digits and `-`, 2-32 characters" }),
+        z.strictObject({
+          region: z
+            .enum(BUCKET_REGIONS)
+            .describe("`sjc` (US West), `iad` (US East), `ams` (EU West) or `sin` (Asia Pacific); fixed once created."),
+          takeOver: z.boolean().optional().describe("Manage a same-name bucket this stack did not create (in an adopted project)."),
+        }),
+      )
+      .default({})
+      .describe(
+        "Storage buckets (S3-compatible), by name. A service reaches one with `connects: [<name>]`, which sets `AWS_ENDPOINT_URL`, `AWS_DEFAULT_REGION`, `AWS_S3_BUCKET_NAME`, `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` as references to the bucket's own. Protected in production: deleting a bucket deletes its objects.",
+      ),
     shared: z
       .strictObject({
         variables: z.record(envName, z.string()).default({}).describe("Plain shared variables, e.g. `LOG_LEVEL: info`."),
@@ -1081,6 +1109,7 @@ export const stackSchema = z
       ...(stack.postgres ? ["postgres"] : []),
       ...(stack.redis ? ["redis"] : []),
       ...Object.keys(stack.databases ?? {}),
+      ...Object.keys(stack.buckets ?? {}),
     ];
     texts(stack.allowReplace).forEach((entry, i) => {
       if (!replaceable.includes(entry)) {
@@ -1099,14 +1128,22 @@ export const stackSchema = z
             path: ["services", name, "connects"],
             message: `\`${target}\` is not declared in this stack: add \`${NAMESPACE}:${target}\` or remove it from \`connects\``,
           });
-        } else if (target !== "postgres" && target !== "redis" && !stack.databases?.[target]) {
+        } else if (target !== "postgres" && target !== "redis" && !stack.databases?.[target] && !stack.buckets?.[target]) {
           const known = Object.keys(stack.databases ?? {});
           ctx.addIssue({
             code: "custom",
             path: ["services", name, "connects"],
-            message: `\`${target}\` is not a database of this stack: declare it in \`${NAMESPACE}:databases\`${known.length ? ` (there: ${known.map((k) => `\`${k}\``).join(", ")})` : ""}, or connect \`postgres\` or \`redis\``,
+            message: `\`${target}\` is not a database or bucket of this stack: declare it in \`${NAMESPACE}:databases\` or \`${NAMESPACE}:buckets\`${known.length ? ` (there: ${known.map((k) => `\`${k}\``).join(", ")})` : ""}, or connect \`postgres\` or \`redis\``,
           });
         }
+      }
+      const buckets = texts(service?.connects).filter((target) => stack.buckets?.[target]);
+      if (buckets.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", name, "connects"],
+          message: `connects to ${buckets.length} buckets, and each would set the same \`AWS_*\` variables: connect one, and reference the others' variables yourself (\`\${{${buckets[1]}.ENDPOINT}}\`, …)`,
+        });
       }
       const celeryRedis = service?.celery
         ? databaseEntries(stack, "redis").find((db) => db.key === (service.celery?.redis ?? "redis"))
@@ -1329,6 +1366,9 @@ function serviceNameCollisions(stack: Record<string, any>): [PropertyKey[], stri
   }
   if (stack.frontend?.platform === "railway")
     declared.push({ name: text(stack.frontend.name) ?? "web", path: ["frontend", "name"], what: "the Railway frontend" });
+  // A bucket is referenced by its name as a service is (`${{uploads.ENDPOINT}}`, BKT-3): the two must differ.
+  for (const name of Object.keys(stack.buckets && typeof stack.buckets === "object" ? stack.buckets : {}))
+    declared.push({ name, path: ["buckets", name], what: `the bucket \`${name}\`` });
   const problems: [PropertyKey[], string][] = [];
   declared.forEach((d, i) => {
     const first = declared.findIndex((o) => o.name.toLowerCase() === d.name.toLowerCase());

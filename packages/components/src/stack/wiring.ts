@@ -8,8 +8,14 @@ import { referencesIn } from "@trestle/railway/facts";
 import { ServiceConfig, databaseVariable, stackSecret, unpooledVariable } from "./config";
 import type { RailwayServiceArgs } from "../railway-service";
 
-/** A database as a service reaches it: a reference to its private URL (Railway), or a secret URL (Upstash). */
+/**
+ * What a service reaches through `connects`: a database, by a reference to its
+ * private URL (Railway) or a secret URL (Upstash), or a bucket, by references
+ * to its variables (BKT-3).
+ */
 export interface Reachable {
+  /** A bucket's variables, under the names the service gets. */
+  readonly references?: Record<string, string>;
   readonly urlReference?: string;
   /** Past a connection pool (PgBouncer): the database's own private URL. */
   readonly directUrlReference?: string;
@@ -25,7 +31,7 @@ export interface Placement {
   preview: boolean;
 }
 
-/** What a service is wired to: the databases by the names `connects` uses, and the frontend's origins (for CORS). */
+/** What a service is wired to: the databases and buckets by the names `connects` uses, and the frontend's origins (for CORS). */
 export interface Wiring {
   databases: Record<string, Reachable & pulumi.Resource>;
   frontendOrigins: pulumi.Input<string[]>;
@@ -50,6 +56,10 @@ export function connections(
   };
   for (const target of service.connects) {
     const db = databases[target];
+    if (db.references) {
+      Object.assign(plain, db.references);
+      continue;
+    }
     put(db, databaseVariable(target));
     if (db.directUrlReference) plain[unpooledVariable(target)] = db.directUrlReference;
   }
@@ -69,6 +79,16 @@ export function connections(
 export function connected<T>(service: Connecting, databases: Record<string, T>): T[] {
   const names = [...service.connects, ...(service.celery ? [celeryRedis(service)!] : [])];
   return [...new Set(names.map((n) => databases[n]).filter((db) => db !== undefined))];
+}
+
+/**
+ * The buckets a service's own variables reference by name (`${{archive.ENDPOINT}}`):
+ * its deploy waits for them as for what it connects to, since a reference to a
+ * bucket not yet deployed renders empty (VAR-3, BKT-3).
+ */
+export function referencedBuckets<T extends Reachable>(service: Pick<ServiceConfig, "variables">, targets: Record<string, T>): T[] {
+  const owners = Object.values(service.variables ?? {}).flatMap((v) => (typeof v === "string" ? referencesIn(v).map((r) => r.owner) : []));
+  return [...new Set(owners)].filter((o): o is string => o !== undefined && targets[o]?.references !== undefined).map((o) => targets[o]);
 }
 
 /** A service that reads `${{shared.…}}` (VAR-2) deploys after the shared variables, and again when they change. */
