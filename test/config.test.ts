@@ -125,7 +125,7 @@ describe("stack config", () => {
     [
       "an unknown connects target",
       (c) => (c.services.api.connects = ["postgres", "mongo"]),
-      "services.api.connects: `mongo` is not a database of this stack: declare it in `trestle:databases`, or connect `postgres` or `redis`",
+      "services.api.connects: `mongo` is not a database or bucket of this stack: declare it in `trestle:databases` or `trestle:buckets`, or connect `postgres` or `redis`",
     ],
     [
       "a preview marked production",

@@ -135,6 +135,7 @@ describe("the packed packages", () => {
       expect.arrayContaining(['require("@trestle/railway/dist/client.js")', 'require("@trestle/railway/dist/settings.js")']),
     );
     expect(out.providers).toEqual([
+      "Bucket",
       "CustomDomain",
       "Deployment",
       "Environment",
@@ -179,11 +180,11 @@ describe("the packed packages", () => {
     });
   });
 
-  it("serves the four components as the `trestle` component package, read by Pulumi's analyzer from the installed types", () => {
+  it("serves the five components as the `trestle` component package, read by Pulumi's analyzer from the installed types", () => {
     const check = `
       const { Analyzer } = require("@pulumi/pulumi/provider/experimental/analyzer");
       const dir = require("path").dirname(require.resolve("@trestle/trestle/package.json"));
-      const names = ["RailwayService", "PostgresDb", "RedisCache", "VercelFrontend"];
+      const names = ["RailwayService", "PostgresDb", "RedisCache", "VercelFrontend", "StorageBucket"];
       const { components } = new Analyzer(dir, "trestle", require(dir + "/package.json"), new Set(names)).analyze();
       const served = Object.keys(require("@trestle/trestle")).sort();
       console.log(JSON.stringify({ analyzed: Object.keys(components).sort(), served, start: Object.keys(components.RailwayService.inputs).includes("start") }));
@@ -191,8 +192,8 @@ describe("the packed packages", () => {
     const result = run(process.execPath, ["-e", check], project);
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({
-      analyzed: ["PostgresDb", "RailwayService", "RedisCache", "VercelFrontend"],
-      served: ["PostgresDb", "RailwayService", "RedisCache", "VercelFrontend"],
+      analyzed: ["PostgresDb", "RailwayService", "RedisCache", "StorageBucket", "VercelFrontend"],
+      served: ["PostgresDb", "RailwayService", "RedisCache", "StorageBucket", "VercelFrontend"],
       start: true,
     });
   });

@@ -8,7 +8,7 @@ import * as vercel from "@pulumiverse/vercel";
 import * as upstash from "@upstash/pulumi";
 import { describe, expect, it } from "vitest";
 import { COMPONENT_TYPES, PROVIDER_TYPES } from "../src/contract/types";
-import { PostgresDb, RailwayService, RedisCache, VercelFrontend, VercelPreview } from "../src";
+import { PostgresDb, RailwayService, RedisCache, StorageBucket, VercelFrontend, VercelPreview } from "../src";
 import * as railway from "../../railway/src";
 
 const tokenOf = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;
@@ -21,8 +21,11 @@ describe("type tokens", () => {
       RedisCache: "trestle:index:RedisCache",
       VercelFrontend: "trestle:index:VercelFrontend",
       VercelPreview: "trestle:index:VercelPreview",
+      StorageBucket: "trestle:index:StorageBucket",
     });
-    expect([RailwayService, PostgresDb, RedisCache, VercelFrontend, VercelPreview].map(tokenOf)).toEqual(Object.values(COMPONENT_TYPES));
+    expect([RailwayService, PostgresDb, RedisCache, VercelFrontend, VercelPreview, StorageBucket].map(tokenOf)).toEqual(
+      Object.values(COMPONENT_TYPES),
+    );
   });
 
   it("are the Railway resources' own, on the classes", () => {
