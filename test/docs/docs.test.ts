@@ -66,3 +66,12 @@ describe("the README", () => {
     for (const page of pages) expect(read(page), page).not.toMatch(/\bseeds?\b/i);
   });
 });
+
+describe("the component package's install line", () => {
+  it("names a release tag that is the version of packages/plugin", () => {
+    const version = (JSON.parse(read("packages/plugin/package.json")) as { version: string }).version;
+    const tags = [...read("docs/components.md").matchAll(/pulumi package add \S+\/packages\/plugin@v(\S+)/g)].map((m) => m[1]);
+    expect(tags.length).toBeGreaterThan(0);
+    for (const tag of tags) expect(tag).toBe(version);
+  });
+});
