@@ -157,6 +157,13 @@ export interface RailwayServiceArgs {
   secrets?: Record<string, pulumi.Input<string>>;
   /** Variables generated once and kept (`SECRET_KEY`), secret. */
   generated?: Record<string, GeneratedSecret>;
+  /**
+   * Seal `secrets` and `generated` when the service is first deployed (VAR-8):
+   * Railway gives them to its builds and deployments but never shows them again,
+   * in the dashboard, the API or `railway run`. Sealing cannot be undone.
+   * @default true in production
+   */
+  sealSecrets?: boolean;
   /** Makes this the CORS-protected API. */
   cors?: CorsArgs;
   /** Poll the public health endpoint after each deploy. @default on when public with a health check */
@@ -258,6 +265,7 @@ export class RailwayService extends pulumi.ComponentResource {
         settings: serviceSettings(args, { restartPolicy, builder }, image),
         variables: plainVariables(args, corsFormat),
         secretVariables: { ...(args.secrets ?? {}), ...generated },
+        sealSecrets: args.sealSecrets ?? args.production ?? false,
         source: deploySource(args.source, image),
         triggers: deployTriggers(args, image, redeployOn),
         timeoutSeconds: args.deployTimeoutSeconds,

@@ -17,6 +17,8 @@ export interface DeployedServiceArgs {
   variables: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Secret variables: encrypted in state, never shown. */
   secretVariables: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Seal the secret variables at the first deploy (VAR-8): Railway never shows them again. @default false */
+  sealSecrets?: boolean;
   /** A volume (a database's data), with the backups the first deploy sets (VOL-4). */
   volume?: { mountPath: string; backups?: railway.BackupSchedule[]; allowReplace?: boolean };
   /** What the first deploy commits: an image, or a repository at its branch. */
@@ -68,7 +70,14 @@ export function deployedService(
   const attached = args.attach?.(service) ?? [];
   const variables = new railway.Variables(
     `${name}-vars`,
-    { ...args.scope, serviceId: service.serviceId, variables: args.variables, secretVariables: args.secretVariables, deferToDeploy: true },
+    {
+      ...args.scope,
+      serviceId: service.serviceId,
+      variables: args.variables,
+      secretVariables: args.secretVariables,
+      deferToDeploy: true,
+      ...(args.sealSecrets ? { sealSecrets: true } : {}),
+    },
     { parent },
   );
   const deployment = new railway.Deployment(

@@ -47,6 +47,8 @@ export interface FirstDeploy {
   settings?: PatchSettings;
   /** VAR-1: the last variables change Railway redeployed for, which an update waits on instead of deploying. */
   deployedWrite?: DeployedWrite;
+  /** VAR-8: the secret variables the patch seals (from Variables made with `sealSecrets`). */
+  sealed?: string[];
 }
 
 /**
@@ -67,11 +69,19 @@ export function firstDeployOf(parts: { variables?: Variables; volumes?: Volume[]
       pulumi.all(backups),
       parts.service?.patchSettings,
       parts.variables?.deployedWrite,
+      parts.variables?.sealSecrets,
     ])
-    .apply(
-      ([variables, secretVariables, mounts, settings, deployedWrite]) =>
-        compact({ variables, secretVariables, backups: mounts.filter((b) => b !== undefined), settings, deployedWrite }) as FirstDeploy,
-    );
+    .apply(([variables, secretVariables, mounts, settings, deployedWrite, seal]) => {
+      const sealed = seal && secretVariables ? Object.keys(secretVariables).sort() : undefined;
+      return compact({
+        variables,
+        secretVariables,
+        backups: mounts.filter((b) => b !== undefined),
+        settings,
+        deployedWrite,
+        sealed: sealed?.length ? sealed : undefined,
+      }) as FirstDeploy;
+    });
 }
 
 /** What a Deployment's `firstDeploy` takes: the outputs of the Service, Variables and Volumes made with `deferToDeploy` (`firstDeployOf`). */
@@ -91,8 +101,8 @@ export type FirstDeployInput = pulumi.Input<{
  * DEP-6: the patch of a first deploy, in the shape of Railway's environment
  * config (railwayapp/cli `controllers/config/environment.rs`): the instance
  * marked new (`isCreated`, which Railway's own guide requires of a new service
- * instance), the source, the variables as `{ value }`, and each volume mount's
- * backup schedules.
+ * instance), the source, the variables as `{ value }` (sealed ones as
+ * `{ value, isSealed: true }`, VAR-8), and each volume mount's backup schedules.
  */
 export function firstDeployPatch(
   serviceId: string,
@@ -112,7 +122,11 @@ export function firstDeployPatch(
   if (carried.settings?.build) service.build = carried.settings.build;
   if (carried.settings?.deploy) service.deploy = carried.settings.deploy;
   const variables = Object.entries({ ...carried.variables, ...carried.secretVariables });
-  if (variables.length) service.variables = Object.fromEntries(variables.map(([name, value]) => [name, { value }]));
+  const sealed = new Set(carried.sealed ?? []);
+  if (variables.length)
+    service.variables = Object.fromEntries(
+      variables.map(([name, value]) => [name, sealed.has(name) ? { value, isSealed: true } : { value }]),
+    );
   if (carried.backups?.length) {
     service.volumeMounts = Object.fromEntries(carried.backups.map((b) => [b.volumeId, { backupSchedules: scheduleSet(b.kinds) }]));
   }

@@ -29,6 +29,13 @@ export interface VariablesArgs {
    * `variables` and `secretVariables` to its `firstDeploy`. @default false
    */
   deferToDeploy?: pulumi.Input<boolean>;
+  /**
+   * Seal the secret variables (VAR-8): the first deploy's patch writes them
+   * sealed, and Railway then passes them to builds and deployments but never
+   * shows them again, in its dashboard or its API. A sealed value cannot be read
+   * back, so refresh keeps the state's. Needs `deferToDeploy`. @default false
+   */
+  sealSecrets?: pulumi.Input<boolean>;
 }
 
 export interface VariablesInputs {
@@ -39,6 +46,7 @@ export interface VariablesInputs {
   variables?: Record<string, string>;
   secretVariables?: Record<string, string>;
   deferToDeploy?: boolean;
+  sealSecrets?: boolean;
 }
 
 /**
@@ -125,6 +133,12 @@ export function checkVariables(news: VariablesInputs): CheckFailure[] {
     news as unknown as Record<string, unknown>,
     news.serviceId === undefined ? ["projectId", "environmentId"] : ["projectId", "environmentId", "serviceId"],
   );
+  if (news.sealSecrets && !news.deferToDeploy)
+    failures.push({
+      property: "sealSecrets",
+      reason:
+        "secrets are sealed by the first deploy's patch (VAR-8): set `deferToDeploy` too, and pass this resource to the Deployment's `firstDeploy`",
+    });
   if (news.serviceId === undefined && news.deferToDeploy)
     failures.push({
       property: "deferToDeploy",
@@ -171,7 +185,9 @@ export const variablesProvider: dynamic.ResourceProvider<VariablesInputs & { dep
           .filter((k) => k in found.variables)
           .map((k) => [k, found.variables[k]]),
       );
-    return { id, props: { ...olds, variables: pick(olds.variables), secretVariables: pick(olds.secretVariables) } };
+    // VAR-8: a sealed value cannot be read back; the state's stands for it.
+    const secretVariables = olds.sealSecrets ? olds.secretVariables : pick(olds.secretVariables);
+    return { id, props: { ...olds, variables: pick(olds.variables), secretVariables } };
   },
 
   async update(_id, olds, news) {
@@ -229,6 +245,7 @@ export class Variables extends pulumi.dynamic.Resource {
   declare readonly secretVariables: pulumi.Output<Record<string, string> | undefined>;
   /** VAR-1: the last change written with Railway's redeploy, for the service's Deployment to wait on. */
   declare readonly deployedWrite: pulumi.Output<DeployedWrite | undefined>;
+  declare readonly sealSecrets: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: VariablesArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {

@@ -243,6 +243,12 @@ export const serviceFields = {
     })
     .optional()
     .describe("With `public: true`: the Railway domain's name, `<subdomain>.up.railway.app`. @default Railway's generated name"),
+  sealSecrets: z
+    .boolean()
+    .optional()
+    .describe(
+      "Seal `secrets` and `generated` on the first deploy, so Railway never shows them again (not in its dashboard, API or `railway run`); sealing cannot be undone. @default true in production",
+    ),
   connects: z
     .array(z.string().regex(SERVICE_NAME, { error: "`connects` names `postgres`, `redis` or a database of `trestle:databases`" }))
     .default([])

@@ -125,6 +125,7 @@ const SAME_NAME = [
   "takeOver",
   "limits",
   "frontend",
+  "sealSecrets",
 ] as const satisfies readonly (keyof ServiceConfig & keyof RailwayServiceArgs)[];
 
 /**

@@ -214,6 +214,8 @@ export interface EmulatorState {
   instances: Map<string, InstanceRecord>;
   /** Keyed `${environmentId}:${serviceId ?? "shared"}`. */
   variables: Map<string, Map<string, string>>;
+  /** VAR-8: sealed variables, keyed `${environmentId}:${serviceId}:${name}`. */
+  sealed: Set<string>;
   domains: Map<string, DomainRecord>;
   tcpProxies: Map<string, TcpProxyRecord>;
   volumes: Map<string, VolumeRecord>;
@@ -319,6 +321,7 @@ export class RailwayEmulator {
     volumeInstances: new Map(),
     buckets: new Map(),
     bucketInstances: new Map(),
+    sealed: new Set(),
     deployments: new Map(),
     triggers: new Map(),
   };
@@ -919,11 +922,17 @@ export class RailwayEmulator {
       }
     }
     const key = `${instance.environmentId}:${service.id}`;
-    for (const [name, variable] of Object.entries((changes.variables ?? {}) as Record<string, { value?: string } | null>)) {
+    for (const [name, variable] of Object.entries(
+      (changes.variables ?? {}) as Record<string, { value?: string; isSealed?: boolean } | null>,
+    )) {
       const vars = s.variables.get(key) ?? new Map<string, string>();
-      if (variable === null) vars.delete(name);
-      else if (typeof variable?.value === "string") vars.set(name, variable.value);
+      if (variable === null) {
+        vars.delete(name);
+        s.sealed.delete(`${key}:${name}`);
+      } else if (typeof variable?.value === "string") vars.set(name, variable.value);
       else throw badInput(`services.${service.id}.variables.${name} needs a string \`value\``);
+      // VAR-8: sealing is one way; a later write keeps it sealed.
+      if (variable?.isSealed) s.sealed.add(`${key}:${name}`);
       s.variables.set(key, vars);
     }
     for (const [volumeId, mount] of Object.entries((changes.volumeMounts ?? {}) as Record<string, { backupSchedules?: string[] }>)) {

@@ -11,7 +11,11 @@ export function variablesResolvers(emu: RailwayEmulator): Resolvers {
     variables: ({ environmentId, serviceId, unrendered }) => {
       emu.requireEnvironment(environmentId);
       if (serviceId) emu.requireService(serviceId);
-      const raw = Object.fromEntries(s.variables.get(`${environmentId}:${serviceId ?? "shared"}`) ?? new Map()) as Record<string, string>;
+      const key = `${environmentId}:${serviceId ?? "shared"}`;
+      // VAR-8: a sealed value is never retrieved through the API (the emulator leaves it out; assumed).
+      const raw = Object.fromEntries(
+        [...(s.variables.get(key) ?? new Map<string, string>())].filter(([name]) => !s.sealed.has(`${key}:${name}`)),
+      );
       if (unrendered || !serviceId) return raw;
       const lookup = emu.referenceLookup(serviceId, environmentId);
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, renderReferences(v, lookup)]));
@@ -23,6 +27,10 @@ export function variablesResolvers(emu: RailwayEmulator): Resolvers {
       const key = `${input.environmentId}:${input.serviceId ?? "shared"}`;
       const vars = input.replace ? new Map<string, string>() : (s.variables.get(key) ?? new Map<string, string>());
       for (const [name, value] of Object.entries(input.variables as Record<string, string>)) vars.set(name, String(value));
+      // A replace drops what it does not name, seal and all; a sealed variable written again stays sealed (VAR-8).
+      if (input.replace)
+        for (const sealed of [...s.sealed])
+          if (sealed.startsWith(`${key}:`) && !vars.has(sealed.slice(key.length + 1))) s.sealed.delete(sealed);
       s.variables.set(key, vars);
       // VAR-1: Railway redeploys a service whose variables change unless told not to (when it has something to deploy).
       const instance = input.serviceId ? emu.instance(input.serviceId, input.environmentId) : undefined;
@@ -33,7 +41,9 @@ export function variablesResolvers(emu: RailwayEmulator): Resolvers {
     variableDelete: ({ input }) => {
       emu.requireEnvironment(input.environmentId);
       if (input.serviceId) emu.requireService(input.serviceId);
-      s.variables.get(`${input.environmentId}:${input.serviceId ?? "shared"}`)?.delete(input.name);
+      const key = `${input.environmentId}:${input.serviceId ?? "shared"}`;
+      s.variables.get(key)?.delete(input.name);
+      s.sealed.delete(`${key}:${input.name}`);
       return true;
     },
   };
