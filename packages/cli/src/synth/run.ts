@@ -90,6 +90,8 @@ export function readStackConfig(
     throw new StackFileError(`${path.relative(process.cwd(), file) || file}: a stack file is a mapping with a \`config:\` key`);
   const doc = raw as { config?: Record<string, unknown>; environment?: unknown };
   const environments = escImports(file, doc.environment);
+  // A stack file may hold only ESC imports: its config then comes from them (read as empty here).
+  if ((doc.config === undefined || doc.config === null) && environments.length) doc.config = {};
   if (doc.config === undefined || doc.config === null) {
     throw new StackFileError(
       `${path.relative(process.cwd(), file) || file}: no \`config:\` mapping; a stack file holds its settings under \`config:\``,

@@ -322,6 +322,19 @@ describe("npm run synth", () => {
       "environment: Pulumi.staging.yaml imports the ESC environment(s) `acme/staging`, which the offline synth cannot open; a setting only they provide reads as missing above",
     );
 
+    // A file of imports alone is read as an empty config, and says where the settings would be.
+    const importsOnly = synth([
+      "--stack",
+      "staging",
+      "--config",
+      stackFile(dir, "staging", "environment:\n  - acme/staging\n"),
+      "--out",
+      dir,
+    ]);
+    expect(importsOnly.code).toBe(2);
+    expect(importsOnly.stdout).toContain("railway: required");
+    expect(importsOnly.stdout).toContain("imports the ESC environment(s) `acme/staging`, which the offline synth cannot open");
+
     const malformed = synth(["--stack", "staging", "--config", stackFile(dir, "staging", body("environment: acme/staging")), "--out", dir]);
     expect(malformed.code).toBe(2);
     expect(malformed.stdout + malformed.stderr).toContain("`environment:` is a list of ESC environment names");
