@@ -497,7 +497,9 @@ export const redisSchema = z
         appendonly: z.boolean().default(false).describe("An append-only file as well (`appendonly yes`)."),
       })
       .default({ enabled: false, save: [], appendonly: false })
-      .describe("Keep the data on a volume across restarts."),
+      .describe(
+        "Keep the data on a volume across restarts. Without this key, none (a cache); `persistence: {}` turns it on with the defaults below.",
+      ),
     /** More `redis.conf` directives, e.g. `timeout: 300`, `tcp-keepalive: 60`. */
     settings: z
       .record(
