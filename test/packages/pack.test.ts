@@ -221,6 +221,9 @@ describe("the packed packages", () => {
     // The new project's own `npm install` would fetch the same packages; here it shares the installed ones.
     symlinkSync(path.join(project, "node_modules"), path.join(app, "node_modules"), "dir");
     for (const stack of ["staging", "prod"]) {
+      // Editors check the stack file with the JSON Schema its first line names, which the installed components ship.
+      const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(readFileSync(path.join(app, `Pulumi.${stack}.yaml`), "utf8"))?.[1];
+      expect(schema && existsSync(path.join(app, schema)), `${stack}: ${schema}`).toBe(true);
       const synth = run(trestle, ["synth", "--stack", stack], app);
       expect(synth.stdout, synth.stderr).toContain(`✓ ${stack}: `);
       expect(synth.status).toBe(0);

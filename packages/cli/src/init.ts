@@ -88,6 +88,9 @@ function secretKeys(doc: Document): string[] {
 }
 
 /** The stack file for `stack`: the template's config, Trestle's keys kept, secrets as fresh placeholders. */
+/** Where the stack files' JSON Schema is in a project once installed (shipped in @trestle/components). */
+const STACK_FILE_SCHEMA = "./node_modules/@trestle/components/stack-file.schema.json";
+
 function stackFile(template: string, stack: "prod" | "staging", project: string, passphrase: string): { text: string; secrets: string[] } {
   const doc = parseDocument(template);
   const config = doc.get("config") as { items: { key: { value: string } }[] } | undefined;
@@ -107,7 +110,8 @@ function stackFile(template: string, stack: "prod" | "staging", project: string,
       doc.setIn(["config", `${project}:${key}`], { secure: encryptValue(passphrase, salt, `placeholder-${key}-${stack}`) });
     doc.set("encryptionsalt", salt);
   }
-  doc.commentBefore = ` ${stack === "prod" ? "Production" : "Staging"} of ${project}. Secrets are placeholders: set each with\n \`trestle secret set <key> --stack ${stack}\` (the value from standard input or a prompt).`;
+  // The first line tells editors (yaml-language-server) which JSON Schema checks the file.
+  doc.commentBefore = ` yaml-language-server: $schema=${STACK_FILE_SCHEMA}\n ${stack === "prod" ? "Production" : "Staging"} of ${project}. Secrets are placeholders: set each with\n \`trestle secret set <key> --stack ${stack}\` (the value from standard input or a prompt).`;
   return { text: doc.toString({ lineWidth: 0 }), secrets };
 }
 

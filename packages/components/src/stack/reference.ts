@@ -154,3 +154,39 @@ export function configurationReference(): string {
   );
   return `${lines.join("\n").trimEnd()}\n`;
 }
+
+/**
+ * A JSON Schema for a whole stack file (`Pulumi.<stack>.yaml`), for editors
+ * (yaml-language-server, VS Code's YAML extension): Pulumi's own keys, ESC
+ * imports, and under `config:` each `trestle:*` setting as the stack schema
+ * reads it. Other keys of `config:` (stack secrets, provider settings) are
+ * free. Written by `npm run docs:config` beside the package's sources.
+ */
+export function stackFileSchema(): Record<string, unknown> {
+  const stack = stackJsonSchema();
+  const settings = Object.fromEntries(Object.entries(stack.properties ?? {}).map(([key, value]) => [`${NAMESPACE}:${key}`, value]));
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: "Trestle stack file (Pulumi.<stack>.yaml)",
+    description:
+      "A Pulumi stack settings file whose `trestle:*` config declares a Railway + Vercel architecture; see docs/configuration.md.",
+    type: "object",
+    properties: {
+      secretsprovider: { type: "string", description: "Pulumi's secrets provider for this stack." },
+      encryptedkey: { type: "string", description: "The data key for a cloud secrets provider (Pulumi writes it)." },
+      encryptionsalt: { type: "string", description: "The passphrase provider's salt (Pulumi or `trestle secret set` writes it)." },
+      environment: {
+        type: "array",
+        items: { type: "string" },
+        description: "Pulumi ESC environments whose `pulumiConfig` supplies config, merged in order; the offline synth cannot open them.",
+      },
+      config: {
+        type: "object",
+        description: "The stack's config: the `trestle:*` settings, and stack secrets (`secure:`) in the project's namespace.",
+        properties: settings,
+        additionalProperties: true,
+      },
+    },
+    additionalProperties: false,
+  };
+}
