@@ -87,10 +87,10 @@ function secretKeys(doc: Document): string[] {
   return [...keys].sort();
 }
 
-/** The stack file for `stack`: the template's config, Trestle's keys kept, secrets as fresh placeholders. */
 /** Where the stack files' JSON Schema is in a project once installed (shipped in @trestle/components). */
 const STACK_FILE_SCHEMA = "./node_modules/@trestle/components/stack-file.schema.json";
 
+/** The stack file for `stack`: the template's config, Trestle's keys kept, secrets as fresh placeholders. */
 function stackFile(template: string, stack: "prod" | "staging", project: string, passphrase: string): { text: string; secrets: string[] } {
   const doc = parseDocument(template);
   const config = doc.get("config") as { items: { key: { value: string } }[] } | undefined;
