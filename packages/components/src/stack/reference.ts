@@ -163,7 +163,10 @@ export function configurationReference(): string {
  * free. Written by `npm run docs:config` beside the package's sources.
  */
 export function stackFileSchema(): Record<string, unknown> {
-  const stack = stackJsonSchema();
+  // zod marks `startsWith` as a `starts_with` format beside the `pattern` that checks it; no validator knows that format.
+  const stack = JSON.parse(JSON.stringify(stackJsonSchema()), (key, value) =>
+    key === "format" && value === "starts_with" ? undefined : value,
+  ) as JsonSchema;
   const settings = Object.fromEntries(Object.entries(stack.properties ?? {}).map(([key, value]) => [`${NAMESPACE}:${key}`, value]));
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
