@@ -21,7 +21,7 @@ import {
 import { whenInstanceShows } from "./instance-lag";
 import { redactLines } from "./redact";
 import { railwayClient } from "./settings";
-import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch } from "./service";
+import { type PatchSettings, SERVICE_INSTANCE_UPDATE, type Service, instanceInputOfPatch, limitOverrideOf, updateLimits } from "./service";
 import { type DeployedWrite, type Variables, upsertVariables, variableFailures } from "./variables";
 import { BACKUP_SCHEDULES, type BackupSchedule, type Volume, scheduleSet, setBackups } from "./volume";
 
@@ -121,6 +121,8 @@ export function firstDeployPatch(
   // DEP-6: every setting of the new instance in the same patch as its source (Railway's own guides do).
   if (carried.settings?.build) service.build = carried.settings.build;
   if (carried.settings?.deploy) service.deploy = carried.settings.deploy;
+  // LIM-1: the limits in the same patch, as the environment config spells them.
+  if (carried.settings?.limits) service.deploy = { ...(service.deploy as object), limitOverride: limitOverrideOf(carried.settings.limits) };
   const variables = Object.entries({ ...carried.variables, ...carried.secretVariables });
   const sealed = new Set(carried.sealed ?? []);
   if (variables.length)
@@ -142,6 +144,7 @@ export async function writeCarried(inputs: DeployTarget, carried: FirstDeploy | 
       environmentId: inputs.environmentId,
       input: instanceInputOfPatch(carried.settings),
     });
+    if (carried.settings.limits) await updateLimits(inputs.serviceId, { environmentId: inputs.environmentId, ...carried.settings.limits });
   }
   await upsertVariables(inputs, { ...carried.variables, ...carried.secretVariables }, Object.values(carried.secretVariables ?? {}));
   for (const b of carried.backups ?? []) await setBackups(b.volumeInstanceId, b.kinds);

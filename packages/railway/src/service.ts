@@ -218,9 +218,9 @@ mutation serviceInstanceLimitsUpdate($input: ServiceInstanceLimitsUpdateInput!) 
  * LIM-1: sets the instance's limits. Only the given ones are sent; Railway
  * reports limits as an untyped scalar, so they are not read back (LIM-2).
  */
-async function updateLimits(
+export async function updateLimits(
   serviceId: string,
-  inputs: ServiceInputs,
+  inputs: Pick<ServiceInputs, "environmentId" | "vcpus" | "memoryGB">,
   keys: readonly (typeof LIMIT_KEYS)[number][] = LIMIT_KEYS,
 ): Promise<void> {
   const vCPUs = keys.includes("vcpus") ? inputs.vcpus : undefined;
@@ -314,6 +314,19 @@ export interface PatchSettings {
   source?: { rootDirectory?: string };
   build?: Record<string, unknown>;
   deploy?: Record<string, unknown>;
+  /** LIM-1: the resource limits, which the patch carries as `deploy.limitOverride` (the direct path sends them on their own). */
+  limits?: { vcpus?: number; memoryGB?: number };
+}
+
+/**
+ * LIM-1: limits as the environment config spells them, `limitOverride:
+ * { containers: { cpu, memoryBytes } }` (railwayapp/cli `controllers/config/environment.rs`
+ * `LimitOverride`); a GB is 10^9 bytes, as the CLI's own fixture pairs 2 vCPUs with 2,000,000,000 bytes.
+ */
+export function limitOverrideOf(limits: { vcpus?: number; memoryGB?: number }): Record<string, unknown> {
+  return {
+    containers: compact({ cpu: limits.vcpus, memoryBytes: limits.memoryGB === undefined ? undefined : Math.round(limits.memoryGB * 1e9) }),
+  };
 }
 
 /** The instance settings a first-deploy patch cannot carry: written with `serviceInstanceUpdate` even for a deferred service. */
@@ -328,10 +341,12 @@ export function patchSettingsOf(inputs: Partial<ServiceInputs>): PatchSettings {
   if (inputs.regions)
     deploy.multiRegionConfig = Object.fromEntries(Object.entries(inputs.regions).map(([region, n]) => [region, { numReplicas: n }]));
   const build = pick(PATCH_BUILD_KEYS);
+  const limits = compact({ vcpus: inputs.vcpus, memoryGB: inputs.memoryGB });
   return compact({
     source: inputs.rootDirectory !== undefined ? { rootDirectory: inputs.rootDirectory } : undefined,
     build: Object.keys(build).length ? build : undefined,
     deploy,
+    limits: Object.keys(limits).length ? limits : undefined,
   });
 }
 
@@ -563,7 +578,8 @@ export const serviceProvider: dynamic.ResourceProvider<ServiceInputs, ServiceOut
         ),
       );
     }
-    await updateLimits(service.id, inputs);
+    // LIM-1: a deferred service's limits ride in its first deploy's patch too.
+    if (!inputs.deferToDeploy) await updateLimits(service.id, inputs);
     const outs = outputsOf(inputs, service.id, await readPrivateDomain(inputs.environmentId, service.id));
     return { id: service.id, outs: { ...outs, holder: hold("Service", service.id) } };
   },

@@ -405,7 +405,7 @@ describe("the workflow a commit starts (DEP-10)", () => {
 });
 
 describe("a new service's settings ride in the first-deploy patch (DEP-9)", () => {
-  it("sends no serviceInstanceUpdate for a deferred service, and its start command, health check, replicas and restart policy arrive with the commit", async () => {
+  it("sends no serviceInstanceUpdate or limits update for a deferred service; its start command, health check, replicas, restart policy and limits arrive with the commit", async () => {
     const { projectId, environmentId } = ctx;
     const since = ctx.emulator.requests.length;
     const settings = {
@@ -417,6 +417,8 @@ describe("a new service's settings ride in the first-deploy patch (DEP-9)", () =
       restartPolicyMaxRetries: 10,
       replicas: 2,
       sleepApplication: false,
+      vcpus: 2,
+      memoryGB: 1.5,
     };
     const service = await create(serviceProvider, {
       projectId,
@@ -448,6 +450,14 @@ describe("a new service's settings ride in the first-deploy patch (DEP-9)", () =
       numReplicas: 2,
       sleepApplication: false,
     });
+    // LIM-1: as the environment config spells limits, in the same commit.
+    const commit = ctx.emulator.requests.filter((r) => r.operation === "environmentPatchCommit").at(-1)!;
+    expect(
+      (commit.variables as { patch: { services: Record<string, { deploy: unknown }> } }).patch.services[service.id].deploy,
+    ).toMatchObject({
+      limitOverride: { containers: { cpu: 2, memoryBytes: 1_500_000_000 } },
+    });
+    expect(ctx.emulator.instance(service.id, environmentId)!.limits).toEqual({ vCPUs: 2, memoryGB: 1.5 });
   });
 
   it("carries a repo service's root directory in the patch's source", () => {
@@ -489,8 +499,10 @@ describe("a new service's settings ride in the first-deploy patch (DEP-9)", () =
       triggers: { v: 1 },
       pollSeconds: 0.01,
       timeoutSeconds: 5,
-      firstDeploy: { settings: patchSettingsOf({ startCommand: "redis-server --port 6379" }) },
+      firstDeploy: { settings: patchSettingsOf({ startCommand: "redis-server --port 6379", vcpus: 1, memoryGB: 0.5 }) },
     });
     expect(ctx.emulator.instance(service.id, environmentId)!.settings.startCommand).toBe("redis-server --port 6379");
+    // The direct path sends the limits with their own mutation (LIM-1).
+    expect(ctx.emulator.instance(service.id, environmentId)!.limits).toEqual({ vCPUs: 1, memoryGB: 0.5 });
   });
 });

@@ -885,6 +885,7 @@ export class RailwayEmulator {
           "sleepApplication",
           "numReplicas",
           "multiRegionConfig",
+          "limitOverride",
         ],
       ],
     ];
@@ -894,7 +895,15 @@ export class RailwayEmulator {
       if (unknown.length)
         throw badInput(`the emulator does not model \`services.*.${section}.${unknown.join("`, `")}\` in an environment patch`);
       for (const [key, value] of Object.entries(values)) {
-        if (key === "multiRegionConfig") {
+        if (key === "limitOverride") {
+          // LIM-1: the patch's spelling of the instance's limits (a GB is 10^9 bytes, assumed).
+          const containers = (value as { containers?: { cpu?: number; memoryBytes?: number } }).containers ?? {};
+          instance.limits = {
+            ...instance.limits,
+            ...(containers.cpu != null ? { vCPUs: containers.cpu } : {}),
+            ...(containers.memoryBytes != null ? { memoryGB: containers.memoryBytes / 1e9 } : {}),
+          };
+        } else if (key === "multiRegionConfig") {
           instance.multiRegionConfig = value as Record<string, { numReplicas: number }>;
           instance.settings.numReplicas = Object.values(instance.multiRegionConfig).reduce((n, r) => n + r.numReplicas, 0);
         } else instance.settings[key] = value as never;
